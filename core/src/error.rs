@@ -1,0 +1,126 @@
+//! The domain's one error type. Every variant names the field it is about, so a cashier, an
+//! integrator or the server can point at what to fix; the app and CLI translate it (i18n/).
+
+use std::fmt;
+
+use chrono::NaiveDate;
+
+use crate::money::Yen;
+
+/// Where in an input a problem is, written like `lines[2].discount`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field(String);
+
+impl Field {
+    /// A top-level field such as `discount`.
+    pub fn top(name: &str) -> Self {
+        Field(name.to_owned())
+    }
+
+    /// A field of the line at `index` (0-based), such as `lines[0].qty`.
+    pub fn line(index: usize, name: &str) -> Self {
+        Field(format!("lines[{index}].{name}"))
+    }
+
+    /// A path as written by a JSON reader; the root of the document is called `input`.
+    pub fn path(path: &str) -> Self {
+        if path.is_empty() || path == "." { Field::top("input") } else { Field(path.to_owned()) }
+    }
+
+    /// The path as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Everything that can be wrong with what the domain is asked to compute.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// The input is not JSON at all.
+    #[error("input: malformed JSON at line {line} column {column}")]
+    Malformed {
+        /// 1-based line of the problem.
+        line: usize,
+        /// 1-based column of the problem.
+        column: usize,
+    },
+    /// A field is missing, has the wrong type, or is not part of the contract.
+    #[error("{field}: {detail}")]
+    Invalid {
+        /// Where.
+        field: Field,
+        /// The reader's description (English).
+        detail: String,
+    },
+    /// A value is not one of the allowed words.
+    #[error("{field}: unknown value \"{value}\" (expected one of: {expected})")]
+    UnknownValue {
+        /// Where.
+        field: Field,
+        /// What was given.
+        value: String,
+        /// The allowed words, comma-separated.
+        expected: &'static str,
+    },
+    /// A quantity, price or discount below zero.
+    #[error("{field}: must not be negative")]
+    Negative {
+        /// Where.
+        field: Field,
+    },
+    /// A discount above the amount it applies to.
+    #[error("{field}: discount {discount} is more than the {applies_to} it applies to")]
+    DiscountTooLarge {
+        /// Where.
+        field: Field,
+        /// The discount asked for.
+        discount: Yen,
+        /// The amount it would come off.
+        applies_to: Yen,
+    },
+    /// An amount too large to compute with.
+    #[error("{field}: amount too large")]
+    TooLarge {
+        /// Where.
+        field: Field,
+    },
+    /// A date that is not `YYYY-MM-DD`.
+    #[error("{field}: \"{value}\" is not a date (YYYY-MM-DD)")]
+    InvalidDate {
+        /// Where.
+        field: Field,
+        /// What was given.
+        value: String,
+    },
+    /// A date before any consumption tax rate in the table.
+    #[error("date: no consumption tax rate is in force on {date}")]
+    NoRate {
+        /// The date asked for.
+        date: NaiveDate,
+    },
+}
+
+impl Error {
+    /// The field the error is about.
+    pub fn field(&self) -> Field {
+        match self {
+            Error::Malformed { .. } => Field::top("input"),
+            Error::NoRate { .. } => Field::top("date"),
+            Error::Invalid { field, .. }
+            | Error::UnknownValue { field, .. }
+            | Error::Negative { field }
+            | Error::DiscountTooLarge { field, .. }
+            | Error::TooLarge { field }
+            | Error::InvalidDate { field, .. } => field.clone(),
+        }
+    }
+}
+
+/// The domain's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

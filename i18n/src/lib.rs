@@ -1,0 +1,177 @@
+//! Akinai's user-facing text. The translations are the Fluent files beside this crate
+//! (`i18n/ja.ftl`, `i18n/en.ftl`), compiled in so the app needs no network to speak.
+
+use std::sync::OnceLock;
+
+use akinai_core::Error;
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use unic_langid::{LanguageIdentifier, langid};
+
+/// A language the UI speaks.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// 日本語, the default.
+    #[default]
+    Ja,
+    /// English, for staff and tourists who do not read Japanese.
+    En,
+}
+
+impl Lang {
+    /// Every language, in the order a switcher shows them.
+    pub const ALL: [Lang; 2] = [Lang::Ja, Lang::En];
+
+    /// The BCP 47 tag (`ja`, `en`), as used in `<html lang>`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::Ja => "ja",
+            Lang::En => "en",
+        }
+    }
+
+    /// The language of a tag or locale such as `en-US` or `ja_JP.UTF-8`, if we speak it.
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let primary = tag.split(['-', '_', '.']).next().unwrap_or_default().to_ascii_lowercase();
+        Lang::ALL.into_iter().find(|lang| lang.tag() == primary)
+    }
+
+    fn source(self) -> (&'static str, LanguageIdentifier) {
+        match self {
+            Lang::Ja => (include_str!("../ja.ftl"), langid!("ja")),
+            Lang::En => (include_str!("../en.ftl"), langid!("en")),
+        }
+    }
+
+    fn bundle(self) -> &'static FluentBundle<FluentResource> {
+        static BUNDLES: [OnceLock<FluentBundle<FluentResource>>; 2] =
+            [OnceLock::new(), OnceLock::new()];
+        BUNDLES[self as usize].get_or_init(|| {
+            let (text, id) = self.source();
+            // A syntax error still yields the messages that parsed; the tests keep the files clean.
+            let resource = FluentResource::try_new(text.to_owned()).unwrap_or_else(|(res, _)| res);
+            let mut bundle = FluentBundle::new_concurrent(vec![id]);
+            // No Unicode isolation marks: the text goes to terminals and plain DOM text too.
+            bundle.set_use_isolating(false);
+            // Message ids are unique in each file (tested), so adding cannot clash.
+            let _ = bundle.add_resource(resource);
+            bundle
+        })
+    }
+
+    /// The message `id`, with `args` filled in. A missing id shows as itself, never as a panic.
+    pub fn text_with(self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
+        let bundle = self.bundle();
+        let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
+            return id.to_owned();
+        };
+        let mut fluent_args = FluentArgs::new();
+        for (name, value) in args {
+            fluent_args.set(*name, value.clone());
+        }
+        let mut errors = Vec::new();
+        bundle.format_pattern(pattern, Some(&fluent_args), &mut errors).into_owned()
+    }
+
+    /// The message `id`, which takes no arguments.
+    pub fn text(self, id: &str) -> String {
+        self.text_with(id, &[])
+    }
+
+    /// A domain error as one line in this language, naming the field.
+    pub fn error(self, error: &Error) -> String {
+        let field = error.field().to_string();
+        let s = |v: String| FluentValue::from(v);
+        let mut args = vec![("field", s(field))];
+        let id = match error {
+            Error::Malformed { line, column } => {
+                args.push(("line", s(line.to_string())));
+                args.push(("column", s(column.to_string())));
+                "error-malformed"
+            }
+            Error::Invalid { detail, .. } => {
+                args.push(("detail", s(detail.clone())));
+                "error-invalid"
+            }
+            Error::UnknownValue { value, expected, .. } => {
+                args.push(("value", s(value.clone())));
+                args.push(("expected", s((*expected).to_owned())));
+                "error-unknown-value"
+            }
+            Error::Negative { .. } => "error-negative",
+            Error::DiscountTooLarge { discount, applies_to, .. } => {
+                args.push(("discount", s(discount.to_string())));
+                args.push(("applies_to", s(applies_to.to_string())));
+                "error-discount-too-large"
+            }
+            Error::TooLarge { .. } => "error-too-large",
+            Error::InvalidDate { value, .. } => {
+                args.push(("value", s(value.clone())));
+                "error-invalid-date"
+            }
+            Error::NoRate { date } => {
+                args.push(("date", s(date.to_string())));
+                "error-no-rate"
+            }
+        };
+        self.text_with(id, &args)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use akinai_core::{Field, Yen};
+
+    fn ids(lang: Lang) -> Vec<String> {
+        let (text, _) = lang.source();
+        let resource = match FluentResource::try_new(text.to_owned()) {
+            Ok(resource) => resource,
+            Err((_, errors)) => panic!("{lang:?}: {errors:?}"),
+        };
+        let mut ids: Vec<String> = resource
+            .entries()
+            .filter_map(|entry| match entry {
+                fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_owned()),
+                _ => None,
+            })
+            .collect();
+        ids.sort();
+        ids
+    }
+
+    #[test]
+    fn every_language_has_every_message_and_parses() {
+        let ja = ids(Lang::Ja);
+        assert!(ja.len() > 10);
+        assert_eq!(ja, ids(Lang::En));
+        let mut unique = ja.clone();
+        unique.dedup();
+        assert_eq!(unique, ja);
+    }
+
+    #[test]
+    fn errors_read_naturally_in_both_languages() {
+        let err = Error::DiscountTooLarge {
+            field: Field::line(0, "discount"),
+            discount: Yen::new(1500),
+            applies_to: Yen::new(1200),
+        };
+        assert_eq!(
+            Lang::En.error(&err),
+            "lines[0].discount: discount ¥1,500 is more than the ¥1,200 it applies to"
+        );
+        assert_eq!(
+            Lang::Ja.error(&err),
+            "lines[0].discount: 値引 ¥1,500 が対象の金額 ¥1,200 を超えています"
+        );
+        assert_eq!(Lang::En.error(&err), err.to_string(), "the English text matches Display");
+    }
+
+    #[test]
+    fn locales_pick_a_language() {
+        assert_eq!(Lang::from_tag("ja_JP.UTF-8"), Some(Lang::Ja));
+        assert_eq!(Lang::from_tag("en-US"), Some(Lang::En));
+        assert_eq!(Lang::from_tag("fr"), None);
+    }
+}
