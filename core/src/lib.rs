@@ -17,3 +17,27 @@ pub mod tax;
 
 pub use error::{Error, Field, Result};
 pub use money::Yen;
+
+/// Japan's time zone, Asia/Tokyo: UTC+9 all year, with no daylight saving since 1951.
+pub const TOKYO: chrono::FixedOffset = match chrono::FixedOffset::east_opt(9 * 3600) {
+    Some(offset) => offset,
+    None => panic!("UTC+9 is a valid offset"),
+};
+
+/// The calendar day in Tokyo at the instant `now`. Sales are dated by it, whatever the device's
+/// or the server's own time zone.
+pub fn tokyo_date(now: chrono::DateTime<chrono::Utc>) -> chrono::NaiveDate {
+    now.with_timezone(&TOKYO).date_naive()
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::{NaiveDate, TimeZone, Utc};
+
+    #[test]
+    fn the_tokyo_day_starts_at_15_utc() {
+        let day = |h| super::tokyo_date(Utc.with_ymd_and_hms(2026, 11, 22, h, 0, 0).unwrap());
+        assert_eq!(day(14), NaiveDate::from_ymd_opt(2026, 11, 22).unwrap());
+        assert_eq!(day(15), NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+    }
+}

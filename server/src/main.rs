@@ -1,0 +1,111 @@
+//! `akinai`: the server and its command-line tools.
+
+use std::io::{Read, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+
+use akinai_i18n::Lang;
+use akinai_server::{database, router, shop};
+
+#[derive(Parser)]
+#[command(
+    name = "akinai",
+    version,
+    about = "Akinai (商い): the point-of-sale server for small shops"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the app and its API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8080", env = "AKINAI_ADDR")]
+        addr: SocketAddr,
+        /// The SQLite file that keeps the shop's data (created if missing).
+        #[arg(long, default_value = "akinai.db", env = "AKINAI_DB")]
+        db: PathBuf,
+        /// The built app (Trunk's dist folder).
+        #[arg(long, default_value = "target/dist", env = "AKINAI_APP_DIR")]
+        app_dir: PathBuf,
+        /// Load the demo shop and its catalog if the database has no shop yet.
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Read a cart as JSON on stdin and print its receipt as JSON (see docs/quote.md).
+    Quote {
+        /// Language of error messages (ja or en); by default from LC_ALL, LC_MESSAGES or LANG.
+        #[arg(long)]
+        lang: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Quote { lang } => quote(lang),
+        Command::Serve { addr, db, app_dir, demo } => match serve(addr, db, app_dir, demo) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(err) => {
+                eprintln!("akinai: {err:#}");
+                ExitCode::FAILURE
+            }
+        },
+    }
+}
+
+fn quote(lang: Option<String>) -> ExitCode {
+    let lang = lang
+        .or_else(|| ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|v| std::env::var(v).ok()))
+        .and_then(|tag| Lang::from_tag(&tag))
+        .unwrap_or(Lang::En);
+    let mut input = Vec::new();
+    if let Err(err) = std::io::stdin().read_to_end(&mut input) {
+        eprintln!("input: {err}");
+        return ExitCode::FAILURE;
+    }
+    match akinai_server::quote::run_cli(&input, lang) {
+        Ok(json) => match std::io::stdout().write_all(json.as_bytes()) {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(_) => ExitCode::FAILURE,
+        },
+        Err(line) => {
+            eprintln!("{line}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[tokio::main]
+async fn serve(addr: SocketAddr, db: PathBuf, app_dir: PathBuf, demo: bool) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "akinai_server=info,tower_http=warn".into()),
+        )
+        .init();
+    let pool = database::open(&db).await.with_context(|| format!("opening {}", db.display()))?;
+    if demo && shop::load_demo(&pool).await? {
+        tracing::info!("loaded the demo shop");
+    }
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
+    println!("Akinai is serving on http://{}/", listener.local_addr()?);
+    axum::serve(listener, router(pool, &app_dir))
+        .with_graceful_shutdown(async {
+            // If the signal cannot be watched, keep serving until killed.
+            if tokio::signal::ctrl_c().await.is_err() {
+                std::future::pending::<()>().await;
+            }
+        })
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,147 @@
+//! The shop: its profile (what every receipt prints) and its catalog, with the demo shop that
+//! `cargo xtask run` starts with.
+
+use axum::Json;
+use axum::extract::State;
+use serde::{Deserialize, Serialize};
+use sqlx::SqlitePool;
+
+use akinai_core::tax::{Named, PricingMode, Rounding, TaxClass};
+use akinai_core::{Field, Yen};
+
+use crate::error::{Error, Result};
+
+/// The shop's public profile: everything on it is printed on each receipt anyway.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Shop {
+    /// Trading name.
+    pub name: String,
+    /// Postal address.
+    pub address: String,
+    /// Telephone number.
+    pub phone: String,
+    /// Qualified invoice issuer registration number (T + 13 digits).
+    pub registration_number: String,
+    /// Whether catalog prices include tax.
+    pub pricing: PricingMode,
+    /// How tax is rounded.
+    pub rounding: Rounding,
+    /// Line printed at the foot of each receipt.
+    pub receipt_footer: String,
+}
+
+/// A catalog item.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    /// Name on the key and the receipt.
+    pub name: String,
+    /// Reading in kana, for search.
+    pub kana: String,
+    /// Price, tax-included or not according to the shop's pricing mode.
+    pub price: Yen,
+    /// Tax class.
+    pub tax_class: TaxClass,
+    /// Category of the catalog grid.
+    pub category: String,
+    /// JAN/EAN barcode, if the item has one.
+    pub barcode: Option<String>,
+    /// Quick-key colour (CSS).
+    pub color: String,
+}
+
+/// The demo shop with its catalog, as bundled in `server/demo/shop.json`.
+#[derive(Debug, Deserialize)]
+struct Demo {
+    #[serde(flatten)]
+    shop: Shop,
+    items: Vec<Item>,
+}
+
+/// Loads the demo shop unless the database has a shop already; true when it loaded it.
+pub async fn load_demo(pool: &SqlitePool) -> Result<bool> {
+    let Demo { shop, items } = serde_json::from_str(include_str!("../demo/shop.json"))?;
+    let mut tx = pool.begin().await?;
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM shop").fetch_one(&mut *tx).await?;
+    if existing > 0 {
+        return Ok(false);
+    }
+    let shop_id: i64 = sqlx::query_scalar(
+        "INSERT INTO shop (name, address, phone, registration_number, pricing, rounding, receipt_footer)
+         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&shop.name)
+    .bind(&shop.address)
+    .bind(&shop.phone)
+    .bind(&shop.registration_number)
+    .bind(shop.pricing.word())
+    .bind(shop.rounding.word())
+    .bind(&shop.receipt_footer)
+    .fetch_one(&mut *tx)
+    .await?;
+    for item in &items {
+        sqlx::query(
+            "INSERT INTO item (shop_id, name, kana, price, tax_class, category, barcode, color)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(shop_id)
+        .bind(&item.name)
+        .bind(&item.kana)
+        .bind(item.price.get())
+        .bind(item.tax_class.word())
+        .bind(&item.category)
+        .bind(&item.barcode)
+        .bind(&item.color)
+        .execute(&mut *tx)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// `GET /api/v1/shop`: the shop's profile.
+pub async fn profile(State(pool): State<SqlitePool>) -> Result<Json<Shop>> {
+    type Row = (String, String, String, String, String, String, String);
+    let (name, address, phone, registration_number, pricing, rounding, receipt_footer): Row =
+        sqlx::query_as(
+            "SELECT name, address, phone, registration_number, pricing, rounding, receipt_footer
+             FROM shop ORDER BY id LIMIT 1",
+        )
+        .fetch_optional(&pool)
+        .await?
+        .ok_or(Error::NotFound)?;
+    Ok(Json(Shop {
+        name,
+        address,
+        phone,
+        registration_number,
+        pricing: Named::parse(&pricing, Field::top("pricing"))?,
+        rounding: Named::parse(&rounding, Field::top("rounding"))?,
+        receipt_footer,
+    }))
+}
+
+/// `GET /api/v1/catalog`: the shop's items, in the order they were added.
+pub async fn catalog(State(pool): State<SqlitePool>) -> Result<Json<Vec<Item>>> {
+    type Row = (String, String, i64, String, String, Option<String>, String);
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT item.name, kana, price, tax_class, category, barcode, color
+         FROM item WHERE shop_id = (SELECT id FROM shop ORDER BY id LIMIT 1) ORDER BY item.id",
+    )
+    .fetch_all(&pool)
+    .await?;
+    let items = rows
+        .into_iter()
+        .map(|(name, kana, price, tax_class, category, barcode, color)| {
+            Ok(Item {
+                name,
+                kana,
+                price: Yen::new(price),
+                tax_class: Named::parse(&tax_class, Field::top("tax_class"))?,
+                category,
+                barcode,
+                color,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Json(items))
+}
