@@ -36,7 +36,7 @@ enum Command {
         #[arg(long, default_value = "target/dist", env = "AKINAI_APP_DIR")]
         app_dir: PathBuf,
         /// Load the demo shop and its catalog if the database has no shop yet.
-        #[arg(long)]
+        #[arg(long, env = "AKINAI_DEMO")]
         demo: bool,
     },
     /// Read a cart as JSON on stdin and print its receipt as JSON (see docs/quote.md).

@@ -1,0 +1,5 @@
+//! Entry point of the WebAssembly app.
+
+fn main() {
+    akinai_app::start();
+}

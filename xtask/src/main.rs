@@ -1,0 +1,142 @@
+//! `cargo xtask run` and `cargo xtask test`: everything a fresh Debian machine with rustup,
+//! cargo, node/npm and apt needs to build, serve and test Akinai, from package registries only.
+
+mod tools;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context, Result, bail};
+
+const USAGE: &str = "usage: cargo xtask run [-- ARGS for akinai serve]\n       cargo xtask test";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("run") => run(args[1..].iter().filter(|a| *a != "--").cloned().collect()),
+        Some("test") => test(),
+        _ => {
+            eprintln!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("xtask: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The workspace root.
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// A command run from the workspace root, with the tools `tools::ensure` provides on PATH.
+fn command(program: &str) -> Command {
+    let mut command = Command::new(program);
+    command.current_dir(root()).env("PATH", tools::path());
+    command
+}
+
+/// Runs a command to completion, failing unless it succeeds.
+fn step(what: &str, command: &mut Command) -> Result<()> {
+    println!("\n==> {what}");
+    let status = command.status().with_context(|| format!("{what}: could not start"))?;
+    if !status.success() {
+        bail!("{what} failed ({status})");
+    }
+    Ok(())
+}
+
+fn build_app() -> Result<()> {
+    step(
+        "build the app (trunk, release)",
+        command("trunk").args(["build", "--release", "--offline"]),
+    )
+}
+
+fn run(serve_args: Vec<String>) -> Result<()> {
+    tools::ensure(false)?;
+    build_app()?;
+    step(
+        "build the server (release)",
+        command("cargo").args(["build", "--release", "--package", "akinai-server"]),
+    )?;
+    let bin = root().join("target/release/akinai");
+    println!("\n==> akinai serve (demo shop loaded; Ctrl-C stops it)");
+    let status = command(&bin.to_string_lossy())
+        .arg("serve")
+        .args(serve_args)
+        .env("AKINAI_APP_DIR", root().join("target/dist"))
+        .env("AKINAI_DEMO", "true")
+        .status()
+        .context("starting akinai serve")?;
+    if !status.success() {
+        bail!("akinai serve stopped ({status})");
+    }
+    Ok(())
+}
+
+fn test() -> Result<()> {
+    tools::ensure(true)?;
+    let wasm = ["--target", "wasm32-unknown-unknown"];
+    step("format", command("cargo").args(["fmt", "--all", "--check"]))?;
+    step(
+        "lint the host crates",
+        command("cargo").args([
+            "clippy",
+            "--workspace",
+            "--exclude",
+            "akinai-app",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    step(
+        "lint the app (wasm32)",
+        command("cargo")
+            .args(["clippy", "--package", "akinai-app", "--all-targets"])
+            .args(wasm)
+            .args(["--", "-D", "warnings"]),
+    )?;
+    step(
+        "unit, property and server tests",
+        command("cargo").args(["test", "--workspace", "--exclude", "akinai-app"]),
+    )?;
+    step(
+        "app tests in headless Chromium (wasm-bindgen-test)",
+        command("cargo")
+            .args(["test", "--package", "akinai-app"])
+            .args(wasm)
+            .env("CHROMEDRIVER", tools::CHROMEDRIVER),
+    )?;
+    build_app()?;
+    step("build the server", command("cargo").args(["build", "--package", "akinai-server"]))?;
+
+    let e2e = root().join("target/e2e");
+    if e2e.exists() {
+        std::fs::remove_dir_all(&e2e).context("clearing target/e2e")?;
+    }
+    std::fs::create_dir_all(&e2e).context("creating target/e2e")?;
+    let port = tools::free_port()?;
+    step(
+        "end-to-end tests in headless Chromium (tests/, Playwright)",
+        command("npx")
+            .args(["--no-install", "playwright", "test"])
+            .current_dir(root().join("tests"))
+            .env("AKINAI_BIN", root().join("target/debug/akinai"))
+            .env("AKINAI_APP_DIR", root().join("target/dist"))
+            .env("E2E_DB", e2e.join("akinai.db"))
+            .env("E2E_PORT", port.to_string())
+            .env("CHROMIUM", tools::CHROMIUM),
+    )?;
+    println!("\nxtask: every test passed");
+    Ok(())
+}
