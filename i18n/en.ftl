@@ -15,3 +15,203 @@ error-discount-too-large = { $field }: discount { $discount } is more than the {
 error-too-large = { $field }: amount too large
 error-invalid-date = { $field }: "{ $value }" is not a date (YYYY-MM-DD)
 error-no-rate = { $field }: no consumption tax rate is in force on { $date }
+error-empty-sale = { $field }: nothing has been rung up
+error-tender-short = { $field }: { $tendered } tendered does not cover the { $due } due
+error-change-without-cash = { $field }: { $change } change is due but no cash was tendered
+error-refund-too-much = { $field }: more than is left to refund
+error-nothing-to-refund = { $field }: pick at least one item to refund
+error-not-refundable = { $field }: a refund cannot be refunded
+error-invalid-registration-number = { $field }: "{ $value }" is not T followed by 13 digits
+error-shift-closed = { $field }: the shift is already closed
+error-invalid-pin = { $field }: a PIN is 4 to 6 digits
+
+## The whole app
+loading = Loading…
+dismiss = Dismiss
+nav = Menu
+nav-register = Register
+nav-history = History
+nav-shift = Shift
+nav-settings = Settings
+lock = Lock
+outbox-waiting = { $count ->
+    [0] Synced
+    [one] 1 waiting to sync
+   *[other] { $count } waiting to sync
+}
+storage-full = This device's storage is full. Export old data to make room.
+storage-unavailable = This browser does not let the app store data (private browsing cannot be used).
+storage-blocked = Close Akinai in the other tab, then reload.
+storage-failed = Could not save the data
+network-failed = Cannot reach the server
+shift-needed = Open the shift first (Shift → Open)
+scan-not-found = Nothing in the catalog matches "{ $code }"
+
+## First run
+setup-title = Set up your shop
+setup-intro = First the shop's details and the owner's PIN. No server is needed.
+setup-from-server = Loaded the shop's details and { $count } items from the server.
+setup-names-needed = Enter the shop's name and the owner's name
+setup-start = Start
+shop-name = Shop name
+shop-address = Address
+shop-phone = Phone
+registration-number = Registration No.
+owner-name = Owner's name
+owner-pin = PIN (4-6 digits)
+owner-pin-again = PIN again
+
+## Sign-in
+sign-in-title = Enter your PIN
+sign-in = Sign in
+pin = PIN
+pin-clear = Clear
+pin-wrong = Wrong PIN
+
+## Register
+catalog-title = Items
+search-label = Search or scan
+categories = Categories
+category-all = All
+open-price-title = Enter the price
+price = Price
+add = Add
+cancel = Cancel
+cart-title = Sale
+cart-lines = Items rung up
+dining = Dining
+take-out = Take-out
+eat-in = Eat-in
+qty = Quantity
+qty-down = One less
+qty-up = One more
+discount = Discount
+line-discount = Discount
+line-discount-amount = Discount amount
+discount-unit = Discount unit
+apply = Apply
+remove = Remove
+receipt-discount = Receipt discount
+rate-target = { $rate }% items
+tax = Tax
+tax-included-in = incl. tax
+exempt = Non-taxable
+exempt-short = non-taxable
+total = Total
+hold = Hold
+recall = Recall
+held-carts = Held sales
+pay = Pay
+due = Due
+tendered = Tendered
+quick-tender = Quick amounts
+exact = Exact
+change = Change
+back = Back
+complete-sale = Complete sale
+
+## Receipt
+receipt = Receipt
+receipt-title = Receipt
+receipt-refund = Refund
+refund-of = Original receipt No. { $no }
+staff = Staff
+subtotal = Subtotal
+tax-total = Total tax
+cash = Cash
+reduced-note = ※ reduced tax rate (8%) items
+print = Print
+next-sale = Next customer
+
+## History and refunds
+history-title = Sales history
+history-search = Search by receipt No., date or amount
+today-totals = Today { $total } ({ $count } sales)
+sales = Sales
+reprint = Reprint
+refund = Refund
+refund-pick = Quantity to refund
+refund-left = refundable
+refund-confirm = Confirm refund
+
+## Shift
+shift-title = Shift
+drawer-total = Total
+opening-float = Opening float
+open-shift = Open shift
+cash-move = Cash in / out
+cash-move-amount = Amount
+cash-move-reason = Reason
+cash-move-needs = Enter an amount and a reason
+cash-in = Cash in
+cash-out = Cash out
+close-shift = Close (count the drawer)
+closing-count = Cash in the drawer
+close-shift-confirm = Close shift
+x-report = X report
+z-report = Z report
+report-by-rate = Sales by tax rate
+report-summary = Sales breakdown
+report-drawer = Cash drawer
+rate = Rate
+gross = Incl. tax
+net = Excl. tax
+gross-sales = Sales total
+no-category = No category
+refunds = Refunds
+line-discounts = Line discounts
+receipt-discounts = Receipt discounts
+receipts-issued = Receipts issued
+receipt-range = Receipt numbers
+cash-sales = Cash sales
+cash-refunds = Cash refunds
+expected-cash = Expected cash
+counted-cash = Counted cash
+over-short = Over / short
+
+## Settings
+settings-shop = Shop
+pricing = Prices
+pricing-tax_included = Tax included
+pricing-tax_excluded = Tax excluded
+rounding = Tax rounding
+rounding-floor = Round down
+rounding-half_up = Round half up
+rounding-ceil = Round up
+receipt-footer = Receipt footer
+paper-width = Receipt paper width
+save = Save
+saved = Saved
+settings-staff = Staff
+staff-name = Staff name
+role = Role
+role-owner = Owner
+role-cashier = Cashier
+staff-add = Add staff
+name-needed = Enter a name
+settings-catalog = Catalog
+csv-file = CSV file (UTF-8 or Shift_JIS)
+csv-import = Import CSV
+csv-export = Export CSV
+csv-failed = The CSV could not be imported:
+csv-imported = { $added } added, { $updated } updated
+item-name = Item name
+item-kana = Reading (kana)
+tax-class = Tax class
+tax-class-standard = Standard 10%
+tax-class-food = Food & drink (8% take-out)
+tax-class-reduced = Reduced 8% (newspapers)
+tax-class-alcohol = Alcohol 10%
+tax-class-exempt = Non-taxable
+category = Category
+barcode = Barcode
+color = Key colour
+open-price = Price entered at the register
+item-add = Add item
+item-edit = Edit item
+item-invalid = Enter the item's name and price
+edit = Edit
+delete = Delete
+update-ready = A new version is ready
+update-now = Update now
+storage-not-persistent = This browser has not granted persistent storage. Install the app (add it to the home screen) so its data is not evicted.

@@ -1,30 +1,131 @@
-//! Akinai's app: the register on the shop's tablet and the owner's view on a phone, one
-//! Leptos CSR PWA. The money is computed by `akinai-core`, the same code the server runs.
+//! Akinai's app: the register on the shop's tablet (and, later, the owner's view on a phone),
+//! one Leptos CSR PWA that works with no network once loaded. The money is computed by
+//! `akinai-core`, the same code the server runs; the device's data lives in IndexedDB.
+//!
+//! - [`state`]: what every screen shares, and the actions that store it.
+//! - [`storage`]: the device database.
+//! - Screens: [`setup`], [`sign_in`], [`register`], [`receipt`], [`history`], [`shift`], [`settings`].
 
+pub mod error;
+pub mod history;
 mod language;
+pub mod pwa;
+pub mod receipt;
+pub mod register;
+pub mod settings;
+pub mod setup;
+pub mod shift;
+pub mod sign_in;
+pub mod state;
+pub mod storage;
 
 use leptos::prelude::*;
 
 pub use language::{LanguageSwitch, provide_language, use_language};
+use state::{AppState, Screen};
 
-/// Mounts the app on the page's body.
+/// Mounts the app on the page's body, using the device's database.
 pub fn start() {
-    leptos::mount::mount_to_body(App);
+    leptos::mount::mount_to_body(|| view! { <App /> });
 }
 
-/// The whole app.
+/// The whole app on the database `db` (tests pass their own name).
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(
+    /// The IndexedDB database to use.
+    #[prop(default = storage::DB_NAME)]
+    db: &'static str,
+) -> impl IntoView {
     let lang = provide_language();
+    let app = AppState::new(lang);
+    provide_context(app);
+    pwa::register_service_worker();
+    let update = pwa::provide_update_state();
+    let loaded = RwSignal::new(false);
+    leptos::task::spawn_local(async move {
+        match app.load(db).await {
+            Ok(()) => loaded.set(true),
+            Err(err) => app.fail(err),
+        }
+        // Safari and Chromium may evict a site's storage under pressure unless it is persistent.
+        let persisted = match pwa::storage_persisted().await {
+            Some(true) => Some(true),
+            _ => pwa::request_persistent_storage().await,
+        };
+        app.persisted.set(persisted);
+    });
+    // A new version takes over only between sales: never with items in the cart.
+    let can_update = move || {
+        update.get() && app.cart.with(|c| c.is_empty()) && app.screen.get() != Screen::Receipt
+    };
     let text = move |id: &'static str| move || lang.get().text(id);
     view! {
-        <header class="top-bar">
+        <header class="top-bar no-print">
             <div class="brand">
                 <h1>{text("app-name")}</h1>
                 <p class="tagline">{text("app-tagline")}</p>
             </div>
+            <Show when=move || app.user.with(Option::is_some)>
+                <Nav />
+            </Show>
             <LanguageSwitch />
         </header>
-        <main id="main" class="workspace"></main>
+        <Show when=can_update>
+            <div class="update-banner no-print" role="status">
+                <span>{text("update-ready")}</span>
+                <button type="button" on:click=move |_| pwa::activate_update()>{text("update-now")}</button>
+            </div>
+        </Show>
+        <Show when=move || app.persisted.get() == Some(false)>
+            <p class="storage-warning no-print" role="note">{text("storage-not-persistent")}</p>
+        </Show>
+        <Show when=move || app.error.with(Option::is_some)>
+            <div class="error-banner no-print" role="alert">
+                <span>{move || app.error.get().map(|e| e.message(lang.get()))}</span>
+                <button type="button" on:click=move |_| app.error.set(None)>{text("dismiss")}</button>
+            </div>
+        </Show>
+        <main id="main" class="workspace">
+            <Show when=move || loaded.get() fallback=move || view! { <p class="loading">{text("loading")}</p> }>
+                {move || match app.screen.get() {
+                    Screen::Setup => view! { <setup::Setup /> }.into_any(),
+                    Screen::SignIn => view! { <sign_in::SignIn /> }.into_any(),
+                    Screen::Register => view! { <register::Register /> }.into_any(),
+                    Screen::Receipt => view! { <receipt::ReceiptScreen /> }.into_any(),
+                    Screen::History => view! { <history::History /> }.into_any(),
+                    Screen::Shift => view! { <shift::ShiftScreen /> }.into_any(),
+                    Screen::Settings => view! { <settings::Settings /> }.into_any(),
+                }}
+            </Show>
+        </main>
+    }
+}
+
+/// The screens a signed-in person can switch between, the sync state, and the lock.
+#[component]
+fn Nav() -> impl IntoView {
+    let app = state::use_app();
+    let tab = move |screen: Screen, id: &'static str| {
+        view! {
+            <button type="button" aria-current=move || (app.screen.get() == screen).then_some("page")
+                on:click=move |_| app.screen.set(screen)>{move || app.t(id)}</button>
+        }
+    };
+    let owner = move || {
+        app.user.with(|u| u.as_ref().is_some_and(|u| u.role == akinai_core::shop::Role::Owner))
+    };
+    view! {
+        <nav class="nav" aria-label=move || app.t("nav")>
+            {tab(Screen::Register, "nav-register")}
+            {tab(Screen::History, "nav-history")}
+            {tab(Screen::Shift, "nav-shift")}
+            <Show when=owner>{tab(Screen::Settings, "nav-settings")}</Show>
+            <span class="sync-state" role="status">
+                {move || app.lang.get().text_with("outbox-waiting", &[("count", app.outbox.get().into())])}
+            </span>
+            <button type="button" on:click=move |_| { app.user.set(None); app.screen.set(Screen::SignIn); }>
+                {move || app.t("lock")}
+            </button>
+        </nav>
     }
 }

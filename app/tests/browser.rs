@@ -17,7 +17,8 @@ fn document() -> web_sys::Document {
 fn mount() -> HtmlElement {
     let root: HtmlElement = document().create_element("div").unwrap().unchecked_into();
     document().body().unwrap().append_child(&root).unwrap();
-    leptos::mount::mount_to(root.clone(), App).forget();
+    leptos::mount::mount_to(root.clone(), || leptos::view! { <App db="akinai-test-shell" /> })
+        .forget();
     root
 }
 

@@ -3,13 +3,56 @@
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
 use crate::money::Yen;
 use crate::tax::{DiningMode, PricingMode, Rounding, TaxClass};
 
+/// Money off a line or a receipt: a fixed amount, or a percentage of what it applies to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "value", rename_all = "snake_case")]
+pub enum Discount {
+    /// Yen off.
+    Yen(Yen),
+    /// Whole percent off, rounded down to the yen (in the customer's favour only by design).
+    Percent(u8),
+}
+
+impl Default for Discount {
+    fn default() -> Self {
+        Discount::NONE
+    }
+}
+
+impl Discount {
+    /// No discount.
+    pub const NONE: Discount = Discount::Yen(Yen::ZERO);
+
+    /// The yen this takes off `amount` (a percentage is rounded down).
+    pub fn off(self, amount: Yen) -> Yen {
+        match self {
+            Discount::Yen(yen) => yen,
+            Discount::Percent(percent) => {
+                Yen::new((i128::from(amount.get()) * i128::from(percent) / 100) as i64)
+            }
+        }
+    }
+
+    /// True when it takes nothing off.
+    pub fn is_none(self) -> bool {
+        matches!(self, Discount::Yen(Yen::ZERO) | Discount::Percent(0))
+    }
+}
+
 /// One line of a cart.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CartLine {
+    /// The catalog item rung up, if any (open departments and quotes have none).
+    #[serde(default)]
+    pub item_id: Option<Uuid>,
+    /// The item's category, for the closing report.
+    #[serde(default)]
+    pub category: String,
     /// What the customer sees on the receipt.
     pub name: String,
     /// Price of one, tax-included or tax-excluded according to the cart's pricing mode.
@@ -18,8 +61,16 @@ pub struct CartLine {
     pub qty: u32,
     /// What kind of goods, for tax.
     pub tax_class: TaxClass,
-    /// Yen off this line's `unit_price × qty`.
-    pub discount: Yen,
+    /// Off this line's `unit_price × qty`.
+    pub discount: Discount,
+}
+
+impl CartLine {
+    /// `unit_price × qty`, before the line's discount (saturating: the receipt refuses a
+    /// line too large to compute).
+    pub fn before_discount(&self) -> Yen {
+        self.unit_price.checked_mul(i64::from(self.qty)).unwrap_or(Yen::new(i64::MAX))
+    }
 }
 
 /// A sale being rung up.
@@ -35,8 +86,8 @@ pub struct Cart {
     pub dining: DiningMode,
     /// The lines, in the order they were rung up.
     pub lines: Vec<CartLine>,
-    /// Yen off the whole receipt, split between the rates.
-    pub discount: Yen,
+    /// Off the whole receipt, split between the rates.
+    pub discount: Discount,
 }
 
 impl Cart {
@@ -48,7 +99,51 @@ impl Cart {
             rounding: Rounding::default(),
             dining: DiningMode::default(),
             lines: Vec::new(),
-            discount: Yen::ZERO,
+            discount: Discount::NONE,
+        }
+    }
+
+    /// True when nothing has been rung up.
+    pub fn is_empty(&self) -> bool {
+        self.lines.is_empty()
+    }
+
+    /// Adds a line; the same item at the same price with no discount of its own is counted up
+    /// instead, so scanning an item twice reads as ×2.
+    pub fn add(&mut self, line: CartLine) {
+        let same = |l: &&mut CartLine| {
+            line.item_id.is_some()
+                && l.item_id == line.item_id
+                && l.unit_price == line.unit_price
+                && l.discount.is_none()
+                && line.discount.is_none()
+        };
+        match self.lines.iter_mut().find(same) {
+            Some(existing) => existing.qty = existing.qty.saturating_add(line.qty),
+            None => self.lines.push(line),
+        }
+    }
+
+    /// Sets the quantity of line `index`; zero removes the line.
+    pub fn set_qty(&mut self, index: usize, qty: u32) {
+        if qty == 0 {
+            self.remove(index);
+        } else if let Some(line) = self.lines.get_mut(index) {
+            line.qty = qty;
+        }
+    }
+
+    /// Removes line `index`, if there is one.
+    pub fn remove(&mut self, index: usize) {
+        if index < self.lines.len() {
+            self.lines.remove(index);
+        }
+    }
+
+    /// Sets the discount of line `index`.
+    pub fn set_line_discount(&mut self, index: usize, discount: Discount) {
+        if let Some(line) = self.lines.get_mut(index) {
+            line.discount = discount;
         }
     }
 }

@@ -98,6 +98,50 @@ pub enum Error {
         /// What was given.
         value: String,
     },
+    /// A sale with no lines.
+    #[error("lines: nothing has been rung up")]
+    EmptySale,
+    /// The tenders do not cover the total.
+    #[error("tenders: {tendered} tendered does not cover the {due} due")]
+    TenderShort {
+        /// The total due.
+        due: Yen,
+        /// What was handed over.
+        tendered: Yen,
+    },
+    /// Change is due but no cash was tendered to give it from.
+    #[error("tenders: {change} change is due but no cash was tendered")]
+    ChangeWithoutCash {
+        /// The change that would be due.
+        change: Yen,
+    },
+    /// A refund asks for more than was sold (or is left after earlier refunds).
+    #[error("{field}: more than is left to refund")]
+    RefundTooMuch {
+        /// The line asked for.
+        field: Field,
+    },
+    /// A refund that gives nothing back.
+    #[error("lines: pick at least one item to refund")]
+    NothingToRefund,
+    /// Only sales can be refunded, not refunds.
+    #[error("kind: a refund cannot be refunded")]
+    NotRefundable,
+    /// The shift is closed: no more cash moves, no second close.
+    #[error("shift: the shift is already closed")]
+    ShiftClosed,
+    /// A registration number that is not T and 13 digits.
+    #[error("registration_number: \"{value}\" is not T followed by 13 digits")]
+    InvalidRegistrationNumber {
+        /// What was given.
+        value: String,
+    },
+    /// A PIN that is not 4 to 6 digits.
+    #[error("{field}: a PIN is 4 to 6 digits")]
+    InvalidPin {
+        /// Where.
+        field: Field,
+    },
     /// A date before any consumption tax rate in the table.
     #[error("date: no consumption tax rate is in force on {date}")]
     NoRate {
@@ -111,12 +155,19 @@ impl Error {
     pub fn field(&self) -> Field {
         match self {
             Error::Malformed { .. } => Field::top("input"),
+            Error::EmptySale | Error::NothingToRefund => Field::top("lines"),
+            Error::TenderShort { .. } | Error::ChangeWithoutCash { .. } => Field::top("tenders"),
+            Error::NotRefundable => Field::top("kind"),
+            Error::ShiftClosed => Field::top("shift"),
+            Error::InvalidRegistrationNumber { .. } => Field::top("registration_number"),
             Error::NoRate { .. } => Field::top("date"),
             Error::Invalid { field, .. }
             | Error::UnknownValue { field, .. }
             | Error::Negative { field }
             | Error::DiscountTooLarge { field, .. }
             | Error::TooLarge { field }
+            | Error::RefundTooMuch { field }
+            | Error::InvalidPin { field }
             | Error::InvalidDate { field, .. } => field.clone(),
         }
     }

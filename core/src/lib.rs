@@ -7,12 +7,19 @@
 //! - [`cart`]: a validated cart of sale lines with discounts.
 //! - [`receipt`]: the computed receipt (per-rate totals, one rounding per rate) and its reversal.
 //! - [`quote`]: the JSON contract of `akinai quote`.
+//! - [`sale`]: completed sales and refunds with their tenders.
+//! - [`shop`]: the shop's settings, registration number and staff.
 
 pub mod cart;
+pub mod catalog;
 pub mod error;
 pub mod money;
 pub mod quote;
 pub mod receipt;
+pub mod sale;
+pub mod shift;
+pub mod shop;
+pub mod sync;
 pub mod tax;
 
 pub use error::{Error, Field, Result};

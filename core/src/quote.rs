@@ -5,7 +5,7 @@
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-use crate::cart::{Cart, CartLine};
+use crate::cart::{Cart, CartLine, Discount};
 use crate::error::{Error, Field, Result};
 use crate::money::Yen;
 use crate::receipt::Receipt;
@@ -72,8 +72,13 @@ impl QuoteRequest {
                             Error::TooLarge { field }
                         }
                     })?,
-                    discount: yen(line.discount.unwrap_or(0), Field::line(index, "discount"))?,
+                    discount: Discount::Yen(yen(
+                        line.discount.unwrap_or(0),
+                        Field::line(index, "discount"),
+                    )?),
                     name: line.name,
+                    item_id: None,
+                    category: String::new(),
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -83,7 +88,7 @@ impl QuoteRequest {
             rounding: parse_or_default(word(self.rounding, "rounding"))?,
             dining: parse_or_default(word(self.dining, "dining"))?,
             lines,
-            discount: yen(self.discount.unwrap_or(0), Field::top("discount"))?,
+            discount: Discount::Yen(yen(self.discount.unwrap_or(0), Field::top("discount"))?),
         })
     }
 }
@@ -145,8 +150,8 @@ mod tests {
         assert_eq!(cart.pricing, PricingMode::TaxIncluded);
         assert_eq!(cart.rounding, Rounding::Floor);
         assert_eq!(cart.dining, DiningMode::TakeOut);
-        assert_eq!(cart.discount, Yen::ZERO);
-        assert_eq!(cart.lines[0].discount, Yen::ZERO);
+        assert_eq!(cart.discount, Discount::NONE);
+        assert_eq!(cart.lines[0].discount, Discount::NONE);
         Ok(())
     }
 

@@ -97,19 +97,20 @@ impl Receipt {
             .map(|(index, line)| {
                 let field = |name| Field::line(index, name);
                 non_negative(line.unit_price, field("unit_price"))?;
-                non_negative(line.discount, field("discount"))?;
                 let before_discount = line
                     .unit_price
                     .checked_mul(i64::from(line.qty))
                     .filter(|amount| *amount <= MAX_AMOUNT)
                     .ok_or_else(|| Error::TooLarge { field: field("unit_price") })?;
-                let amount = at_most(line.discount, before_discount, field("discount"))?;
+                let discount = line.discount.off(before_discount);
+                non_negative(discount, field("discount"))?;
+                let amount = at_most(discount, before_discount, field("discount"))?;
                 let rate = table.rate(cart.date, line.tax_class, cart.dining)?;
                 Ok(ReceiptLine {
                     name: line.name.clone(),
                     qty: line.qty,
                     unit_price: line.unit_price,
-                    discount: line.discount,
+                    discount,
                     amount,
                     tax_class: line.tax_class,
                     rate: rate.map_or(0, |r| r.percent),
@@ -136,10 +137,11 @@ impl Receipt {
             rate.map_or((1, 0, true), |r| (0, u8::MAX - r.percent, r.reduced))
         });
 
-        non_negative(cart.discount, Field::top("discount"))?;
-        at_most(cart.discount, subtotal, Field::top("discount"))?;
+        let discount = cart.discount.off(subtotal);
+        non_negative(discount, Field::top("discount"))?;
+        at_most(discount, subtotal, Field::top("discount"))?;
         let amounts: Vec<Yen> = parts.iter().map(|(_, amount)| *amount).collect();
-        let shares = split_discount(cart.discount, &amounts);
+        let shares = split_discount(discount, &amounts);
 
         let mut rates = Vec::new();
         let (mut exempt, mut exempt_discount) = (Yen::ZERO, Yen::ZERO);
@@ -176,7 +178,7 @@ impl Receipt {
             exempt,
             exempt_discount,
             subtotal,
-            discount: cart.discount,
+            discount,
             tax,
             total: Yen::new(total),
         })

@@ -109,6 +109,25 @@ impl Lang {
                 args.push(("value", s(value.clone())));
                 "error-invalid-date"
             }
+            Error::EmptySale => "error-empty-sale",
+            Error::TenderShort { due, tendered } => {
+                args.push(("due", s(due.to_string())));
+                args.push(("tendered", s(tendered.to_string())));
+                "error-tender-short"
+            }
+            Error::ChangeWithoutCash { change } => {
+                args.push(("change", s(change.to_string())));
+                "error-change-without-cash"
+            }
+            Error::RefundTooMuch { .. } => "error-refund-too-much",
+            Error::NothingToRefund => "error-nothing-to-refund",
+            Error::NotRefundable => "error-not-refundable",
+            Error::InvalidRegistrationNumber { value } => {
+                args.push(("value", s(value.clone())));
+                "error-invalid-registration-number"
+            }
+            Error::InvalidPin { .. } => "error-invalid-pin",
+            Error::ShiftClosed => "error-shift-closed",
             Error::NoRate { date } => {
                 args.push(("date", s(date.to_string())));
                 "error-no-rate"

@@ -2,7 +2,7 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 
 use super::*;
-use crate::cart::CartLine;
+use crate::cart::{CartLine, Discount};
 use crate::tax::JAPAN;
 
 fn date() -> NaiveDate {
@@ -11,11 +11,13 @@ fn date() -> NaiveDate {
 
 fn line(name: &str, unit_price: i64, qty: u32, tax_class: TaxClass) -> CartLine {
     CartLine {
+        item_id: None,
+        category: String::new(),
         name: name.into(),
         unit_price: Yen::new(unit_price),
         qty,
         tax_class,
-        discount: Yen::ZERO,
+        discount: Discount::NONE,
     }
 }
 
@@ -53,7 +55,7 @@ fn a_receipt_discount_is_split_between_the_rates() {
     let mut cart = Cart::new(date());
     cart.lines.push(line("弁当", 1000, 1, TaxClass::Food));
     cart.lines.push(line("箸置き", 500, 1, TaxClass::Standard));
-    cart.discount = Yen::new(100);
+    cart.discount = Discount::Yen(Yen::new(100));
     let r = receipt(&cart);
     // 100 × 1000/1500 = 66.6 -> 66, 100 × 500/1500 = 33.3 -> 33; the yen left goes to the larger.
     assert_eq!(r.rates.iter().map(|t| t.discount.get()).collect::<Vec<_>>(), vec![33, 67]);
@@ -69,7 +71,7 @@ fn on_a_tie_the_left_over_yen_goes_to_the_standard_rate() {
     let mut cart = Cart::new(date());
     cart.lines.push(line("パン", 500, 1, TaxClass::Food));
     cart.lines.push(line("皿", 500, 1, TaxClass::Standard));
-    cart.discount = Yen::new(1);
+    cart.discount = Discount::Yen(Yen::new(1));
     let r = receipt(&cart);
     assert_eq!(
         r.rates.iter().map(|t| (t.rate, t.discount.get())).collect::<Vec<_>>(),
@@ -108,7 +110,7 @@ fn non_taxable_goods_are_shown_apart_and_share_the_discount() {
     let mut cart = Cart::new(date());
     cart.lines.push(line("切手", 100, 3, TaxClass::Exempt));
     cart.lines.push(line("お茶", 300, 1, TaxClass::Food));
-    cart.discount = Yen::new(60);
+    cart.discount = Discount::Yen(Yen::new(60));
     let r = receipt(&cart);
     assert_eq!((r.exempt.get(), r.exempt_discount.get()), (270, 30));
     assert_eq!(rates(&r), vec![(8, 270, 250, 20)]);
@@ -120,7 +122,7 @@ fn non_taxable_goods_are_shown_apart_and_share_the_discount() {
 fn a_rate_discounted_to_nothing_still_shows() {
     let mut cart = Cart::new(date());
     let mut free = line("試供品", 200, 1, TaxClass::Standard);
-    free.discount = Yen::new(200);
+    free.discount = Discount::Yen(Yen::new(200));
     cart.lines.push(free);
     cart.lines.push(line("団子", 120, 1, TaxClass::Food));
     let r = receipt(&cart);
@@ -161,6 +163,41 @@ fn a_void_reverses_at_the_original_rates() {
 }
 
 #[test]
+fn percentage_discounts_round_down_to_the_yen() {
+    let mut cart = Cart::new(date());
+    cart.lines
+        .push(CartLine {
+            discount: Discount::Percent(15), ..line("弁当", 598, 1, TaxClass::Food)
+        });
+    cart.lines.push(line("箸", 100, 1, TaxClass::Standard));
+    cart.discount = Discount::Percent(10);
+    let r = receipt(&cart);
+    // 15% of 598 = 89.7 -> 89 off; then 10% of the 609 subtotal = 60.9 -> 60 off the receipt.
+    assert_eq!(r.lines[0].discount.get(), 89);
+    assert_eq!((r.subtotal.get(), r.discount.get(), r.total.get()), (609, 60, 549));
+    cart.discount = Discount::Percent(101);
+    assert_eq!(
+        Receipt::compute(&cart, &RateTable::japan()).unwrap_err().field(),
+        Field::top("discount")
+    );
+}
+
+#[test]
+fn ringing_up_the_same_item_again_counts_it_up() {
+    let id = uuid::Uuid::from_u128(7);
+    let mut cart = Cart::new(date());
+    let rice = CartLine { item_id: Some(id), ..line("おにぎり", 160, 1, TaxClass::Food) };
+    cart.add(rice.clone());
+    cart.add(rice.clone());
+    assert_eq!((cart.lines.len(), cart.lines[0].qty), (1, 2));
+    cart.set_line_discount(0, Discount::Yen(Yen::new(20)));
+    cart.add(rice);
+    assert_eq!(cart.lines.len(), 2, "a discounted line is left as it is");
+    cart.set_qty(0, 0);
+    assert_eq!((cart.lines.len(), cart.lines[0].qty), (1, 1));
+}
+
+#[test]
 fn the_left_over_yen_move_on_when_the_largest_part_is_full() {
     let shares = split_discount(Yen::new(2), &[Yen::new(1), Yen::new(1), Yen::new(1)]);
     assert_eq!(shares, vec![Yen::new(1), Yen::new(1), Yen::ZERO]);
@@ -170,12 +207,15 @@ fn the_left_over_yen_move_on_when_the_largest_part_is_full() {
 fn bad_carts_are_refused_naming_the_field() {
     let mut cart = Cart::new(date());
     cart.lines.push(line("a", 100, 1, TaxClass::Food));
-    cart.lines.push(CartLine { discount: Yen::new(101), ..line("b", 100, 1, TaxClass::Food) });
+    cart.lines.push(CartLine {
+        discount: Discount::Yen(Yen::new(101)),
+        ..line("b", 100, 1, TaxClass::Food)
+    });
     let err = Receipt::compute(&cart, &RateTable::japan()).unwrap_err();
     assert_eq!(err.field(), Field::line(1, "discount"));
 
     cart.lines.pop();
-    cart.discount = Yen::new(101);
+    cart.discount = Discount::Yen(Yen::new(101));
     let err = Receipt::compute(&cart, &RateTable::japan()).unwrap_err();
     assert_eq!(
         err,
@@ -186,7 +226,7 @@ fn bad_carts_are_refused_naming_the_field() {
         }
     );
 
-    cart.discount = Yen::ZERO;
+    cart.discount = Discount::NONE;
     cart.lines.push(line("huge", i64::MAX / 2, 3, TaxClass::Standard));
     let err = Receipt::compute(&cart, &RateTable::japan()).unwrap_err();
     assert_eq!(err.field(), Field::line(1, "unit_price"));
@@ -207,7 +247,7 @@ fn any_line() -> impl Strategy<Value = CartLine> {
         let amount = price * i64::from(qty);
         // Only the generator uses a float, to pick a discount anywhere from none to all.
         let discount = (amount as f64 * off).floor() as i64;
-        CartLine { discount: Yen::new(discount), ..line("item", price, qty, class) }
+        CartLine { discount: Discount::Yen(Yen::new(discount)), ..line("item", price, qty, class) }
     })
 }
 
@@ -224,9 +264,9 @@ fn any_cart() -> impl Strategy<Value = Cart> {
         .prop_map(|(date, pricing, rounding, dining, lines, off)| {
             let subtotal: i64 = lines
                 .iter()
-                .map(|l| l.unit_price.get() * i64::from(l.qty) - l.discount.get())
+                .map(|l| l.before_discount().get() - l.discount.off(l.before_discount()).get())
                 .sum();
-            let discount = Yen::new((subtotal as f64 * off).floor() as i64);
+            let discount = Discount::Yen(Yen::new((subtotal as f64 * off).floor() as i64));
             Cart { date, pricing, rounding, dining, lines, discount }
         })
 }

@@ -1,0 +1,82 @@
+//! The app's one error type. Each variant is something the cashier can be told in their
+//! language and, where possible, act on.
+
+use akinai_i18n::Lang;
+
+/// Everything the app can fail at.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum Error {
+    /// The domain refused something (a short tender, a bad PIN ...).
+    #[error(transparent)]
+    Domain(#[from] akinai_core::Error),
+    /// The device's storage is full.
+    #[error("storage is full: {0}")]
+    QuotaExceeded(String),
+    /// The browser does not let the app store data (private browsing, disabled storage).
+    #[error("storage is not available: {0}")]
+    Unavailable(String),
+    /// Another tab with an older version keeps the database from being upgraded.
+    #[error("storage upgrade is blocked by another tab")]
+    Blocked,
+    /// Any other storage failure.
+    #[error("storage failed: {0}")]
+    Storage(String),
+    /// A stored record could not be read or written as data.
+    #[error("stored data could not be read: {0}")]
+    Data(String),
+    /// A sale needs an open shift.
+    #[error("no shift is open")]
+    NoShift,
+    /// Nothing in the catalog has this code or name.
+    #[error("not in the catalog: {0}")]
+    NotInCatalog(String),
+    /// The server could not be reached or answered with an error.
+    #[error("server: {0}")]
+    Network(String),
+}
+
+/// The app's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<rexie::Error> for Error {
+    fn from(err: rexie::Error) -> Self {
+        // rexie's own Display is just "idb error"; the detail is in the source.
+        let detail = match &err {
+            rexie::Error::IdbError(inner) => inner.to_string(),
+            other => other.to_string(),
+        };
+        if detail.contains("QuotaExceeded") {
+            Error::QuotaExceeded(detail)
+        } else {
+            Error::Storage(detail)
+        }
+    }
+}
+
+impl Error {
+    /// An error while opening the database: the browser may refuse storage altogether.
+    pub fn opening(err: rexie::Error) -> Self {
+        match Error::from(err) {
+            Error::Storage(detail) => Error::Unavailable(detail),
+            other => other,
+        }
+    }
+
+    /// One line for the cashier, in `lang`.
+    pub fn message(&self, lang: Lang) -> String {
+        match self {
+            Error::Domain(err) => lang.error(err),
+            Error::QuotaExceeded(_) => lang.text("storage-full"),
+            Error::Unavailable(_) => lang.text("storage-unavailable"),
+            Error::Blocked => lang.text("storage-blocked"),
+            Error::Storage(detail) | Error::Data(detail) => {
+                format!("{} ({detail})", lang.text("storage-failed"))
+            }
+            Error::NoShift => lang.text("shift-needed"),
+            Error::NotInCatalog(code) => {
+                lang.text_with("scan-not-found", &[("code", code.clone().into())])
+            }
+            Error::Network(detail) => format!("{} ({detail})", lang.text("network-failed")),
+        }
+    }
+}

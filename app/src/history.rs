@@ -1,0 +1,182 @@
+//! The device's sale history: today's running totals, a search by receipt number, date or
+//! amount, reprints, and refunds at the original rates. Nothing is ever deleted.
+
+use akinai_core::sale::{Sale, SaleContext, SaleKind};
+use chrono::Utc;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use crate::register::parse_amount;
+use crate::state::{Screen, today, use_app};
+
+/// True when `sale` matches what was typed: a receipt number, a date (YYYY-MM-DD) or an amount.
+fn matches(sale: &Sale, query: &str) -> bool {
+    let q = query.trim();
+    if q.is_empty() {
+        return true;
+    }
+    if sale.business_date.to_string() == q || sale.at.format("%Y-%m-%d").to_string() == q {
+        return true;
+    }
+    parse_amount(q.trim_start_matches("No.").trim())
+        .is_some_and(|n| sale.receipt_no == n as u64 || sale.receipt.total.get().abs() == n)
+}
+
+/// The history screen.
+#[component]
+pub fn History() -> impl IntoView {
+    let app = use_app();
+    let query = RwSignal::new(String::new());
+    let chosen: RwSignal<Option<Uuid>> = RwSignal::new(None);
+    let found = Memo::new(move |_| {
+        let q = query.get();
+        app.sales.with(|sales| {
+            sales.iter().rev().filter(|s| matches(s, &q)).cloned().collect::<Vec<_>>()
+        })
+    });
+    let today_total = Memo::new(move |_| {
+        let day = today();
+        app.sales.with(|sales| {
+            let of_today: Vec<&Sale> = sales.iter().filter(|s| s.business_date == day).collect();
+            let total: i64 = of_today.iter().map(|s| s.receipt.total.get()).sum();
+            let count = of_today.iter().filter(|s| !s.is_refund()).count();
+            (akinai_core::Yen::new(total), count)
+        })
+    });
+    view! {
+        <section class="panel history" aria-labelledby="history-title">
+            <h2 id="history-title">{move || app.t("history-title")}</h2>
+            <p class="running" role="status">
+                {move || {
+                    let (total, count) = today_total.get();
+                    app.lang.get().text_with("today-totals", &[("total", total.to_string().into()), ("count", count.into())])
+                }}
+            </p>
+            <label class="field search">
+                <span>{move || app.t("history-search")}</span>
+                <input type="search" prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev)) />
+            </label>
+            <div class="history-body">
+                <ul class="sale-list" aria-label=move || app.t("sales")>
+                    <For each=move || found.get() key=|s| s.id let:sale>
+                        {
+                            let id = sale.id;
+                            let label = format!(
+                                "No. {:06} {} {}{}",
+                                sale.receipt_no,
+                                sale.at.format("%m/%d %H:%M"),
+                                sale.receipt.total,
+                                if sale.is_refund() { " ↩" } else { "" },
+                            );
+                            view! {
+                                <li>
+                                    <button type="button" aria-pressed=move || (chosen.get() == Some(id)).to_string()
+                                        on:click=move |_| chosen.set(Some(id))>{label}</button>
+                                </li>
+                            }
+                        }
+                    </For>
+                </ul>
+                {move || chosen.get().and_then(|id| app.sales.with(|s| s.iter().find(|s| s.id == id).cloned()))
+                    .map(|sale| view! { <SaleDetail sale /> })}
+            </div>
+        </section>
+    }
+}
+
+/// One past sale: its receipt, a reprint, and a refund of the lines picked.
+#[component]
+fn SaleDetail(sale: Sale) -> impl IntoView {
+    let app = use_app();
+    let refunding = RwSignal::new(false);
+    let earlier: Vec<Sale> = app.sales.with_untracked(|all| {
+        all.iter()
+            .filter(
+                |s| matches!(&s.kind, SaleKind::Refund { original, .. } if *original == sale.id),
+            )
+            .cloned()
+            .collect()
+    });
+    let left: Vec<u32> = sale
+        .cart
+        .lines
+        .iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let done: u32 = earlier
+                .iter()
+                .filter_map(|r| match &r.kind {
+                    SaleKind::Refund { lines, .. } => {
+                        Some(lines.iter().filter(|(l, _)| *l == i).map(|(_, q)| *q).sum::<u32>())
+                    }
+                    SaleKind::Sale => None,
+                })
+                .sum();
+            line.qty.saturating_sub(done)
+        })
+        .collect();
+    let picks: RwSignal<Vec<u32>> = RwSignal::new(vec![0; left.len()]);
+    let refundable = !sale.is_refund() && left.iter().any(|q| *q > 0);
+    let reprint = {
+        let sale = sale.clone();
+        move |_| {
+            app.receipt.set(Some(sale.clone()));
+            app.screen.set(Screen::Receipt);
+        }
+    };
+    let original = sale.clone();
+    let do_refund = move |_| {
+        let chosen: Vec<(usize, u32)> =
+            picks.get_untracked().into_iter().enumerate().filter(|(_, q)| *q > 0).collect();
+        let (Some(shift), Some(device), Some(user)) =
+            (app.open_shift(), app.device.get_untracked(), app.user.get_untracked())
+        else {
+            return app.fail(crate::error::Error::NoShift);
+        };
+        let ctx = SaleContext {
+            id: Uuid::now_v7(),
+            device_id: device.id,
+            at: Utc::now(),
+            staff: user.name,
+            shift_id: shift.id,
+        };
+        match original.refund(ctx, &chosen, &earlier) {
+            Err(err) => app.fail(err),
+            Ok(refund) => app.spawn(async move { app.commit(refund).await.map(|_| ()) }),
+        }
+    };
+    let lines = sale.cart.lines.clone();
+    view! {
+        <div class="sale-detail">
+            <crate::receipt::ReceiptView sale=sale.clone() />
+            <div class="actions">
+                <button type="button" on:click=reprint>{move || app.t("reprint")}</button>
+                {refundable.then(|| view! {
+                    <button type="button" on:click=move |_| refunding.set(true)>{move || app.t("refund")}</button>
+                })}
+            </div>
+            <Show when=move || refunding.get()>
+                <fieldset class="refund-picks">
+                    <legend>{move || app.t("refund-pick")}</legend>
+                    {lines.iter().enumerate().map(|(i, line)| {
+                        let max = left[i];
+                        let name = line.name.clone();
+                        view! {
+                            <label class="field">
+                                <span>{format!("{} ({} {})", name, app.t("refund-left"), max)}</span>
+                                <input type="number" min="0" max=max.to_string() inputmode="numeric"
+                                    prop:value=move || picks.with(|p| p[i].to_string())
+                                    on:input=move |ev| {
+                                        let n = event_target_value(&ev).parse::<u32>().unwrap_or(0).min(max);
+                                        picks.update(|p| p[i] = n);
+                                    } />
+                            </label>
+                        }
+                    }).collect_view()}
+                    <button type="button" class="primary" disabled=move || picks.with(|p| p.iter().all(|q| *q == 0))
+                        on:click=do_refund.clone()>{move || app.t("refund-confirm")}</button>
+                </fieldset>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,110 @@
+//! The receipt: a qualified simplified invoice (適格簡易請求書) on screen and on 58 mm or 80 mm
+//! thermal paper. Everything on it comes from the stored sale, computed by the domain crate.
+
+use akinai_core::sale::{Sale, SaleKind};
+use leptos::prelude::*;
+
+use crate::state::{Screen, use_app};
+
+/// One receipt, as printed.
+#[component]
+pub fn ReceiptView(
+    /// The sale or refund to show.
+    sale: Sale,
+) -> impl IntoView {
+    let app = use_app();
+    let lang = app.lang.get_untracked();
+    let t = |id: &str| lang.text(id);
+    let shop = app.shop.get_untracked();
+    let paper = app.device.with_untracked(|d| d.as_ref().map_or(80, |d| d.paper_mm));
+    let r = sale.receipt.clone();
+    let refund_of = match &sale.kind {
+        SaleKind::Refund { original_receipt_no, .. } => Some(*original_receipt_no),
+        SaleKind::Sale => None,
+    };
+    let tax_included = r.pricing == akinai_core::tax::PricingMode::TaxIncluded;
+    let tendered: akinai_core::Yen = sale.tenders.iter().map(|t| t.amount).sum();
+    view! {
+        <article class=format!("receipt paper-{paper}") aria-label=t("receipt")>
+            <header>
+                <h3>{shop.as_ref().map(|s| s.name.clone())}</h3>
+                <p>{shop.as_ref().map(|s| s.address.clone())}</p>
+                <p>{shop.as_ref().map(|s| format!("TEL {}", s.phone))}</p>
+                <p class="registration">
+                    {format!("{} {}", t("registration-number"), shop.as_ref().map(|s| s.registration_number.to_string()).unwrap_or_default())}
+                </p>
+                <p class="kind">{t(if refund_of.is_some() { "receipt-refund" } else { "receipt-title" })}</p>
+            </header>
+            <p class="meta">
+                <span>{sale.at.format("%Y-%m-%d %H:%M").to_string()}</span>
+                <span>{format!("No. {:06}", sale.receipt_no)}</span>
+                <span>{format!("{} {}", t("staff"), sale.staff)}</span>
+            </p>
+            {refund_of.map(|no| view! { <p class="refund-of">{lang.text_with("refund-of", &[("no", format!("{no:06}").into())])}</p> })}
+            <p class="dining-mode">{t(match r.dining { akinai_core::tax::DiningMode::TakeOut => "take-out", akinai_core::tax::DiningMode::EatIn => "eat-in" })}</p>
+            <table class="receipt-lines">
+                <tbody>
+                    {r.lines.iter().map(|line| view! {
+                        <tr>
+                            <td class="name">{line.name.clone()}{line.reduced.then_some(" ※")}{line.exempt.then(|| format!(" ({})", t("exempt-short")))}</td>
+                            <td class="qty">{format!("{} × {}", line.unit_price, line.qty)}</td>
+                            <td class="amount">{line.amount.to_string()}</td>
+                        </tr>
+                        {(line.discount.get() != 0).then(|| view! {
+                            <tr class="line-off"><td colspan="2">{t("discount")}</td><td class="amount">{format!("−{}", line.discount.get().abs())}</td></tr>
+                        })}
+                    }).collect_view()}
+                </tbody>
+            </table>
+            <dl class="receipt-totals">
+                <dt>{t("subtotal")}</dt><dd>{r.subtotal.to_string()}</dd>
+                {(r.discount.get() != 0).then(|| view! { <dt>{t("receipt-discount")}</dt><dd>{format!("−{}", r.discount.get().abs())}</dd> })}
+                {r.rates.iter().map(|rate| {
+                    let target = lang.text_with("rate-target", &[("rate", rate.rate.into())]);
+                    let tax_label = if tax_included { t("tax-included-in") } else { t("tax") };
+                    view! {
+                        <dt class="rate">{target}{rate.reduced.then_some(" ※")}</dt>
+                        <dd class="rate">{format!("{} ({} {})", if tax_included { rate.gross } else { rate.net }, tax_label, rate.tax)}</dd>
+                    }
+                }).collect_view()}
+                {(r.lines.iter().any(|l| l.exempt)).then(|| view! { <dt>{t("exempt")}</dt><dd>{r.exempt.to_string()}</dd> })}
+                <dt class="total">{t("total")}</dt><dd class="total">{r.total.to_string()}</dd>
+                <dt>{t("tax-total")}</dt><dd>{r.tax.to_string()}</dd>
+                {sale.tenders.iter().map(|tender| view! {
+                    <dt>{t(match tender.method { akinai_core::sale::PaymentMethod::Cash => "cash" })}</dt>
+                    <dd>{tender.amount.to_string()}</dd>
+                }).collect_view()}
+                {(refund_of.is_none()).then(|| view! {
+                    <dt>{t("tendered")}</dt><dd>{tendered.to_string()}</dd>
+                    <dt>{t("change")}</dt><dd>{sale.change.to_string()}</dd>
+                })}
+            </dl>
+            {r.has_reduced().then(|| view! { <p class="reduced-note">{t("reduced-note")}</p> })}
+            <footer>{shop.map(|s| s.receipt_footer)}</footer>
+        </article>
+    }
+}
+
+/// The receipt of the sale just completed (or reprinted), with print and next-sale buttons.
+#[component]
+pub fn ReceiptScreen() -> impl IntoView {
+    let app = use_app();
+    let print = move |_| {
+        if let Some(window) = web_sys::window() {
+            // Printing is best effort: a device without a printer just shows the dialog.
+            let _ = window.print();
+        }
+    };
+    view! {
+        <section class="panel receipt-screen" aria-labelledby="receipt-screen-title">
+            <h2 id="receipt-screen-title" class="no-print">{move || app.t("receipt")}</h2>
+            {move || app.receipt.get().map(|sale| view! { <ReceiptView sale /> })}
+            <div class="no-print actions">
+                <button type="button" on:click=print>{move || app.t("print")}</button>
+                <button type="button" class="primary" on:click=move |_| app.screen.set(Screen::Register)>
+                    {move || app.t("next-sale")}
+                </button>
+            </div>
+        </section>
+    }
+}

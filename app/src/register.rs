@@ -1,0 +1,480 @@
+//! The register: the catalog on the left (categories, search, barcode, quick keys), the cart on
+//! the right (quantities, discounts, eat-in / take-out, hold and recall) and cash payment.
+//! The cart and its totals change the moment a key is tapped; only completing the sale writes.
+
+use akinai_core::Yen;
+use akinai_core::cart::{Cart, CartLine, Discount};
+use akinai_core::catalog::{Item, by_barcode, search};
+use akinai_core::receipt::Receipt;
+use akinai_core::sale::{PaymentMethod, Sale, SaleContext, Tender};
+use akinai_core::tax::{DiningMode, RateTable};
+use chrono::Utc;
+use leptos::prelude::*;
+use uuid::Uuid;
+
+use crate::state::{AppState, HeldCart, use_app};
+use crate::storage::stores;
+
+/// An empty cart with the shop's pricing and rounding.
+pub fn new_cart(app: &AppState) -> Cart {
+    let mut cart = Cart::new(crate::state::today());
+    if let Some(shop) = app.shop.get_untracked() {
+        cart.pricing = shop.pricing;
+        cart.rounding = shop.rounding;
+    }
+    cart
+}
+
+fn line_of(item: &Item, price: Yen) -> CartLine {
+    CartLine {
+        item_id: Some(item.id),
+        category: item.category.clone(),
+        name: item.name.clone(),
+        unit_price: price,
+        qty: 1,
+        tax_class: item.tax_class,
+        discount: Discount::NONE,
+    }
+}
+
+/// Reads a whole number of yen (or percent) as typed, forgiving full-width digits and commas.
+pub fn parse_amount(text: &str) -> Option<i64> {
+    let digits: String = text
+        .chars()
+        .filter_map(|c| match c {
+            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
+            ',' | '，' | '¥' | '￥' | ' ' => None,
+            c => Some(c),
+        })
+        .collect();
+    digits.parse::<i64>().ok().filter(|n| *n >= 0)
+}
+
+/// The register screen.
+#[component]
+pub fn Register() -> impl IntoView {
+    let app = use_app();
+    let paying = RwSignal::new(false);
+    let receipt =
+        Memo::new(move |_| app.cart.with(|cart| Receipt::compute(cart, &RateTable::japan())));
+    view! {
+        <div class="register">
+            <CatalogPanel />
+            <section class="cart-panel" aria-labelledby="cart-title">
+                <h2 id="cart-title">{move || app.t("cart-title")}</h2>
+                <Show when=move || !paying.get() fallback=move || view! { <PayPanel receipt paying /> }>
+                    <CartPanel receipt paying />
+                </Show>
+            </section>
+        </div>
+    }
+}
+
+/// Categories, search / barcode box and the grid of quick keys.
+#[component]
+fn CatalogPanel() -> impl IntoView {
+    let app = use_app();
+    let query = RwSignal::new(String::new());
+    let category: RwSignal<Option<String>> = RwSignal::new(None);
+    let open_price: RwSignal<Option<Item>> = RwSignal::new(None);
+    let open_amount = RwSignal::new(String::new());
+
+    let add = move |item: Item| {
+        if item.open_price {
+            open_amount.set(String::new());
+            open_price.set(Some(item));
+        } else {
+            app.cart.update(|cart| cart.add(line_of(&item, item.price)));
+        }
+    };
+    let categories = Memo::new(move |_| {
+        app.catalog.with(|items| {
+            let mut seen: Vec<String> = Vec::new();
+            for item in items {
+                if !item.category.is_empty() && !seen.contains(&item.category) {
+                    seen.push(item.category.clone());
+                }
+            }
+            seen
+        })
+    });
+    let shown = Memo::new(move |_| {
+        let q = query.get();
+        let cat = category.get();
+        app.catalog.with(|items| {
+            search(items, &q)
+                .into_iter()
+                .filter(|i| cat.as_ref().is_none_or(|c| &i.category == c))
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+    });
+    // A scanner types the code and Enter: an exact barcode adds the item; so does Enter on a
+    // search with a single result.
+    let on_enter = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() != "Enter" {
+            return;
+        }
+        ev.prevent_default();
+        let q = query.get_untracked();
+        let hit = app.catalog.with_untracked(|items| {
+            by_barcode(items, &q).cloned().or_else(|| {
+                let found = search(items, &q);
+                (found.len() == 1).then(|| found[0].clone())
+            })
+        });
+        match hit {
+            Some(item) => {
+                add(item);
+                query.set(String::new());
+            }
+            None => app.fail(crate::error::Error::NotInCatalog(q)),
+        }
+    };
+
+    view! {
+        <section class="catalog-panel" aria-labelledby="catalog-title">
+            <h2 id="catalog-title" class="visually-hidden">{move || app.t("catalog-title")}</h2>
+            <label class="field search">
+                <span>{move || app.t("search-label")}</span>
+                <input
+                    type="search"
+                    enterkeyhint="enter"
+                    prop:value=move || query.get()
+                    on:input=move |ev| query.set(event_target_value(&ev))
+                    on:keydown=on_enter
+                />
+            </label>
+            <div class="categories" role="group" aria-label=move || app.t("categories")>
+                <button type="button" aria-pressed=move || category.with(Option::is_none).to_string()
+                    on:click=move |_| category.set(None)>{move || app.t("category-all")}</button>
+                <For each=move || categories.get() key=|c| c.clone() let:c>
+                    {
+                        let name = c.clone();
+                        let pressed = c.clone();
+                        view! {
+                            <button type="button"
+                                aria-pressed=move || (category.get().as_ref() == Some(&pressed)).to_string()
+                                on:click=move |_| category.set(Some(name.clone()))>{c}</button>
+                        }
+                    }
+                </For>
+            </div>
+            <div class="item-grid">
+                <For each=move || shown.get() key=|item| (item.id, item.price, item.name.clone()) let:item>
+                    {
+                        let label = format!("{} {}", item.name, item.price);
+                        let style = (!item.color.is_empty()).then(|| format!("border-left-color: {}", item.color));
+                        let tapped = item.clone();
+                        view! {
+                            <button type="button" class="item-key" style=style aria-label=label
+                                on:click=move |_| add(tapped.clone())>
+                                <span class="item-name">{item.name.clone()}</span>
+                                <span class="item-price">
+                                    {if item.open_price { "—".to_owned() } else { item.price.to_string() }}
+                                </span>
+                            </button>
+                        }
+                    }
+                </For>
+            </div>
+            <Show when=move || open_price.with(Option::is_some)>
+                <form class="dialog" role="dialog" aria-label=move || app.t("open-price-title")
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        if let (Some(item), Some(price)) = (open_price.get_untracked(), parse_amount(&open_amount.get_untracked())) {
+                            app.cart.update(|cart| cart.add(line_of(&item, Yen::new(price))));
+                            open_price.set(None);
+                        }
+                    }>
+                    <label class="field">
+                        <span>{move || open_price.with(|i| i.as_ref().map(|i| i.name.clone()))} " " {move || app.t("price")}</span>
+                        <input type="text" inputmode="numeric" prop:value=move || open_amount.get()
+                            on:input=move |ev| open_amount.set(event_target_value(&ev)) />
+                    </label>
+                    <button type="submit" class="primary">{move || app.t("add")}</button>
+                    <button type="button" on:click=move |_| open_price.set(None)>{move || app.t("cancel")}</button>
+                </form>
+            </Show>
+        </section>
+    }
+}
+
+/// The cart's lines, discounts, dining mode and totals.
+#[component]
+fn CartPanel(receipt: Memo<akinai_core::Result<Receipt>>, paying: RwSignal<bool>) -> impl IntoView {
+    let app = use_app();
+    let editing: RwSignal<Option<usize>> = RwSignal::new(None);
+    let discount_text = RwSignal::new(String::new());
+    let discount_percent = RwSignal::new(false);
+    let receipt_discount_text = RwSignal::new(String::new());
+    let receipt_discount_percent = RwSignal::new(false);
+
+    let dining = move |mode: DiningMode| {
+        view! {
+            <button type="button"
+                aria-pressed=move || (app.cart.with(|c| c.dining) == mode).to_string()
+                on:click=move |_| app.cart.update(|c| c.dining = mode)>
+                {move || app.t(match mode { DiningMode::TakeOut => "take-out", DiningMode::EatIn => "eat-in" })}
+            </button>
+        }
+    };
+    let to_discount = |text: &str, percent: bool| {
+        parse_amount(text).map(|n| {
+            if percent {
+                Discount::Percent(n.clamp(0, 100) as u8)
+            } else {
+                Discount::Yen(Yen::new(n))
+            }
+        })
+    };
+    let apply_receipt_discount = move |_| {
+        let text = receipt_discount_text.get_untracked();
+        let discount = if text.trim().is_empty() {
+            Some(Discount::NONE)
+        } else {
+            to_discount(&text, receipt_discount_percent.get_untracked())
+        };
+        if let Some(d) = discount {
+            app.cart.update(|c| c.discount = d);
+        }
+    };
+    let hold = move |_| {
+        let cart = app.cart.get_untracked();
+        if cart.is_empty() {
+            return;
+        }
+        let held = HeldCart { id: Uuid::now_v7(), held_at: Utc::now().to_rfc3339(), cart };
+        app.cart.set(new_cart(&app));
+        app.held.update(|h| h.push(held.clone()));
+        app.spawn(async move { app.storage()?.put_all(stores::HELD, &[held]).await });
+    };
+    let recall = move |id: Uuid| {
+        let Some(held) = app.held.with_untracked(|h| h.iter().find(|c| c.id == id).cloned()) else {
+            return;
+        };
+        if !app.cart.with_untracked(Cart::is_empty) {
+            return;
+        }
+        app.cart.set(held.cart);
+        app.held.update(|h| h.retain(|c| c.id != id));
+        app.spawn(async move { app.storage()?.remove(stores::HELD, &id.to_string()).await });
+    };
+
+    view! {
+        <div class="dining" role="group" aria-label=move || app.t("dining")>
+            {dining(DiningMode::TakeOut)}
+            {dining(DiningMode::EatIn)}
+        </div>
+        <ul class="cart-lines" aria-label=move || app.t("cart-lines")>
+            {move || {
+                let printed = receipt.get().ok();
+                app.cart.get().lines.into_iter().enumerate().map(|(index, line)| {
+                    let shown = printed.as_ref().and_then(|r| r.lines.get(index).cloned());
+                    let reduced = shown.as_ref().is_some_and(|l| l.reduced);
+                    let amount = shown.as_ref().map(|l| l.amount).unwrap_or(line.before_discount());
+                    let off = shown.as_ref().map(|l| l.discount).unwrap_or_default();
+                    let name = line.name.clone();
+                    let name_minus = name.clone();
+                    let name_plus = name.clone();
+                    let name_off = name.clone();
+                    let name_remove = name.clone();
+                    let qty = line.qty;
+                    view! {
+                        <li class="cart-line">
+                            <div class="line-head">
+                                <span class="line-name">{name.clone()}{reduced.then_some(" ※")}</span>
+                                <span class="line-amount">{amount.to_string()}</span>
+                            </div>
+                            <div class="line-detail">
+                                <span>{format!("{} × {}", line.unit_price, qty)}</span>
+                                {(off.get() > 0).then(|| view! { <span class="line-off">{format!("−{off}")}</span> })}
+                            </div>
+                            <div class="line-actions">
+                                <button type="button" aria-label=move || format!("{} {}", app.t("qty-down"), name_minus)
+                                    on:click=move |_| app.cart.update(|c| c.set_qty(index, qty.saturating_sub(1)))>"−"</button>
+                                <span class="qty" aria-label=move || app.t("qty")>{qty}</span>
+                                <button type="button" aria-label=move || format!("{} {}", app.t("qty-up"), name_plus)
+                                    on:click=move |_| app.cart.update(|c| c.set_qty(index, qty.saturating_add(1)))>"+"</button>
+                                <button type="button" aria-label=move || format!("{} {}", app.t("line-discount"), name_off)
+                                    on:click=move |_| { discount_text.set(String::new()); editing.set(Some(index)); }>
+                                    {move || app.t("discount")}
+                                </button>
+                                <button type="button" aria-label=move || format!("{} {}", app.t("remove"), name_remove)
+                                    on:click=move |_| { editing.set(None); app.cart.update(|c| c.remove(index)); }>"×"</button>
+                            </div>
+                            <Show when=move || editing.get() == Some(index)>
+                                <form class="line-discount" on:submit=move |ev| {
+                                    ev.prevent_default();
+                                    if let Some(d) = to_discount(&discount_text.get_untracked(), discount_percent.get_untracked()) {
+                                        app.cart.update(|c| c.set_line_discount(index, d));
+                                        editing.set(None);
+                                    }
+                                }>
+                                    <label class="field">
+                                        <span>{move || app.t("line-discount-amount")}</span>
+                                        <input type="text" inputmode="numeric" prop:value=move || discount_text.get()
+                                            on:input=move |ev| discount_text.set(event_target_value(&ev)) />
+                                    </label>
+                                    <UnitSwitch percent=discount_percent />
+                                    <button type="submit" class="primary">{move || app.t("apply")}</button>
+                                </form>
+                            </Show>
+                        </li>
+                    }
+                }).collect_view()
+            }}
+        </ul>
+        <form class="receipt-discount" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); apply_receipt_discount(()); }>
+            <label class="field">
+                <span>{move || app.t("receipt-discount")}</span>
+                <input type="text" inputmode="numeric" prop:value=move || receipt_discount_text.get()
+                    on:input=move |ev| receipt_discount_text.set(event_target_value(&ev)) />
+            </label>
+            <UnitSwitch percent=receipt_discount_percent />
+            <button type="submit">{move || app.t("apply")}</button>
+        </form>
+        <Totals receipt />
+        <div class="cart-actions">
+            <button type="button" on:click=hold disabled=move || app.cart.with(Cart::is_empty)>{move || app.t("hold")}</button>
+            <button type="button" class="primary pay" disabled=move || app.cart.with(Cart::is_empty) || receipt.with(|r| r.is_err())
+                on:click=move |_| paying.set(true)>{move || app.t("pay")}</button>
+        </div>
+        <Show when=move || app.held.with(|h| !h.is_empty())>
+            <div class="held" role="group" aria-label=move || app.t("held-carts")>
+                <For each=move || app.held.get() key=|h| h.id let:held>
+                    {
+                        let id = held.id;
+                        let total = Receipt::compute(&held.cart, &RateTable::japan()).map(|r| r.total).unwrap_or_default();
+                        view! {
+                            <button type="button" on:click=move |_| recall(id)>
+                                {move || format!("{} {}", app.t("recall"), total)}
+                            </button>
+                        }
+                    }
+                </For>
+            </div>
+        </Show>
+    }
+}
+
+/// ¥ / % choice for a discount.
+#[component]
+fn UnitSwitch(percent: RwSignal<bool>) -> impl IntoView {
+    let app = use_app();
+    view! {
+        <div class="unit-switch" role="group" aria-label=move || app.t("discount-unit")>
+            <button type="button" aria-pressed=move || (!percent.get()).to_string() on:click=move |_| percent.set(false)>"¥"</button>
+            <button type="button" aria-pressed=move || percent.get().to_string() on:click=move |_| percent.set(true)>"%"</button>
+        </div>
+    }
+}
+
+/// Per-rate totals and the total, or the reason the cart cannot be totalled.
+#[component]
+fn Totals(receipt: Memo<akinai_core::Result<Receipt>>) -> impl IntoView {
+    let app = use_app();
+    view! {
+        <div class="totals" aria-live="polite">
+            {move || match receipt.get() {
+                Err(err) => view! { <p class="error" role="alert">{app.lang.get().error(&err)}</p> }.into_any(),
+                Ok(r) => view! {
+                    <dl>
+                        {(r.discount.get() > 0).then(|| view! {
+                            <dt>{app.t("receipt-discount")}</dt><dd>{format!("−{}", r.discount)}</dd>
+                        })}
+                        {r.rates.iter().map(|rate| view! {
+                            <dt>{app.lang.get().text_with("rate-target", &[("rate", rate.rate.into())])}</dt>
+                            <dd>{format!("{} ({} {})", rate.gross, app.t("tax"), rate.tax)}</dd>
+                        }).collect_view()}
+                        {(r.exempt.get() != 0 || r.lines.iter().any(|l| l.exempt)).then(|| view! {
+                            <dt>{app.t("exempt")}</dt><dd>{r.exempt.to_string()}</dd>
+                        })}
+                        <dt class="total">{app.t("total")}</dt>
+                        <dd class="total" aria-label=app.t("total")>{r.total.to_string()}</dd>
+                    </dl>
+                }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// Cash payment: tendered amount, quick buttons, change shown large.
+#[component]
+fn PayPanel(receipt: Memo<akinai_core::Result<Receipt>>, paying: RwSignal<bool>) -> impl IntoView {
+    let app = use_app();
+    let tendered = RwSignal::new(String::new());
+    let total = move || receipt.with(|r| r.as_ref().map(|r| r.total).unwrap_or_default());
+    let tendered_yen = move || parse_amount(&tendered.get()).map(Yen::new);
+    let change =
+        move || tendered_yen().and_then(|t| t.checked_sub(total())).filter(|c| !c.is_negative());
+    let busy = RwSignal::new(false);
+    let complete = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let Some(amount) = tendered_yen() else { return };
+        let (Some(shift), Some(device), Some(user)) =
+            (app.open_shift(), app.device.get_untracked(), app.user.get_untracked())
+        else {
+            return app.fail(crate::error::Error::NoShift);
+        };
+        let ctx = SaleContext {
+            id: Uuid::now_v7(),
+            device_id: device.id,
+            at: Utc::now(),
+            staff: user.name,
+            shift_id: shift.id,
+        };
+        let tenders = vec![Tender { method: PaymentMethod::Cash, amount }];
+        match Sale::ring_up(ctx, app.cart.get_untracked(), tenders) {
+            Err(err) => app.fail(err),
+            Ok(sale) => {
+                busy.set(true);
+                app.spawn(async move {
+                    let result = app.commit(sale).await;
+                    busy.set(false);
+                    result?;
+                    app.cart.set(new_cart(&app));
+                    paying.set(false);
+                    Ok(())
+                });
+            }
+        }
+    };
+    let quick = move |label: String, amount: Option<i64>| {
+        view! {
+            <button type="button" on:click=move |_| {
+                let value = amount.unwrap_or_else(|| total().get());
+                tendered.set(value.to_string());
+            }>{label}</button>
+        }
+    };
+    view! {
+        <form class="pay-panel" on:submit=complete>
+            <p class="due">
+                <span>{move || app.t("due")}</span>
+                <strong aria-label=move || app.t("due")>{move || total().to_string()}</strong>
+            </p>
+            <label class="field">
+                <span>{move || app.t("tendered")}</span>
+                <input type="text" inputmode="numeric" prop:value=move || tendered.get()
+                    on:input=move |ev| tendered.set(event_target_value(&ev)) />
+            </label>
+            <div class="quick-tender" role="group" aria-label=move || app.t("quick-tender")>
+                {move || quick(app.t("exact"), None)}
+                {quick("¥1,000".into(), Some(1000))}
+                {quick("¥5,000".into(), Some(5000))}
+                {quick("¥10,000".into(), Some(10000))}
+            </div>
+            <p class="change" role="status">
+                <span>{move || app.t("change")}</span>
+                <strong>{move || change().map(|c| c.to_string()).unwrap_or_else(|| "—".into())}</strong>
+            </p>
+            <div class="pay-actions">
+                <button type="button" on:click=move |_| paying.set(false)>{move || app.t("back")}</button>
+                <button type="submit" class="primary" disabled=move || change().is_none() || busy.get()>
+                    {move || app.t("complete-sale")}
+                </button>
+            </div>
+        </form>
+    }
+}

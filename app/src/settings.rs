@@ -1,0 +1,378 @@
+//! The owner's settings: the shop (name, address, registration number, pricing and rounding,
+//! receipt footer, paper width), staff and their PINs, and the catalog (edit by hand, or import
+//! a CSV saved by a spreadsheet in UTF-8 or Shift_JIS), so a shop can start with no server.
+
+use akinai_core::Yen;
+use akinai_core::catalog::{Item, export_csv, import_csv};
+use akinai_core::shop::{Pin, RegistrationNumber, Role, ShopSettings, Staff, pin_taken};
+use akinai_core::tax::{Named, PricingMode, Rounding, TaxClass};
+use leptos::prelude::*;
+use uuid::Uuid;
+use wasm_bindgen::JsCast;
+
+use crate::error::{Error, Result};
+use crate::register::parse_amount;
+use crate::setup::random_salt;
+use crate::state::{AppState, use_app};
+use crate::storage::stores;
+
+/// The settings screen.
+#[component]
+pub fn Settings() -> impl IntoView {
+    view! {
+        <section class="panel settings">
+            <ShopForm />
+            <StaffForm />
+            <CatalogEditor />
+        </section>
+    }
+}
+
+/// A labelled text input bound to `value`.
+fn text_field(app: AppState, label: &'static str, value: RwSignal<String>) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span>{move || app.t(label)}</span>
+            <input type="text" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+        </label>
+    }
+}
+
+/// A labelled choice among a [`Named`] type's words, shown translated (`{prefix}-{word}`).
+fn word_select<T: Named + Send + Sync>(
+    app: AppState,
+    label: &'static str,
+    prefix: &'static str,
+    value: RwSignal<T>,
+) -> impl IntoView {
+    view! {
+        <label class="field">
+            <span>{move || app.t(label)}</span>
+            <select on:change=move |ev| {
+                if let Ok(v) = T::parse(&event_target_value(&ev), akinai_core::Field::top(label)) { value.set(v); }
+            }>
+                {T::NAMES.iter().map(|(word, v)| {
+                    let v = *v;
+                    view! {
+                        <option value=*word selected=move || value.get() == v>{move || app.t(&format!("{prefix}-{word}"))}</option>
+                    }
+                }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
+#[component]
+fn ShopForm() -> impl IntoView {
+    let app = use_app();
+    let shop = app.shop.get_untracked();
+    let get = |f: fn(&ShopSettings) -> String| shop.as_ref().map(f).unwrap_or_default();
+    let name = RwSignal::new(get(|s| s.name.clone()));
+    let address = RwSignal::new(get(|s| s.address.clone()));
+    let phone = RwSignal::new(get(|s| s.phone.clone()));
+    let registration = RwSignal::new(get(|s| s.registration_number.to_string()));
+    let footer = RwSignal::new(get(|s| s.receipt_footer.clone()));
+    let pricing = RwSignal::new(shop.as_ref().map_or(PricingMode::default(), |s| s.pricing));
+    let rounding = RwSignal::new(shop.as_ref().map_or(Rounding::default(), |s| s.rounding));
+    let paper = RwSignal::new(app.device.with_untracked(|d| d.as_ref().map_or(80, |d| d.paper_mm)));
+    let saved = RwSignal::new(false);
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        saved.set(false);
+        let registration_number = match RegistrationNumber::parse(&registration.get_untracked()) {
+            Ok(number) => number,
+            Err(err) => return app.fail(err),
+        };
+        let settings = ShopSettings {
+            name: name.get_untracked(),
+            address: address.get_untracked(),
+            phone: phone.get_untracked(),
+            registration_number,
+            pricing: pricing.get_untracked(),
+            rounding: rounding.get_untracked(),
+            receipt_footer: footer.get_untracked(),
+        };
+        let device = app.device.get_untracked().map(|mut d| {
+            d.paper_mm = paper.get_untracked();
+            d
+        });
+        app.spawn(async move {
+            let db = app.storage()?;
+            db.set(stores::SETTINGS, "shop", &settings).await?;
+            if let Some(device) = &device {
+                db.set(stores::SETTINGS, "device", device).await?;
+            }
+            app.shop.set(Some(settings));
+            app.device.set(device);
+            saved.set(true);
+            Ok(())
+        });
+    };
+    view! {
+        <form class="shop-form" on:submit=save aria-labelledby="shop-form-title">
+            <h2 id="shop-form-title">{move || app.t("settings-shop")}</h2>
+            {text_field(app, "shop-name", name)}
+            {text_field(app, "registration-number", registration)}
+            {text_field(app, "shop-address", address)}
+            {text_field(app, "shop-phone", phone)}
+            {word_select(app, "pricing", "pricing", pricing)}
+            {word_select(app, "rounding", "rounding", rounding)}
+            {text_field(app, "receipt-footer", footer)}
+            <label class="field">
+                <span>{move || app.t("paper-width")}</span>
+                <select on:change=move |ev| paper.set(if event_target_value(&ev) == "58" { 58 } else { 80 })>
+                    <option value="80" selected=move || paper.get() == 80>"80 mm"</option>
+                    <option value="58" selected=move || paper.get() == 58>"58 mm"</option>
+                </select>
+            </label>
+            <button type="submit" class="primary">{move || app.t("save")}</button>
+            <Show when=move || saved.get()><p role="status">{move || app.t("saved")}</p></Show>
+        </form>
+    }
+}
+
+#[component]
+fn StaffForm() -> impl IntoView {
+    let app = use_app();
+    let name = RwSignal::new(String::new());
+    let pin = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Cashier);
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let checked = Pin::parse(&pin.get_untracked()).map_err(Error::from).and_then(|p| {
+            if app.staff.with_untracked(|s| pin_taken(s, &p, None)) {
+                return Err(Error::Domain(akinai_core::Error::InvalidPin {
+                    field: akinai_core::Field::top("pin"),
+                }));
+            }
+            Ok(Staff::new(
+                Uuid::now_v7(),
+                name.get_untracked().trim(),
+                role.get_untracked(),
+                &p,
+                &random_salt(),
+            ))
+        });
+        match checked {
+            Err(err) => app.fail(err),
+            Ok(person) if person.name.is_empty() => {
+                app.fail(Error::Domain(akinai_core::Error::Invalid {
+                    field: akinai_core::Field::top("name"),
+                    detail: app.t("name-needed"),
+                }))
+            }
+            Ok(person) => app.spawn(async move {
+                app.storage()?.put_all(stores::STAFF, std::slice::from_ref(&person)).await?;
+                app.staff.update(|s| s.push(person));
+                name.set(String::new());
+                pin.set(String::new());
+                Ok(())
+            }),
+        }
+    };
+    view! {
+        <form class="staff-form" on:submit=add aria-labelledby="staff-title">
+            <h2 id="staff-title">{move || app.t("settings-staff")}</h2>
+            <ul>
+                <For each=move || app.staff.get() key=|s| s.id let:person>
+                    <li>{format!("{} ({})", person.name, app.t(match person.role { Role::Owner => "role-owner", Role::Cashier => "role-cashier" }))}</li>
+                </For>
+            </ul>
+            {text_field(app, "staff-name", name)}
+            <label class="field">
+                <span>{move || app.t("pin")}</span>
+                <input type="password" inputmode="numeric" autocomplete="new-password" prop:value=move || pin.get()
+                    on:input=move |ev| pin.set(event_target_value(&ev)) />
+            </label>
+            <label class="field">
+                <span>{move || app.t("role")}</span>
+                <select on:change=move |ev| role.set(if event_target_value(&ev) == "owner" { Role::Owner } else { Role::Cashier })>
+                    <option value="cashier">{move || app.t("role-cashier")}</option>
+                    <option value="owner">{move || app.t("role-owner")}</option>
+                </select>
+            </label>
+            <button type="submit">{move || app.t("staff-add")}</button>
+        </form>
+    }
+}
+
+/// Reads a file chosen in an `<input type=file>`.
+async fn read_file(input: &web_sys::HtmlInputElement) -> Result<Vec<u8>> {
+    let file = input
+        .files()
+        .and_then(|files| files.get(0))
+        .ok_or_else(|| Error::Data("no file".into()))?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| Error::Data(format!("{e:?}")))?;
+    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+}
+
+#[component]
+fn CatalogEditor() -> impl IntoView {
+    let app = use_app();
+    let editing: RwSignal<Option<Uuid>> = RwSignal::new(None);
+    let name = RwSignal::new(String::new());
+    let kana = RwSignal::new(String::new());
+    let price = RwSignal::new(String::new());
+    let tax_class = RwSignal::new(TaxClass::Food);
+    let category = RwSignal::new(String::new());
+    let barcode = RwSignal::new(String::new());
+    let color = RwSignal::new(String::new());
+    let open_price = RwSignal::new(false);
+    let imported = RwSignal::new(None::<String>);
+    let file_input: NodeRef<leptos::html::Input> = NodeRef::new();
+
+    let edit = move |item: Item| {
+        editing.set(Some(item.id));
+        name.set(item.name);
+        kana.set(item.kana);
+        price.set(item.price.get().to_string());
+        tax_class.set(item.tax_class);
+        category.set(item.category);
+        barcode.set(item.barcode.unwrap_or_default());
+        color.set(item.color);
+        open_price.set(item.open_price);
+    };
+    let clear = move || {
+        editing.set(None);
+        for s in [name, kana, price, category, barcode, color] {
+            s.set(String::new());
+        }
+        open_price.set(false);
+    };
+    let save = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let amount = parse_amount(&price.get_untracked());
+        let item_name = name.get_untracked().trim().to_owned();
+        let (Some(amount), false) =
+            (amount.or(open_price.get_untracked().then_some(0)), item_name.is_empty())
+        else {
+            return app.fail(Error::Domain(akinai_core::Error::Invalid {
+                field: akinai_core::Field::top(if item_name.is_empty() { "name" } else { "price" }),
+                detail: app.t("item-invalid"),
+            }));
+        };
+        let code = barcode.get_untracked().trim().to_owned();
+        let item = Item {
+            id: editing.get_untracked().unwrap_or_else(Uuid::now_v7),
+            name: item_name,
+            kana: kana.get_untracked(),
+            price: Yen::new(amount),
+            tax_class: tax_class.get_untracked(),
+            category: category.get_untracked().trim().to_owned(),
+            barcode: (!code.is_empty()).then_some(code),
+            color: color.get_untracked(),
+            open_price: open_price.get_untracked(),
+        };
+        app.spawn(async move {
+            app.storage()?.put_all(stores::CATALOG, std::slice::from_ref(&item)).await?;
+            app.catalog.update(|items| match items.iter_mut().find(|i| i.id == item.id) {
+                Some(existing) => *existing = item,
+                None => items.push(item),
+            });
+            clear();
+            Ok(())
+        });
+    };
+    let remove = move |id: Uuid| {
+        app.spawn(async move {
+            app.storage()?.remove(stores::CATALOG, &id.to_string()).await?;
+            app.catalog.update(|items| items.retain(|i| i.id != id));
+            Ok(())
+        });
+    };
+    let import = move |_| {
+        let Some(input) = file_input.get_untracked() else { return };
+        app.spawn(async move {
+            let bytes = read_file(&input).await?;
+            let existing = app.catalog.get_untracked();
+            let result = import_csv(&bytes, &existing, Uuid::now_v7)
+                .map_err(|err| Error::Data(format!("{} {err}", app.t("csv-failed"))))?;
+            let merged = result.merged_into(&existing);
+            app.storage()?.put_all(stores::CATALOG, &result.items).await?;
+            app.catalog.set(merged);
+            imported.set(Some(app.lang.get_untracked().text_with(
+                "csv-imported",
+                &[("added", result.added.into()), ("updated", result.updated.into())],
+            )));
+            Ok(())
+        });
+    };
+    let export = move |_| {
+        let csv = app.catalog.with_untracked(|items| export_csv(items));
+        let href = format!("data:text/csv;charset=utf-8,{}", js_sys::encode_uri_component(&csv));
+        if let Some(link) = document()
+            .create_element("a")
+            .ok()
+            .and_then(|a| a.dyn_into::<web_sys::HtmlAnchorElement>().ok())
+        {
+            link.set_href(&href);
+            link.set_download("akinai-catalog.csv");
+            link.click();
+        }
+    };
+    view! {
+        <div class="catalog-editor" aria-labelledby="catalog-editor-title">
+            <h2 id="catalog-editor-title">{move || app.t("settings-catalog")}</h2>
+            <div class="csv">
+                <label class="field">
+                    <span>{move || app.t("csv-file")}</span>
+                    <input type="file" accept=".csv,text/csv" node_ref=file_input />
+                </label>
+                <button type="button" on:click=import>{move || app.t("csv-import")}</button>
+                <button type="button" on:click=export>{move || app.t("csv-export")}</button>
+                <Show when=move || imported.with(Option::is_some)><p role="status">{move || imported.get()}</p></Show>
+            </div>
+            <table class="catalog-table">
+                <thead><tr>
+                    <th scope="col">{move || app.t("item-name")}</th>
+                    <th scope="col">{move || app.t("price")}</th>
+                    <th scope="col">{move || app.t("tax-class")}</th>
+                    <th scope="col">{move || app.t("category")}</th>
+                    <th scope="col"></th>
+                </tr></thead>
+                <tbody>
+                    <For each=move || app.catalog.get() key=|i| (i.id, i.name.clone(), i.price, i.tax_class, i.category.clone()) let:item>
+                        {
+                            let id = item.id;
+                            let label = item.name.clone();
+                            let tapped = item.clone();
+                            view! {
+                                <tr>
+                                    <td>{item.name.clone()}</td>
+                                    <td>{if item.open_price { "—".into() } else { item.price.to_string() }}</td>
+                                    <td>{move || app.t(&format!("tax-class-{}", item.tax_class.word()))}</td>
+                                    <td>{item.category.clone()}</td>
+                                    <td>
+                                        <button type="button" aria-label=format!("{} {label}", app.t("edit")) on:click=move |_| edit(tapped.clone())>{move || app.t("edit")}</button>
+                                        <button type="button" aria-label=format!("{} {}", app.t("delete"), item.name) on:click=move |_| remove(id)>{move || app.t("delete")}</button>
+                                    </td>
+                                </tr>
+                            }
+                        }
+                    </For>
+                </tbody>
+            </table>
+            <form class="item-form" on:submit=save>
+                <h3>{move || app.t(if editing.with(Option::is_some) { "item-edit" } else { "item-add" })}</h3>
+                {text_field(app, "item-name", name)}
+                {text_field(app, "item-kana", kana)}
+                {text_field(app, "price", price)}
+                {word_select(app, "tax-class", "tax-class", tax_class)}
+                {text_field(app, "category", category)}
+                {text_field(app, "barcode", barcode)}
+                <label class="field">
+                    <span>{move || app.t("color")}</span>
+                    <input type="color" prop:value=move || color.get() on:input=move |ev| color.set(event_target_value(&ev)) />
+                </label>
+                <label class="field checkbox">
+                    <input type="checkbox" prop:checked=move || open_price.get() on:change=move |ev| open_price.set(event_target_checked(&ev)) />
+                    <span>{move || app.t("open-price")}</span>
+                </label>
+                <button type="submit" class="primary">{move || app.t("save")}</button>
+                <button type="button" on:click=move |_| clear()>{move || app.t("cancel")}</button>
+            </form>
+        </div>
+    }
+}

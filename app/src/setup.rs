@@ -1,0 +1,194 @@
+//! First run: the shop's name and registration number and the owner's PIN, so a shop can start
+//! with no server at all. When the server that served the app has a shop profile and catalog
+//! (the demo shop, or later the paired store), they fill the form in.
+
+use akinai_core::catalog::Item;
+use akinai_core::shop::{Pin, RegistrationNumber, Role, ShopSettings, Staff};
+use akinai_core::tax::{PricingMode, Rounding};
+use leptos::prelude::*;
+use serde::Deserialize;
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::state::{Screen, use_app};
+use crate::storage::stores;
+
+/// The server's shop profile, as `GET /api/v1/shop` gives it.
+#[derive(Clone, Debug, Deserialize)]
+struct ServerShop {
+    name: String,
+    address: String,
+    phone: String,
+    registration_number: String,
+    pricing: PricingMode,
+    rounding: Rounding,
+    receipt_footer: String,
+}
+
+/// A catalog item as `GET /api/v1/catalog` gives it (the device makes the ids).
+#[derive(Clone, Debug, Deserialize)]
+struct ServerItem {
+    name: String,
+    kana: String,
+    price: akinai_core::Yen,
+    tax_class: akinai_core::tax::TaxClass,
+    category: String,
+    barcode: Option<String>,
+    color: String,
+}
+
+async fn fetch<T: for<'de> Deserialize<'de>>(path: &str) -> Result<T> {
+    let response = gloo_net::http::Request::get(path)
+        .send()
+        .await
+        .map_err(|e| Error::Network(e.to_string()))?;
+    if !response.ok() {
+        return Err(Error::Network(response.status().to_string()));
+    }
+    response.json().await.map_err(|e| Error::Network(e.to_string()))
+}
+
+/// Random hex, for PIN salts.
+pub fn random_salt() -> String {
+    let mut bytes = [0u8; 16];
+    bytes.iter_mut().for_each(|b| *b = (js_sys::Math::random() * 256.0) as u8);
+    hex::encode(bytes)
+}
+
+/// The first-run form.
+#[component]
+pub fn Setup() -> impl IntoView {
+    let app = use_app();
+    let t = move |id: &'static str| move || app.t(id);
+    let name = RwSignal::new(String::new());
+    let registration = RwSignal::new(String::new());
+    let address = RwSignal::new(String::new());
+    let phone = RwSignal::new(String::new());
+    let owner = RwSignal::new(String::new());
+    let pin = RwSignal::new(String::new());
+    let pin_again = RwSignal::new(String::new());
+    let server_shop: RwSignal<Option<ServerShop>> = RwSignal::new(None);
+    let server_items: RwSignal<Vec<ServerItem>> = RwSignal::new(Vec::new());
+    let problem: RwSignal<Option<String>> = RwSignal::new(None);
+
+    // Offer what the server knows; without a server the form simply starts empty.
+    leptos::task::spawn_local(async move {
+        if let Ok(shop) = fetch::<ServerShop>("/api/v1/shop").await {
+            name.set(shop.name.clone());
+            registration.set(shop.registration_number.clone());
+            address.set(shop.address.clone());
+            phone.set(shop.phone.clone());
+            server_shop.set(Some(shop));
+            if let Ok(items) = fetch::<Vec<ServerItem>>("/api/v1/catalog").await {
+                server_items.set(items);
+            }
+        }
+    });
+
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let lang = app.lang.get_untracked();
+        let checked = (|| -> Result<(ShopSettings, Staff)> {
+            let registration_number = RegistrationNumber::parse(&registration.get_untracked())?;
+            let pin_value = Pin::parse(&pin.get_untracked())?;
+            if pin.get_untracked() != pin_again.get_untracked() {
+                return Err(Error::Domain(akinai_core::Error::InvalidPin {
+                    field: akinai_core::Field::top("pin_again"),
+                }));
+            }
+            let base = server_shop.get_untracked();
+            let shop = ShopSettings {
+                name: name.get_untracked().trim().to_owned(),
+                address: address.get_untracked(),
+                phone: phone.get_untracked(),
+                registration_number,
+                pricing: base.as_ref().map_or(PricingMode::default(), |s| s.pricing),
+                rounding: base.as_ref().map_or(Rounding::default(), |s| s.rounding),
+                receipt_footer: base.map(|s| s.receipt_footer).unwrap_or_default(),
+            };
+            let owner_name = owner.get_untracked().trim().to_owned();
+            let staff =
+                Staff::new(Uuid::now_v7(), &owner_name, Role::Owner, &pin_value, &random_salt());
+            Ok((shop, staff))
+        })();
+        let (shop, staff) = match checked {
+            Ok(values) => values,
+            Err(err) => return problem.set(Some(err.message(lang))),
+        };
+        if shop.name.is_empty() || staff.name.is_empty() {
+            return problem.set(Some(lang.text("setup-names-needed")));
+        }
+        let items: Vec<Item> = server_items
+            .get_untracked()
+            .into_iter()
+            .map(|i| Item {
+                id: Uuid::now_v7(),
+                name: i.name,
+                kana: i.kana,
+                price: i.price,
+                tax_class: i.tax_class,
+                category: i.category,
+                barcode: i.barcode,
+                color: i.color,
+                open_price: false,
+            })
+            .collect();
+        app.spawn(async move {
+            let db = app.storage()?;
+            db.put_all(stores::CATALOG, &items).await?;
+            db.put_all(stores::STAFF, std::slice::from_ref(&staff)).await?;
+            db.set(stores::SETTINGS, "shop", &shop).await?;
+            app.catalog.set(items);
+            app.staff.set(vec![staff]);
+            app.shop.set(Some(shop));
+            app.screen.set(Screen::SignIn);
+            Ok(())
+        });
+    };
+
+    let field = move |label: &'static str,
+                      value: RwSignal<String>,
+                      kind: &'static str,
+                      auto: &'static str| {
+        view! {
+            <label class="field">
+                <span>{t(label)}</span>
+                <input
+                    type=kind
+                    autocomplete=auto
+                    inputmode=if kind == "password" { "numeric" } else { "text" }
+                    prop:value=move || value.get()
+                    on:input=move |ev| value.set(event_target_value(&ev))
+                />
+            </label>
+        }
+    };
+
+    view! {
+        <section class="panel setup" aria-labelledby="setup-title">
+            <h2 id="setup-title">{t("setup-title")}</h2>
+            <p>{t("setup-intro")}</p>
+            <Show when=move || server_shop.with(Option::is_some)>
+                <p class="notice" role="status">
+                    {move || app.lang.get().text_with(
+                        "setup-from-server",
+                        &[("count", server_items.with(Vec::len).into())],
+                    )}
+                </p>
+            </Show>
+            <form on:submit=submit>
+                {field("shop-name", name, "text", "organization")}
+                {field("registration-number", registration, "text", "off")}
+                {field("shop-address", address, "text", "street-address")}
+                {field("shop-phone", phone, "tel", "tel")}
+                {field("owner-name", owner, "text", "name")}
+                {field("owner-pin", pin, "password", "new-password")}
+                {field("owner-pin-again", pin_again, "password", "new-password")}
+                <Show when=move || problem.with(Option::is_some)>
+                    <p class="error" role="alert">{move || problem.get()}</p>
+                </Show>
+                <button type="submit" class="primary">{t("setup-start")}</button>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,220 @@
+//! The register's state on the device, shared by every screen through context, and the actions
+//! that change it. Each action updates the screen at once and writes to IndexedDB; nothing the
+//! cashier taps waits on the network.
+
+use std::rc::Rc;
+
+use akinai_core::cart::Cart;
+use akinai_core::catalog::Item;
+use akinai_core::sale::Sale;
+use akinai_core::shift::Shift;
+use akinai_core::shop::{ShopSettings, Staff};
+use akinai_i18n::Lang;
+use chrono::Utc;
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::storage::{Storage, stores};
+
+/// Which screen is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    /// First run: set the shop up.
+    Setup,
+    /// Enter a PIN.
+    SignIn,
+    /// Ring up sales.
+    Register,
+    /// The receipt of the sale just completed.
+    Receipt,
+    /// Past sales, reprints and refunds.
+    History,
+    /// Open, count and close the shift; X and Z reports.
+    Shift,
+    /// Shop settings, staff and catalog (owner only).
+    Settings,
+}
+
+/// A cart put aside to serve the next customer.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HeldCart {
+    /// Id.
+    pub id: Uuid,
+    /// When it was held (RFC 3339).
+    pub held_at: String,
+    /// The cart.
+    pub cart: Cart,
+}
+
+/// Device preferences kept under the `device` settings key.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Device {
+    /// This device's id, made on first start.
+    pub id: Uuid,
+    /// Receipt paper width in mm (58 or 80).
+    pub paper_mm: u8,
+    /// Minutes without a touch before the register locks.
+    pub lock_minutes: u32,
+}
+
+/// Everything the screens read and change. Copy: every field is a handle.
+#[derive(Clone, Copy)]
+pub struct AppState {
+    /// UI language.
+    pub lang: RwSignal<Lang>,
+    /// The open database; `None` until opened (or if storage is unavailable).
+    pub db: StoredValue<Option<Rc<Storage>>, LocalStorage>,
+    /// Shop settings; `None` until the shop is set up.
+    pub shop: RwSignal<Option<ShopSettings>>,
+    /// This device.
+    pub device: RwSignal<Option<Device>>,
+    /// Staff who may sign in.
+    pub staff: RwSignal<Vec<Staff>>,
+    /// The catalog.
+    pub catalog: RwSignal<Vec<Item>>,
+    /// Who is signed in.
+    pub user: RwSignal<Option<Staff>>,
+    /// This device's shifts, oldest first; the last one may be open.
+    pub shifts: RwSignal<Vec<Shift>>,
+    /// The sale being rung up.
+    pub cart: RwSignal<Cart>,
+    /// Every sale and refund made on this device, oldest first.
+    pub sales: RwSignal<Vec<Sale>>,
+    /// Carts put aside.
+    pub held: RwSignal<Vec<HeldCart>>,
+    /// The screen shown.
+    pub screen: RwSignal<Screen>,
+    /// The last problem to show the cashier, if any.
+    pub error: RwSignal<Option<Error>>,
+    /// The sale or refund whose receipt is shown.
+    pub receipt: RwSignal<Option<Sale>>,
+    /// Records waiting for the server.
+    pub outbox: RwSignal<u32>,
+    /// Whether the browser granted persistent storage (`None`: not known / unsupported).
+    pub persisted: RwSignal<Option<bool>>,
+}
+
+impl AppState {
+    /// Fresh state, before anything is loaded.
+    pub fn new(lang: RwSignal<Lang>) -> Self {
+        AppState {
+            lang,
+            db: StoredValue::new_local(None),
+            shop: RwSignal::new(None),
+            device: RwSignal::new(None),
+            staff: RwSignal::new(Vec::new()),
+            catalog: RwSignal::new(Vec::new()),
+            user: RwSignal::new(None),
+            shifts: RwSignal::new(Vec::new()),
+            cart: RwSignal::new(Cart::new(today())),
+            sales: RwSignal::new(Vec::new()),
+            held: RwSignal::new(Vec::new()),
+            screen: RwSignal::new(Screen::SignIn),
+            error: RwSignal::new(None),
+            receipt: RwSignal::new(None),
+            outbox: RwSignal::new(0),
+            persisted: RwSignal::new(None),
+        }
+    }
+
+    /// The open database, or the error to show if there is none.
+    pub fn storage(&self) -> Result<Rc<Storage>> {
+        self.db.with_value(Clone::clone).ok_or_else(|| Error::Unavailable("not open".into()))
+    }
+
+    /// Opens the database `name` and loads everything the screens show.
+    pub async fn load(self, name: &str) -> Result<()> {
+        let db = Rc::new(Storage::open(name).await?);
+        let device = match db.get::<Device>(stores::SETTINGS, "device").await? {
+            Some(device) => device,
+            None => {
+                let device = Device { id: Uuid::now_v7(), paper_mm: 80, lock_minutes: 5 };
+                db.set(stores::SETTINGS, "device", &device).await?;
+                device
+            }
+        };
+        let shop = db.get::<ShopSettings>(stores::SETTINGS, "shop").await?;
+        let staff = db.all::<Staff>(stores::STAFF).await?;
+        let catalog = db.all::<Item>(stores::CATALOG).await?;
+        let mut sales = db.all::<Sale>(stores::SALES).await?;
+        sales.sort_by_key(|s| s.receipt_no);
+        let mut shifts = db.all::<Shift>(stores::SHIFTS).await?;
+        shifts.sort_by_key(|s| s.opened_at);
+        let held = db.all::<HeldCart>(stores::HELD).await?;
+        let outbox = db.count(stores::OUTBOX).await?;
+        self.db.set_value(Some(db));
+        self.screen.set(if shop.is_some() { Screen::SignIn } else { Screen::Setup });
+        self.device.set(Some(device));
+        self.shop.set(shop);
+        self.staff.set(staff);
+        self.catalog.set(catalog);
+        self.sales.set(sales);
+        self.shifts.set(shifts);
+        self.held.set(held);
+        self.outbox.set(outbox);
+        Ok(())
+    }
+
+    /// The shift open on this device, if any.
+    pub fn open_shift(&self) -> Option<Shift> {
+        self.shifts.with(|shifts| shifts.last().filter(|s| s.is_open()).cloned())
+    }
+
+    /// Shows `err` to the cashier.
+    pub fn fail(&self, err: impl Into<Error>) {
+        self.error.set(Some(err.into()));
+    }
+
+    /// Runs a storage action in the background, showing its error if it fails.
+    pub fn spawn(self, action: impl std::future::Future<Output = Result<()>> + 'static) {
+        leptos::task::spawn_local(async move {
+            if let Err(err) = action.await {
+                self.fail(err);
+            }
+        });
+    }
+
+    /// Stores a completed sale or refund, then shows its receipt and clears the cart.
+    pub async fn commit(self, sale: Sale) -> Result<Sale> {
+        let db = self.storage()?;
+        let sale = db.commit_sale(sale).await?;
+        self.sales.update(|sales| sales.push(sale.clone()));
+        self.outbox.update(|n| *n += 1);
+        self.receipt.set(Some(sale.clone()));
+        self.screen.set(Screen::Receipt);
+        Ok(sale)
+    }
+
+    /// Stores the shift as it is now and makes it the current one.
+    pub async fn save_shift(self, shift: Shift) -> Result<()> {
+        self.storage()?.save_shift(&shift).await?;
+        self.shifts.update(|shifts| match shifts.iter_mut().find(|s| s.id == shift.id) {
+            Some(existing) => *existing = shift,
+            None => shifts.push(shift),
+        });
+        self.outbox.update(|n| *n += 1);
+        Ok(())
+    }
+
+    /// The staff name signed in (empty if none).
+    pub fn user_name(&self) -> String {
+        self.user.with(|u| u.as_ref().map(|s| s.name.clone()).unwrap_or_default())
+    }
+
+    /// A message in the UI language.
+    pub fn t(&self, id: &str) -> String {
+        self.lang.get().text(id)
+    }
+}
+
+/// Today's date in Tokyo.
+pub fn today() -> chrono::NaiveDate {
+    akinai_core::tokyo_date(Utc::now())
+}
+
+/// The app state provided by the root component.
+pub fn use_app() -> AppState {
+    use_context::<AppState>().unwrap_or_else(|| AppState::new(crate::use_language()))
+}

@@ -1,0 +1,226 @@
+//! The device's own database (IndexedDB through rexie): settings, staff, catalog, sales, shifts,
+//! held carts and the outbox of records waiting for the server.
+//!
+//! A sale is written in one transaction together with its outbox entry and the counters that
+//! number it, so a sale is either stored, numbered and queued for sync, or not at all; receipt
+//! numbers are therefore gap-free and never reused.
+
+use akinai_core::sale::Sale;
+use akinai_core::shift::Shift;
+use akinai_core::sync::{OutboxEntry, Record};
+use rexie::{Index, ObjectStore, Rexie, TransactionMode};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsValue;
+
+use crate::error::{Error, Result};
+
+/// The database the app uses.
+pub const DB_NAME: &str = "akinai";
+/// The schema version the app expects; opening upgrades older databases to it.
+pub const VERSION: u32 = 2;
+
+/// Object store names.
+pub mod stores {
+    /// Key-value: the shop's settings, the device's identity, preferences.
+    pub const SETTINGS: &str = "settings";
+    /// Key-value: the receipt and record counters.
+    pub const COUNTERS: &str = "counters";
+    /// Catalog items by id.
+    pub const CATALOG: &str = "catalog";
+    /// Staff by id.
+    pub const STAFF: &str = "staff";
+    /// Sales and refunds by id.
+    pub const SALES: &str = "sales";
+    /// Records waiting for the server, by sequence number.
+    pub const OUTBOX: &str = "outbox";
+    /// Shifts by id (from version 2).
+    pub const SHIFTS: &str = "shifts";
+    /// Held carts by id (from version 2).
+    pub const HELD: &str = "held";
+}
+
+const RECEIPT_NO: &str = "receipt_no";
+const SEQ: &str = "seq";
+
+/// The stores of each schema version. Stores and indexes are only ever added, so an upgrade
+/// keeps every record; a new version is a new arm here.
+fn schema(version: u32) -> Vec<ObjectStore> {
+    use stores::*;
+    let mut sales = ObjectStore::new(SALES)
+        .key_path("id")
+        .add_index(Index::new("receipt_no", "receipt_no").unique(true));
+    let mut all = vec![
+        ObjectStore::new(SETTINGS),
+        ObjectStore::new(COUNTERS),
+        ObjectStore::new(CATALOG).key_path("id"),
+        ObjectStore::new(STAFF).key_path("id"),
+        ObjectStore::new(OUTBOX).key_path("seq"),
+    ];
+    if version >= 2 {
+        sales = sales.add_index(Index::new("business_date", "business_date"));
+        all.push(ObjectStore::new(SHIFTS).key_path("id"));
+        all.push(ObjectStore::new(HELD).key_path("id"));
+    }
+    all.push(sales);
+    all
+}
+
+/// An open device database.
+pub struct Storage {
+    db: Rexie,
+}
+
+fn to_js<T: Serialize>(value: &T) -> Result<JsValue> {
+    // JSON-compatible: IndexedDB cannot read key paths out of JS Maps.
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|err| Error::Data(err.to_string()))
+}
+
+fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T> {
+    serde_wasm_bindgen::from_value(value).map_err(|err| Error::Data(err.to_string()))
+}
+
+fn key(text: &str) -> JsValue {
+    JsValue::from_str(text)
+}
+
+impl Storage {
+    /// Opens (creating or upgrading) the app's database `name` at the current version.
+    pub async fn open(name: &str) -> Result<Storage> {
+        Storage::open_version(name, VERSION).await
+    }
+
+    /// Opens `name` with the schema of `version` (older versions exist for upgrade tests).
+    pub async fn open_version(name: &str, version: u32) -> Result<Storage> {
+        let builder = schema(version)
+            .into_iter()
+            .fold(Rexie::builder(name).version(version), |builder, store| {
+                builder.add_object_store(store)
+            });
+        let db = builder.build().await.map_err(Error::opening)?;
+        Ok(Storage { db })
+    }
+
+    /// Deletes the database `name` (tests start from nothing).
+    pub async fn delete(name: &str) -> Result<()> {
+        Rexie::delete(name).await.map_err(Error::from)
+    }
+
+    /// Closes the connection, as a reload would.
+    pub fn close(self) {
+        self.db.close();
+    }
+
+    /// The schema version of the open database.
+    pub fn version(&self) -> Result<u32> {
+        self.db.version().map_err(Error::from)
+    }
+
+    /// The object stores of the open database.
+    pub fn store_names(&self) -> Vec<String> {
+        self.db.store_names()
+    }
+
+    /// The value under `key` in a key-value store.
+    pub async fn get<T: DeserializeOwned>(&self, store: &str, id: &str) -> Result<Option<T>> {
+        let tx = self.db.transaction(&[store], TransactionMode::ReadOnly)?;
+        let value = tx.store(store)?.get(key(id)).await?;
+        value.filter(|v| !v.is_undefined()).map(from_js).transpose()
+    }
+
+    /// Writes `value` under `id` in a key-value store.
+    pub async fn set<T: Serialize>(&self, store: &str, id: &str, value: &T) -> Result<()> {
+        let tx = self.db.transaction(&[store], TransactionMode::ReadWrite)?;
+        tx.store(store)?.put(&to_js(value)?, Some(&key(id))).await?;
+        tx.done().await?;
+        Ok(())
+    }
+
+    /// Writes records that carry their own key (`id`) into `store`, all or none.
+    pub async fn put_all<T: Serialize>(&self, store: &str, values: &[T]) -> Result<()> {
+        let values = values.iter().map(to_js).collect::<Result<Vec<_>>>()?;
+        let tx = self.db.transaction(&[store], TransactionMode::ReadWrite)?;
+        let objects = tx.store(store)?;
+        for value in &values {
+            objects.put(value, None).await?;
+        }
+        tx.done().await?;
+        Ok(())
+    }
+
+    /// Deletes the record `id` of `store`.
+    pub async fn remove(&self, store: &str, id: &str) -> Result<()> {
+        let tx = self.db.transaction(&[store], TransactionMode::ReadWrite)?;
+        tx.store(store)?.delete(key(id)).await?;
+        tx.done().await?;
+        Ok(())
+    }
+
+    /// Every record of `store`, in key order.
+    pub async fn all<T: DeserializeOwned>(&self, store: &str) -> Result<Vec<T>> {
+        let tx = self.db.transaction(&[store], TransactionMode::ReadOnly)?;
+        let values = tx.store(store)?.get_all(None, None).await?;
+        values.into_iter().map(from_js).collect()
+    }
+
+    /// The number of records in `store`.
+    pub async fn count(&self, store: &str) -> Result<u32> {
+        let tx = self.db.transaction(&[store], TransactionMode::ReadOnly)?;
+        Ok(tx.store(store)?.count(None).await?)
+    }
+
+    /// Stores a completed sale or refund: numbers it (next receipt number and record sequence
+    /// number), writes it and its outbox entry, all in one transaction. Returns it numbered.
+    pub async fn commit_sale(&self, mut sale: Sale) -> Result<Sale> {
+        use stores::*;
+        let tx = self.db.transaction(&[SALES, OUTBOX, COUNTERS], TransactionMode::ReadWrite)?;
+        let counters = tx.store(COUNTERS)?;
+        // Only this transaction's own requests are awaited inside it, so it stays active.
+        let receipt_no = counter(counters.get(key(RECEIPT_NO)).await?) + 1;
+        let seq = counter(counters.get(key(SEQ)).await?) + 1;
+        sale.receipt_no = receipt_no;
+        sale.seq = seq;
+        let entry = OutboxEntry { seq, record: Record::Sale(sale.clone()) };
+        tx.store(SALES)?.add(&to_js(&sale)?, None).await?;
+        tx.store(OUTBOX)?.add(&to_js(&entry)?, None).await?;
+        counters.put(&JsValue::from_f64(receipt_no as f64), Some(&key(RECEIPT_NO))).await?;
+        counters.put(&JsValue::from_f64(seq as f64), Some(&key(SEQ))).await?;
+        tx.done().await?;
+        Ok(sale)
+    }
+
+    /// Stores a shift as it is now (opened, cash moved, closed) with an outbox entry.
+    pub async fn save_shift(&self, shift: &Shift) -> Result<()> {
+        use stores::*;
+        let tx = self.db.transaction(&[SHIFTS, OUTBOX, COUNTERS], TransactionMode::ReadWrite)?;
+        let counters = tx.store(COUNTERS)?;
+        let seq = counter(counters.get(key(SEQ)).await?) + 1;
+        let entry = OutboxEntry { seq, record: Record::Shift(shift.clone()) };
+        tx.store(SHIFTS)?.put(&to_js(shift)?, None).await?;
+        tx.store(OUTBOX)?.add(&to_js(&entry)?, None).await?;
+        counters.put(&JsValue::from_f64(seq as f64), Some(&key(SEQ))).await?;
+        tx.done().await?;
+        Ok(())
+    }
+
+    /// The sale with receipt number `receipt_no`, if any.
+    pub async fn sale_by_receipt_no(&self, receipt_no: u64) -> Result<Option<Sale>> {
+        let tx = self.db.transaction(&[stores::SALES], TransactionMode::ReadOnly)?;
+        let index = tx.store(stores::SALES)?.index("receipt_no")?;
+        let value = index.get(JsValue::from_f64(receipt_no as f64)).await?;
+        value.filter(|v| !v.is_undefined()).map(from_js).transpose()
+    }
+
+    /// The last receipt number issued (0 before the first sale).
+    pub async fn last_receipt_no(&self) -> Result<u64> {
+        let tx = self.db.transaction(&[stores::COUNTERS], TransactionMode::ReadOnly)?;
+        Ok(counter(tx.store(stores::COUNTERS)?.get(key(RECEIPT_NO)).await?))
+    }
+}
+
+/// A counter's value (absent means nothing issued yet).
+fn counter(value: Option<JsValue>) -> u64 {
+    value.and_then(|v| v.as_f64()).map_or(0, |n| n as u64)
+}

@@ -1,0 +1,112 @@
+//! The device database in real headless Chromium and real IndexedDB.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)] // A test that cannot set up should fail loudly.
+
+use akinai_app::storage::{Storage, VERSION, stores};
+use akinai_core::Yen;
+use akinai_core::cart::{Cart, CartLine, Discount};
+use akinai_core::catalog::Item;
+use akinai_core::sale::{PaymentMethod, Sale, SaleContext, Tender};
+use akinai_core::sync::{OutboxEntry, Record};
+use akinai_core::tax::TaxClass;
+use chrono::{NaiveDate, Utc};
+use uuid::Uuid;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn sale(id: u128) -> Sale {
+    let mut cart = Cart::new(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+    cart.lines.push(CartLine {
+        item_id: None,
+        category: "おにぎり".into(),
+        name: "おにぎり".into(),
+        unit_price: Yen::new(160),
+        qty: 2,
+        tax_class: TaxClass::Food,
+        discount: Discount::NONE,
+    });
+    let ctx = SaleContext {
+        id: Uuid::from_u128(id),
+        device_id: Uuid::from_u128(1),
+        at: Utc::now(),
+        staff: "山田".into(),
+        shift_id: Uuid::from_u128(2),
+    };
+    Sale::ring_up(ctx, cart, vec![Tender { method: PaymentMethod::Cash, amount: Yen::new(500) }])
+        .unwrap()
+}
+
+async fn fresh(name: &str) -> Storage {
+    Storage::delete(name).await.unwrap();
+    Storage::open(name).await.unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn an_old_database_is_upgraded_keeping_its_records() {
+    let name = "akinai-test-upgrade";
+    Storage::delete(name).await.unwrap();
+    let v1 = Storage::open_version(name, 1).await.unwrap();
+    assert!(!v1.store_names().contains(&stores::SHIFTS.to_owned()));
+    let item = Item {
+        id: Uuid::from_u128(9),
+        name: "緑茶".into(),
+        kana: "りょくちゃ".into(),
+        price: Yen::new(150),
+        tax_class: TaxClass::Food,
+        category: "飲み物".into(),
+        barcode: Some("4900000000059".into()),
+        color: String::new(),
+        open_price: false,
+    };
+    v1.put_all(stores::CATALOG, std::slice::from_ref(&item)).await.unwrap();
+    v1.commit_sale(sale(10)).await.unwrap();
+    v1.close();
+
+    let current = Storage::open(name).await.unwrap();
+    assert_eq!(current.version().unwrap(), VERSION);
+    for store in [stores::SHIFTS, stores::HELD] {
+        assert!(current.store_names().contains(&store.to_owned()), "{store} added");
+    }
+    assert_eq!(current.all::<Item>(stores::CATALOG).await.unwrap(), vec![item]);
+    assert_eq!(current.sale_by_receipt_no(1).await.unwrap().unwrap().id, Uuid::from_u128(10));
+    current.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_sale_and_its_outbox_entry_are_written_together_or_not_at_all() {
+    let db = fresh("akinai-test-atomic").await;
+    let stored = db.commit_sale(sale(1)).await.unwrap();
+    assert_eq!((stored.receipt_no, stored.seq), (1, 1));
+    let outbox: Vec<OutboxEntry> = db.all(stores::OUTBOX).await.unwrap();
+    assert_eq!(outbox, vec![OutboxEntry { seq: 1, record: Record::Sale(stored.clone()) }]);
+
+    // The same id again is refused by the sales store, and the whole transaction with it:
+    // no outbox entry, no receipt number used up.
+    assert!(db.commit_sale(sale(1)).await.is_err());
+    assert_eq!(db.count(stores::SALES).await.unwrap(), 1);
+    assert_eq!(db.count(stores::OUTBOX).await.unwrap(), 1);
+    assert_eq!(db.last_receipt_no().await.unwrap(), 1);
+    assert_eq!(db.commit_sale(sale(2)).await.unwrap().receipt_no, 2, "no gap after the failure");
+    db.close();
+}
+
+#[wasm_bindgen_test]
+async fn receipt_numbers_continue_after_a_reload() {
+    let name = "akinai-test-numbering";
+    let db = fresh(name).await;
+    for id in 1..=3 {
+        db.commit_sale(sale(id)).await.unwrap();
+    }
+    db.close();
+    let reopened = Storage::open(name).await.unwrap();
+    assert_eq!(reopened.last_receipt_no().await.unwrap(), 3);
+    let next = reopened.commit_sale(sale(4)).await.unwrap();
+    assert_eq!((next.receipt_no, next.seq), (4, 4));
+    assert_eq!(reopened.sale_by_receipt_no(2).await.unwrap().unwrap().id, Uuid::from_u128(2));
+    let all: Vec<Sale> = reopened.all(stores::SALES).await.unwrap();
+    let mut numbers: Vec<u64> = all.iter().map(|s| s.receipt_no).collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, vec![1, 2, 3, 4]);
+    reopened.close();
+}

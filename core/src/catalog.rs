@@ -1,0 +1,210 @@
+//! The shop's catalog of items: what the quick keys show, what a scanned barcode finds, and
+//! what a search by name or reading finds.
+//!
+//! Search folds the ways Japanese text is typed: hiragana and katakana, full-width and
+//! half-width forms, upper and lower case all match one another (see [`normalize`]). The
+//! catalog is also read from and written to CSV, as Excel saves it ([`import_csv`],
+//! [`export_csv`]).
+
+use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+use uuid::Uuid;
+
+use crate::money::Yen;
+use crate::tax::TaxClass;
+
+mod csv_file;
+
+pub use csv_file::{CatalogError, CsvImport, export_csv, import_csv};
+
+/// One item the shop sells.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Item {
+    /// Made on the device that created the item.
+    pub id: Uuid,
+    /// Shown on the quick key and printed on the receipt.
+    pub name: String,
+    /// The reading of the name (hiragana or katakana), for search.
+    pub kana: String,
+    /// Tax-included or tax-excluded as the shop's pricing mode says; 0 is allowed for
+    /// open-price items.
+    pub price: Yen,
+    /// Decides the rate together with the sale's dining mode.
+    pub tax_class: TaxClass,
+    /// Groups quick keys and sales figures.
+    pub category: String,
+    /// JAN/EAN or the shop's own code.
+    pub barcode: Option<String>,
+    /// The quick key's CSS colour such as `#2a9d8f`; may be empty.
+    pub color: String,
+    /// The price is typed at the register.
+    pub open_price: bool,
+}
+
+/// Folds text for matching: compatibility forms to their plain form (NFKC, so `ＡＢＣ１２３`
+/// becomes `ABC123` and `ｶﾞ` becomes `ガ`), katakana to hiragana, and upper case to lower.
+/// Whitespace is kept as it is (full-width spaces become plain ones).
+pub fn normalize(text: &str) -> String {
+    text.nfkc().map(katakana_to_hiragana).flat_map(char::to_lowercase).collect()
+}
+
+/// The hiragana of a katakana letter (ァ..ヶ sit 0x60 above ぁ..ゖ); any other character as is.
+fn katakana_to_hiragana(c: char) -> char {
+    match c {
+        '\u{30A1}'..='\u{30F6}' => char::from_u32(u32::from(c) - 0x60).unwrap_or(c),
+        _ => c,
+    }
+}
+
+/// How well an item matches a search; lower sorts first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Rank {
+    Barcode,
+    Prefix,
+    Substring,
+}
+
+fn rank(item: &Item, query: &str) -> Option<Rank> {
+    let barcode = item.barcode.as_deref().map(|code| normalize(code.trim()));
+    if barcode.as_deref() == Some(query) {
+        return Some(Rank::Barcode);
+    }
+    let name = normalize(&item.name);
+    let kana = normalize(&item.kana);
+    if name.starts_with(query) || kana.starts_with(query) {
+        Some(Rank::Prefix)
+    } else if name.contains(query)
+        || kana.contains(query)
+        || barcode.is_some_and(|code| code.contains(query))
+    {
+        Some(Rank::Substring)
+    } else {
+        None
+    }
+}
+
+/// The items whose name, reading or barcode contain `query`, ignoring case, hiragana versus
+/// katakana and full-width versus half-width. An exact barcode comes first, then items whose
+/// name or reading starts with the query, then the other matches; within each group the
+/// catalog's order is kept. A blank query returns every item.
+pub fn search<'a>(items: &'a [Item], query: &str) -> Vec<&'a Item> {
+    let query = normalize(query);
+    let query = query.trim();
+    if query.is_empty() {
+        return items.iter().collect();
+    }
+    let mut found: Vec<(Rank, &Item)> =
+        items.iter().filter_map(|item| rank(item, query).map(|rank| (rank, item))).collect();
+    // A stable sort keeps the catalog's order within a rank.
+    found.sort_by_key(|(rank, _)| *rank);
+    found.into_iter().map(|(_, item)| item).collect()
+}
+
+/// The first item whose barcode is `code`, ignoring surrounding whitespace (a scanner types the
+/// digits and Enter) and full-width forms (a scanner typing through a Japanese input method
+/// sends `４９０…`). Otherwise the match is exact.
+pub fn by_barcode<'a>(items: &'a [Item], code: &str) -> Option<&'a Item> {
+    let code = fold_width(code);
+    if code.is_empty() {
+        return None;
+    }
+    items.iter().find(|item| item.barcode.as_deref().is_some_and(|own| fold_width(own) == code))
+}
+
+/// Trims and folds full-width forms, keeping case: how barcodes are compared and stored.
+fn fold_width(text: &str) -> String {
+    text.trim().nfkc().collect::<String>().trim().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn item(name: &str, kana: &str, barcode: Option<&str>) -> Item {
+        Item {
+            id: Uuid::from_u128(name.len() as u128),
+            name: name.into(),
+            kana: kana.into(),
+            price: Yen::new(100),
+            tax_class: TaxClass::Food,
+            category: String::new(),
+            barcode: barcode.map(Into::into),
+            color: String::new(),
+            open_price: false,
+        }
+    }
+
+    fn names<'a>(found: &[&'a Item]) -> Vec<&'a str> {
+        found.iter().map(|item| item.name.as_str()).collect()
+    }
+
+    #[test]
+    fn normalize_folds_kana_width_and_case() {
+        assert_eq!(normalize("ＡＢＣ１２３"), "abc123");
+        assert_eq!(normalize("ｶﾞ"), "が");
+        assert_eq!(normalize("ガ"), "が");
+        assert_eq!(normalize("が"), "が");
+        assert_eq!(normalize("ヴァヵヶ"), "ゔぁゕゖ");
+        assert_eq!(normalize("ｺｰﾋｰ"), "こーひー");
+        assert_eq!(normalize("Coffee　Ｌ"), "coffee l");
+    }
+
+    #[test]
+    fn search_matches_hiragana_katakana_and_half_width() {
+        let items = [
+            item("コーヒー", "コーヒー", None),
+            item("緑茶", "りょくちゃ", None),
+            item("Café Latte", "カフェラテ", None),
+            item("ガム", "がむ", None),
+        ];
+        assert_eq!(names(&search(&items, "こーひー")), ["コーヒー"]);
+        assert_eq!(names(&search(&items, "ｺｰﾋｰ")), ["コーヒー"]);
+        assert_eq!(names(&search(&items, "リョクチャ")), ["緑茶"]);
+        assert_eq!(names(&search(&items, "ｶﾞﾑ")), ["ガム"]);
+        assert_eq!(names(&search(&items, "ＣＡＦÉ")), ["Café Latte"]);
+        assert_eq!(names(&search(&items, "latte")), ["Café Latte"]);
+        assert!(search(&items, "紅茶").is_empty());
+    }
+
+    #[test]
+    fn a_blank_query_returns_everything_in_order() {
+        let items = [item("b", "", None), item("a", "", None)];
+        assert_eq!(names(&search(&items, "")), ["b", "a"]);
+        assert_eq!(names(&search(&items, " 　")), ["b", "a"]);
+    }
+
+    #[test]
+    fn exact_barcode_then_prefix_then_substring() {
+        let items = [
+            item("ミルクティー", "みるくてぃー", None),
+            item("いちごミルク", "いちごみるく", None),
+            item("牛乳", "ぎゅうにゅう", Some("4901234567894")),
+            item("ミルクパン", "みるくぱん", Some("ミルク")),
+            item("Code 4901234567894", "", None),
+        ];
+        assert_eq!(
+            names(&search(&items, "みるく")),
+            ["ミルクパン", "ミルクティー", "いちごミルク"]
+        );
+        assert_eq!(
+            names(&search(&items, "４９０１２３４５６７８９４")),
+            ["牛乳", "Code 4901234567894"]
+        );
+        // A part of a barcode is an ordinary substring match.
+        assert_eq!(names(&search(&items, "4567")), ["牛乳", "Code 4901234567894"]);
+    }
+
+    #[test]
+    fn by_barcode_trims_what_the_scanner_typed() {
+        let items = [item("牛乳", "", Some("4901234567894")), item("パン", "", Some("A-12"))];
+        assert_eq!(by_barcode(&items, "4901234567894\r\n").map(|i| i.name.as_str()), Some("牛乳"));
+        assert_eq!(
+            by_barcode(&items, "４９０１２３４５６７８９４").map(|i| i.name.as_str()),
+            Some("牛乳")
+        );
+        assert_eq!(by_barcode(&items, "A-12").map(|i| i.name.as_str()), Some("パン"));
+        assert_eq!(by_barcode(&items, "a-12"), None);
+        assert_eq!(by_barcode(&items, "490123456789"), None);
+        assert_eq!(by_barcode(&items, " "), None);
+    }
+}

@@ -1,0 +1,737 @@
+//! The catalog as a CSV file, the way a shop keeps it in Excel: UTF-8 or Shift_JIS, English or
+//! Japanese column names, prices written as `¥1,200`, tax classes written as `軽減` or `8%`.
+//!
+//! An import is all or nothing: the first problem is returned, naming its row as a spreadsheet
+//! numbers it (the header is row 1) and its column, and no item is changed.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use csv::StringRecord;
+use encoding_rs::{DecoderResult, SHIFT_JIS};
+use unicode_normalization::UnicodeNormalization;
+use uuid::Uuid;
+
+use super::{Item, fold_width, normalize};
+use crate::money::Yen;
+use crate::receipt::MAX_AMOUNT;
+use crate::tax::{Named, TaxClass};
+
+/// Why a CSV file could not be imported. Rows are numbered as a spreadsheet shows them: the
+/// header is row 1 and blank rows count. Columns are named by their English header word
+/// (`price`, `tax_class`, ...) whatever the file called them, so that the message can be
+/// translated.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum CatalogError {
+    /// The bytes are neither UTF-8 nor Shift_JIS (Windows-31J) text.
+    #[error("the file is neither UTF-8 nor Shift_JIS text (unreadable bytes on line {line})")]
+    Encoding {
+        /// 1-based line of the file where the first unreadable bytes are.
+        line: usize,
+    },
+    /// The CSV reader could not read a row.
+    #[error("row {row}: not readable as CSV ({message})")]
+    Csv {
+        /// 1-based row.
+        row: usize,
+        /// The reader's description (English).
+        message: String,
+    },
+    /// The file has no header row: it is empty or blank.
+    #[error("the file is empty: the first row must name the columns, like name,price,tax_class")]
+    Empty,
+    /// A required column (`name`, `price` or `tax_class`) is not in the header.
+    #[error("the header row has no {column} column")]
+    MissingColumn {
+        /// The column's English name.
+        column: String,
+    },
+    /// Two header cells name the same column, so it is unclear which to read.
+    #[error("the header row has two {column} columns: \"{first}\" and \"{second}\"")]
+    DuplicateColumn {
+        /// The column's English name.
+        column: String,
+        /// The first header cell, as written.
+        first: String,
+        /// The second header cell, as written.
+        second: String,
+    },
+    /// A row has more cells than the header has columns: often a price like 1,200 or a name
+    /// with a comma that lacks its quotes, which shifts every cell after it.
+    #[error("row {row}: {found} cells but the header has {expected} columns")]
+    ExtraCells {
+        /// 1-based row.
+        row: usize,
+        /// Cells in the row, up to the last non-empty one.
+        found: usize,
+        /// Columns in the header.
+        expected: usize,
+    },
+    /// A cell's value is not valid for its column.
+    #[error("row {row}, {column}: \"{value}\" is not valid (expected {})", expected(.column))]
+    Cell {
+        /// 1-based row.
+        row: usize,
+        /// The column's English name.
+        column: String,
+        /// The cell as written (trimmed).
+        value: String,
+    },
+    /// A row is the same item as an earlier row: the same barcode, or without a barcode the
+    /// same name, or both rows would update the same existing item.
+    #[error("row {row}: {column} \"{value}\" is the same item as row {first_row}")]
+    Duplicate {
+        /// 1-based row.
+        row: usize,
+        /// 1-based row of the earlier one.
+        first_row: usize,
+        /// `barcode` or `name`: what made them the same item.
+        column: String,
+        /// The barcode or name.
+        value: String,
+    },
+}
+
+impl CatalogError {
+    /// The row the error is about, if it is about one.
+    pub fn row(&self) -> Option<usize> {
+        match self {
+            CatalogError::Csv { row, .. }
+            | CatalogError::ExtraCells { row, .. }
+            | CatalogError::Cell { row, .. }
+            | CatalogError::Duplicate { row, .. } => Some(*row),
+            CatalogError::Encoding { .. }
+            | CatalogError::Empty
+            | CatalogError::MissingColumn { .. }
+            | CatalogError::DuplicateColumn { .. } => None,
+        }
+    }
+
+    /// The column the error is about (English name), if it is about one.
+    pub fn column(&self) -> Option<&str> {
+        match self {
+            CatalogError::MissingColumn { column }
+            | CatalogError::DuplicateColumn { column, .. }
+            | CatalogError::Cell { column, .. }
+            | CatalogError::Duplicate { column, .. } => Some(column),
+            CatalogError::Encoding { .. }
+            | CatalogError::Csv { .. }
+            | CatalogError::Empty
+            | CatalogError::ExtraCells { .. } => None,
+        }
+    }
+}
+
+/// What a column's cells may hold, for [`CatalogError::Cell`]'s message.
+fn expected(column: &str) -> &'static str {
+    match column {
+        "name" => "a name",
+        "price" => "a whole number of yen, 0 or more, like 1200, 1,200 or ¥1200",
+        "tax_class" => {
+            "standard, food, reduced, alcohol or exempt (標準, 軽減, 新聞, 酒類, 非課税)"
+        }
+        "open_price" => "true or false, or empty for false",
+        "color" => "a colour like #2a9d8f, or empty",
+        "barcode" => "the code's digits; format the column as text so Excel keeps them all",
+        _ => "another value",
+    }
+}
+
+/// The result of an import. The catalog itself is not changed here: the caller stores
+/// `items` by id (replacing the updated ones, adding the new ones), or uses
+/// [`CsvImport::merged_into`]. Items that are not in the file are left as they are.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CsvImport {
+    /// Every row of the file as an item, in the file's order: an existing item's id where the
+    /// row matched one, else a new id.
+    pub items: Vec<Item>,
+    /// Rows that became new items.
+    pub added: usize,
+    /// Rows that changed an existing item.
+    pub updated: usize,
+    /// Rows that matched an existing item and changed nothing.
+    pub unchanged: usize,
+}
+
+impl CsvImport {
+    /// The whole catalog after the import: `existing` in its order with matched items
+    /// replaced, then the new items in the file's order.
+    pub fn merged_into(&self, existing: &[Item]) -> Vec<Item> {
+        let by_id: HashMap<Uuid, &Item> = self.items.iter().map(|item| (item.id, item)).collect();
+        let mut merged: Vec<Item> =
+            existing.iter().map(|old| by_id.get(&old.id).map_or(old, |new| *new).clone()).collect();
+        let known: std::collections::HashSet<Uuid> = existing.iter().map(|item| item.id).collect();
+        merged.extend(self.items.iter().filter(|item| !known.contains(&item.id)).cloned());
+        merged
+    }
+}
+
+/// The columns Akinai knows, in the order [`export_csv`] writes them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Column {
+    Name,
+    Kana,
+    Price,
+    TaxClass,
+    Category,
+    Barcode,
+    Color,
+    OpenPrice,
+}
+
+impl Column {
+    const ALL: [Column; 8] = [
+        Column::Name,
+        Column::Kana,
+        Column::Price,
+        Column::TaxClass,
+        Column::Category,
+        Column::Barcode,
+        Column::Color,
+        Column::OpenPrice,
+    ];
+
+    /// The English header word, used in exports and errors.
+    fn key(self) -> &'static str {
+        match self {
+            Column::Name => "name",
+            Column::Kana => "kana",
+            Column::Price => "price",
+            Column::TaxClass => "tax_class",
+            Column::Category => "category",
+            Column::Barcode => "barcode",
+            Column::Color => "color",
+            Column::OpenPrice => "open_price",
+        }
+    }
+
+    /// Header words that mean this column, compared after [`header_key`].
+    fn aliases(self) -> &'static [&'static str] {
+        match self {
+            Column::Name => &["name", "商品名", "品名"],
+            Column::Kana => &["kana", "reading", "読み", "よみ", "カナ", "よみがな", "フリガナ"],
+            Column::Price => &["price", "価格", "単価", "売価", "販売価格"],
+            Column::TaxClass => &["tax_class", "tax", "税区分", "課税区分", "税率"],
+            Column::Category => &["category", "カテゴリ", "カテゴリー", "分類", "部門"],
+            Column::Barcode => &["barcode", "バーコード", "jan", "janコード", "ean"],
+            Column::Color => &["color", "colour", "色"],
+            Column::OpenPrice => &["open_price", "自由価格", "価格入力"],
+        }
+    }
+
+    fn of_header(header: &str) -> Option<Column> {
+        let key = header_key(header);
+        Column::ALL
+            .into_iter()
+            .find(|column| column.aliases().iter().any(|alias| header_key(alias) == key))
+    }
+}
+
+/// A header word folded so that `Tax Class`, `tax_class` and `ＴＡＸ＿ＣＬＡＳＳ` are one word.
+fn header_key(header: &str) -> String {
+    normalize(header).chars().filter(|c| !c.is_whitespace() && !matches!(c, '_' | '-')).collect()
+}
+
+/// Where each known column is in the file.
+struct Layout {
+    positions: [Option<usize>; 8],
+    width: usize,
+}
+
+impl Layout {
+    fn from_header(header: &StringRecord) -> Result<Layout, CatalogError> {
+        let mut positions = [None; 8];
+        for (at, cell) in header.iter().enumerate() {
+            let Some(column) = Column::of_header(cell) else { continue };
+            match positions[column as usize] {
+                Some(first) => {
+                    return Err(CatalogError::DuplicateColumn {
+                        column: column.key().to_owned(),
+                        first: header.get(first).unwrap_or_default().trim().to_owned(),
+                        second: cell.trim().to_owned(),
+                    });
+                }
+                None => positions[column as usize] = Some(at),
+            }
+        }
+        for required in [Column::Name, Column::Price, Column::TaxClass] {
+            if positions[required as usize].is_none() {
+                return Err(CatalogError::MissingColumn { column: required.key().to_owned() });
+            }
+        }
+        Ok(Layout { positions, width: header.len() })
+    }
+}
+
+/// One data row and where it is.
+struct Row<'r> {
+    number: usize,
+    record: &'r StringRecord,
+    layout: &'r Layout,
+}
+
+impl Row<'_> {
+    /// The trimmed cell, `None` when the file has no such column. A short row's missing cells
+    /// are empty: Excel drops trailing empty cells on some rows.
+    fn cell(&self, column: Column) -> Option<&str> {
+        self.layout.positions[column as usize]
+            .map(|at| self.record.get(at).unwrap_or_default().trim())
+    }
+
+    fn invalid(&self, column: Column, value: &str) -> CatalogError {
+        CatalogError::Cell {
+            row: self.number,
+            column: column.key().to_owned(),
+            value: value.to_owned(),
+        }
+    }
+
+    /// Reads a present column's cell with `parse`, or `None` when the column is absent.
+    fn read<T>(
+        &self,
+        column: Column,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> Result<Option<T>, CatalogError> {
+        match self.cell(column) {
+            None => Ok(None),
+            Some(cell) => parse(cell).map(Some).ok_or_else(|| self.invalid(column, cell)),
+        }
+    }
+
+    fn fields(&self) -> Result<Fields, CatalogError> {
+        // The layout has checked that the required columns are there.
+        let required = |column| self.cell(column).unwrap_or_default();
+        let name = required(Column::Name);
+        if name.is_empty() {
+            return Err(self.invalid(Column::Name, name));
+        }
+        let price = match required(Column::Price) {
+            "" => None,
+            cell => Some(parse_price(cell).ok_or_else(|| self.invalid(Column::Price, cell))?),
+        };
+        let tax_class = required(Column::TaxClass);
+        let tax_class =
+            parse_tax_class(tax_class).ok_or_else(|| self.invalid(Column::TaxClass, tax_class))?;
+        Ok(Fields {
+            name: name.to_owned(),
+            price,
+            tax_class,
+            kana: self.cell(Column::Kana).map(str::to_owned),
+            category: self.cell(Column::Category).map(str::to_owned),
+            barcode: self.read(Column::Barcode, parse_barcode)?,
+            color: self.read(Column::Color, parse_color)?,
+            open_price: self.read(Column::OpenPrice, parse_bool)?,
+        })
+    }
+}
+
+/// A row's values; `None` for an optional column the file does not have, which leaves an
+/// updated item's value as it was.
+struct Fields {
+    name: String,
+    /// `None` for a blank cell, allowed only for open-price items.
+    price: Option<Yen>,
+    tax_class: TaxClass,
+    kana: Option<String>,
+    category: Option<String>,
+    barcode: Option<Option<String>>,
+    color: Option<String>,
+    open_price: Option<bool>,
+}
+
+/// `1200`, `1,200`, `¥1,200`, `１２００`, `1200円`; a whole number of yen from 0 up to
+/// [`MAX_AMOUNT`].
+fn parse_price(cell: &str) -> Option<Yen> {
+    let folded: String = cell.nfkc().collect();
+    let text = folded.trim();
+    // Shift_JIS has the yen sign where ASCII has the backslash, so a decoded ¥ may be `\`.
+    let text = text.strip_prefix(['¥', '\\']).unwrap_or(text).trim_start();
+    let text = text.strip_suffix('円').unwrap_or(text).trim_end();
+    // Excel may write a whole number as 1200.00.
+    let text = match text.split_once('.') {
+        Some((whole, fraction)) if !fraction.is_empty() && fraction.bytes().all(|b| b == b'0') => {
+            whole
+        }
+        Some(_) => return None,
+        None => text,
+    };
+    let mut groups = text.split(',');
+    let first = groups.next().unwrap_or_default();
+    let grouped = text.contains(',');
+    let digits = |group: &str| !group.is_empty() && group.bytes().all(|b| b.is_ascii_digit());
+    if !digits(first) || (grouped && first.len() > 3) {
+        return None;
+    }
+    let mut plain = first.to_owned();
+    for group in groups {
+        if !digits(group) || group.len() != 3 {
+            return None;
+        }
+        plain.push_str(group);
+    }
+    let yen = Yen::new(plain.parse().ok()?);
+    (yen <= MAX_AMOUNT).then_some(yen)
+}
+
+/// The contract's words and the Japanese ones a shop writes.
+fn parse_tax_class(cell: &str) -> Option<TaxClass> {
+    const JAPANESE: &[(&str, TaxClass)] = &[
+        ("標準", TaxClass::Standard),
+        ("標準税率", TaxClass::Standard),
+        ("10%", TaxClass::Standard),
+        ("10", TaxClass::Standard),
+        ("軽減", TaxClass::Food),
+        ("軽減税率", TaxClass::Food),
+        ("食品", TaxClass::Food),
+        ("8%", TaxClass::Food),
+        ("8", TaxClass::Food),
+        ("新聞", TaxClass::Reduced),
+        ("酒類", TaxClass::Alcohol),
+        ("酒", TaxClass::Alcohol),
+        ("非課税", TaxClass::Exempt),
+    ];
+    let word = cell.nfkc().collect::<String>().trim().to_lowercase();
+    TaxClass::NAMES.iter().chain(JAPANESE).find(|(name, _)| *name == word).map(|(_, class)| *class)
+}
+
+fn parse_bool(cell: &str) -> Option<bool> {
+    match cell.nfkc().collect::<String>().trim().to_lowercase().as_str() {
+        "true" | "1" | "yes" | "はい" | "○" | "〇" | "◯" => Some(true),
+        "false" | "0" | "no" | "いいえ" | "×" | "" => Some(false),
+        _ => None,
+    }
+}
+
+/// The code with full-width digits folded; empty is no barcode. A code Excel turned into a
+/// number (`4.90123E+12`) has lost digits and is refused.
+fn parse_barcode(cell: &str) -> Option<Option<String>> {
+    let code = fold_width(cell);
+    let lower = code.to_ascii_lowercase();
+    let excel_number = lower.contains("e+")
+        && lower.chars().all(|c| c.is_ascii_digit() || matches!(c, '.' | 'e' | '+'));
+    if excel_number {
+        return None;
+    }
+    Some((!code.is_empty()).then_some(code))
+}
+
+/// Empty, `#` and 3, 4, 6 or 8 hex digits, or a CSS colour name. Nothing else, since the app
+/// puts it in a style.
+fn parse_color(cell: &str) -> Option<String> {
+    let color = fold_width(cell);
+    let valid = match color.strip_prefix('#') {
+        Some(hex) => {
+            matches!(hex.len(), 3 | 4 | 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit())
+        }
+        None => color.len() <= 32 && color.bytes().all(|b| b.is_ascii_alphabetic()),
+    };
+    valid.then_some(color)
+}
+
+/// The file as text: UTF-8 (a BOM is dropped) if it is valid UTF-8, else Shift_JIS.
+fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, CatalogError> {
+    let utf8 = std::str::from_utf8(bytes);
+    if let Ok(text) = utf8 {
+        return Ok(Cow::Borrowed(text.strip_prefix('\u{FEFF}').unwrap_or(text)));
+    }
+    // A UTF-8 BOM says what the file is meant to be; decoding it as Shift_JIS would garble it.
+    if let (Err(error), Some(_)) = (utf8, bytes.strip_prefix(b"\xEF\xBB\xBF")) {
+        return Err(CatalogError::Encoding { line: line_of(bytes, error.valid_up_to()) });
+    }
+    // WHATWG's Shift_JIS is Windows-31J, with the NEC and IBM extensions Excel writes.
+    let mut decoder = SHIFT_JIS.new_decoder_without_bom_handling();
+    let mut text = String::new();
+    let mut read = 0;
+    loop {
+        let rest = bytes.get(read..).unwrap_or_default();
+        text.reserve(
+            decoder.max_utf8_buffer_length_without_replacement(rest.len()).unwrap_or(1024),
+        );
+        let (result, consumed) =
+            decoder.decode_to_string_without_replacement(rest, &mut text, true);
+        read += consumed;
+        match result {
+            DecoderResult::InputEmpty => return Ok(Cow::Owned(text)),
+            DecoderResult::OutputFull => {}
+            DecoderResult::Malformed(bad, after) => {
+                let at = read.saturating_sub(usize::from(bad) + usize::from(after));
+                return Err(CatalogError::Encoding { line: line_of(bytes, at) });
+            }
+        }
+    }
+}
+
+/// The 1-based line of the byte at `at`. Neither UTF-8 nor Shift_JIS uses the byte 0x0A inside
+/// a character, so counting it in the raw bytes is safe.
+fn line_of(bytes: &[u8], at: usize) -> usize {
+    bytes.get(..at).unwrap_or_default().iter().filter(|b| **b == b'\n').count() + 1
+}
+
+/// The file's non-blank records with their spreadsheet row numbers.
+///
+/// The reader skips empty lines without saying so, so rows are counted here from byte offsets:
+/// a record's row is the number of line breaks before it, plus one, less the breaks that were
+/// inside quoted cells (a new line of the file but not a new row of the sheet).
+struct Records<'t> {
+    text: &'t [u8],
+    reader: csv::Reader<&'t [u8]>,
+    /// Where the previous record ended.
+    end: usize,
+    /// Line breaks before `end`.
+    breaks: usize,
+    /// Line breaks inside quoted cells before `end`.
+    breaks_in_cells: usize,
+}
+
+impl<'t> Records<'t> {
+    fn new(text: &'t str) -> Self {
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        Records { text: text.as_bytes(), reader, end: 0, breaks: 0, breaks_in_cells: 0 }
+    }
+
+    /// Line breaks in `text[from..to]`.
+    fn breaks_between(&self, from: usize, to: usize) -> usize {
+        line_breaks(self.text.get(from..to).unwrap_or_default(), self.text.get(to).copied())
+    }
+
+    /// The row of the record the reader just read, and moves past it.
+    fn advance(&mut self, cells: &StringRecord) -> usize {
+        // Only empty lines come between one record and the next.
+        let rest = self.text.get(self.end..).unwrap_or_default();
+        let start = self.end + rest.iter().take_while(|b| matches!(b, b'\r' | b'\n')).count();
+        let row = self.breaks + self.breaks_between(self.end, start) + 1 - self.breaks_in_cells;
+        let end = usize::try_from(self.reader.position().byte()).unwrap_or(usize::MAX);
+        let end = end.clamp(start, self.text.len());
+        self.breaks += self.breaks_between(self.end, end);
+        self.breaks_in_cells +=
+            cells.iter().map(|cell| line_breaks(cell.as_bytes(), None)).sum::<usize>();
+        self.end = end;
+        row
+    }
+
+    /// The next record that has a non-blank cell, and its row. Lines of only commas (what
+    /// Excel writes for an empty row) are skipped here.
+    fn next(&mut self) -> Result<Option<(usize, StringRecord)>, CatalogError> {
+        let mut record = StringRecord::new();
+        loop {
+            match self.reader.read_record(&mut record) {
+                Ok(false) => return Ok(None),
+                Ok(true) => {}
+                Err(error) => {
+                    let row = self.advance(&StringRecord::new());
+                    return Err(CatalogError::Csv { row, message: error.to_string() });
+                }
+            }
+            let row = self.advance(&record);
+            if record.iter().any(|cell| !cell.trim().is_empty()) {
+                return Ok(Some((row, record)));
+            }
+        }
+    }
+}
+
+/// Line breaks in `bytes`: LF, CRLF or a lone CR (what the reader also takes for one). A CR
+/// at the very end is one unless `next`, the byte after `bytes`, is LF.
+fn line_breaks(bytes: &[u8], next: Option<u8>) -> usize {
+    let after = |at: usize| bytes.get(at + 1).copied().or(next);
+    bytes
+        .iter()
+        .enumerate()
+        .filter(|(at, b)| **b == b'\n' || (**b == b'\r' && after(*at) != Some(b'\n')))
+        .count()
+}
+
+/// The catalog's items by what a row can match them on.
+struct Existing<'a> {
+    items: &'a [Item],
+    by_barcode: HashMap<String, usize>,
+    /// Items without a barcode, by name.
+    plain_by_name: HashMap<&'a str, usize>,
+    by_name: HashMap<&'a str, usize>,
+}
+
+impl<'a> Existing<'a> {
+    fn new(items: &'a [Item]) -> Self {
+        let mut existing = Existing {
+            items,
+            by_barcode: HashMap::new(),
+            plain_by_name: HashMap::new(),
+            by_name: HashMap::new(),
+        };
+        // The first item wins where the catalog already has two with one key.
+        for (at, item) in items.iter().enumerate() {
+            let name = item.name.trim();
+            existing.by_name.entry(name).or_insert(at);
+            match item.barcode.as_deref().map(fold_width).filter(|code| !code.is_empty()) {
+                Some(code) => {
+                    existing.by_barcode.entry(code).or_insert(at);
+                }
+                None => {
+                    existing.plain_by_name.entry(name).or_insert(at);
+                }
+            }
+        }
+        existing
+    }
+
+    /// The item a row updates, and the column it matched on. A row with a barcode matches the
+    /// item with that barcode, or else an item of the same name that has no barcode yet (the
+    /// shop is adding barcodes). A row without one matches by name, preferring an item that
+    /// also has no barcode.
+    fn find(&self, fields: &Fields) -> Option<(usize, Column)> {
+        match fields.barcode.as_ref().and_then(Option::as_deref) {
+            Some(code) => {
+                self.by_barcode.get(code).map(|at| (*at, Column::Barcode)).or_else(|| {
+                    self.plain_by_name.get(fields.name.as_str()).map(|at| (*at, Column::Name))
+                })
+            }
+            None => self
+                .plain_by_name
+                .get(fields.name.as_str())
+                .or_else(|| self.by_name.get(fields.name.as_str()))
+                .map(|at| (*at, Column::Name)),
+        }
+    }
+}
+
+/// Reads a catalog CSV (see the module docs) against the shop's `existing` items.
+///
+/// A row updates the existing item with its barcode, or without a barcode the item with its
+/// exact name, keeping that item's id; the item's optional fields whose column the file lacks
+/// are kept too. A row whose barcode no item has yet updates an item of the same name that has
+/// no barcode (the shop is adding barcodes to its catalog). Every other row becomes a new item
+/// with an id from `new_id`, called in the file's order. Two rows for one item are refused.
+/// Blank rows are skipped; columns Akinai does not know are ignored. A header with no rows
+/// imports nothing.
+///
+/// On any error nothing is returned but the error, which names the row and column.
+pub fn import_csv(
+    bytes: &[u8],
+    existing: &[Item],
+    mut new_id: impl FnMut() -> Uuid,
+) -> Result<CsvImport, CatalogError> {
+    let text = decode(bytes)?;
+    let mut records = Records::new(&text);
+    let Some((_, header)) = records.next()? else { return Err(CatalogError::Empty) };
+    let layout = Layout::from_header(&header)?;
+    let catalog = Existing::new(existing);
+
+    let mut import = CsvImport { items: Vec::new(), added: 0, updated: 0, unchanged: 0 };
+    // What each earlier row was keyed on and which existing items they took, to refuse a
+    // second row for the same item rather than let the last one silently win.
+    let mut keys: HashMap<(&'static str, String), usize> = HashMap::new();
+    let mut taken: HashMap<usize, usize> = HashMap::new();
+    while let Some((number, record)) = records.next()? {
+        let row = Row { number, record: &record, layout: &layout };
+        let found = record
+            .iter()
+            .enumerate()
+            .filter(|(_, cell)| !cell.trim().is_empty())
+            .last()
+            .map_or(0, |(at, _)| at + 1);
+        if found > layout.width {
+            return Err(CatalogError::ExtraCells { row: number, found, expected: layout.width });
+        }
+        let fields = row.fields()?;
+
+        let key = match fields.barcode.as_ref().and_then(Option::as_deref) {
+            Some(code) => (Column::Barcode.key(), code.to_owned()),
+            None => (Column::Name.key(), fields.name.clone()),
+        };
+        if let Some(first_row) = keys.get(&key) {
+            let (column, value) = key;
+            return Err(duplicate(number, *first_row, column, value));
+        }
+        let matched = catalog.find(&fields);
+        if let Some((at, column)) = matched
+            && let Some(first_row) = taken.insert(at, number)
+        {
+            let value = match column {
+                Column::Barcode => key.1,
+                _ => fields.name,
+            };
+            return Err(duplicate(number, first_row, column.key(), value));
+        }
+        keys.insert(key, number);
+
+        let base = matched.and_then(|(at, _)| catalog.items.get(at));
+        let open_price = fields.open_price.or(base.map(|item| item.open_price)).unwrap_or(false);
+        let price = match fields.price {
+            Some(price) => price,
+            None if open_price => Yen::ZERO,
+            None => return Err(row.invalid(Column::Price, "")),
+        };
+        let keep = |field: Option<String>, old: fn(&Item) -> &String| {
+            field.or_else(|| base.map(|item| old(item).clone())).unwrap_or_default()
+        };
+        let item = Item {
+            id: base.map_or_else(&mut new_id, |item| item.id),
+            kana: keep(fields.kana, |item| &item.kana),
+            category: keep(fields.category, |item| &item.category),
+            color: keep(fields.color, |item| &item.color),
+            barcode: fields.barcode.unwrap_or_else(|| base.and_then(|item| item.barcode.clone())),
+            name: fields.name,
+            price,
+            tax_class: fields.tax_class,
+            open_price,
+        };
+        match base {
+            None => import.added += 1,
+            Some(old) if *old == item => import.unchanged += 1,
+            Some(_) => import.updated += 1,
+        }
+        import.items.push(item);
+    }
+    Ok(import)
+}
+
+fn duplicate(row: usize, first_row: usize, column: &str, value: String) -> CatalogError {
+    CatalogError::Duplicate { row, first_row, column: column.to_owned(), value }
+}
+
+/// The catalog as CSV that [`import_csv`] reads back to the same items: the English header,
+/// one row per item, CRLF line ends, prices as plain digits. It starts with a UTF-8 BOM,
+/// without which Japanese Excel reads UTF-8 as Shift_JIS and garbles every name.
+pub fn export_csv(items: &[Item]) -> String {
+    let mut out = String::from("\u{FEFF}");
+    push_row(&mut out, Column::ALL.map(Column::key));
+    for item in items {
+        let price = item.price.get().to_string();
+        push_row(
+            &mut out,
+            [
+                &item.name,
+                &item.kana,
+                &price,
+                item.tax_class.word(),
+                &item.category,
+                item.barcode.as_deref().unwrap_or_default(),
+                &item.color,
+                if item.open_price { "true" } else { "false" },
+            ],
+        );
+    }
+    out
+}
+
+fn push_row(out: &mut String, cells: [&str; 8]) {
+    for (at, cell) in cells.into_iter().enumerate() {
+        if at > 0 {
+            out.push(',');
+        }
+        if cell.contains([',', '"', '\r', '\n']) {
+            out.push('"');
+            out.push_str(&cell.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(cell);
+        }
+    }
+    out.push_str("\r\n");
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,247 @@
+//! A sale as the register records it: the cart, its receipt, how it was paid, and who, when and
+//! where. Records are never edited or deleted; a refund is a new record that points at the sale.
+
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::cart::{Cart, CartLine, Discount};
+use crate::error::{Error, Field, Result};
+use crate::money::Yen;
+use crate::receipt::Receipt;
+use crate::tax::RateTable;
+
+/// How a customer pays. One sale can carry several tenders (part cash, part card).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMethod {
+    /// Notes and coins in the drawer; the only method that gives change.
+    Cash,
+}
+
+/// One payment towards a sale.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tender {
+    /// How.
+    pub method: PaymentMethod,
+    /// How much was handed over (negative when money goes back on a refund).
+    pub amount: Yen,
+}
+
+/// Whether a record is a sale or gives money back for one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum SaleKind {
+    /// An ordinary sale.
+    Sale,
+    /// A refund of (part of) an earlier sale, at that sale's rates.
+    Refund {
+        /// The sale refunded.
+        original: Uuid,
+        /// Its receipt number, printed on the refund receipt.
+        original_receipt_no: u64,
+        /// (line index in the original, quantity) given back.
+        lines: Vec<(usize, u32)>,
+    },
+}
+
+/// Who rings up what, where and when: made by the device for each record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SaleContext {
+    /// The record's id, made on the device (UUID v7).
+    pub id: Uuid,
+    /// The device.
+    pub device_id: Uuid,
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The staff member signed in.
+    pub staff: String,
+    /// The open shift.
+    pub shift_id: Uuid,
+}
+
+/// A completed sale or refund.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sale {
+    /// Made on the device; the server accepts each id once.
+    pub id: Uuid,
+    /// The device that made it.
+    pub device_id: Uuid,
+    /// The device's record sequence number (1, 2, ...), assigned when stored.
+    pub seq: u64,
+    /// The device's receipt number, gap-free and never reused, assigned when stored.
+    pub receipt_no: u64,
+    /// When, in Tokyo time.
+    pub at: DateTime<FixedOffset>,
+    /// The business day it counts for.
+    pub business_date: NaiveDate,
+    /// Who rang it up.
+    pub staff: String,
+    /// The shift it belongs to.
+    pub shift_id: Uuid,
+    /// Sale or refund.
+    #[serde(flatten)]
+    pub kind: SaleKind,
+    /// What was sold (for a refund: what was given back, at the original's settings).
+    pub cart: Cart,
+    /// The computed receipt; a refund's amounts are negative.
+    pub receipt: Receipt,
+    /// How it was paid.
+    pub tenders: Vec<Tender>,
+    /// Cash handed back.
+    pub change: Yen,
+}
+
+impl Sale {
+    /// Completes a sale of `cart` paid with `tenders`: computes the receipt and the change.
+    pub fn ring_up(ctx: SaleContext, mut cart: Cart, tenders: Vec<Tender>) -> Result<Sale> {
+        if cart.is_empty() {
+            return Err(Error::EmptySale);
+        }
+        let at = ctx.at.with_timezone(&crate::TOKYO);
+        cart.date = at.date_naive();
+        let receipt = Receipt::compute(&cart, &RateTable::japan())?;
+        let tendered: Yen = tenders.iter().map(|t| t.amount).sum();
+        let change = tendered
+            .checked_sub(receipt.total)
+            .filter(|change| !change.is_negative())
+            .ok_or(Error::TenderShort { due: receipt.total, tendered })?;
+        let cash: Yen =
+            tenders.iter().filter(|t| t.method == PaymentMethod::Cash).map(|t| t.amount).sum();
+        if change > cash {
+            return Err(Error::ChangeWithoutCash { change });
+        }
+        Ok(Sale::record(ctx, at, SaleKind::Sale, cart, receipt, tenders, change))
+    }
+
+    /// A refund of `picks` ((line index, quantity) of this sale), given back in cash at the
+    /// sale's own rates. `earlier` are the refunds already made against this sale.
+    ///
+    /// Refunding everything at once is an exact reversal of the sale. A partial refund takes each
+    /// picked line with its share of the line discount and the receipt discount in proportion to
+    /// what is refunded (rounded down, in the shop's favour), and is its own receipt.
+    pub fn refund(
+        &self,
+        ctx: SaleContext,
+        picks: &[(usize, u32)],
+        earlier: &[Sale],
+    ) -> Result<Sale> {
+        if self.kind != SaleKind::Sale {
+            return Err(Error::NotRefundable);
+        }
+        let mut refunded = vec![0u32; self.cart.lines.len()];
+        for sale in earlier {
+            if let SaleKind::Refund { original, lines, .. } = &sale.kind
+                && *original == self.id
+            {
+                for (index, qty) in lines {
+                    if let Some(done) = refunded.get_mut(*index) {
+                        *done = done.saturating_add(*qty);
+                    }
+                }
+            }
+        }
+        let mut taken = vec![0u32; self.cart.lines.len()];
+        for (index, qty) in picks.iter().copied().filter(|(_, qty)| *qty > 0) {
+            let field = Field::line(index, "qty");
+            let line =
+                self.cart.lines.get(index).ok_or(Error::RefundTooMuch { field: field.clone() })?;
+            taken[index] = taken[index].saturating_add(qty);
+            if refunded[index].saturating_add(taken[index]) > line.qty {
+                return Err(Error::RefundTooMuch { field });
+            }
+        }
+        if taken.iter().all(|qty| *qty == 0) {
+            return Err(Error::NothingToRefund);
+        }
+        let lines: Vec<(usize, u32)> = taken
+            .iter()
+            .enumerate()
+            .filter(|(_, qty)| **qty > 0)
+            .map(|(i, qty)| (i, *qty))
+            .collect();
+        let everything = refunded.iter().all(|qty| *qty == 0)
+            && self.cart.lines.iter().zip(&taken).all(|(line, qty)| line.qty == *qty);
+
+        let (cart, receipt) = if everything {
+            (self.cart.clone(), self.receipt.reversal())
+        } else {
+            let mut cart =
+                Cart { lines: Vec::new(), discount: Discount::NONE, ..self.cart.clone() };
+            for (index, qty) in &lines {
+                let (line, printed) = (&self.cart.lines[*index], &self.receipt.lines[*index]);
+                let discount = prorate(printed.discount, *qty, line.qty);
+                cart.lines.push(CartLine {
+                    qty: *qty,
+                    discount: Discount::Yen(discount),
+                    ..line.clone()
+                });
+            }
+            let part = Receipt::compute(&cart, &RateTable::japan())?;
+            let discount = prorate_yen(self.receipt.discount, part.subtotal, self.receipt.subtotal);
+            cart.discount = Discount::Yen(discount);
+            let receipt = Receipt::compute(&cart, &RateTable::japan())?.reversal();
+            (cart, receipt)
+        };
+        let at = ctx.at.with_timezone(&crate::TOKYO);
+        let kind =
+            SaleKind::Refund { original: self.id, original_receipt_no: self.receipt_no, lines };
+        let tenders = vec![Tender { method: PaymentMethod::Cash, amount: receipt.total }];
+        Ok(Sale::record(ctx, at, kind, cart, receipt, tenders, Yen::ZERO))
+    }
+
+    fn record(
+        ctx: SaleContext,
+        at: DateTime<FixedOffset>,
+        kind: SaleKind,
+        cart: Cart,
+        receipt: Receipt,
+        tenders: Vec<Tender>,
+        change: Yen,
+    ) -> Sale {
+        Sale {
+            id: ctx.id,
+            device_id: ctx.device_id,
+            seq: 0,
+            receipt_no: 0,
+            at,
+            business_date: at.date_naive(),
+            staff: ctx.staff,
+            shift_id: ctx.shift_id,
+            kind,
+            cart,
+            receipt,
+            tenders,
+            change,
+        }
+    }
+
+    /// True for refunds.
+    pub fn is_refund(&self) -> bool {
+        matches!(self.kind, SaleKind::Refund { .. })
+    }
+
+    /// What this record put into (or, negative, took out of) the cash drawer.
+    pub fn cash_in_drawer(&self) -> Yen {
+        let cash: Yen =
+            self.tenders.iter().filter(|t| t.method == PaymentMethod::Cash).map(|t| t.amount).sum();
+        Yen::new(cash.get() - self.change.get())
+    }
+}
+
+/// `amount × qty / of`, rounded down.
+fn prorate(amount: Yen, qty: u32, of: u32) -> Yen {
+    prorate_yen(amount, Yen::new(i64::from(qty)), Yen::new(i64::from(of)))
+}
+
+/// `amount × part / whole`, rounded down; nothing when the whole is nothing.
+fn prorate_yen(amount: Yen, part: Yen, whole: Yen) -> Yen {
+    if whole.get() <= 0 {
+        return Yen::ZERO;
+    }
+    let share = i128::from(amount.get()) * i128::from(part.get()) / i128::from(whole.get());
+    Yen::new(i64::try_from(share).unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests;

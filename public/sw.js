@@ -1,0 +1,95 @@
+// Akinai's service worker: keeps the app shell (index.html, the hashed JS, WASM and CSS that Trunk
+// emits, the manifest and the icons) in a cache named after the build, so that the register opens
+// and works with no network after its first load.
+//
+// The build fills in VERSION (a hash of every shipped file) and PRECACHE (their URLs):
+// app/sw-precache.sh, a Trunk post_build hook, rewrites this file in the dist folder. Unbuilt, the
+// list is empty and nothing is cached.
+//
+// - App-shell files: cache first (their names carry a content hash, so a cached copy is exact).
+// - Navigations (/, /owner, any app route): network first; offline, or when the network does not
+//   answer in time, the cached index.html of this version, so every route reloads offline.
+// - /api/: never touched here (network only). The app keeps its own data offline in IndexedDB.
+// - A new version installs beside the old one and waits. It takes over only when the app posts
+//   {type: 'SKIP_WAITING'}, which the app does between sales, never in the middle of one; on
+//   activation it deletes the caches of older versions.
+'use strict';
+
+const VERSION = '__AKINAI_VERSION__';
+const PREFIX = 'akinai-shell-';
+const CACHE = PREFIX + VERSION;
+const PRECACHE = [/*__AKINAI_PRECACHE__*/];
+const SHELL = new Set(PRECACHE.map((url) => new URL(url, self.location.href).pathname));
+const INDEX = new URL('index.html', self.location.href).href;
+// Shop Wi-Fi can hang rather than fail: after this long a navigation is served from the cache.
+const NAVIGATION_TIMEOUT_MS = 4000;
+
+self.addEventListener('install', (event) => {
+  // All or nothing: if one file fails to download, this version is not installed.
+  event.waitUntil(
+    caches
+      .open(CACHE)
+      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: 'reload' })))),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(
+    (async () => {
+      const names = await caches.keys();
+      await Promise.all(
+        names.filter((name) => name.startsWith(PREFIX) && name !== CACHE).map((name) => caches.delete(name)),
+      );
+      await self.clients.claim();
+    })(),
+  );
+});
+
+self.addEventListener('message', (event) => {
+  if (event.data && event.data.type === 'SKIP_WAITING') {
+    self.skipWaiting();
+  }
+});
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith('/api/')) return;
+  if (request.mode === 'navigate') {
+    event.respondWith(navigate(request));
+  } else if (SHELL.has(url.pathname)) {
+    event.respondWith(cacheFirst(request));
+  }
+});
+
+// The network's page while it answers; this version's cached shell when it does not. The cached
+// index.html is never replaced by a newer one from the network: it must match the cached JS/WASM.
+async function navigate(request) {
+  let timer;
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error('navigation timed out')), NAVIGATION_TIMEOUT_MS);
+  });
+  try {
+    const response = await Promise.race([fetch(request), timeout]);
+    if (response.status < 500) return response;
+    return (await cachedIndex()) ?? response;
+  } catch (error) {
+    const cached = await cachedIndex();
+    if (cached) return cached;
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function cachedIndex() {
+  const cache = await caches.open(CACHE);
+  return cache.match(INDEX);
+}
+
+async function cacheFirst(request) {
+  const cache = await caches.open(CACHE);
+  return (await cache.match(request)) ?? fetch(request);
+}

@@ -1,0 +1,84 @@
+// The installed app: after its first load the service worker (public/sw.js) keeps a versioned copy
+// of the app shell, so the register opens, and every route reloads, with no network at all.
+import { expect, test, type BrowserContext, type Page, type Worker } from '@playwright/test';
+
+/** Loads the app and waits until its service worker controls the page; returns that worker. */
+async function installed(page: Page, context: BrowserContext): Promise<Worker> {
+  await page.goto('/');
+  await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  // Until app/src/pwa.rs's register_service_worker() is called by the app, register it here.
+  await page.evaluate(() => navigator.serviceWorker.register('/sw.js', { scope: '/' }));
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((resolve) =>
+        navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+    }
+  });
+  const worker = context.serviceWorkers().find((w) => w.url().endsWith('/sw.js'));
+  expect(worker, 'a service worker runs for /sw.js').toBeTruthy();
+  return worker!;
+}
+
+test('after the first load the app opens offline, on any route', async ({ page, context, request }) => {
+  const sw = await request.get('/sw.js');
+  expect(sw.ok()).toBe(true);
+  expect(sw.headers()['cache-control']).toBe('no-cache');
+  const worker = await installed(page, context);
+
+  // One cache, named after this build, holding the page, the hashed JS/WASM/CSS and the icons.
+  const shell = await page.evaluate(async () => {
+    const names = (await caches.keys()).filter((name) => name.startsWith('akinai-shell-'));
+    const cache = await caches.open(names[0]);
+    const paths = (await cache.keys()).map((r) => new URL(r.url).pathname);
+    return { names, paths };
+  });
+  expect(shell.names).toHaveLength(1);
+  expect(shell.names[0]).toMatch(/^akinai-shell-[0-9a-f]{16}$/);
+  expect(shell.paths).toEqual(expect.arrayContaining(['/', '/index.html', '/manifest.webmanifest',
+    '/icons/icon-192.png', '/icons/icon-512.png']));
+  for (const ext of ['.js', '.wasm', '.css']) {
+    expect(shell.paths.some((p) => /^\/[^/]+-[0-9a-f]{16}(_bg)?\.[a-z]+$/.test(p) && p.endsWith(ext)),
+      `a hashed ${ext} file is cached`).toBe(true);
+  }
+  expect(shell.paths.some((p) => p.startsWith('/api/'))).toBe(false);
+
+  await context.setOffline(true);
+  try {
+    // Really offline, for the worker too; and /api/ is never answered from a cache.
+    expect(await worker.evaluate(() => fetch('/index.html', { cache: 'no-store' }).then(() => 'online', () => 'offline')))
+      .toBe('offline');
+    expect(await page.evaluate(() => fetch('/api/v1/health').then(() => 'answered', () => 'failed'))).toBe('failed');
+
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+
+    // A deep link (a route the server answers with index.html) reloads offline too.
+    await page.goto('/owner');
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  } finally {
+    await context.setOffline(false);
+  }
+});
+
+test('the manifest offers PNG icons of 192 and 512 px, and they are served', async ({ page, request }) => {
+  await page.goto('/');
+  const href = await page.locator('link[rel="manifest"]').getAttribute('href');
+  const manifest = await (await request.get(href!)).json();
+  const png = (size: string, purpose: string) =>
+    manifest.icons.find((i: { sizes: string; type: string; purpose?: string }) =>
+      i.type === 'image/png' && i.sizes.split(' ').includes(size) && (i.purpose ?? 'any').split(' ').includes(purpose));
+  for (const [size, purpose] of [['192x192', 'any'], ['512x512', 'any'], ['512x512', 'maskable']]) {
+    const icon = png(size, purpose);
+    expect(icon, `a ${purpose} PNG icon of ${size}`).toBeTruthy();
+    const response = await request.get(icon.src);
+    expect(response.ok()).toBe(true);
+    expect(response.headers()['content-type']).toBe('image/png');
+    const body = await response.body();
+    // PNG signature, then IHDR: width and height as big-endian 32-bit integers at bytes 16 and 20.
+    expect(body.subarray(0, 8).toString('hex')).toBe('89504e470d0a1a0a');
+    expect(`${body.readUInt32BE(16)}x${body.readUInt32BE(20)}`).toBe(size);
+  }
+});

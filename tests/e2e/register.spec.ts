@@ -1,0 +1,144 @@
+// A new shop's first day, as a cashier would live it: set up, open the shift, ring up a mixed
+// 8%/10% sale with a discount, switch to eat-in, take cash, read the receipt; then, with the
+// server stopped, reload and find the sale, refund a line, and close the shift.
+import { expect, test, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const bin = process.env.AKINAI_BIN ?? '../target/debug/akinai';
+const appDir = process.env.AKINAI_APP_DIR ?? '../target/dist';
+const port = Number(process.env.E2E_PORT ?? 8137) + 1;
+const base = `http://127.0.0.1:${port}`;
+
+/** Starts `akinai serve` with the demo shop on its own fresh database. */
+async function startServer(): Promise<ChildProcess> {
+  const db = join(mkdtempSync(join(tmpdir(), 'akinai-e2e-')), 'akinai.db');
+  const server = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--db', db, '--app-dir', appDir, '--demo'], {
+    stdio: 'ignore',
+  });
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${base}/api/v1/health`)).ok) return server;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('akinai serve did not start');
+}
+
+async function stopServer(server: ChildProcess) {
+  const exited = new Promise((r) => server.once('exit', r));
+  server.kill('SIGTERM');
+  await exited;
+  await expect(fetch(`${base}/api/v1/health`)).rejects.toThrow();
+}
+
+async function signIn(page: Page, pin: string) {
+  await page.getByLabel('暗証番号', { exact: true }).fill(pin);
+  await page.getByRole('button', { name: 'サインイン' }).click();
+}
+
+/** Fills a drawer count: counts by denomination label such as '¥1,000'. */
+async function countDrawer(page: Page, legend: string, counts: Record<string, number>) {
+  const drawer = page.getByRole('group', { name: legend });
+  for (const [denomination, count] of Object.entries(counts)) {
+    await drawer.getByLabel(denomination, { exact: true }).fill(String(count));
+  }
+}
+
+test('a first day at the register, through a server outage', async ({ page }) => {
+  let server = await startServer();
+  try {
+    await page.goto(base);
+
+    // First run: the shop comes from the server; the owner chooses a PIN.
+    await expect(page.getByRole('heading', { name: 'お店の設定' })).toBeVisible();
+    await expect(page.getByRole('status')).toContainText('商品 11 点');
+    await expect(page.getByLabel('店名')).toHaveValue('商い堂 本店');
+    await page.getByLabel('オーナーの名前').fill('店長');
+    await page.getByLabel('暗証番号（4〜6桁）').fill('2580');
+    await page.getByLabel('暗証番号（確認）').fill('2580');
+    await page.getByRole('button', { name: '始める' }).click();
+
+    // Sign in; with no shift open the register asks for the opening float.
+    await signIn(page, '1111');
+    await expect(page.getByRole('alert')).toHaveText('暗証番号が違います');
+    await signIn(page, '2580');
+    await countDrawer(page, '釣り銭準備金', { '¥1,000': 10, '¥100': 20 });
+    await expect(page.getByRole('group', { name: '釣り銭準備金' }).getByRole('status')).toHaveText('合計 ¥12,000');
+    await page.getByRole('button', { name: '開局' }).click();
+
+    // Ring up: two rice balls (food), a beer (alcohol), a towel (standard), a newspaper (reduced).
+    await page.getByRole('button', { name: 'おにぎり 鮭 ¥180' }).click();
+    await page.getByRole('button', { name: 'おにぎり 鮭 ¥180' }).click();
+    await page.getByRole('button', { name: '缶ビール 350ml ¥250' }).click();
+    await page.getByLabel('商品検索・バーコード').fill('4900000000103'); // the towel, scanned
+    await page.getByLabel('商品検索・バーコード').press('Enter');
+    await page.getByLabel('商品検索・バーコード').fill('しんぶん');
+    await page.getByLabel('商品検索・バーコード').press('Enter');
+    const lines = page.getByRole('list', { name: '登録した商品' });
+    await expect(lines.getByRole('listitem')).toHaveCount(4);
+    await expect(lines.getByRole('listitem').first()).toContainText('¥180 × 2');
+
+    await page.getByLabel('小計値引').fill('100');
+    await page.getByRole('button', { name: '適用' }).click();
+    const totals = page.locator('.totals');
+    // Take-out: food and the newspaper at 8%, 1,970 − 100 split 74 / 26.
+    await expect(totals).toContainText('10%対象¥1,376 (消費税 ¥125)');
+    await expect(totals).toContainText('8%対象¥494 (消費税 ¥36)');
+    await expect(totals.getByLabel('合計')).toHaveText('¥1,870');
+
+    // Eat-in re-rates the food at once; the newspaper stays at 8%.
+    await page.getByRole('button', { name: '店内' }).click();
+    await expect(totals).toContainText('10%対象¥1,718 (消費税 ¥156)');
+    await expect(totals).toContainText('8%対象¥152 (消費税 ¥11)');
+
+    // Cash.
+    await page.getByRole('button', { name: 'お会計へ' }).click();
+    await page.getByRole('button', { name: '¥5,000' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'お釣り' })).toContainText('¥3,130');
+    await page.getByRole('button', { name: '会計を確定' }).click();
+
+    const receipt = page.getByRole('article', { name: 'レシート' });
+    await expect(receipt).toContainText('登録番号 T1234567890123');
+    await expect(receipt).toContainText('No. 000001');
+    await expect(receipt).toContainText('10%対象¥1,718 (内消費税 ¥156)');
+    await expect(receipt).toContainText('8%対象 ※¥152 (内消費税 ¥11)');
+    await expect(receipt).toContainText('新聞 ※');
+    await expect(receipt).toContainText('※は軽減税率対象');
+    await expect(receipt).toContainText('お釣り¥3,130');
+    await page.getByRole('button', { name: '次のお客様' }).click();
+    await expect(page.getByRole('status').filter({ hasText: '送信待ち' })).toBeVisible();
+
+    // The server goes away; the app reloads from its service worker and still has the sale.
+    await stopServer(server);
+    await page.reload();
+    await signIn(page, '2580');
+    await page.getByRole('button', { name: '履歴' }).click();
+    await page.getByLabel('レシート番号・日付・金額で検索').fill('1870');
+    await page.getByRole('button', { name: /No\. 000001/ }).click();
+
+    // Refund the beer, at the sale's rates, with its share of the discount.
+    await page.getByRole('button', { name: '返品', exact: true }).click();
+    await page.getByLabel(/缶ビール 350ml/).fill('1');
+    await page.getByRole('button', { name: '返品を確定' }).click();
+    const refund = page.getByRole('article', { name: 'レシート' });
+    await expect(refund).toContainText('返品');
+    await expect(refund).toContainText('元レシート No. 000001');
+    await expect(refund).toContainText('10%対象-¥238');
+
+    // Close the shift: 12,000 + 1,870 − 238 expected; 13,630 counted is 2 yen short.
+    await page.getByRole('button', { name: '精算', exact: true }).click();
+    await page.getByRole('button', { name: '締め（ドロワーを数える）' }).click();
+    await countDrawer(page, 'ドロワーの現金', { '¥10,000': 1, '¥1,000': 3, '¥500': 1, '¥100': 1, '¥10': 3 });
+    await page.getByRole('button', { name: '精算を確定' }).click();
+    const z = page.getByRole('article', { name: 'Z レポート（精算）' });
+    await expect(z.getByRole('row', { name: /理論在高/ })).toContainText('¥13,632');
+    await expect(z.getByRole('row', { name: /実在高/ })).toContainText('¥13,630');
+    await expect(z.getByRole('row', { name: /過不足/ })).toContainText('-¥2');
+    await expect(z.getByRole('row', { name: /レシート発行数/ })).toContainText('2');
+  } finally {
+    if (server.exitCode === null) server.kill('SIGTERM');
+  }
+});
