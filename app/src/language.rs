@@ -3,13 +3,25 @@
 use akinai_i18n::Lang;
 use leptos::prelude::*;
 
+/// Where the device remembers the chosen language.
+const KEY: &str = "akinai.lang";
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
 /// Makes the UI language available to every component below, and keeps `<html lang>` in step
 /// so that screen readers and fonts follow it.
 pub fn provide_language() -> RwSignal<Lang> {
-    let lang = RwSignal::new(Lang::default());
+    let saved = local_storage().and_then(|s| s.get_item(KEY).ok().flatten());
+    let lang = RwSignal::new(saved.and_then(|tag| Lang::from_tag(&tag)).unwrap_or_default());
     provide_context(lang);
     Effect::new(move || {
         let tag = lang.get().tag();
+        if let Some(storage) = local_storage() {
+            // Remembering the choice is a convenience; failing to is harmless.
+            let _ = storage.set_item(KEY, tag);
+        }
         if let Some(html) = document().document_element() {
             // Only the accessibility hint is lost if this fails; the text still switches.
             let _ = html.set_attribute("lang", tag);

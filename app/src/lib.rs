@@ -54,6 +54,7 @@ pub fn App(
         };
         app.persisted.set(persisted);
     });
+    lock_when_idle(app);
     // A new version takes over only between sales: never with items in the cart.
     let can_update = move || {
         update.get() && app.cart.with(|c| c.is_empty()) && app.screen.get() != Screen::Receipt
@@ -99,6 +100,26 @@ pub fn App(
             </Show>
         </main>
     }
+}
+
+/// Signs the cashier out after the device's `lock_minutes` without a touch or a key.
+fn lock_when_idle(app: AppState) {
+    let last = StoredValue::new(js_sys::Date::now());
+    let touched = move || last.set_value(js_sys::Date::now());
+    // The handles live as long as the page: the app is never unmounted.
+    std::mem::forget(window_event_listener(leptos::ev::pointerdown, move |_| touched()));
+    std::mem::forget(window_event_listener(leptos::ev::keydown, move |_| touched()));
+    set_interval(
+        move || {
+            let minutes = app.device.with_untracked(|d| d.as_ref().map_or(5, |d| d.lock_minutes));
+            let idle = js_sys::Date::now() - last.get_value();
+            if app.user.with_untracked(Option::is_some) && idle > f64::from(minutes) * 60_000.0 {
+                app.user.set(None);
+                app.screen.set(Screen::SignIn);
+            }
+        },
+        std::time::Duration::from_secs(10),
+    );
 }
 
 /// The screens a signed-in person can switch between, the sync state, and the lock.

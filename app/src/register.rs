@@ -316,7 +316,7 @@ fn CartPanel(receipt: Memo<akinai_core::Result<Receipt>>, paying: RwSignal<bool>
                                         <input type="text" inputmode="numeric" prop:value=move || discount_text.get()
                                             on:input=move |ev| discount_text.set(event_target_value(&ev)) />
                                     </label>
-                                    <UnitSwitch percent=discount_percent />
+                                    <UnitSwitch percent=discount_percent label="line-discount-unit" />
                                     <button type="submit" class="primary">{move || app.t("apply")}</button>
                                 </form>
                             </Show>
@@ -331,8 +331,8 @@ fn CartPanel(receipt: Memo<akinai_core::Result<Receipt>>, paying: RwSignal<bool>
                 <input type="text" inputmode="numeric" prop:value=move || receipt_discount_text.get()
                     on:input=move |ev| receipt_discount_text.set(event_target_value(&ev)) />
             </label>
-            <UnitSwitch percent=receipt_discount_percent />
-            <button type="submit">{move || app.t("apply")}</button>
+            <UnitSwitch percent=receipt_discount_percent label="receipt-discount-unit" />
+            <button type="submit">{move || app.t("apply-receipt-discount")}</button>
         </form>
         <Totals receipt />
         <div class="cart-actions">
@@ -360,10 +360,10 @@ fn CartPanel(receipt: Memo<akinai_core::Result<Receipt>>, paying: RwSignal<bool>
 
 /// ¥ / % choice for a discount.
 #[component]
-fn UnitSwitch(percent: RwSignal<bool>) -> impl IntoView {
+fn UnitSwitch(percent: RwSignal<bool>, label: &'static str) -> impl IntoView {
     let app = use_app();
     view! {
-        <div class="unit-switch" role="group" aria-label=move || app.t("discount-unit")>
+        <div class="unit-switch" role="group" aria-label=move || app.t(label)>
             <button type="button" aria-pressed=move || (!percent.get()).to_string() on:click=move |_| percent.set(false)>"¥"</button>
             <button type="button" aria-pressed=move || percent.get().to_string() on:click=move |_| percent.set(true)>"%"</button>
         </div>

@@ -40,6 +40,9 @@ pub mod stores {
     pub const HELD: &str = "held";
 }
 
+/// How long opening may take before it is taken as blocked by another tab.
+const BLOCKED_AFTER_MS: i32 = 8000;
+
 const RECEIPT_NO: &str = "receipt_no";
 const SEQ: &str = "seq";
 
@@ -87,9 +90,17 @@ fn key(text: &str) -> JsValue {
 }
 
 impl Storage {
-    /// Opens (creating or upgrading) the app's database `name` at the current version.
+    /// Opens (creating or upgrading) the app's database `name` at the current version. An
+    /// upgrade that another tab's older version keeps waiting is reported as [`Error::Blocked`]
+    /// rather than leaving the register on a loading screen.
     pub async fn open(name: &str) -> Result<Storage> {
-        Storage::open_version(name, VERSION).await
+        use futures::future::{Either, select};
+        let opening = std::pin::pin!(Storage::open_version(name, VERSION));
+        let waiting = std::pin::pin!(sleep(BLOCKED_AFTER_MS));
+        match select(opening, waiting).await {
+            Either::Left((opened, _)) => opened,
+            Either::Right(_) => Err(Error::Blocked),
+        }
     }
 
     /// Opens `name` with the schema of `version` (older versions exist for upgrade tests).
@@ -218,6 +229,17 @@ impl Storage {
         let tx = self.db.transaction(&[stores::COUNTERS], TransactionMode::ReadOnly)?;
         Ok(counter(tx.store(stores::COUNTERS)?.get(key(RECEIPT_NO)).await?))
     }
+}
+
+/// Resolves after `ms` milliseconds.
+async fn sleep(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            // If the timer cannot be set, opening simply is not timed.
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// A counter's value (absent means nothing issued yet).

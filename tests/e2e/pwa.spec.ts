@@ -6,8 +6,7 @@ import { expect, test, type BrowserContext, type Page, type Worker } from '@play
 async function installed(page: Page, context: BrowserContext): Promise<Worker> {
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
-  // Until app/src/pwa.rs's register_service_worker() is called by the app, register it here.
-  await page.evaluate(() => navigator.serviceWorker.register('/sw.js', { scope: '/' }));
+  // The app registers /sw.js itself (pwa::register_service_worker in app/src/lib.rs).
   await page.evaluate(async () => {
     await navigator.serviceWorker.ready;
     if (!navigator.serviceWorker.controller) {

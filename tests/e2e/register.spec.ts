@@ -47,9 +47,8 @@ async function countDrawer(page: Page, legend: string, counts: Record<string, nu
   }
 }
 
-test('a first day at the register, through a server outage', async ({ page }) => {
-  let server = await startServer();
-  try {
+/** First run against the demo server, the owner signed in, and a shift opened with ¥12,000. */
+async function openTheShop(page: Page) {
     await page.goto(base);
 
     // First run: the shop comes from the server; the owner chooses a PIN.
@@ -68,6 +67,12 @@ test('a first day at the register, through a server outage', async ({ page }) =>
     await countDrawer(page, '釣り銭準備金', { '¥1,000': 10, '¥100': 20 });
     await expect(page.getByRole('group', { name: '釣り銭準備金' }).getByRole('status')).toHaveText('合計 ¥12,000');
     await page.getByRole('button', { name: '開局' }).click();
+}
+
+test('a first day at the register, through a server outage', async ({ page }) => {
+  const server = await startServer();
+  try {
+    await openTheShop(page);
 
     // Ring up: two rice balls (food), a beer (alcohol), a towel (standard), a newspaper (reduced).
     await page.getByRole('button', { name: 'おにぎり 鮭 ¥180' }).click();
@@ -81,8 +86,8 @@ test('a first day at the register, through a server outage', async ({ page }) =>
     await expect(lines.getByRole('listitem')).toHaveCount(4);
     await expect(lines.getByRole('listitem').first()).toContainText('¥180 × 2');
 
-    await page.getByLabel('小計値引').fill('100');
-    await page.getByRole('button', { name: '適用' }).click();
+    await page.getByLabel('小計値引', { exact: true }).fill('100');
+    await page.getByRole('button', { name: '小計値引を適用' }).click();
     const totals = page.locator('.totals');
     // Take-out: food and the newspaper at 8%, 1,970 − 100 split 74 / 26.
     await expect(totals).toContainText('10%対象¥1,376 (消費税 ¥125)');
@@ -140,5 +145,46 @@ test('a first day at the register, through a server outage', async ({ page }) =>
     await expect(z.getByRole('row', { name: /レシート発行数/ })).toContainText('2');
   } finally {
     if (server.exitCode === null) server.kill('SIGTERM');
+  }
+});
+
+test('line discounts, holding a sale for the next customer, and recalling it', async ({ page }) => {
+  const server = await startServer();
+  try {
+    await openTheShop(page);
+    const lines = page.getByRole('list', { name: '登録した商品' });
+    const total = page.locator('.totals').getByLabel('合計');
+
+    await page.getByRole('button', { name: 'おにぎり 梅 ¥160' }).click();
+    await page.getByRole('button', { name: '値引を入れる おにぎり 梅' }).click();
+    await page.getByLabel('値引額').fill('10');
+    await page.getByRole('group', { name: '単品値引の単位' }).getByRole('button', { name: '%' }).click();
+    await page.getByRole('button', { name: '適用', exact: true }).click();
+    await expect(lines).toContainText('−¥16');
+    await expect(total).toHaveText('¥144');
+    await page.getByRole('button', { name: '数量を増やす おにぎり 梅' }).click();
+    await expect(lines).toContainText('−¥32');
+    await expect(total).toHaveText('¥288');
+
+    // The customer forgot something: hold the sale and serve the next one.
+    await page.getByRole('button', { name: '保留' }).click();
+    await expect(lines.getByRole('listitem')).toHaveCount(0);
+    await page.getByRole('button', { name: '緑茶 500ml ¥150' }).click();
+    await page.getByRole('button', { name: 'お会計へ' }).click();
+    await page.getByRole('button', { name: 'ちょうど' }).click();
+    await expect(page.getByRole('status').filter({ hasText: 'お釣り' })).toContainText('¥0');
+    await page.getByRole('button', { name: '会計を確定' }).click();
+    await expect(page.getByRole('article', { name: 'レシート' })).toContainText('No. 000001');
+    await page.getByRole('button', { name: '次のお客様' }).click();
+
+    // Back they come: the held sale returns with its discount, and survives a reload meanwhile.
+    await page.reload();
+    await signIn(page, '2580');
+    await page.getByRole('button', { name: '呼出 ¥288' }).click();
+    await expect(lines.getByRole('listitem')).toHaveCount(1);
+    await expect(total).toHaveText('¥288');
+    await expect(page.getByRole('button', { name: /呼出/ })).toHaveCount(0);
+  } finally {
+    server.kill('SIGTERM');
   }
 });
