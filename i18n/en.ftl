@@ -25,6 +25,31 @@ error-invalid-registration-number = { $field }: "{ $value }" is not T followed b
 error-shift-closed = { $field }: the shift is already closed
 error-invalid-pin = { $field }: a PIN is 4 to 6 digits
 
+## Errors of a catalog CSV import (rows as the spreadsheet numbers them; the English matches the domain's text)
+error-csv-encoding = the file is neither UTF-8 nor Shift_JIS text (unreadable bytes on line { $line })
+error-csv-read = row { $row }: not readable as CSV ({ $message })
+error-csv-empty = the file is empty: the first row must name the columns, like name,price,tax_class
+error-csv-missing-column = the header row has no { $column } column
+error-csv-duplicate-column = the header row has two { $column } columns: "{ $first }" and "{ $second }"
+error-csv-extra-cells = row { $row }: { $found } cells but the header has { $expected } columns
+error-csv-cell = row { $row }, { $column }: "{ $value }" is not valid (expected { $expected })
+error-csv-cell-empty = row { $row }, { $column }: "" is not valid (expected { $expected })
+error-csv-duplicate-row = row { $row }: { $column } "{ $value }" is the same item as row { $first_row }
+csv-column-name = name
+csv-column-kana = kana
+csv-column-price = price
+csv-column-tax_class = tax_class
+csv-column-category = category
+csv-column-barcode = barcode
+csv-column-color = color
+csv-column-open_price = open_price
+csv-expected-name = a name
+csv-expected-price = a whole number of yen, 0 or more, like 1200, 1,200 or ¥1200
+csv-expected-tax_class = standard, food, reduced, alcohol or exempt (標準, 軽減, 新聞, 酒類, 非課税)
+csv-expected-open_price = true or false, or empty for false
+csv-expected-color = a colour like #2a9d8f, or empty
+csv-expected-barcode = the code's digits; format the column as text so Excel keeps them all
+
 ## The whole app
 loading = Loading…
 dismiss = Dismiss
@@ -71,6 +96,8 @@ pin-wrong = Wrong PIN
 ## Register
 catalog-title = Items
 search-label = Search or scan
+camera-scan = Scan with camera
+camera-failed = The camera cannot be used (allow camera access)
 categories = Categories
 category-all = All
 open-price-title = Enter the price
@@ -195,7 +222,6 @@ settings-catalog = Catalog
 csv-file = CSV file (UTF-8 or Shift_JIS)
 csv-import = Import CSV
 csv-export = Export CSV
-csv-failed = The CSV could not be imported:
 csv-imported = { $added } added, { $updated } updated
 item-name = Item name
 item-kana = Reading (kana)

@@ -25,6 +25,31 @@ error-invalid-registration-number = { $field }: 「{ $value }」は T と 13 桁
 error-shift-closed = { $field }: このシフトはすでに精算済みです
 error-invalid-pin = { $field }: 暗証番号は 4〜6 桁の数字です
 
+## 商品 CSV の取り込みのエラー（行番号は表計算ソフトの行番号、見出しが 1 行目）
+error-csv-encoding = CSV ファイルの文字コードが UTF-8 でも Shift_JIS でもありません（{ $line } 行目に読めない文字があります）
+error-csv-read = CSV の { $row } 行目を読めません（{ $message }）
+error-csv-empty = CSV ファイルが空です。1 行目に「商品名,価格,税区分」のように列の名前を書いてください
+error-csv-missing-column = CSV の 1 行目（見出し）に{ $column }の列がありません
+error-csv-duplicate-column = CSV の見出しに{ $column }の列が 2 つあります（「{ $first }」と「{ $second }」）。どちらか 1 つにしてください
+error-csv-extra-cells = CSV の { $row } 行目はセルが { $found } 個あり、見出しの { $expected } 列より多くなっています（1,200 のようにカンマを含む値は " で囲んでください）
+error-csv-cell = CSV の { $row } 行目の{ $column }「{ $value }」が読めません（{ $expected }）
+error-csv-cell-empty = CSV の { $row } 行目の{ $column }が空欄です（{ $expected }）
+error-csv-duplicate-row = CSV の { $row } 行目は { $first_row } 行目と同じ商品です（{ $column }「{ $value }」）
+csv-column-name = 商品名
+csv-column-kana = 読み
+csv-column-price = 価格
+csv-column-tax_class = 税区分
+csv-column-category = カテゴリ
+csv-column-barcode = バーコード
+csv-column-color = 色
+csv-column-open_price = 自由価格
+csv-expected-name = 商品名を入れてください
+csv-expected-price = 0 以上の円の整数で、1200、1,200、¥1200 のように書きます
+csv-expected-tax_class = 標準・軽減・新聞・酒類・非課税（または standard・food・reduced・alcohol・exempt）のどれかです
+csv-expected-open_price = はい・いいえ（true・false）のどちらか、または空欄（いいえ）です
+csv-expected-color = #2a9d8f のような色、または空欄です
+csv-expected-barcode = コードの数字です。Excel では列の書式を「文字列」にすると桁が欠けません
+
 ## アプリ全体
 loading = 読み込み中…
 dismiss = 閉じる
@@ -70,6 +95,8 @@ pin-wrong = 暗証番号が違います
 ## レジ
 catalog-title = 商品
 search-label = 商品検索・バーコード
+camera-scan = カメラで読み取る
+camera-failed = カメラを使えません（カメラの使用を許可してください）
 categories = カテゴリ
 category-all = すべて
 open-price-title = 価格を入力
@@ -194,7 +221,6 @@ settings-catalog = 商品
 csv-file = CSV ファイル（UTF-8 または Shift_JIS）
 csv-import = CSV を取り込む
 csv-export = CSV に書き出す
-csv-failed = CSV を取り込めませんでした:
 csv-imported = 追加 { $added } 点、更新 { $updated } 点
 item-name = 商品名
 item-kana = 読み（かな）

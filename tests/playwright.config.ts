@@ -23,7 +23,9 @@ export default defineConfig({
     launchOptions: {
       executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
       args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
-             '--disable-background-networking', '--disable-component-update'],
+             '--disable-background-networking', '--disable-component-update',
+             // A synthetic camera, for the barcode scanning test.
+             '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
     },
   },
   projects: [

@@ -30,6 +30,9 @@ pub enum Error {
     /// Nothing in the catalog has this code or name.
     #[error("not in the catalog: {0}")]
     NotInCatalog(String),
+    /// The camera could not be opened (no permission, no camera).
+    #[error("the camera could not be used")]
+    Camera,
     /// The server could not be reached or answered with an error.
     #[error("server: {0}")]
     Network(String),
@@ -73,6 +76,7 @@ impl Error {
                 format!("{} ({detail})", lang.text("storage-failed"))
             }
             Error::NoShift => lang.text("shift-needed"),
+            Error::Camera => lang.text("camera-failed"),
             Error::NotInCatalog(code) => {
                 lang.text_with("scan-not-found", &[("code", code.clone().into())])
             }

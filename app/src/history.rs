@@ -1,8 +1,7 @@
 //! The device's sale history: today's running totals, a search by receipt number, date or
 //! amount, reprints, and refunds at the original rates. Nothing is ever deleted.
 
-use akinai_core::sale::{Sale, SaleContext, SaleKind};
-use chrono::Utc;
+use akinai_core::sale::{Sale, SaleKind};
 use leptos::prelude::*;
 use uuid::Uuid;
 
@@ -128,17 +127,8 @@ fn SaleDetail(sale: Sale) -> impl IntoView {
     let do_refund = move |_| {
         let chosen: Vec<(usize, u32)> =
             picks.get_untracked().into_iter().enumerate().filter(|(_, q)| *q > 0).collect();
-        let (Some(shift), Some(device), Some(user)) =
-            (app.open_shift(), app.device.get_untracked(), app.user.get_untracked())
-        else {
+        let Some(ctx) = app.sale_context() else {
             return app.fail(crate::error::Error::NoShift);
-        };
-        let ctx = SaleContext {
-            id: Uuid::now_v7(),
-            device_id: device.id,
-            at: Utc::now(),
-            staff: user.name,
-            shift_id: shift.id,
         };
         match original.refund(ctx, &chosen, &earlier) {
             Err(err) => app.fail(err),

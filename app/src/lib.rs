@@ -12,6 +12,7 @@ mod language;
 pub mod pwa;
 pub mod receipt;
 pub mod register;
+pub mod scanner;
 pub mod settings;
 pub mod setup;
 pub mod shift;

@@ -85,22 +85,24 @@ pub fn ReceiptView(
     }
 }
 
+/// Opens the browser's print dialog (the receipt printer, with the print CSS for 58/80 mm).
+pub fn print() {
+    if let Some(window) = web_sys::window() {
+        // Best effort: a device without a printer just shows the dialog.
+        let _ = window.print();
+    }
+}
+
 /// The receipt of the sale just completed (or reprinted), with print and next-sale buttons.
 #[component]
 pub fn ReceiptScreen() -> impl IntoView {
     let app = use_app();
-    let print = move |_| {
-        if let Some(window) = web_sys::window() {
-            // Printing is best effort: a device without a printer just shows the dialog.
-            let _ = window.print();
-        }
-    };
     view! {
         <section class="panel receipt-screen" aria-labelledby="receipt-screen-title">
             <h2 id="receipt-screen-title" class="no-print">{move || app.t("receipt")}</h2>
             {move || app.receipt.get().map(|sale| view! { <ReceiptView sale /> })}
             <div class="no-print actions">
-                <button type="button" on:click=print>{move || app.t("print")}</button>
+                <button type="button" on:click=move |_| print()>{move || app.t("print")}</button>
                 <button type="button" class="primary" on:click=move |_| app.screen.set(Screen::Register)>
                     {move || app.t("next-sale")}
                 </button>

@@ -6,7 +6,7 @@ use akinai_core::Yen;
 use akinai_core::cart::{Cart, CartLine, Discount};
 use akinai_core::catalog::{Item, by_barcode, search};
 use akinai_core::receipt::Receipt;
-use akinai_core::sale::{PaymentMethod, Sale, SaleContext, Tender};
+use akinai_core::sale::{PaymentMethod, Sale, Tender};
 use akinai_core::tax::{DiningMode, RateTable};
 use chrono::Utc;
 use leptos::prelude::*;
@@ -109,14 +109,9 @@ fn CatalogPanel() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    // A scanner types the code and Enter: an exact barcode adds the item; so does Enter on a
-    // search with a single result.
-    let on_enter = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() != "Enter" {
-            return;
-        }
-        ev.prevent_default();
-        let q = query.get_untracked();
+    // A scanner types the code and Enter (or the camera reads it): an exact barcode adds the
+    // item; so does a search with a single result.
+    let take_code = move |q: String| {
         let hit = app.catalog.with_untracked(|items| {
             by_barcode(items, &q).cloned().or_else(|| {
                 let found = search(items, &q);
@@ -129,6 +124,12 @@ fn CatalogPanel() -> impl IntoView {
                 query.set(String::new());
             }
             None => app.fail(crate::error::Error::NotInCatalog(q)),
+        }
+    };
+    let on_enter = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" {
+            ev.prevent_default();
+            take_code(query.get_untracked());
         }
     };
 
@@ -145,6 +146,7 @@ fn CatalogPanel() -> impl IntoView {
                     on:keydown=on_enter
                 />
             </label>
+            <crate::scanner::CameraScan on_code=Callback::new(take_code) />
             <div class="categories" role="group" aria-label=move || app.t("categories")>
                 <button type="button" aria-pressed=move || category.with(Option::is_none).to_string()
                     on:click=move |_| category.set(None)>{move || app.t("category-all")}</button>
@@ -163,7 +165,11 @@ fn CatalogPanel() -> impl IntoView {
             <div class="item-grid">
                 <For each=move || shown.get() key=|item| (item.id, item.price, item.name.clone()) let:item>
                     {
-                        let label = format!("{} {}", item.name, item.price);
+                        let label = if item.open_price {
+                            item.name.clone()
+                        } else {
+                            format!("{} {}", item.name, item.price)
+                        };
                         let style = (!item.color.is_empty()).then(|| format!("border-left-color: {}", item.color));
                         let tapped = item.clone();
                         view! {
@@ -412,17 +418,8 @@ fn PayPanel(receipt: Memo<akinai_core::Result<Receipt>>, paying: RwSignal<bool>)
     let complete = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(amount) = tendered_yen() else { return };
-        let (Some(shift), Some(device), Some(user)) =
-            (app.open_shift(), app.device.get_untracked(), app.user.get_untracked())
-        else {
+        let Some(ctx) = app.sale_context() else {
             return app.fail(crate::error::Error::NoShift);
-        };
-        let ctx = SaleContext {
-            id: Uuid::now_v7(),
-            device_id: device.id,
-            at: Utc::now(),
-            staff: user.name,
-            shift_id: shift.id,
         };
         let tenders = vec![Tender { method: PaymentMethod::Cash, amount }];
         match Sale::ring_up(ctx, app.cart.get_untracked(), tenders) {

@@ -284,11 +284,13 @@ fn CatalogEditor() -> impl IntoView {
     };
     let import = move |_| {
         let Some(input) = file_input.get_untracked() else { return };
+        // A failed import must not leave the last one's counts on screen.
+        imported.set(None);
         app.spawn(async move {
             let bytes = read_file(&input).await?;
             let existing = app.catalog.get_untracked();
-            let result = import_csv(&bytes, &existing, Uuid::now_v7)
-                .map_err(|err| Error::Data(format!("{} {err}", app.t("csv-failed"))))?;
+            // The domain's error names the row and column; the banner shows it translated.
+            let result = import_csv(&bytes, &existing, Uuid::now_v7).map_err(Error::Domain)?;
             let merged = result.merged_into(&existing);
             app.storage()?.put_all(stores::CATALOG, &result.items).await?;
             app.catalog.set(merged);

@@ -13,7 +13,8 @@ use crate::error::{Error, Result};
 use crate::state::{Screen, use_app};
 use crate::storage::stores;
 
-/// The server's shop profile, as `GET /api/v1/shop` gives it.
+/// The server's shop profile, as `GET /api/v1/shop` gives it (its registration number is
+/// checked again here, as the owner confirms it).
 #[derive(Clone, Debug, Deserialize)]
 struct ServerShop {
     name: String,
@@ -23,18 +24,6 @@ struct ServerShop {
     pricing: PricingMode,
     rounding: Rounding,
     receipt_footer: String,
-}
-
-/// A catalog item as `GET /api/v1/catalog` gives it (the device makes the ids).
-#[derive(Clone, Debug, Deserialize)]
-struct ServerItem {
-    name: String,
-    kana: String,
-    price: akinai_core::Yen,
-    tax_class: akinai_core::tax::TaxClass,
-    category: String,
-    barcode: Option<String>,
-    color: String,
 }
 
 async fn fetch<T: for<'de> Deserialize<'de>>(path: &str) -> Result<T> {
@@ -68,7 +57,7 @@ pub fn Setup() -> impl IntoView {
     let pin = RwSignal::new(String::new());
     let pin_again = RwSignal::new(String::new());
     let server_shop: RwSignal<Option<ServerShop>> = RwSignal::new(None);
-    let server_items: RwSignal<Vec<ServerItem>> = RwSignal::new(Vec::new());
+    let server_items: RwSignal<Vec<Item>> = RwSignal::new(Vec::new());
     let problem: RwSignal<Option<String>> = RwSignal::new(None);
 
     // Offer what the server knows; without a server the form simply starts empty.
@@ -79,7 +68,7 @@ pub fn Setup() -> impl IntoView {
             address.set(shop.address.clone());
             phone.set(shop.phone.clone());
             server_shop.set(Some(shop));
-            if let Ok(items) = fetch::<Vec<ServerItem>>("/api/v1/catalog").await {
+            if let Ok(items) = fetch::<Vec<Item>>("/api/v1/catalog").await {
                 server_items.set(items);
             }
         }
@@ -118,21 +107,7 @@ pub fn Setup() -> impl IntoView {
         if shop.name.is_empty() || staff.name.is_empty() {
             return problem.set(Some(lang.text("setup-names-needed")));
         }
-        let items: Vec<Item> = server_items
-            .get_untracked()
-            .into_iter()
-            .map(|i| Item {
-                id: Uuid::now_v7(),
-                name: i.name,
-                kana: i.kana,
-                price: i.price,
-                tax_class: i.tax_class,
-                category: i.category,
-                barcode: i.barcode,
-                color: i.color,
-                open_price: false,
-            })
-            .collect();
+        let items = server_items.get_untracked();
         app.spawn(async move {
             let db = app.storage()?;
             db.put_all(stores::CATALOG, &items).await?;

@@ -80,7 +80,7 @@ fn OpenForm() -> impl IntoView {
         });
     };
     view! {
-        <form class="open-shift" on:submit=open>
+        <form class="open-shift no-print" on:submit=open>
             <DrawerCounter count=float label="opening-float" />
             <button type="submit" class="primary">{move || app.t("open-shift")}</button>
         </form>
@@ -138,7 +138,7 @@ fn OpenShift(shift: Shift) -> impl IntoView {
     };
     view! {
         <Report report=report />
-        <form class="cash-move" on:submit=|ev| ev.prevent_default()>
+        <form class="cash-move no-print" on:submit=|ev| ev.prevent_default()>
             <h3>{move || app.t("cash-move")}</h3>
             <label class="field">
                 <span>{move || app.t("cash-move-amount")}</span>
@@ -152,9 +152,9 @@ fn OpenShift(shift: Shift) -> impl IntoView {
             <button type="button" on:click=move |_| mv(CashMoveKind::Out)>{move || app.t("cash-out")}</button>
         </form>
         <Show when=move || closing.get() fallback=move || view! {
-            <button type="button" class="primary" on:click=move |_| closing.set(true)>{move || app.t("close-shift")}</button>
+            <button type="button" class="primary no-print" on:click=move |_| closing.set(true)>{move || app.t("close-shift")}</button>
         }>
-            <form class="close-shift" on:submit=close.clone()>
+            <form class="close-shift no-print" on:submit=close.clone()>
                 <DrawerCounter count=counted label="closing-count" />
                 <button type="submit" class="primary">{move || app.t("close-shift-confirm")}</button>
             </form>
@@ -177,6 +177,7 @@ fn Report(#[prop(into)] report: Signal<ShiftReport>) -> impl IntoView {
             view! {
                 <article class="report" aria-label=label>
                     <h3>{title}</h3>
+                    <button type="button" class="no-print" on:click=move |_| crate::receipt::print()>{t("print")}</button>
                     <p>{format!("{} – {}", r.from.format("%Y-%m-%d %H:%M"), r.to.format("%H:%M"))}</p>
                     <table aria-label=t("report-by-rate")>
                         <thead><tr><th scope="col">{t("rate")}</th><th scope="col">{t("gross")}</th><th scope="col">{t("net")}</th><th scope="col">{t("tax")}</th></tr></thead>

@@ -6,7 +6,7 @@ use std::rc::Rc;
 
 use akinai_core::cart::Cart;
 use akinai_core::catalog::Item;
-use akinai_core::sale::Sale;
+use akinai_core::sale::{Sale, SaleContext};
 use akinai_core::shift::Shift;
 use akinai_core::shop::{ShopSettings, Staff};
 use akinai_i18n::Lang;
@@ -196,6 +196,21 @@ impl AppState {
         });
         self.outbox.update(|n| *n += 1);
         Ok(())
+    }
+
+    /// Who, where and when for a new sale or refund: `None` unless someone is signed in on a
+    /// device with an open shift.
+    pub fn sale_context(&self) -> Option<SaleContext> {
+        let shift = self.open_shift()?;
+        let device = self.device.get_untracked()?;
+        let user = self.user.get_untracked()?;
+        Some(SaleContext {
+            id: Uuid::now_v7(),
+            device_id: device.id,
+            at: Utc::now(),
+            staff: user.name,
+            shift_id: shift.id,
+        })
     }
 
     /// The staff name signed in (empty if none).

@@ -232,7 +232,7 @@ impl Storage {
 }
 
 /// Resolves after `ms` milliseconds.
-async fn sleep(ms: i32) {
+pub(crate) async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _| {
         if let Some(window) = web_sys::window() {
             // If the timer cannot be set, opening simply is not timed.

@@ -27,6 +27,21 @@ impl Field {
         if path.is_empty() || path == "." { Field::top("input") } else { Field(path.to_owned()) }
     }
 
+    /// A place in a catalog CSV file: `csv`, a header column `csv.price`, a row `csv.rows[3]`
+    /// or a cell `csv.rows[3].price`. Rows are numbered as a spreadsheet shows them (the header
+    /// is row 1) and columns by their English header word, whatever the file called them.
+    pub fn csv(row: Option<usize>, column: Option<&str>) -> Self {
+        let mut path = String::from("csv");
+        if let Some(row) = row {
+            path.push_str(&format!(".rows[{row}]"));
+        }
+        if let Some(column) = column {
+            path.push('.');
+            path.push_str(column);
+        }
+        Field(path)
+    }
+
     /// The path as text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -148,6 +163,88 @@ pub enum Error {
         /// The date asked for.
         date: NaiveDate,
     },
+    /// A catalog CSV file's bytes are neither UTF-8 nor Shift_JIS (Windows-31J) text.
+    #[error("the file is neither UTF-8 nor Shift_JIS text (unreadable bytes on line {line})")]
+    CsvEncoding {
+        /// 1-based line of the file where the first unreadable bytes are.
+        line: usize,
+    },
+    /// The CSV reader could not read a row of a catalog file.
+    #[error("row {row}: not readable as CSV ({message})")]
+    CsvRead {
+        /// Spreadsheet row (the header is row 1, blank rows count).
+        row: usize,
+        /// The reader's description (English).
+        message: String,
+    },
+    /// A catalog CSV file has no header row: it is empty or blank.
+    #[error("the file is empty: the first row must name the columns, like name,price,tax_class")]
+    CsvEmpty,
+    /// A required column (`name`, `price` or `tax_class`) is not in a catalog CSV's header.
+    #[error("the header row has no {column} column")]
+    CsvMissingColumn {
+        /// The column's English header word.
+        column: &'static str,
+    },
+    /// Two header cells of a catalog CSV name the same column, so it is unclear which to read.
+    #[error("the header row has two {column} columns: \"{first}\" and \"{second}\"")]
+    CsvDuplicateColumn {
+        /// The column's English header word.
+        column: &'static str,
+        /// The first header cell, as written.
+        first: String,
+        /// The second header cell, as written.
+        second: String,
+    },
+    /// A catalog CSV row has more cells than the header has columns: often a price like 1,200
+    /// or a name with a comma that lacks its quotes, which shifts every cell after it.
+    #[error("row {row}: {found} cells but the header has {expected} columns")]
+    CsvExtraCells {
+        /// Spreadsheet row (the header is row 1, blank rows count).
+        row: usize,
+        /// Cells in the row, up to the last non-empty one.
+        found: usize,
+        /// Columns in the header.
+        expected: usize,
+    },
+    /// A catalog CSV cell's value is not valid for its column.
+    #[error("row {row}, {column}: \"{value}\" is not valid (expected {})", csv_expected(.column))]
+    CsvCell {
+        /// Spreadsheet row (the header is row 1, blank rows count).
+        row: usize,
+        /// The column's English header word.
+        column: &'static str,
+        /// The cell as written (trimmed).
+        value: String,
+    },
+    /// A catalog CSV row is the same item as an earlier row: the same barcode, or without a
+    /// barcode the same name, or both rows would update the same existing item.
+    #[error("row {row}: {column} \"{value}\" is the same item as row {first_row}")]
+    CsvDuplicateRow {
+        /// Spreadsheet row (the header is row 1, blank rows count).
+        row: usize,
+        /// Spreadsheet row of the earlier one.
+        first_row: usize,
+        /// `barcode` or `name`: what made them the same item.
+        column: &'static str,
+        /// The barcode or name.
+        value: String,
+    },
+}
+
+/// What a catalog CSV column's cells may hold, in English, for [`Error::CsvCell`]'s message.
+fn csv_expected(column: &str) -> &'static str {
+    match column {
+        "name" => "a name",
+        "price" => "a whole number of yen, 0 or more, like 1200, 1,200 or ¥1200",
+        "tax_class" => {
+            "standard, food, reduced, alcohol or exempt (標準, 軽減, 新聞, 酒類, 非課税)"
+        }
+        "open_price" => "true or false, or empty for false",
+        "color" => "a colour like #2a9d8f, or empty",
+        "barcode" => "the code's digits; format the column as text so Excel keeps them all",
+        _ => "another value",
+    }
 }
 
 impl Error {
@@ -161,6 +258,16 @@ impl Error {
             Error::ShiftClosed => Field::top("shift"),
             Error::InvalidRegistrationNumber { .. } => Field::top("registration_number"),
             Error::NoRate { .. } => Field::top("date"),
+            Error::CsvEncoding { .. } | Error::CsvEmpty => Field::csv(None, None),
+            Error::CsvMissingColumn { column } | Error::CsvDuplicateColumn { column, .. } => {
+                Field::csv(None, Some(column))
+            }
+            Error::CsvRead { row, .. } | Error::CsvExtraCells { row, .. } => {
+                Field::csv(Some(*row), None)
+            }
+            Error::CsvCell { row, column, .. } | Error::CsvDuplicateRow { row, column, .. } => {
+                Field::csv(Some(*row), Some(column))
+            }
             Error::Invalid { field, .. }
             | Error::UnknownValue { field, .. }
             | Error::Negative { field }

@@ -132,8 +132,53 @@ impl Lang {
                 args.push(("date", s(date.to_string())));
                 "error-no-rate"
             }
+            Error::CsvEncoding { line } => {
+                args.push(("line", s(line.to_string())));
+                "error-csv-encoding"
+            }
+            Error::CsvRead { row, message } => {
+                args.push(("row", s(row.to_string())));
+                args.push(("message", s(message.clone())));
+                "error-csv-read"
+            }
+            Error::CsvEmpty => "error-csv-empty",
+            Error::CsvMissingColumn { column } => {
+                args.push(("column", s(self.csv_column(column))));
+                "error-csv-missing-column"
+            }
+            Error::CsvDuplicateColumn { column, first, second } => {
+                args.push(("column", s(self.csv_column(column))));
+                args.push(("first", s(first.clone())));
+                args.push(("second", s(second.clone())));
+                "error-csv-duplicate-column"
+            }
+            Error::CsvExtraCells { row, found, expected } => {
+                args.push(("row", s(row.to_string())));
+                args.push(("found", s(found.to_string())));
+                args.push(("expected", s(expected.to_string())));
+                "error-csv-extra-cells"
+            }
+            Error::CsvCell { row, column, value } => {
+                args.push(("row", s(row.to_string())));
+                args.push(("column", s(self.csv_column(column))));
+                args.push(("value", s(value.clone())));
+                args.push(("expected", s(self.text(&format!("csv-expected-{column}")))));
+                if value.is_empty() { "error-csv-cell-empty" } else { "error-csv-cell" }
+            }
+            Error::CsvDuplicateRow { row, first_row, column, value } => {
+                args.push(("row", s(row.to_string())));
+                args.push(("first_row", s(first_row.to_string())));
+                args.push(("column", s(self.csv_column(column))));
+                args.push(("value", s(value.clone())));
+                "error-csv-duplicate-row"
+            }
         };
         self.text_with(id, &args)
+    }
+
+    /// A catalog CSV column's name in this language, from its English header word (`price`).
+    fn csv_column(self, column: &str) -> String {
+        self.text(&format!("csv-column-{column}"))
     }
 }
 
@@ -185,6 +230,96 @@ mod tests {
             "lines[0].discount: 値引 ¥1,500 が対象の金額 ¥1,200 を超えています"
         );
         assert_eq!(Lang::En.error(&err), err.to_string(), "the English text matches Display");
+    }
+
+    /// One error of each variant, the catalog CSV's with each column a cell can be wrong in.
+    fn every_error() -> Vec<Error> {
+        let field = || Field::line(1, "qty");
+        let mut errors = vec![
+            Error::Malformed { line: 2, column: 3 },
+            Error::Invalid { field: field(), detail: "expected a number".into() },
+            Error::UnknownValue { field: field(), value: "beer".into(), expected: "food, alcohol" },
+            Error::Negative { field: field() },
+            Error::DiscountTooLarge {
+                field: field(),
+                discount: Yen::new(2),
+                applies_to: Yen::new(1),
+            },
+            Error::TooLarge { field: field() },
+            Error::InvalidDate { field: field(), value: "2024-13-01".into() },
+            Error::EmptySale,
+            Error::TenderShort { due: Yen::new(500), tendered: Yen::new(100) },
+            Error::ChangeWithoutCash { change: Yen::new(10) },
+            Error::RefundTooMuch { field: field() },
+            Error::NothingToRefund,
+            Error::NotRefundable,
+            Error::ShiftClosed,
+            Error::InvalidRegistrationNumber { value: "T123".into() },
+            Error::InvalidPin { field: field() },
+            Error::NoRate { date: chrono::NaiveDate::MIN },
+            Error::CsvEncoding { line: 3 },
+            Error::CsvRead { row: 4, message: "bad quote".into() },
+            Error::CsvEmpty,
+            Error::CsvMissingColumn { column: "tax_class" },
+            Error::CsvDuplicateColumn {
+                column: "name",
+                first: "name".into(),
+                second: "商品名".into(),
+            },
+            Error::CsvExtraCells { row: 2, found: 4, expected: 3 },
+            Error::CsvDuplicateRow {
+                row: 5,
+                first_row: 2,
+                column: "barcode",
+                value: "4901234567894".into(),
+            },
+        ];
+        for column in ["name", "price", "tax_class", "open_price", "color", "barcode"] {
+            errors.push(Error::CsvCell { row: 3, column, value: "x".into() });
+            errors.push(Error::CsvCell { row: 3, column, value: String::new() });
+        }
+        errors
+    }
+
+    #[test]
+    fn every_error_has_a_message_in_every_language() {
+        for err in every_error() {
+            for lang in Lang::ALL {
+                let text = lang.error(&err);
+                for id in ["error-", "csv-column-", "csv-expected-"] {
+                    assert!(!text.contains(id), "{lang:?} lacks a message: {text}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn csv_errors_read_naturally_in_both_languages() {
+        for err in every_error().into_iter().filter(|err| err.field().as_str().starts_with("csv")) {
+            assert_eq!(Lang::En.error(&err), err.to_string(), "the English text matches Display");
+        }
+        let cell = |column, value: &str| Error::CsvCell { row: 3, column, value: value.into() };
+        assert_eq!(
+            Lang::Ja.error(&cell("price", "abc")),
+            "CSV の 3 行目の価格「abc」が読めません（0 以上の円の整数で、1200、1,200、¥1200 のように書きます）"
+        );
+        assert_eq!(
+            Lang::Ja.error(&cell("tax_class", "")),
+            "CSV の 3 行目の税区分が空欄です（標準・軽減・新聞・酒類・非課税（または standard・food・reduced・alcohol・exempt）のどれかです）"
+        );
+        assert_eq!(
+            Lang::Ja.error(&Error::CsvMissingColumn { column: "price" }),
+            "CSV の 1 行目（見出し）に価格の列がありません"
+        );
+        assert_eq!(
+            Lang::Ja.error(&Error::CsvDuplicateRow {
+                row: 4,
+                first_row: 2,
+                column: "name",
+                value: "おにぎり".into()
+            }),
+            "CSV の 4 行目は 2 行目と同じ商品です（商品名「おにぎり」）"
+        );
     }
 
     #[test]

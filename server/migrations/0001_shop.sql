@@ -13,6 +13,8 @@ CREATE TABLE shop (
 
 CREATE TABLE item (
     id INTEGER PRIMARY KEY,
+    -- The id devices know the item by (made where the item was first entered).
+    uuid TEXT NOT NULL UNIQUE,
     shop_id INTEGER NOT NULL REFERENCES shop (id),
     name TEXT NOT NULL,
     kana TEXT NOT NULL DEFAULT '',
@@ -20,6 +22,7 @@ CREATE TABLE item (
     tax_class TEXT NOT NULL CHECK (tax_class IN ('standard', 'food', 'reduced', 'alcohol', 'exempt')),
     category TEXT NOT NULL DEFAULT '',
     barcode TEXT,
-    color TEXT NOT NULL DEFAULT ''
+    color TEXT NOT NULL DEFAULT '',
+    open_price INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX item_shop ON item (shop_id);

@@ -6,7 +6,8 @@ use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use sqlx::SqlitePool;
 
-use akinai_core::tax::{Named, PricingMode, Rounding, TaxClass};
+use akinai_core::catalog::Item;
+use akinai_core::tax::{Named, PricingMode, Rounding};
 use akinai_core::{Field, Yen};
 
 use crate::error::{Error, Result};
@@ -28,25 +29,6 @@ pub struct Shop {
     pub rounding: Rounding,
     /// Line printed at the foot of each receipt.
     pub receipt_footer: String,
-}
-
-/// A catalog item.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Item {
-    /// Name on the key and the receipt.
-    pub name: String,
-    /// Reading in kana, for search.
-    pub kana: String,
-    /// Price, tax-included or not according to the shop's pricing mode.
-    pub price: Yen,
-    /// Tax class.
-    pub tax_class: TaxClass,
-    /// Category of the catalog grid.
-    pub category: String,
-    /// JAN/EAN barcode, if the item has one.
-    pub barcode: Option<String>,
-    /// Quick-key colour (CSS).
-    pub color: String,
 }
 
 /// The demo shop with its catalog, as bundled in `server/demo/shop.json`.
@@ -80,9 +62,10 @@ pub async fn load_demo(pool: &SqlitePool) -> Result<bool> {
     .await?;
     for item in &items {
         sqlx::query(
-            "INSERT INTO item (shop_id, name, kana, price, tax_class, category, barcode, color)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO item (uuid, shop_id, name, kana, price, tax_class, category, barcode, color, open_price)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
+        .bind(item.id.to_string())
         .bind(shop_id)
         .bind(&item.name)
         .bind(&item.kana)
@@ -91,6 +74,7 @@ pub async fn load_demo(pool: &SqlitePool) -> Result<bool> {
         .bind(&item.category)
         .bind(&item.barcode)
         .bind(&item.color)
+        .bind(item.open_price)
         .execute(&mut *tx)
         .await?;
     }
@@ -122,17 +106,21 @@ pub async fn profile(State(pool): State<SqlitePool>) -> Result<Json<Shop>> {
 
 /// `GET /api/v1/catalog`: the shop's items, in the order they were added.
 pub async fn catalog(State(pool): State<SqlitePool>) -> Result<Json<Vec<Item>>> {
-    type Row = (String, String, i64, String, String, Option<String>, String);
+    type Row = (String, String, String, i64, String, String, Option<String>, String, bool);
     let rows: Vec<Row> = sqlx::query_as(
-        "SELECT item.name, kana, price, tax_class, category, barcode, color
+        "SELECT uuid, item.name, kana, price, tax_class, category, barcode, color, open_price
          FROM item WHERE shop_id = (SELECT id FROM shop ORDER BY id LIMIT 1) ORDER BY item.id",
     )
     .fetch_all(&pool)
     .await?;
     let items = rows
         .into_iter()
-        .map(|(name, kana, price, tax_class, category, barcode, color)| {
+        .map(|(id, name, kana, price, tax_class, category, barcode, color, open_price)| {
             Ok(Item {
+                id: id.parse().map_err(|_| akinai_core::Error::Invalid {
+                    field: Field::top("id"),
+                    detail: format!("stored item id {id} is not a UUID"),
+                })?,
                 name,
                 kana,
                 price: Yen::new(price),
@@ -140,6 +128,7 @@ pub async fn catalog(State(pool): State<SqlitePool>) -> Result<Json<Vec<Item>>> 
                 category,
                 barcode,
                 color,
+                open_price,
             })
         })
         .collect::<Result<Vec<_>>>()?;

@@ -53,7 +53,7 @@ async function openTheShop(page: Page) {
 
     // First run: the shop comes from the server; the owner chooses a PIN.
     await expect(page.getByRole('heading', { name: 'お店の設定' })).toBeVisible();
-    await expect(page.getByRole('status')).toContainText('商品 11 点');
+    await expect(page.getByRole('status')).toContainText('商品 12 点');
     await expect(page.getByLabel('店名')).toHaveValue('商い堂 本店');
     await page.getByLabel('オーナーの名前').fill('店長');
     await page.getByLabel('暗証番号（4〜6桁）').fill('2580');
@@ -73,6 +73,9 @@ test('a first day at the register, through a server outage', async ({ page }) =>
   const server = await startServer();
   try {
     await openTheShop(page);
+
+    // This browser has no BarcodeDetector, so no camera button: the USB scanner types instead.
+    await expect(page.getByRole('button', { name: 'カメラで読み取る' })).toHaveCount(0);
 
     // Ring up: two rice balls (food), a beer (alcohol), a towel (standard), a newspaper (reduced).
     await page.getByRole('button', { name: 'おにぎり 鮭 ¥180' }).click();
@@ -148,7 +151,13 @@ test('a first day at the register, through a server outage', async ({ page }) =>
   }
 });
 
-test('line discounts, holding a sale for the next customer, and recalling it', async ({ page }) => {
+test('line discounts, holding a sale for the next customer, recalling it, and the camera', async ({ page }) => {
+  // A tablet whose browser reads barcodes from the camera: this one sees the green tea's code.
+  await page.addInitScript(() => {
+    (window as any).BarcodeDetector = class {
+      async detect() { return [{ rawValue: '4900000000059', format: 'ean_13' }]; }
+    };
+  });
   const server = await startServer();
   try {
     await openTheShop(page);
@@ -184,6 +193,18 @@ test('line discounts, holding a sale for the next customer, and recalling it', a
     await expect(lines.getByRole('listitem')).toHaveCount(1);
     await expect(total).toHaveText('¥288');
     await expect(page.getByRole('button', { name: /呼出/ })).toHaveCount(0);
+
+    await page.getByRole('button', { name: 'カメラで読み取る' }).click();
+    await expect(lines.getByRole('listitem')).toHaveCount(2);
+    await expect(lines.getByRole('listitem').nth(1)).toContainText('緑茶 500ml');
+    await expect(page.getByRole('dialog', { name: 'カメラで読み取る' })).toHaveCount(0);
+
+    // An open-price item: the price is typed at the register.
+    await page.getByRole('button', { name: '惣菜 量り売り', exact: true }).click();
+    await page.getByRole('dialog', { name: '価格を入力' }).getByLabel(/価格/).fill('４２０');
+    await page.getByRole('button', { name: '追加' }).click();
+    await expect(lines.getByRole('listitem').nth(2)).toContainText('¥420 × 1');
+    await expect(total).toHaveText('¥858');
   } finally {
     server.kill('SIGTERM');
   }

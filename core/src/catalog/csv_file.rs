@@ -1,8 +1,10 @@
 //! The catalog as a CSV file, the way a shop keeps it in Excel: UTF-8 or Shift_JIS, English or
 //! Japanese column names, prices written as `¥1,200`, tax classes written as `軽減` or `8%`.
 //!
-//! An import is all or nothing: the first problem is returned, naming its row as a spreadsheet
-//! numbers it (the header is row 1) and its column, and no item is changed.
+//! An import is all or nothing: the first problem is returned as one of the `Csv*` variants of
+//! [`Error`], naming its row as a spreadsheet numbers it (the header is row 1, blank rows count)
+//! and its column by the English header word (`price`, `tax_class`, ...) whatever the file
+//! called it, so that the message can be translated; and no item is changed.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -13,129 +15,11 @@ use unicode_normalization::UnicodeNormalization;
 use uuid::Uuid;
 
 use super::{Item, fold_width, normalize};
+use crate::Error;
+use crate::error::Result;
 use crate::money::Yen;
 use crate::receipt::MAX_AMOUNT;
 use crate::tax::{Named, TaxClass};
-
-/// Why a CSV file could not be imported. Rows are numbered as a spreadsheet shows them: the
-/// header is row 1 and blank rows count. Columns are named by their English header word
-/// (`price`, `tax_class`, ...) whatever the file called them, so that the message can be
-/// translated.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-pub enum CatalogError {
-    /// The bytes are neither UTF-8 nor Shift_JIS (Windows-31J) text.
-    #[error("the file is neither UTF-8 nor Shift_JIS text (unreadable bytes on line {line})")]
-    Encoding {
-        /// 1-based line of the file where the first unreadable bytes are.
-        line: usize,
-    },
-    /// The CSV reader could not read a row.
-    #[error("row {row}: not readable as CSV ({message})")]
-    Csv {
-        /// 1-based row.
-        row: usize,
-        /// The reader's description (English).
-        message: String,
-    },
-    /// The file has no header row: it is empty or blank.
-    #[error("the file is empty: the first row must name the columns, like name,price,tax_class")]
-    Empty,
-    /// A required column (`name`, `price` or `tax_class`) is not in the header.
-    #[error("the header row has no {column} column")]
-    MissingColumn {
-        /// The column's English name.
-        column: String,
-    },
-    /// Two header cells name the same column, so it is unclear which to read.
-    #[error("the header row has two {column} columns: \"{first}\" and \"{second}\"")]
-    DuplicateColumn {
-        /// The column's English name.
-        column: String,
-        /// The first header cell, as written.
-        first: String,
-        /// The second header cell, as written.
-        second: String,
-    },
-    /// A row has more cells than the header has columns: often a price like 1,200 or a name
-    /// with a comma that lacks its quotes, which shifts every cell after it.
-    #[error("row {row}: {found} cells but the header has {expected} columns")]
-    ExtraCells {
-        /// 1-based row.
-        row: usize,
-        /// Cells in the row, up to the last non-empty one.
-        found: usize,
-        /// Columns in the header.
-        expected: usize,
-    },
-    /// A cell's value is not valid for its column.
-    #[error("row {row}, {column}: \"{value}\" is not valid (expected {})", expected(.column))]
-    Cell {
-        /// 1-based row.
-        row: usize,
-        /// The column's English name.
-        column: String,
-        /// The cell as written (trimmed).
-        value: String,
-    },
-    /// A row is the same item as an earlier row: the same barcode, or without a barcode the
-    /// same name, or both rows would update the same existing item.
-    #[error("row {row}: {column} \"{value}\" is the same item as row {first_row}")]
-    Duplicate {
-        /// 1-based row.
-        row: usize,
-        /// 1-based row of the earlier one.
-        first_row: usize,
-        /// `barcode` or `name`: what made them the same item.
-        column: String,
-        /// The barcode or name.
-        value: String,
-    },
-}
-
-impl CatalogError {
-    /// The row the error is about, if it is about one.
-    pub fn row(&self) -> Option<usize> {
-        match self {
-            CatalogError::Csv { row, .. }
-            | CatalogError::ExtraCells { row, .. }
-            | CatalogError::Cell { row, .. }
-            | CatalogError::Duplicate { row, .. } => Some(*row),
-            CatalogError::Encoding { .. }
-            | CatalogError::Empty
-            | CatalogError::MissingColumn { .. }
-            | CatalogError::DuplicateColumn { .. } => None,
-        }
-    }
-
-    /// The column the error is about (English name), if it is about one.
-    pub fn column(&self) -> Option<&str> {
-        match self {
-            CatalogError::MissingColumn { column }
-            | CatalogError::DuplicateColumn { column, .. }
-            | CatalogError::Cell { column, .. }
-            | CatalogError::Duplicate { column, .. } => Some(column),
-            CatalogError::Encoding { .. }
-            | CatalogError::Csv { .. }
-            | CatalogError::Empty
-            | CatalogError::ExtraCells { .. } => None,
-        }
-    }
-}
-
-/// What a column's cells may hold, for [`CatalogError::Cell`]'s message.
-fn expected(column: &str) -> &'static str {
-    match column {
-        "name" => "a name",
-        "price" => "a whole number of yen, 0 or more, like 1200, 1,200 or ¥1200",
-        "tax_class" => {
-            "standard, food, reduced, alcohol or exempt (標準, 軽減, 新聞, 酒類, 非課税)"
-        }
-        "open_price" => "true or false, or empty for false",
-        "color" => "a colour like #2a9d8f, or empty",
-        "barcode" => "the code's digits; format the column as text so Excel keeps them all",
-        _ => "another value",
-    }
-}
 
 /// The result of an import. The catalog itself is not changed here: the caller stores
 /// `items` by id (replacing the updated ones, adding the new ones), or uses
@@ -239,14 +123,14 @@ struct Layout {
 }
 
 impl Layout {
-    fn from_header(header: &StringRecord) -> Result<Layout, CatalogError> {
+    fn from_header(header: &StringRecord) -> Result<Layout> {
         let mut positions = [None; 8];
         for (at, cell) in header.iter().enumerate() {
             let Some(column) = Column::of_header(cell) else { continue };
             match positions[column as usize] {
                 Some(first) => {
-                    return Err(CatalogError::DuplicateColumn {
-                        column: column.key().to_owned(),
+                    return Err(Error::CsvDuplicateColumn {
+                        column: column.key(),
                         first: header.get(first).unwrap_or_default().trim().to_owned(),
                         second: cell.trim().to_owned(),
                     });
@@ -256,7 +140,7 @@ impl Layout {
         }
         for required in [Column::Name, Column::Price, Column::TaxClass] {
             if positions[required as usize].is_none() {
-                return Err(CatalogError::MissingColumn { column: required.key().to_owned() });
+                return Err(Error::CsvMissingColumn { column: required.key() });
             }
         }
         Ok(Layout { positions, width: header.len() })
@@ -278,27 +162,19 @@ impl Row<'_> {
             .map(|at| self.record.get(at).unwrap_or_default().trim())
     }
 
-    fn invalid(&self, column: Column, value: &str) -> CatalogError {
-        CatalogError::Cell {
-            row: self.number,
-            column: column.key().to_owned(),
-            value: value.to_owned(),
-        }
+    fn invalid(&self, column: Column, value: &str) -> Error {
+        Error::CsvCell { row: self.number, column: column.key(), value: value.to_owned() }
     }
 
     /// Reads a present column's cell with `parse`, or `None` when the column is absent.
-    fn read<T>(
-        &self,
-        column: Column,
-        parse: impl FnOnce(&str) -> Option<T>,
-    ) -> Result<Option<T>, CatalogError> {
+    fn read<T>(&self, column: Column, parse: impl FnOnce(&str) -> Option<T>) -> Result<Option<T>> {
         match self.cell(column) {
             None => Ok(None),
             Some(cell) => parse(cell).map(Some).ok_or_else(|| self.invalid(column, cell)),
         }
     }
 
-    fn fields(&self) -> Result<Fields, CatalogError> {
+    fn fields(&self) -> Result<Fields> {
         // The layout has checked that the required columns are there.
         let required = |column| self.cell(column).unwrap_or_default();
         let name = required(Column::Name);
@@ -429,14 +305,14 @@ fn parse_color(cell: &str) -> Option<String> {
 }
 
 /// The file as text: UTF-8 (a BOM is dropped) if it is valid UTF-8, else Shift_JIS.
-fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, CatalogError> {
+fn decode(bytes: &[u8]) -> Result<Cow<'_, str>> {
     let utf8 = std::str::from_utf8(bytes);
     if let Ok(text) = utf8 {
         return Ok(Cow::Borrowed(text.strip_prefix('\u{FEFF}').unwrap_or(text)));
     }
     // A UTF-8 BOM says what the file is meant to be; decoding it as Shift_JIS would garble it.
     if let (Err(error), Some(_)) = (utf8, bytes.strip_prefix(b"\xEF\xBB\xBF")) {
-        return Err(CatalogError::Encoding { line: line_of(bytes, error.valid_up_to()) });
+        return Err(Error::CsvEncoding { line: line_of(bytes, error.valid_up_to()) });
     }
     // WHATWG's Shift_JIS is Windows-31J, with the NEC and IBM extensions Excel writes.
     let mut decoder = SHIFT_JIS.new_decoder_without_bom_handling();
@@ -455,7 +331,7 @@ fn decode(bytes: &[u8]) -> Result<Cow<'_, str>, CatalogError> {
             DecoderResult::OutputFull => {}
             DecoderResult::Malformed(bad, after) => {
                 let at = read.saturating_sub(usize::from(bad) + usize::from(after));
-                return Err(CatalogError::Encoding { line: line_of(bytes, at) });
+                return Err(Error::CsvEncoding { line: line_of(bytes, at) });
             }
         }
     }
@@ -514,7 +390,7 @@ impl<'t> Records<'t> {
 
     /// The next record that has a non-blank cell, and its row. Lines of only commas (what
     /// Excel writes for an empty row) are skipped here.
-    fn next(&mut self) -> Result<Option<(usize, StringRecord)>, CatalogError> {
+    fn next(&mut self) -> Result<Option<(usize, StringRecord)>> {
         let mut record = StringRecord::new();
         loop {
             match self.reader.read_record(&mut record) {
@@ -522,7 +398,7 @@ impl<'t> Records<'t> {
                 Ok(true) => {}
                 Err(error) => {
                     let row = self.advance(&StringRecord::new());
-                    return Err(CatalogError::Csv { row, message: error.to_string() });
+                    return Err(Error::CsvRead { row, message: error.to_string() });
                 }
             }
             let row = self.advance(&record);
@@ -612,10 +488,10 @@ pub fn import_csv(
     bytes: &[u8],
     existing: &[Item],
     mut new_id: impl FnMut() -> Uuid,
-) -> Result<CsvImport, CatalogError> {
+) -> Result<CsvImport> {
     let text = decode(bytes)?;
     let mut records = Records::new(&text);
-    let Some((_, header)) = records.next()? else { return Err(CatalogError::Empty) };
+    let Some((_, header)) = records.next()? else { return Err(Error::CsvEmpty) };
     let layout = Layout::from_header(&header)?;
     let catalog = Existing::new(existing);
 
@@ -633,7 +509,7 @@ pub fn import_csv(
             .last()
             .map_or(0, |(at, _)| at + 1);
         if found > layout.width {
-            return Err(CatalogError::ExtraCells { row: number, found, expected: layout.width });
+            return Err(Error::CsvExtraCells { row: number, found, expected: layout.width });
         }
         let fields = row.fields()?;
 
@@ -688,8 +564,8 @@ pub fn import_csv(
     Ok(import)
 }
 
-fn duplicate(row: usize, first_row: usize, column: &str, value: String) -> CatalogError {
-    CatalogError::Duplicate { row, first_row, column: column.to_owned(), value }
+fn duplicate(row: usize, first_row: usize, column: &'static str, value: String) -> Error {
+    Error::CsvDuplicateRow { row, first_row, column, value }
 }
 
 /// The catalog as CSV that [`import_csv`] reads back to the same items: the English header,

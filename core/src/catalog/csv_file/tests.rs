@@ -11,7 +11,7 @@ fn ids() -> impl FnMut() -> Uuid {
     }
 }
 
-fn import(text: &str) -> Result<CsvImport, CatalogError> {
+fn import(text: &str) -> Result<CsvImport> {
     import_csv(text.as_bytes(), &[], ids())
 }
 
@@ -21,8 +21,8 @@ fn only(text: &str) -> Item {
     import.items.into_iter().next().unwrap()
 }
 
-fn cell(row: usize, column: &str, value: &str) -> CatalogError {
-    CatalogError::Cell { row, column: column.into(), value: value.into() }
+fn cell(row: usize, column: &'static str, value: &str) -> Error {
+    Error::CsvCell { row, column, value: value.into() }
 }
 
 fn item(id: u128, name: &str, price: i64, barcode: Option<&str>) -> Item {
@@ -289,30 +289,30 @@ fn a_row_without_a_barcode_updates_an_item_by_its_name() {
 #[test]
 fn not_utf8_nor_shift_jis_names_the_line() {
     let bytes = b"name,price,tax_class\r\nok,1,food\r\n\x82\xff,100,food\r\n";
-    assert_eq!(import_csv(bytes, &[], ids()), Err(CatalogError::Encoding { line: 3 }));
+    assert_eq!(import_csv(bytes, &[], ids()), Err(Error::CsvEncoding { line: 3 }));
     // With a UTF-8 BOM the file is UTF-8 or nothing, even where its bytes are valid Shift_JIS.
     let (shift_jis, _, _) = SHIFT_JIS.encode("緑茶,120,food\r\n");
     let bytes = [b"\xEF\xBB\xBFname,price,tax_class\r\n".as_slice(), &shift_jis].concat();
-    assert_eq!(import_csv(&bytes, &[], ids()), Err(CatalogError::Encoding { line: 2 }));
+    assert_eq!(import_csv(&bytes, &[], ids()), Err(Error::CsvEncoding { line: 2 }));
 }
 
 #[test]
 fn an_empty_file_is_an_error() {
     for text in ["", "\u{FEFF}", "\r\n\r\n", ",,\r\n  \r\n"] {
-        assert_eq!(import(text), Err(CatalogError::Empty), "{text:?}");
+        assert_eq!(import(text), Err(Error::CsvEmpty), "{text:?}");
     }
 }
 
 #[test]
 fn missing_and_doubled_columns_are_named() {
-    let missing = |column: &str| Err(CatalogError::MissingColumn { column: column.into() });
+    let missing = |column| Err(Error::CsvMissingColumn { column });
     assert_eq!(import("price,tax_class\n1,food\n"), missing("name"));
     assert_eq!(import("name,税区分\nx,food\n"), missing("price"));
     assert_eq!(import("name,price,category\nx,1,c\n"), missing("tax_class"));
     assert_eq!(
         import("name,price,商品名,tax_class\n"),
-        Err(CatalogError::DuplicateColumn {
-            column: "name".into(),
+        Err(Error::CsvDuplicateColumn {
+            column: "name",
             first: "name".into(),
             second: "商品名".into()
         })
@@ -343,14 +343,14 @@ fn a_row_with_extra_cells_is_refused() {
     // An unquoted 1,200 shifts the tax class into a fourth cell.
     assert_eq!(
         import("name,price,tax_class\nりんご,1,200,food\n"),
-        Err(CatalogError::ExtraCells { row: 2, found: 4, expected: 3 })
+        Err(Error::CsvExtraCells { row: 2, found: 4, expected: 3 })
     );
 }
 
 #[test]
 fn two_rows_for_one_item_are_refused() {
-    let duplicate = |row, first_row, column: &str, value: &str| {
-        Err(CatalogError::Duplicate { row, first_row, column: column.into(), value: value.into() })
+    let duplicate = |row, first_row, column, value: &str| {
+        Err(Error::CsvDuplicateRow { row, first_row, column, value: value.into() })
     };
     assert_eq!(
         import("name,price,tax_class,barcode\na,1,food,123\nb,2,food,\nc,3,food,123\n"),
@@ -370,12 +370,16 @@ fn messages_say_where_and_what() {
         "row 3, price: \"abc\" is not valid (expected a whole number of yen, 0 or more, like 1200, 1,200 or ¥1200)"
     );
     assert_eq!(
-        CatalogError::MissingColumn { column: "tax_class".into() }.to_string(),
+        Error::CsvMissingColumn { column: "tax_class" }.to_string(),
         "the header row has no tax_class column"
     );
-    assert_eq!(cell(3, "price", "abc").row(), Some(3));
-    assert_eq!(cell(3, "price", "abc").column(), Some("price"));
-    assert_eq!(CatalogError::Empty.row(), None);
+    assert_eq!(cell(3, "price", "abc").field().as_str(), "csv.rows[3].price");
+    assert_eq!(Error::CsvMissingColumn { column: "name" }.field().as_str(), "csv.name");
+    assert_eq!(
+        Error::CsvExtraCells { row: 2, found: 4, expected: 3 }.field().as_str(),
+        "csv.rows[2]"
+    );
+    assert_eq!(Error::CsvEmpty.field().as_str(), "csv");
 }
 
 #[test]

@@ -1,0 +1,93 @@
+//! Scanning a barcode with the tablet's camera, on browsers that have the BarcodeDetector API
+//! (Chrome on Android, ChromeOS and macOS). Elsewhere the button is not shown: a USB or
+//! Bluetooth scanner types into the search box instead.
+
+use js_sys::{Array, Reflect};
+use leptos::prelude::*;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{HtmlVideoElement, MediaStream, MediaStreamConstraints};
+
+use crate::state::use_app;
+use crate::storage::sleep;
+
+/// True when this browser can read barcodes from the camera.
+pub fn supported() -> bool {
+    web_sys::window().is_some_and(|w| Reflect::has(&w, &"BarcodeDetector".into()).unwrap_or(false))
+}
+
+fn stop(stream: &MediaStream) {
+    for track in stream.get_tracks().iter() {
+        if let Ok(track) = track.dyn_into::<web_sys::MediaStreamTrack>() {
+            track.stop();
+        }
+    }
+}
+
+/// Opens the back camera into `video`, then reads frames until a barcode shows or `open` turns
+/// false; returns the code read.
+async fn scan(video: HtmlVideoElement, open: RwSignal<bool>) -> Result<Option<String>, JsValue> {
+    let window = web_sys::window().ok_or(JsValue::NULL)?;
+    let constraints = MediaStreamConstraints::new();
+    let facing = js_sys::Object::new();
+    Reflect::set(&facing, &"facingMode".into(), &"environment".into())?;
+    constraints.set_video(&facing);
+    let devices = window.navigator().media_devices()?;
+    let stream: MediaStream =
+        JsFuture::from(devices.get_user_media_with_constraints(&constraints)?).await?.dyn_into()?;
+    video.set_src_object(Some(&stream));
+    let _ = JsFuture::from(video.play()?).await;
+    let class: js_sys::Function = Reflect::get(&window, &"BarcodeDetector".into())?.dyn_into()?;
+    let detector = Reflect::construct(&class, &Array::new())?;
+    let detect: js_sys::Function = Reflect::get(&detector, &"detect".into())?.dyn_into()?;
+    let mut code = None;
+    while open.get_untracked() && code.is_none() {
+        let promise: js_sys::Promise = detect.call1(&detector, &video)?.dyn_into()?;
+        let found: Array = JsFuture::from(promise).await?.dyn_into()?;
+        code = found
+            .get(0)
+            .is_object()
+            .then(|| Reflect::get(&found.get(0), &"rawValue".into()).ok())
+            .flatten()
+            .and_then(|v| v.as_string());
+        if code.is_none() {
+            sleep(250).await;
+        }
+    }
+    stop(&stream);
+    Ok(code)
+}
+
+/// A "scan with the camera" button and its viewfinder; `on_code` gets each code read.
+#[component]
+pub fn CameraScan(
+    /// Called with each code read.
+    on_code: Callback<String>,
+) -> impl IntoView {
+    let app = use_app();
+    let open = RwSignal::new(false);
+    let video: NodeRef<leptos::html::Video> = NodeRef::new();
+    let start = move |_| {
+        open.set(true);
+        leptos::task::spawn_local(async move {
+            // Wait for the viewfinder to be in the page.
+            sleep(0).await;
+            let Some(element) = video.get_untracked() else { return };
+            match scan(element, open).await {
+                Ok(Some(code)) => on_code.run(code),
+                Ok(None) => {}
+                Err(_) => app.fail(crate::error::Error::Camera),
+            }
+            open.set(false);
+        });
+    };
+    supported().then(|| view! {
+        <button type="button" on:click=start disabled=move || open.get()>{move || app.t("camera-scan")}</button>
+        <Show when=move || open.get()>
+            <div class="viewfinder" role="dialog" aria-label=move || app.t("camera-scan")>
+                <video node_ref=video autoplay=true muted=true playsinline=true></video>
+                <button type="button" on:click=move |_| open.set(false)>{move || app.t("cancel")}</button>
+            </div>
+        </Show>
+    })
+}
