@@ -30,6 +30,12 @@ pub enum Error {
     /// Nothing in the catalog has this code or name.
     #[error("not in the catalog: {0}")]
     NotInCatalog(String),
+    /// An import was asked for with no file chosen.
+    #[error("no file chosen")]
+    NoFile,
+    /// A file that is neither UTF-8 nor Shift_JIS text.
+    #[error("the file is neither UTF-8 nor Shift_JIS text")]
+    NotText,
     /// The camera could not be opened (no permission, no camera).
     #[error("the camera could not be used")]
     Camera,
@@ -77,6 +83,8 @@ impl Error {
             }
             Error::NoShift => lang.text("shift-needed"),
             Error::Camera => lang.text("camera-failed"),
+            Error::NoFile => lang.text("csv-choose-file"),
+            Error::NotText => lang.text("csv-not-text"),
             Error::NotInCatalog(code) => {
                 lang.text_with("scan-not-found", &[("code", code.clone().into())])
             }

@@ -130,7 +130,10 @@ fn Nav() -> impl IntoView {
     let tab = move |screen: Screen, id: &'static str| {
         view! {
             <button type="button" aria-current=move || (app.screen.get() == screen).then_some("page")
-                on:click=move |_| app.screen.set(screen)>{move || app.t(id)}</button>
+                on:click=move |_| {
+                    app.error.set(None);
+                    app.screen.set(screen);
+                }>{move || app.t(id)}</button>
         }
     };
     let owner = move || {

@@ -3,7 +3,7 @@
 //! a CSV saved by a spreadsheet in UTF-8 or Shift_JIS), so a shop can start with no server.
 
 use akinai_core::Yen;
-use akinai_core::catalog::{Item, export_csv, import_csv};
+use akinai_core::catalog::{Item, export_csv, import_csv_text};
 use akinai_core::shop::{Pin, RegistrationNumber, Role, ShopSettings, Staff, pin_taken};
 use akinai_core::tax::{Named, PricingMode, Rounding, TaxClass};
 use leptos::prelude::*;
@@ -196,16 +196,24 @@ fn StaffForm() -> impl IntoView {
     }
 }
 
-/// Reads a file chosen in an `<input type=file>`.
-async fn read_file(input: &web_sys::HtmlInputElement) -> Result<Vec<u8>> {
-    let file = input
-        .files()
-        .and_then(|files| files.get(0))
-        .ok_or_else(|| Error::Data("no file".into()))?;
+/// Reads the text of a CSV file chosen in an `<input type=file>`: UTF-8, or else Shift_JIS
+/// (Windows-31J, what Japanese Excel saves), decoded by the browser itself so the app ships no
+/// encoding tables.
+async fn read_csv(input: &web_sys::HtmlInputElement) -> Result<String> {
+    let file = input.files().and_then(|files| files.get(0)).ok_or(Error::NoFile)?;
     let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
         .await
         .map_err(|e| Error::Data(format!("{e:?}")))?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    let bytes = js_sys::Uint8Array::new(&buffer);
+    ["utf-8", "shift_jis"]
+        .into_iter()
+        .find_map(|label| {
+            let options = web_sys::TextDecoderOptions::new();
+            options.set_fatal(true);
+            let decoder = web_sys::TextDecoder::new_with_label_and_options(label, &options).ok()?;
+            decoder.decode_with_js_u8_array(&bytes).ok()
+        })
+        .ok_or(Error::NotText)
 }
 
 #[component]
@@ -287,10 +295,10 @@ fn CatalogEditor() -> impl IntoView {
         // A failed import must not leave the last one's counts on screen.
         imported.set(None);
         app.spawn(async move {
-            let bytes = read_file(&input).await?;
+            let text = read_csv(&input).await?;
             let existing = app.catalog.get_untracked();
             // The domain's error names the row and column; the banner shows it translated.
-            let result = import_csv(&bytes, &existing, Uuid::now_v7).map_err(Error::Domain)?;
+            let result = import_csv_text(&text, &existing, Uuid::now_v7).map_err(Error::Domain)?;
             let merged = result.merged_into(&existing);
             app.storage()?.put_all(stores::CATALOG, &result.items).await?;
             app.catalog.set(merged);

@@ -170,8 +170,10 @@ impl AppState {
     /// Runs a storage action in the background, showing its error if it fails.
     pub fn spawn(self, action: impl std::future::Future<Output = Result<()>> + 'static) {
         leptos::task::spawn_local(async move {
-            if let Err(err) = action.await {
-                self.fail(err);
+            match action.await {
+                // A problem shown earlier is out of date once something has gone right.
+                Ok(()) => self.error.set(None),
+                Err(err) => self.fail(err),
             }
         });
     }

@@ -15,7 +15,7 @@ use crate::tax::TaxClass;
 
 mod csv_file;
 
-pub use csv_file::{CsvImport, export_csv, import_csv};
+pub use csv_file::{CsvImport, export_csv, import_csv, import_csv_text};
 
 /// One item the shop sells.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

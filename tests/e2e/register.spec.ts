@@ -2,42 +2,7 @@
 // 8%/10% sale with a discount, switch to eat-in, take cash, read the receipt; then, with the
 // server stopped, reload and find the sale, refund a line, and close the shift.
 import { expect, test, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-const bin = process.env.AKINAI_BIN ?? '../target/debug/akinai';
-const appDir = process.env.AKINAI_APP_DIR ?? '../target/dist';
-const port = Number(process.env.E2E_PORT ?? 8137) + 1;
-const base = `http://127.0.0.1:${port}`;
-
-/** Starts `akinai serve` with the demo shop on its own fresh database. */
-async function startServer(): Promise<ChildProcess> {
-  const db = join(mkdtempSync(join(tmpdir(), 'akinai-e2e-')), 'akinai.db');
-  const server = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--db', db, '--app-dir', appDir, '--demo'], {
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${base}/api/v1/health`)).ok) return server;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('akinai serve did not start');
-}
-
-async function stopServer(server: ChildProcess) {
-  const exited = new Promise((r) => server.once('exit', r));
-  server.kill('SIGTERM');
-  await exited;
-  await expect(fetch(`${base}/api/v1/health`)).rejects.toThrow();
-}
-
-async function signIn(page: Page, pin: string) {
-  await page.getByLabel('暗証番号', { exact: true }).fill(pin);
-  await page.getByRole('button', { name: 'サインイン' }).click();
-}
+import { setUpShop, signIn, startServer, stopServer, type Server } from './shop';
 
 /** Fills a drawer count: counts by denomination label such as '¥1,000'. */
 async function countDrawer(page: Page, legend: string, counts: Record<string, number>) {
@@ -48,17 +13,8 @@ async function countDrawer(page: Page, legend: string, counts: Record<string, nu
 }
 
 /** First run against the demo server, the owner signed in, and a shift opened with ¥12,000. */
-async function openTheShop(page: Page) {
-    await page.goto(base);
-
-    // First run: the shop comes from the server; the owner chooses a PIN.
-    await expect(page.getByRole('heading', { name: 'お店の設定' })).toBeVisible();
-    await expect(page.getByRole('status')).toContainText('商品 12 点');
-    await expect(page.getByLabel('店名')).toHaveValue('商い堂 本店');
-    await page.getByLabel('オーナーの名前').fill('店長');
-    await page.getByLabel('暗証番号（4〜6桁）').fill('2580');
-    await page.getByLabel('暗証番号（確認）').fill('2580');
-    await page.getByRole('button', { name: '始める' }).click();
+async function openTheShop(page: Page, server: Server) {
+    await setUpShop(page, server, '2580');
 
     // Sign in; with no shift open the register asks for the opening float.
     await signIn(page, '1111');
@@ -70,9 +26,9 @@ async function openTheShop(page: Page) {
 }
 
 test('a first day at the register, through a server outage', async ({ page }) => {
-  const server = await startServer();
+  const server = await startServer(1);
   try {
-    await openTheShop(page);
+    await openTheShop(page, server);
 
     // This browser has no BarcodeDetector, so no camera button: the USB scanner types instead.
     await expect(page.getByRole('button', { name: 'カメラで読み取る' })).toHaveCount(0);
@@ -147,7 +103,7 @@ test('a first day at the register, through a server outage', async ({ page }) =>
     await expect(z.getByRole('row', { name: /過不足/ })).toContainText('-¥2');
     await expect(z.getByRole('row', { name: /レシート発行数/ })).toContainText('2');
   } finally {
-    if (server.exitCode === null) server.kill('SIGTERM');
+    await stopServer(server);
   }
 });
 
@@ -158,9 +114,9 @@ test('line discounts, holding a sale for the next customer, recalling it, and th
       async detect() { return [{ rawValue: '4900000000059', format: 'ean_13' }]; }
     };
   });
-  const server = await startServer();
+  const server = await startServer(1);
   try {
-    await openTheShop(page);
+    await openTheShop(page, server);
     const lines = page.getByRole('list', { name: '登録した商品' });
     const total = page.locator('.totals').getByLabel('合計');
 
@@ -206,6 +162,6 @@ test('line discounts, holding a sale for the next customer, recalling it, and th
     await expect(lines.getByRole('listitem').nth(2)).toContainText('¥420 × 1');
     await expect(total).toHaveText('¥858');
   } finally {
-    server.kill('SIGTERM');
+    await stopServer(server);
   }
 });

@@ -3,53 +3,18 @@
 // catalog from Excel's CSV in UTF-8 and in Shift_JIS, and be told in Japanese where a bad CSV
 // is wrong, with nothing imported.
 import { expect, test, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-
-const bin = process.env.AKINAI_BIN ?? '../target/debug/akinai';
-const appDir = process.env.AKINAI_APP_DIR ?? '../target/dist';
-const port = Number(process.env.E2E_PORT ?? 8137) + 2;
-const base = `http://127.0.0.1:${port}`;
-
-/** Starts `akinai serve` with the demo shop on its own fresh database. */
-async function startServer(): Promise<ChildProcess> {
-  const db = join(mkdtempSync(join(tmpdir(), 'akinai-e2e-')), 'akinai.db');
-  const server = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--db', db, '--app-dir', appDir, '--demo'], {
-    stdio: 'ignore',
-  });
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${base}/api/v1/health`)).ok) return server;
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  server.kill('SIGTERM');
-  throw new Error('akinai serve did not start');
-}
+import { setUpShop, signIn, startServer, stopServer, type Server } from './shop';
 
 const ownerPin = '2580';
 const cashierPin = '4321';
-
-async function signIn(page: Page, pin: string) {
-  await page.getByLabel('暗証番号', { exact: true }).fill(pin);
-  await page.getByRole('button', { name: 'サインイン' }).click();
-}
 
 function nav(page: Page) {
   return page.getByRole('navigation', { name: 'メニュー' });
 }
 
 /** First run against the demo server, the owner signed in, and a shift opened. */
-async function openTheShop(page: Page) {
-  await page.goto(base);
-  await expect(page.getByRole('heading', { name: 'お店の設定' })).toBeVisible();
-  await expect(page.getByLabel('店名')).toHaveValue('商い堂 本店');
-  await page.getByLabel('オーナーの名前').fill('店長');
-  await page.getByLabel('暗証番号（4〜6桁）').fill(ownerPin);
-  await page.getByLabel('暗証番号（確認）').fill(ownerPin);
-  await page.getByRole('button', { name: '始める' }).click();
+async function openTheShop(page: Page, server: Server) {
+  await setUpShop(page, server, ownerPin);
 
   await signIn(page, ownerPin);
   await page.getByRole('group', { name: '釣り銭準備金' }).getByLabel('¥1,000', { exact: true }).fill('5');
@@ -100,9 +65,9 @@ test('the owner sets up the shop, staff and catalog', async ({ page }) => {
   expect(new TextDecoder('shift_jis').decode(shiftJisCsv)).toBe(shiftJisText);
   expect(() => new TextDecoder('utf-8', { fatal: true }).decode(shiftJisCsv)).toThrow();
 
-  const server = await startServer();
+  const server = await startServer(2);
   try {
-    await openTheShop(page);
+    await openTheShop(page, server);
     await openSettings(page);
 
     // (a) The registration number: a wrong one is named; full-width digits are accepted.
@@ -179,6 +144,6 @@ test('the owner sets up the shop, staff and catalog', async ({ page }) => {
     await expect(page.getByRole('button', { name: '焼きそばパン ¥220' })).toBeVisible();
     await expect(page.getByRole('button', { name: /柏餅|草餅/ })).toHaveCount(0);
   } finally {
-    if (server.exitCode === null) server.kill('SIGTERM');
+    await stopServer(server);
   }
 });

@@ -487,10 +487,20 @@ impl<'a> Existing<'a> {
 pub fn import_csv(
     bytes: &[u8],
     existing: &[Item],
+    new_id: impl FnMut() -> Uuid,
+) -> Result<CsvImport> {
+    import_csv_text(&decode(bytes)?, existing, new_id)
+}
+
+/// [`import_csv`] for text already decoded (a browser decodes Shift_JIS natively, so the app
+/// need not ship encoding tables). A leading BOM is ignored.
+pub fn import_csv_text(
+    text: &str,
+    existing: &[Item],
     mut new_id: impl FnMut() -> Uuid,
 ) -> Result<CsvImport> {
-    let text = decode(bytes)?;
-    let mut records = Records::new(&text);
+    let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
+    let mut records = Records::new(text);
     let Some((_, header)) = records.next()? else { return Err(Error::CsvEmpty) };
     let layout = Layout::from_header(&header)?;
     let catalog = Existing::new(existing);
