@@ -21,6 +21,8 @@ pub mod shift;
 pub mod shop;
 pub mod sync;
 pub mod tax;
+#[cfg(test)]
+mod testing;
 
 pub use error::{Error, Field, Result};
 pub use money::Yen;

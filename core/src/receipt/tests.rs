@@ -4,21 +4,10 @@ use proptest::prelude::*;
 use super::*;
 use crate::cart::{CartLine, Discount};
 use crate::tax::JAPAN;
+use crate::testing::{any_line, line};
 
 fn date() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 23).unwrap()
-}
-
-fn line(name: &str, unit_price: i64, qty: u32, tax_class: TaxClass) -> CartLine {
-    CartLine {
-        item_id: None,
-        category: String::new(),
-        name: name.into(),
-        unit_price: Yen::new(unit_price),
-        qty,
-        tax_class,
-        discount: Discount::NONE,
-    }
 }
 
 fn receipt(cart: &Cart) -> Receipt {
@@ -230,25 +219,6 @@ fn bad_carts_are_refused_naming_the_field() {
     cart.lines.push(line("huge", i64::MAX / 2, 3, TaxClass::Standard));
     let err = Receipt::compute(&cart, &RateTable::japan()).unwrap_err();
     assert_eq!(err.field(), Field::line(1, "unit_price"));
-}
-
-fn any_class() -> impl Strategy<Value = TaxClass> {
-    prop_oneof![
-        Just(TaxClass::Standard),
-        Just(TaxClass::Food),
-        Just(TaxClass::Reduced),
-        Just(TaxClass::Alcohol),
-        Just(TaxClass::Exempt),
-    ]
-}
-
-fn any_line() -> impl Strategy<Value = CartLine> {
-    (0i64..200_000, 0u32..30, any_class(), 0.0f64..=1.0).prop_map(|(price, qty, class, off)| {
-        let amount = price * i64::from(qty);
-        // Only the generator uses a float, to pick a discount anywhere from none to all.
-        let discount = (amount as f64 * off).floor() as i64;
-        CartLine { discount: Discount::Yen(Yen::new(discount)), ..line("item", price, qty, class) }
-    })
 }
 
 fn any_cart() -> impl Strategy<Value = Cart> {

@@ -2,6 +2,7 @@ use chrono::TimeZone;
 
 use super::*;
 use crate::tax::TaxClass;
+use crate::testing::line;
 
 fn ctx(n: u128) -> SaleContext {
     SaleContext {
@@ -11,18 +12,6 @@ fn ctx(n: u128) -> SaleContext {
         at: Utc.with_ymd_and_hms(2026, 11, 23, 23, 30, 0).unwrap(),
         staff: "山田".into(),
         shift_id: Uuid::from_u128(2000),
-    }
-}
-
-fn line(name: &str, price: i64, qty: u32, class: TaxClass) -> CartLine {
-    CartLine {
-        item_id: None,
-        category: String::new(),
-        name: name.into(),
-        unit_price: Yen::new(price),
-        qty,
-        tax_class: class,
-        discount: Discount::NONE,
     }
 }
 

@@ -6,6 +6,7 @@ use crate::cart::{Cart, CartLine, Discount};
 use crate::receipt::Receipt;
 use crate::sale::{SaleContext, Tender};
 use crate::tax::{DiningMode, PricingMode, RateTable, Rounding, TaxClass};
+use crate::testing::{any_line, line_in as line};
 
 const SHIFT: Uuid = Uuid::from_u128(2000);
 const DEVICE: Uuid = Uuid::from_u128(1000);
@@ -17,18 +18,6 @@ fn tokyo(h: u32, m: u32) -> DateTime<Utc> {
 
 fn ctx(n: u128, at: DateTime<Utc>, shift_id: Uuid) -> SaleContext {
     SaleContext { id: Uuid::from_u128(n), device_id: DEVICE, at, staff: "山田".into(), shift_id }
-}
-
-fn line(category: &str, name: &str, price: i64, qty: u32, class: TaxClass) -> CartLine {
-    CartLine {
-        item_id: None,
-        category: category.into(),
-        name: name.into(),
-        unit_price: Yen::new(price),
-        qty,
-        tax_class: class,
-        discount: Discount::NONE,
-    }
 }
 
 fn cart(lines: Vec<CartLine>) -> Cart {
@@ -303,30 +292,6 @@ fn shifts_and_reports_survive_storage() {
     let json = serde_json::to_string(&z).unwrap();
     assert_eq!(serde_json::from_str::<ShiftReport>(&json).unwrap(), z);
     assert_eq!(serde_json::to_string(&Denomination::Note10000).unwrap(), r#""10000""#);
-}
-
-fn any_class() -> impl Strategy<Value = TaxClass> {
-    prop_oneof![
-        Just(TaxClass::Standard),
-        Just(TaxClass::Food),
-        Just(TaxClass::Reduced),
-        Just(TaxClass::Alcohol),
-        Just(TaxClass::Exempt),
-    ]
-}
-
-fn any_line() -> impl Strategy<Value = CartLine> {
-    let categories = prop_oneof![Just(""), Just("食品"), Just("飲料")];
-    (categories, 0i64..50_000, 0u32..10, any_class(), 0.0f64..=1.0).prop_map(
-        |(category, price, qty, class, off)| {
-            // Only the generator uses a float, to pick a discount anywhere from none to all.
-            let discount = (price as f64 * f64::from(qty) * off).floor() as i64;
-            CartLine {
-                discount: Discount::Yen(Yen::new(discount)),
-                ..line(category, "item", price, qty, class)
-            }
-        },
-    )
 }
 
 fn any_cart() -> impl Strategy<Value = Cart> {

@@ -1,0 +1,51 @@
+//! Builders and generators shared by the domain's tests.
+
+use proptest::prelude::*;
+
+use crate::cart::{CartLine, Discount};
+use crate::money::Yen;
+use crate::tax::TaxClass;
+
+/// A line of `qty` × `price` yen in `category`, without a discount.
+pub fn line_in(category: &str, name: &str, price: i64, qty: u32, class: TaxClass) -> CartLine {
+    CartLine {
+        item_id: None,
+        category: category.into(),
+        name: name.into(),
+        unit_price: Yen::new(price),
+        qty,
+        tax_class: class,
+        discount: Discount::NONE,
+    }
+}
+
+/// A line with no category.
+pub fn line(name: &str, price: i64, qty: u32, class: TaxClass) -> CartLine {
+    line_in("", name, price, qty, class)
+}
+
+/// Any tax class.
+pub fn any_class() -> impl Strategy<Value = TaxClass> {
+    prop_oneof![
+        Just(TaxClass::Standard),
+        Just(TaxClass::Food),
+        Just(TaxClass::Reduced),
+        Just(TaxClass::Alcohol),
+        Just(TaxClass::Exempt),
+    ]
+}
+
+/// Any line: a few categories, any class, and a discount anywhere from none to all of it.
+pub fn any_line() -> impl Strategy<Value = CartLine> {
+    let categories = prop_oneof![Just(""), Just("食品"), Just("飲料")];
+    (categories, 0i64..200_000, 0u32..30, any_class(), 0.0f64..=1.0).prop_map(
+        |(category, price, qty, class, off)| {
+            // Only the generator uses a float, to pick a discount anywhere from none to all.
+            let discount = (price as f64 * f64::from(qty) * off).floor() as i64;
+            CartLine {
+                discount: Discount::Yen(Yen::new(discount)),
+                ..line_in(category, "item", price, qty, class)
+            }
+        },
+    )
+}
