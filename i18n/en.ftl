@@ -22,6 +22,7 @@ error-refund-too-much = { $field }: more than is left to refund
 error-nothing-to-refund = { $field }: pick at least one item to refund
 error-not-refundable = { $field }: a refund cannot be refunded
 error-invalid-registration-number = { $field }: "{ $value }" is not T followed by 13 digits
+error-pin-taken = { $field }: another staff member already has this PIN
 error-shift-closed = { $field }: the shift is already closed
 error-invalid-pin = { $field }: a PIN is 4 to 6 digits
 
@@ -159,6 +160,7 @@ today-totals = Today { $total } ({ $count } sales)
 sales = Sales
 reprint = Reprint
 refund = Refund
+void = Refund all (void)
 refund-pick = Quantity to refund
 refund-left = refundable
 refund-confirm = Confirm refund

@@ -22,6 +22,7 @@ error-refund-too-much = { $field }: 返品できる数量を超えています
 error-nothing-to-refund = { $field }: 返品する商品を選んでください
 error-not-refundable = { $field }: 返品の記録は返品できません
 error-invalid-registration-number = { $field }: 「{ $value }」は T と 13 桁の数字ではありません
+error-pin-taken = { $field }: この暗証番号は別のスタッフが使っています
 error-shift-closed = { $field }: このシフトはすでに精算済みです
 error-invalid-pin = { $field }: 暗証番号は 4〜6 桁の数字です
 
@@ -158,6 +159,7 @@ today-totals = 本日の売上 { $total }（{ $count } 件）
 sales = 取引
 reprint = 再印刷
 refund = 返品
+void = 全額返品（取消）
 refund-pick = 返品する数量
 refund-left = 返品可能
 refund-confirm = 返品を確定

@@ -21,6 +21,15 @@ fn matches(sale: &Sale, query: &str) -> bool {
         .is_some_and(|n| sale.receipt_no == n as u64 || sale.receipt.total.get().abs() == n)
 }
 
+/// The refunds recorded against the sale `id`.
+fn refunds_of(sales: &[Sale], id: uuid::Uuid) -> Vec<Sale> {
+    sales
+        .iter()
+        .filter(|s| matches!(&s.kind, SaleKind::Refund { original, .. } if *original == id))
+        .cloned()
+        .collect()
+}
+
 /// The history screen.
 #[component]
 pub fn History() -> impl IntoView {
@@ -88,14 +97,7 @@ pub fn History() -> impl IntoView {
 fn SaleDetail(sale: Sale) -> impl IntoView {
     let app = use_app();
     let refunding = RwSignal::new(false);
-    let earlier: Vec<Sale> = app.sales.with_untracked(|all| {
-        all.iter()
-            .filter(
-                |s| matches!(&s.kind, SaleKind::Refund { original, .. } if *original == sale.id),
-            )
-            .cloned()
-            .collect()
-    });
+    let earlier = refunds_of(&app.sales.get_untracked(), sale.id);
     let left: Vec<u32> = sale
         .cart
         .lines
@@ -123,17 +125,36 @@ fn SaleDetail(sale: Sale) -> impl IntoView {
             app.screen.set(Screen::Receipt);
         }
     };
-    let original = sale.clone();
-    let do_refund = move |_| {
-        let chosen: Vec<(usize, u32)> =
-            picks.get_untracked().into_iter().enumerate().filter(|(_, q)| *q > 0).collect();
+    let original = StoredValue::new(sale.clone());
+    let busy = RwSignal::new(false);
+    let refund_of = move |chosen: Vec<(usize, u32)>| {
+        if busy.get_untracked() {
+            return;
+        }
         let Some(ctx) = app.sale_context() else {
             return app.fail(crate::error::Error::NoShift);
         };
+        // The refunds as stored now, not as they were when this screen opened.
+        let original = original.get_value();
+        let earlier = refunds_of(&app.sales.get_untracked(), original.id);
         match original.refund(ctx, &chosen, &earlier) {
             Err(err) => app.fail(err),
-            Ok(refund) => app.spawn(async move { app.commit(refund).await.map(|_| ()) }),
+            Ok(refund) => {
+                busy.set(true);
+                app.spawn(async move {
+                    let stored = app.commit(refund).await;
+                    busy.set(false);
+                    stored.map(|_| ())
+                });
+            }
         }
+    };
+    let refund_picked = move |_| {
+        refund_of(picks.get_untracked().into_iter().enumerate().filter(|(_, q)| *q > 0).collect());
+    };
+    let left_all = left.clone();
+    let void = move |_| {
+        refund_of(left_all.iter().copied().enumerate().filter(|(_, q)| *q > 0).collect());
     };
     let lines = sale.cart.lines.clone();
     view! {
@@ -143,6 +164,7 @@ fn SaleDetail(sale: Sale) -> impl IntoView {
                 <button type="button" on:click=reprint>{move || app.t("reprint")}</button>
                 {refundable.then(|| view! {
                     <button type="button" on:click=move |_| refunding.set(true)>{move || app.t("refund")}</button>
+                    <button type="button" disabled=move || busy.get() on:click=void.clone()>{move || app.t("void")}</button>
                 })}
             </div>
             <Show when=move || refunding.get()>
@@ -163,8 +185,8 @@ fn SaleDetail(sale: Sale) -> impl IntoView {
                             </label>
                         }
                     }).collect_view()}
-                    <button type="button" class="primary" disabled=move || picks.with(|p| p.iter().all(|q| *q == 0))
-                        on:click=do_refund.clone()>{move || app.t("refund-confirm")}</button>
+                    <button type="button" class="primary" disabled=move || busy.get() || picks.with(|p| p.iter().all(|q| *q == 0))
+                        on:click=refund_picked>{move || app.t("refund-confirm")}</button>
                 </fieldset>
             </Show>
         </div>

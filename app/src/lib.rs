@@ -25,6 +25,9 @@ use leptos::prelude::*;
 pub use language::{LanguageSwitch, provide_language, use_language};
 use state::{AppState, Screen};
 
+/// How long opening the database may take before the cashier is told another tab holds it.
+const BLOCKED_AFTER_MS: i32 = 8000;
+
 /// Mounts the app on the page's body, using the device's database.
 pub fn start() {
     leptos::mount::mount_to_body(|| view! { <App /> });
@@ -43,9 +46,21 @@ pub fn App(
     pwa::register_service_worker();
     let update = pwa::provide_update_state();
     let loaded = RwSignal::new(false);
+    // An upgrade that another tab's older version holds up waits; say so meanwhile.
+    leptos::task::spawn_local(async move {
+        storage::sleep(BLOCKED_AFTER_MS).await;
+        if !loaded.get_untracked() && app.error.with_untracked(Option::is_none) {
+            app.fail(error::Error::Blocked);
+        }
+    });
     leptos::task::spawn_local(async move {
         match app.load(db).await {
-            Ok(()) => loaded.set(true),
+            Ok(()) => {
+                loaded.set(true);
+                if app.error.get_untracked() == Some(error::Error::Blocked) {
+                    app.error.set(None);
+                }
+            }
             Err(err) => app.fail(err),
         }
         // Safari and Chromium may evict a site's storage under pressure unless it is persistent.

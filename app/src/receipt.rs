@@ -15,7 +15,8 @@ pub fn ReceiptView(
     let app = use_app();
     let lang = app.lang.get_untracked();
     let t = |id: &str| lang.text(id);
-    let shop = app.shop.get_untracked();
+    // The issuer as it was when this receipt was made.
+    let shop = Some(sale.shop.clone());
     let paper = app.device.with_untracked(|d| d.as_ref().map_or(80, |d| d.paper_mm));
     let r = sale.receipt.clone();
     let refund_of = match &sale.kind {

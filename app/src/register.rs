@@ -11,19 +11,10 @@ use akinai_core::tax::{DiningMode, RateTable};
 use chrono::Utc;
 use leptos::prelude::*;
 use uuid::Uuid;
+use wasm_bindgen::JsCast;
 
-use crate::state::{AppState, HeldCart, use_app};
+use crate::state::{HeldCart, Screen, use_app};
 use crate::storage::stores;
-
-/// An empty cart with the shop's pricing and rounding.
-pub fn new_cart(app: &AppState) -> Cart {
-    let mut cart = Cart::new(crate::state::today());
-    if let Some(shop) = app.shop.get_untracked() {
-        cart.pricing = shop.pricing;
-        cart.rounding = shop.rounding;
-    }
-    cart
-}
 
 fn line_of(item: &Item, price: Yen) -> CartLine {
     CartLine {
@@ -36,6 +27,9 @@ fn line_of(item: &Item, price: Yen) -> CartLine {
         discount: Discount::NONE,
     }
 }
+
+/// Keys closer together than this (ms) come from a barcode scanner, not a person.
+const SCANNER_KEY_GAP_MS: f64 = 50.0;
 
 /// Reads a whole number of yen (or percent) as typed, forgiving full-width digits and commas.
 pub fn parse_amount(text: &str) -> Option<i64> {
@@ -57,7 +51,19 @@ pub fn Register() -> impl IntoView {
     let paying = RwSignal::new(false);
     let receipt =
         Memo::new(move |_| app.cart.with(|cart| Receipt::compute(cart, &RateTable::japan())));
+    let shift_open = move || app.shifts.with(|s| s.last().is_some_and(|s| s.is_open()));
+    let no_shift = move || {
+        view! {
+            <section class="panel" aria-labelledby="no-shift-title">
+                <h2 id="no-shift-title">{move || app.t("shift-needed")}</h2>
+                <button type="button" class="primary" on:click=move |_| app.screen.set(Screen::Shift)>
+                    {move || app.t("open-shift")}
+                </button>
+            </section>
+        }
+    };
     view! {
+        <Show when=shift_open fallback=no_shift>
         <div class="register">
             <CatalogPanel />
             <section class="cart-panel" aria-labelledby="cart-title">
@@ -67,6 +73,7 @@ pub fn Register() -> impl IntoView {
                 </Show>
             </section>
         </div>
+        </Show>
     }
 }
 
@@ -126,6 +133,36 @@ fn CatalogPanel() -> impl IntoView {
             None => app.fail(crate::error::Error::NotInCatalog(q)),
         }
     };
+    // A scanner also types when the search box does not have focus (after a tap on a key):
+    // keys that come faster than a person types, ending in Enter, are a scanned code.
+    let scanned = StoredValue::new((String::new(), 0.0_f64));
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        let in_field = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if in_field {
+            return;
+        }
+        let now = js_sys::Date::now();
+        let (mut code, last) = scanned.get_value();
+        let quick = now - last < SCANNER_KEY_GAP_MS;
+        let key = ev.key();
+        if key == "Enter" {
+            if quick && code.chars().count() >= 4 {
+                ev.prevent_default();
+                take_code(code);
+            }
+            code = String::new();
+        } else if key.chars().count() == 1 {
+            if !quick {
+                code.clear();
+            }
+            code.push_str(&key);
+        }
+        scanned.set_value((code, now));
+    });
+    on_cleanup(move || handle.remove());
     let on_enter = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Enter" {
             ev.prevent_default();
@@ -251,7 +288,7 @@ fn CartPanel(receipt: Memo<akinai_core::Result<Receipt>>, paying: RwSignal<bool>
             return;
         }
         let held = HeldCart { id: Uuid::now_v7(), held_at: Utc::now().to_rfc3339(), cart };
-        app.cart.set(new_cart(&app));
+        app.cart.set(app.fresh_cart());
         app.held.update(|h| h.push(held.clone()));
         app.spawn(async move { app.storage()?.put_all(stores::HELD, &[held]).await });
     };
@@ -299,7 +336,7 @@ fn CartPanel(receipt: Memo<akinai_core::Result<Receipt>>, paying: RwSignal<bool>
                             <div class="line-actions">
                                 <button type="button" aria-label=move || format!("{} {}", app.t("qty-down"), name_minus)
                                     on:click=move |_| app.cart.update(|c| c.set_qty(index, qty.saturating_sub(1)))>"−"</button>
-                                <span class="qty" aria-label=move || app.t("qty")>{qty}</span>
+                                <span class="qty">{qty}</span>
                                 <button type="button" aria-label=move || format!("{} {}", app.t("qty-up"), name_plus)
                                     on:click=move |_| app.cart.update(|c| c.set_qty(index, qty.saturating_add(1)))>"+"</button>
                                 <button type="button" aria-label=move || format!("{} {}", app.t("line-discount"), name_off)
@@ -430,7 +467,7 @@ fn PayPanel(receipt: Memo<akinai_core::Result<Receipt>>, paying: RwSignal<bool>)
                     let result = app.commit(sale).await;
                     busy.set(false);
                     result?;
-                    app.cart.set(new_cart(&app));
+                    app.cart.set(app.fresh_cart());
                     paying.set(false);
                     Ok(())
                 });

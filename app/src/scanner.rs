@@ -41,7 +41,8 @@ async fn scan(video: HtmlVideoElement, open: RwSignal<bool>) -> Result<Option<St
     let detector = Reflect::construct(&class, &Array::new())?;
     let detect: js_sys::Function = Reflect::get(&detector, &"detect".into())?.dyn_into()?;
     let mut code = None;
-    while open.get_untracked() && code.is_none() {
+    // The signal is gone if the register was left mid-scan: stop then too.
+    while open.try_get_untracked().unwrap_or(false) && code.is_none() {
         let promise: js_sys::Promise = detect.call1(&detector, &video)?.dyn_into()?;
         let found: Array = JsFuture::from(promise).await?.dyn_into()?;
         code = found
@@ -67,6 +68,10 @@ pub fn CameraScan(
     let app = use_app();
     let open = RwSignal::new(false);
     let video: NodeRef<leptos::html::Video> = NodeRef::new();
+    // Leaving the register ends a scan in progress (and with it the camera).
+    on_cleanup(move || {
+        open.try_set(false);
+    });
     let start = move |_| {
         open.set(true);
         leptos::task::spawn_local(async move {
@@ -74,11 +79,13 @@ pub fn CameraScan(
             sleep(0).await;
             let Some(element) = video.get_untracked() else { return };
             match scan(element, open).await {
-                Ok(Some(code)) => on_code.run(code),
+                Ok(Some(code)) => {
+                    let _ = on_code.try_run(code);
+                }
                 Ok(None) => {}
                 Err(_) => app.fail(crate::error::Error::Camera),
             }
-            open.set(false);
+            open.try_set(false);
         });
     };
     supported().then(|| view! {

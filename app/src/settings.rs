@@ -103,6 +103,9 @@ fn ShopForm() -> impl IntoView {
                 db.set(stores::SETTINGS, "device", device).await?;
             }
             app.shop.set(Some(settings));
+            if app.cart.with_untracked(|c| c.is_empty()) {
+                app.cart.set(app.fresh_cart());
+            }
             app.device.set(device);
             saved.set(true);
             Ok(())
@@ -141,9 +144,7 @@ fn StaffForm() -> impl IntoView {
         ev.prevent_default();
         let checked = Pin::parse(&pin.get_untracked()).map_err(Error::from).and_then(|p| {
             if app.staff.with_untracked(|s| pin_taken(s, &p, None)) {
-                return Err(Error::Domain(akinai_core::Error::InvalidPin {
-                    field: akinai_core::Field::top("pin"),
-                }));
+                return Err(Error::Domain(akinai_core::Error::PinTaken));
             }
             Ok(Staff::new(
                 Uuid::now_v7(),

@@ -11,7 +11,6 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::state::{Screen, use_app};
-use crate::storage::stores;
 
 /// The server's shop profile, as `GET /api/v1/shop` gives it (its registration number is
 /// checked again here, as the owner confirms it).
@@ -109,13 +108,11 @@ pub fn Setup() -> impl IntoView {
         }
         let items = server_items.get_untracked();
         app.spawn(async move {
-            let db = app.storage()?;
-            db.put_all(stores::CATALOG, &items).await?;
-            db.put_all(stores::STAFF, std::slice::from_ref(&staff)).await?;
-            db.set(stores::SETTINGS, "shop", &shop).await?;
+            app.storage()?.set_up(&shop, std::slice::from_ref(&staff), &items).await?;
             app.catalog.set(items);
             app.staff.set(vec![staff]);
             app.shop.set(Some(shop));
+            app.cart.set(app.fresh_cart());
             app.screen.set(Screen::SignIn);
             Ok(())
         });

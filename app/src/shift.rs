@@ -63,8 +63,13 @@ fn DrawerCounter(count: RwSignal<DrawerCount>, label: &'static str) -> impl Into
 fn OpenForm() -> impl IntoView {
     let app = use_app();
     let float = RwSignal::new(DrawerCount::new());
+    let busy = RwSignal::new(false);
     let open = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
+        // One open shift per device: a double tap must not open two.
+        if busy.get_untracked() || app.open_shift().is_some() {
+            return;
+        }
         let Some(device) = app.device.get_untracked() else { return };
         let shift = Shift::open(
             Uuid::now_v7(),
@@ -73,8 +78,11 @@ fn OpenForm() -> impl IntoView {
             &app.user_name(),
             float.get_untracked(),
         );
+        busy.set(true);
         app.spawn(async move {
-            app.save_shift(shift).await?;
+            let saved = app.save_shift(shift).await;
+            busy.set(false);
+            saved?;
             app.screen.set(Screen::Register);
             Ok(())
         });
@@ -82,7 +90,7 @@ fn OpenForm() -> impl IntoView {
     view! {
         <form class="open-shift no-print" on:submit=open>
             <DrawerCounter count=float label="opening-float" />
-            <button type="submit" class="primary">{move || app.t("open-shift")}</button>
+            <button type="submit" class="primary" disabled=move || busy.get()>{move || app.t("open-shift")}</button>
         </form>
     }
 }
@@ -91,6 +99,18 @@ fn OpenForm() -> impl IntoView {
 #[component]
 fn OpenShift(shift: Shift) -> impl IntoView {
     let app = use_app();
+    let busy = RwSignal::new(false);
+    // Each change starts from the shift as stored now, and waits for the last one to be written.
+    let save = move |shift: Shift, then: Box<dyn FnOnce()>| {
+        busy.set(true);
+        app.spawn(async move {
+            let saved = app.save_shift(shift).await;
+            busy.set(false);
+            saved?;
+            then();
+            Ok(())
+        });
+    };
     let closing = RwSignal::new(false);
     let counted = RwSignal::new(DrawerCount::new());
     let amount = RwSignal::new(String::new());
@@ -99,42 +119,42 @@ fn OpenShift(shift: Shift) -> impl IntoView {
         let shift = shift.clone();
         Memo::new(move |_| app.sales.with(|sales| shift.report(sales, Utc::now())))
     };
-    let mv = {
-        let shift = shift.clone();
-        move |kind: CashMoveKind| {
-            let why = reason.get_untracked();
-            let Some(yen) =
-                parse_amount(&amount.get_untracked()).filter(|y| *y > 0 && !why.trim().is_empty())
-            else {
-                return app.fail(crate::error::Error::Domain(akinai_core::Error::Invalid {
-                    field: akinai_core::Field::top("amount"),
-                    detail: app.t("cash-move-needs"),
-                }));
-            };
-            let mut updated = shift.clone();
-            if let Err(err) = updated.add_move(
-                Uuid::now_v7(),
-                Utc::now(),
-                &app.user_name(),
-                kind,
-                Yen::new(yen),
-                &why,
-            ) {
-                return app.fail(err);
-            }
-            amount.set(String::new());
-            reason.set(String::new());
-            app.spawn(app.save_shift(updated));
+    let mv = move |kind: CashMoveKind| {
+        let Some(mut updated) = app.open_shift().filter(|_| !busy.get_untracked()) else { return };
+        let why = reason.get_untracked();
+        let Some(yen) =
+            parse_amount(&amount.get_untracked()).filter(|y| *y > 0 && !why.trim().is_empty())
+        else {
+            return app.fail(crate::error::Error::Domain(akinai_core::Error::Invalid {
+                field: akinai_core::Field::top("amount"),
+                detail: app.t("cash-move-needs"),
+            }));
+        };
+        if let Err(err) = updated.add_move(
+            Uuid::now_v7(),
+            Utc::now(),
+            &app.user_name(),
+            kind,
+            Yen::new(yen),
+            &why,
+        ) {
+            return app.fail(err);
         }
+        save(
+            updated,
+            Box::new(move || {
+                amount.set(String::new());
+                reason.set(String::new());
+            }),
+        );
     };
-    let mv_in = mv.clone();
     let close = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let mut closed = shift.clone();
+        let Some(mut closed) = app.open_shift().filter(|_| !busy.get_untracked()) else { return };
         if let Err(err) = closed.close(Utc::now(), &app.user_name(), counted.get_untracked()) {
             return app.fail(err);
         }
-        app.spawn(app.save_shift(closed));
+        save(closed, Box::new(|| {}));
     };
     view! {
         <Report report=report />
@@ -148,15 +168,15 @@ fn OpenShift(shift: Shift) -> impl IntoView {
                 <span>{move || app.t("cash-move-reason")}</span>
                 <input type="text" prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev)) />
             </label>
-            <button type="button" on:click=move |_| mv_in(CashMoveKind::In)>{move || app.t("cash-in")}</button>
-            <button type="button" on:click=move |_| mv(CashMoveKind::Out)>{move || app.t("cash-out")}</button>
+            <button type="button" disabled=move || busy.get() on:click=move |_| mv(CashMoveKind::In)>{move || app.t("cash-in")}</button>
+            <button type="button" disabled=move || busy.get() on:click=move |_| mv(CashMoveKind::Out)>{move || app.t("cash-out")}</button>
         </form>
         <Show when=move || closing.get() fallback=move || view! {
             <button type="button" class="primary no-print" on:click=move |_| closing.set(true)>{move || app.t("close-shift")}</button>
         }>
-            <form class="close-shift no-print" on:submit=close.clone()>
+            <form class="close-shift no-print" on:submit=close>
                 <DrawerCounter count=counted label="closing-count" />
-                <button type="submit" class="primary">{move || app.t("close-shift-confirm")}</button>
+                <button type="submit" class="primary" disabled=move || busy.get()>{move || app.t("close-shift-confirm")}</button>
             </form>
         </Show>
     }

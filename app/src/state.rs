@@ -148,6 +148,7 @@ impl AppState {
         self.screen.set(if shop.is_some() { Screen::SignIn } else { Screen::Setup });
         self.device.set(Some(device));
         self.shop.set(shop);
+        self.cart.set(self.fresh_cart());
         self.staff.set(staff);
         self.catalog.set(catalog);
         self.sales.set(sales);
@@ -155,6 +156,16 @@ impl AppState {
         self.held.set(held);
         self.outbox.set(outbox);
         Ok(())
+    }
+
+    /// An empty cart with the shop's pricing and rounding.
+    pub fn fresh_cart(&self) -> Cart {
+        let mut cart = Cart::new(today());
+        if let Some(shop) = self.shop.get_untracked() {
+            cart.pricing = shop.pricing;
+            cart.rounding = shop.rounding;
+        }
+        cart
     }
 
     /// The shift open on this device, if any.
@@ -170,10 +181,8 @@ impl AppState {
     /// Runs a storage action in the background, showing its error if it fails.
     pub fn spawn(self, action: impl std::future::Future<Output = Result<()>> + 'static) {
         leptos::task::spawn_local(async move {
-            match action.await {
-                // A problem shown earlier is out of date once something has gone right.
-                Ok(()) => self.error.set(None),
-                Err(err) => self.fail(err),
+            if let Err(err) = action.await {
+                self.fail(err);
             }
         });
     }
@@ -212,6 +221,7 @@ impl AppState {
             at: Utc::now(),
             staff: user.name,
             shift_id: shift.id,
+            shop: self.shop.get_untracked()?,
         })
     }
 

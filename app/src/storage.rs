@@ -40,9 +40,6 @@ pub mod stores {
     pub const HELD: &str = "held";
 }
 
-/// How long opening may take before it is taken as blocked by another tab.
-const BLOCKED_AFTER_MS: i32 = 8000;
-
 const RECEIPT_NO: &str = "receipt_no";
 const SEQ: &str = "seq";
 
@@ -90,17 +87,9 @@ fn key(text: &str) -> JsValue {
 }
 
 impl Storage {
-    /// Opens (creating or upgrading) the app's database `name` at the current version. An
-    /// upgrade that another tab's older version keeps waiting is reported as [`Error::Blocked`]
-    /// rather than leaving the register on a loading screen.
+    /// Opens (creating or upgrading) the app's database `name` at the current version.
     pub async fn open(name: &str) -> Result<Storage> {
-        use futures::future::{Either, select};
-        let opening = std::pin::pin!(Storage::open_version(name, VERSION));
-        let waiting = std::pin::pin!(sleep(BLOCKED_AFTER_MS));
-        match select(opening, waiting).await {
-            Either::Left((opened, _)) => opened,
-            Either::Right(_) => Err(Error::Blocked),
-        }
+        Storage::open_version(name, VERSION).await
     }
 
     /// Opens `name` with the schema of `version` (older versions exist for upgrade tests).
@@ -182,6 +171,32 @@ impl Storage {
         Ok(tx.store(store)?.count(None).await?)
     }
 
+    /// Stores a new shop's settings, its first staff and its catalog, all or none.
+    pub async fn set_up<S: Serialize, P: Serialize, I: Serialize>(
+        &self,
+        shop: &S,
+        staff: &[P],
+        items: &[I],
+    ) -> Result<()> {
+        use stores::*;
+        let (shop, staff, items) = (
+            to_js(shop)?,
+            staff.iter().map(to_js).collect::<Result<Vec<_>>>()?,
+            items.iter().map(to_js).collect::<Result<Vec<_>>>()?,
+        );
+        let tx = self.db.transaction(&[SETTINGS, STAFF, CATALOG], TransactionMode::ReadWrite)?;
+        let (people, catalog) = (tx.store(STAFF)?, tx.store(CATALOG)?);
+        for person in &staff {
+            people.put(person, None).await?;
+        }
+        for item in &items {
+            catalog.put(item, None).await?;
+        }
+        tx.store(SETTINGS)?.put(&shop, Some(&key("shop"))).await?;
+        tx.done().await?;
+        Ok(())
+    }
+
     /// Stores a completed sale or refund: numbers it (next receipt number and record sequence
     /// number), writes it and its outbox entry, all in one transaction. Returns it numbered.
     pub async fn commit_sale(&self, mut sale: Sale) -> Result<Sale> {
@@ -193,7 +208,7 @@ impl Storage {
         let seq = counter(counters.get(key(SEQ)).await?) + 1;
         sale.receipt_no = receipt_no;
         sale.seq = seq;
-        let entry = OutboxEntry { seq, record: Record::Sale(sale.clone()) };
+        let entry = OutboxEntry { seq, record: Record::Sale(Box::new(sale.clone())) };
         tx.store(SALES)?.add(&to_js(&sale)?, None).await?;
         tx.store(OUTBOX)?.add(&to_js(&entry)?, None).await?;
         counters.put(&JsValue::from_f64(receipt_no as f64), Some(&key(RECEIPT_NO))).await?;
@@ -208,7 +223,7 @@ impl Storage {
         let tx = self.db.transaction(&[SHIFTS, OUTBOX, COUNTERS], TransactionMode::ReadWrite)?;
         let counters = tx.store(COUNTERS)?;
         let seq = counter(counters.get(key(SEQ)).await?) + 1;
-        let entry = OutboxEntry { seq, record: Record::Shift(shift.clone()) };
+        let entry = OutboxEntry { seq, record: Record::Shift(Box::new(shift.clone())) };
         tx.store(SHIFTS)?.put(&to_js(shift)?, None).await?;
         tx.store(OUTBOX)?.add(&to_js(&entry)?, None).await?;
         counters.put(&JsValue::from_f64(seq as f64), Some(&key(SEQ))).await?;

@@ -7,6 +7,7 @@ use akinai_core::Yen;
 use akinai_core::cart::{Cart, CartLine, Discount};
 use akinai_core::catalog::Item;
 use akinai_core::sale::{PaymentMethod, Sale, SaleContext, Tender};
+use akinai_core::shop::{RegistrationNumber, ShopSettings};
 use akinai_core::sync::{OutboxEntry, Record};
 use akinai_core::tax::TaxClass;
 use chrono::{NaiveDate, Utc};
@@ -32,6 +33,15 @@ fn sale(id: u128) -> Sale {
         at: Utc::now(),
         staff: "山田".into(),
         shift_id: Uuid::from_u128(2),
+        shop: ShopSettings {
+            name: "商い堂".into(),
+            address: String::new(),
+            phone: String::new(),
+            registration_number: RegistrationNumber::parse("T1234567890123").unwrap(),
+            pricing: Default::default(),
+            rounding: Default::default(),
+            receipt_footer: String::new(),
+        },
     };
     Sale::ring_up(ctx, cart, vec![Tender { method: PaymentMethod::Cash, amount: Yen::new(500) }])
         .unwrap()
@@ -79,7 +89,10 @@ async fn a_sale_and_its_outbox_entry_are_written_together_or_not_at_all() {
     let stored = db.commit_sale(sale(1)).await.unwrap();
     assert_eq!((stored.receipt_no, stored.seq), (1, 1));
     let outbox: Vec<OutboxEntry> = db.all(stores::OUTBOX).await.unwrap();
-    assert_eq!(outbox, vec![OutboxEntry { seq: 1, record: Record::Sale(stored.clone()) }]);
+    assert_eq!(
+        outbox,
+        vec![OutboxEntry { seq: 1, record: Record::Sale(Box::new(stored.clone())) }]
+    );
 
     // The same id again is refused by the sales store, and the whole transaction with it:
     // no outbox entry, no receipt number used up.

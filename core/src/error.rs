@@ -142,6 +142,9 @@ pub enum Error {
     /// Only sales can be refunded, not refunds.
     #[error("kind: a refund cannot be refunded")]
     NotRefundable,
+    /// Another staff member already signs in with this PIN.
+    #[error("pin: another staff member already has this PIN")]
+    PinTaken,
     /// The shift is closed: no more cash moves, no second close.
     #[error("shift: the shift is already closed")]
     ShiftClosed,
@@ -256,6 +259,7 @@ impl Error {
             Error::TenderShort { .. } | Error::ChangeWithoutCash { .. } => Field::top("tenders"),
             Error::NotRefundable => Field::top("kind"),
             Error::ShiftClosed => Field::top("shift"),
+            Error::PinTaken => Field::top("pin"),
             Error::InvalidRegistrationNumber { .. } => Field::top("registration_number"),
             Error::NoRate { .. } => Field::top("date"),
             Error::CsvEncoding { .. } | Error::CsvEmpty => Field::csv(None, None),

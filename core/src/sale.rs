@@ -8,7 +8,8 @@ use uuid::Uuid;
 use crate::cart::{Cart, CartLine, Discount};
 use crate::error::{Error, Field, Result};
 use crate::money::Yen;
-use crate::receipt::Receipt;
+use crate::receipt::{RateTotal, Receipt};
+use crate::shop::ShopSettings;
 use crate::tax::RateTable;
 
 /// How a customer pays. One sale can carry several tenders (part cash, part card).
@@ -58,6 +59,8 @@ pub struct SaleContext {
     pub staff: String,
     /// The open shift.
     pub shift_id: Uuid,
+    /// The shop as it is now: the issuer printed on the receipt, and its pricing and rounding.
+    pub shop: ShopSettings,
 }
 
 /// A completed sale or refund.
@@ -79,6 +82,9 @@ pub struct Sale {
     pub staff: String,
     /// The shift it belongs to.
     pub shift_id: Uuid,
+    /// The issuer as it was when the receipt was made (name, registration number, address):
+    /// a reprint years later shows the invoice that was issued, not today's settings.
+    pub shop: ShopSettings,
     /// Sale or refund.
     #[serde(flatten)]
     pub kind: SaleKind,
@@ -100,6 +106,9 @@ impl Sale {
         }
         let at = ctx.at.with_timezone(&crate::TOKYO);
         cart.date = at.date_naive();
+        // The shop's settings decide how prices and tax work, whatever the cart was made with.
+        cart.pricing = ctx.shop.pricing;
+        cart.rounding = ctx.shop.rounding;
         let receipt = Receipt::compute(&cart, &RateTable::japan())?;
         let tendered: Yen = tenders.iter().map(|t| t.amount).sum();
         let change = tendered
@@ -117,9 +126,12 @@ impl Sale {
     /// A refund of `picks` ((line index, quantity) of this sale), given back in cash at the
     /// sale's own rates. `earlier` are the refunds already made against this sale.
     ///
-    /// Refunding everything at once is an exact reversal of the sale. A partial refund takes each
-    /// picked line with its share of the line discount and the receipt discount in proportion to
-    /// what is refunded (rounded down, in the shop's favour), and is its own receipt.
+    /// Refunding everything at once is an exact reversal of the sale. A partial refund is its own
+    /// receipt: each picked line carries its share of the line discount and the refund its share
+    /// of the receipt discount, taken cumulatively (what has been refunded so far, this refund
+    /// included, less what earlier refunds took), and the refund that finishes the sale gives back
+    /// exactly what is left, rate by rate. So a sale's refunds never add up to more than was paid,
+    /// and once everything is back they equal the sale's reversal to the yen.
     pub fn refund(
         &self,
         ctx: SaleContext,
@@ -166,28 +178,92 @@ impl Sale {
         let (cart, receipt) = if everything {
             (self.cart.clone(), self.receipt.reversal())
         } else {
-            let mut cart =
-                Cart { lines: Vec::new(), discount: Discount::NONE, ..self.cart.clone() };
-            for (index, qty) in &lines {
-                let (line, printed) = (&self.cart.lines[*index], &self.receipt.lines[*index]);
-                let discount = prorate(printed.discount, *qty, line.qty);
-                cart.lines.push(CartLine {
-                    qty: *qty,
-                    discount: Discount::Yen(discount),
-                    ..line.clone()
-                });
-            }
-            let part = Receipt::compute(&cart, &RateTable::japan())?;
-            let discount = prorate_yen(self.receipt.discount, part.subtotal, self.receipt.subtotal);
-            cart.discount = Discount::Yen(discount);
-            let receipt = Receipt::compute(&cart, &RateTable::japan())?.reversal();
-            (cart, receipt)
+            self.partial_refund(&lines, &refunded, earlier)?
         };
         let at = ctx.at.with_timezone(&crate::TOKYO);
         let kind =
             SaleKind::Refund { original: self.id, original_receipt_no: self.receipt_no, lines };
         let tenders = vec![Tender { method: PaymentMethod::Cash, amount: receipt.total }];
         Ok(Sale::record(ctx, at, kind, cart, receipt, tenders, Yen::ZERO))
+    }
+
+    /// The cart and receipt of a refund of `lines` when `refunded` (per line) went back before
+    /// in `earlier`.
+    fn partial_refund(
+        &self,
+        lines: &[(usize, u32)],
+        refunded: &[u32],
+        earlier: &[Sale],
+    ) -> Result<(Cart, Receipt)> {
+        let ours: Vec<&Receipt> = earlier
+            .iter()
+            .filter(
+                |s| matches!(&s.kind, SaleKind::Refund { original, .. } if *original == self.id),
+            )
+            .map(|s| &s.receipt)
+            .collect();
+        let mut cart = Cart { lines: Vec::new(), discount: Discount::NONE, ..self.cart.clone() };
+        for (index, qty) in lines {
+            let (line, printed) = (&self.cart.lines[*index], &self.receipt.lines[*index]);
+            let done = i64::from(refunded[*index]);
+            let (now, of) = (i64::from(*qty), i64::from(line.qty));
+            let discount = cumulative_share(printed.discount, done, now, of);
+            cart.lines.push(CartLine {
+                qty: *qty,
+                discount: Discount::Yen(discount),
+                ..line.clone()
+            });
+        }
+        let part = Receipt::compute(&cart, &RateTable::japan())?;
+        let done_subtotal: i64 = ours.iter().map(|r| -r.subtotal.get()).sum();
+        cart.discount = Discount::Yen(cumulative_share(
+            self.receipt.discount,
+            done_subtotal,
+            part.subtotal.get(),
+            self.receipt.subtotal.get(),
+        ));
+        let mut receipt = Receipt::compute(&cart, &RateTable::japan())?.reversal();
+        let finishing = self.cart.lines.iter().enumerate().all(|(i, line)| {
+            let now: u32 = lines.iter().filter(|(l, _)| *l == i).map(|(_, q)| *q).sum();
+            refunded[i].saturating_add(now) == line.qty
+        });
+        if finishing {
+            // What is left of each figure: the sale's, less what earlier refunds gave back.
+            let left = |of: &dyn Fn(&Receipt) -> Yen| {
+                Yen::new(-of(&self.receipt).get() - ours.iter().map(|r| of(r).get()).sum::<i64>())
+            };
+            let pick = |r: &Receipt, key: (u8, bool), f: fn(&RateTotal) -> Yen| {
+                r.rates.iter().find(|t| (t.rate, t.reduced) == key).map_or(Yen::ZERO, f)
+            };
+            let here: Vec<(u8, bool)> = receipt.rates.iter().map(|t| (t.rate, t.reduced)).collect();
+            receipt.rates = self
+                .receipt
+                .rates
+                .iter()
+                .map(|sold| {
+                    let key = (sold.rate, sold.reduced);
+                    RateTotal {
+                        gross: left(&|r| pick(r, key, |t| t.gross)),
+                        net: left(&|r| pick(r, key, |t| t.net)),
+                        tax: left(&|r| pick(r, key, |t| t.tax)),
+                        discount: left(&|r| pick(r, key, |t| t.discount)),
+                        ..sold.clone()
+                    }
+                })
+                // A rate none of whose lines come back now still settles a rounding yen.
+                .filter(|t| {
+                    here.contains(&(t.rate, t.reduced))
+                        || t.gross != Yen::ZERO
+                        || t.tax != Yen::ZERO
+                })
+                .collect();
+            receipt.exempt = left(&|r| r.exempt);
+            receipt.exempt_discount = left(&|r| r.exempt_discount);
+            receipt.discount = left(&|r| r.discount);
+            receipt.tax = left(&|r| r.tax);
+            receipt.total = left(&|r| r.total);
+        }
+        Ok((cart, receipt))
     }
 
     fn record(
@@ -208,6 +284,7 @@ impl Sale {
             business_date: at.date_naive(),
             staff: ctx.staff,
             shift_id: ctx.shift_id,
+            shop: ctx.shop,
             kind,
             cart,
             receipt,
@@ -229,18 +306,15 @@ impl Sale {
     }
 }
 
-/// `amount × qty / of`, rounded down.
-fn prorate(amount: Yen, qty: u32, of: u32) -> Yen {
-    prorate_yen(amount, Yen::new(i64::from(qty)), Yen::new(i64::from(of)))
-}
-
-/// `amount × part / whole`, rounded down; nothing when the whole is nothing.
-fn prorate_yen(amount: Yen, part: Yen, whole: Yen) -> Yen {
-    if whole.get() <= 0 {
+/// The share of `amount` that goes with `now` more of `of` after `done` went before: the
+/// cumulative share rounded down, less what was already taken. Shares taken this way never add up
+/// to more than `amount`, and to exactly `amount` once `done + now == of`.
+fn cumulative_share(amount: Yen, done: i64, now: i64, of: i64) -> Yen {
+    if of <= 0 {
         return Yen::ZERO;
     }
-    let share = i128::from(amount.get()) * i128::from(part.get()) / i128::from(whole.get());
-    Yen::new(i64::try_from(share).unwrap_or(0))
+    let upto = |part: i64| i128::from(amount.get()) * i128::from(part) / i128::from(of);
+    Yen::new(i64::try_from(upto(done + now) - upto(done)).unwrap_or(0))
 }
 
 #[cfg(test)]

@@ -12,9 +12,9 @@ use crate::shift::Shift;
 #[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum Record {
     /// A sale or a refund.
-    Sale(Sale),
+    Sale(Box<Sale>),
     /// A shift as it stood when saved (opened, cash moved, closed).
-    Shift(Shift),
+    Shift(Box<Shift>),
 }
 
 impl Record {

@@ -49,3 +49,17 @@ pub fn any_line() -> impl Strategy<Value = CartLine> {
         },
     )
 }
+
+/// A tax-included shop that rounds down, as most are.
+pub fn shop() -> crate::shop::ShopSettings {
+    crate::shop::ShopSettings {
+        name: "商い堂".into(),
+        address: "東京都台東区浅草1-2-3".into(),
+        phone: "03-1234-5678".into(),
+        registration_number: crate::shop::RegistrationNumber::parse("T1234567890123")
+            .unwrap_or_else(|err| panic!("{err}")),
+        pricing: crate::tax::PricingMode::TaxIncluded,
+        rounding: crate::tax::Rounding::Floor,
+        receipt_footer: String::new(),
+    }
+}

@@ -128,6 +128,7 @@ impl Lang {
             }
             Error::InvalidPin { .. } => "error-invalid-pin",
             Error::ShiftClosed => "error-shift-closed",
+            Error::PinTaken => "error-pin-taken",
             Error::NoRate { date } => {
                 args.push(("date", s(date.to_string())));
                 "error-no-rate"

@@ -1,6 +1,7 @@
 use chrono::TimeZone;
 
 use super::*;
+use crate::receipt::Receipt;
 use crate::tax::TaxClass;
 use crate::testing::line;
 
@@ -12,6 +13,7 @@ fn ctx(n: u128) -> SaleContext {
         at: Utc.with_ymd_and_hms(2026, 11, 23, 23, 30, 0).unwrap(),
         staff: "山田".into(),
         shift_id: Uuid::from_u128(2000),
+        shop: crate::testing::shop(),
     }
 }
 
@@ -82,4 +84,69 @@ fn a_partial_refund_is_at_the_original_rates_with_its_share_of_the_discount() {
     assert!(rest.receipt.total.is_negative());
     assert_eq!(sale.refund(ctx(4), &[], &[]).unwrap_err(), Error::NothingToRefund);
     assert_eq!(rest.refund(ctx(5), &[(0, 1)], &[]).unwrap_err(), Error::NotRefundable);
+}
+
+proptest::proptest! {
+    #[test]
+    fn refunds_in_any_order_never_exceed_the_sale_and_add_up_to_its_reversal(
+        lines in proptest::collection::vec(crate::testing::any_line(), 1..5),
+        discount in 0.0f64..=0.5,
+        order in proptest::collection::vec((0usize..5, 1u32..4), 1..12),
+        eat_in in proptest::bool::ANY,
+        excluded in proptest::bool::ANY,
+        rounding in proptest::sample::select(vec![crate::tax::Rounding::Floor, crate::tax::Rounding::HalfUp, crate::tax::Rounding::Ceil]),
+    ) {
+        let mut cart = Cart::new(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap());
+        cart.lines = lines.into_iter().map(|l| CartLine { qty: l.qty.max(1), ..l }).collect();
+        if eat_in {
+            cart.dining = crate::tax::DiningMode::EatIn;
+        }
+        if excluded {
+            cart.pricing = crate::tax::PricingMode::TaxExcluded;
+        }
+        cart.rounding = rounding;
+        let subtotal: i64 = cart.lines.iter().map(|l| l.before_discount().get() - l.discount.off(l.before_discount()).get()).sum();
+        cart.discount = Discount::Yen(Yen::new((subtotal as f64 * discount).floor() as i64));
+        let mut context = ctx(1);
+        (context.shop.pricing, context.shop.rounding) = (cart.pricing, cart.rounding);
+        let sale = Sale::ring_up(context, cart, cash(i64::MAX / 4)).unwrap();
+
+        // Refund in the generated order, whatever is left of each picked line, then the rest.
+        let mut refunds: Vec<Sale> = Vec::new();
+        let mut left: Vec<u32> = sale.cart.lines.iter().map(|l| l.qty).collect();
+        let mut picks: Vec<Vec<(usize, u32)>> = order
+            .into_iter()
+            .filter_map(|(line, qty)| {
+                let line = line % left.len();
+                let qty = qty.min(left[line]);
+                (qty > 0).then(|| { left[line] -= qty; vec![(line, qty)] })
+            })
+            .collect();
+        let rest: Vec<(usize, u32)> = left.iter().enumerate().filter(|(_, q)| **q > 0).map(|(i, q)| (i, *q)).collect();
+        if !rest.is_empty() {
+            picks.push(rest);
+        }
+        for (n, pick) in picks.iter().enumerate() {
+            let refund = sale.refund(ctx(100 + n as u128), pick, &refunds).unwrap();
+            refunds.push(refund);
+            // Tax-included refunds carry exact cumulative amounts, so they can never overpay.
+            // (Tax-excluded ones round each refund's added tax, which the last refund settles.)
+            if !excluded {
+                let back: i64 = refunds.iter().map(|r| -r.receipt.total.get()).sum();
+                proptest::prop_assert!(back <= sale.receipt.total.get(), "never more back than was paid");
+            }
+        }
+        let reversal = sale.receipt.reversal();
+        let sum = |f: &dyn Fn(&Receipt) -> i64| refunds.iter().map(|r| f(&r.receipt)).sum::<i64>();
+        proptest::prop_assert_eq!(sum(&|r| r.total.get()), reversal.total.get());
+        proptest::prop_assert_eq!(sum(&|r| r.tax.get()), reversal.tax.get());
+        proptest::prop_assert_eq!(sum(&|r| r.exempt.get()), reversal.exempt.get());
+        for rate in &reversal.rates {
+            let of = |f: fn(&crate::receipt::RateTotal) -> i64| sum(&|r| r.rates.iter().filter(|t| (t.rate, t.reduced) == (rate.rate, rate.reduced)).map(f).sum());
+            proptest::prop_assert_eq!(
+                (of(|t| t.gross.get()), of(|t| t.net.get()), of(|t| t.tax.get())),
+                (rate.gross.get(), rate.net.get(), rate.tax.get())
+            );
+        }
+    }
 }

@@ -17,7 +17,14 @@ fn tokyo(h: u32, m: u32) -> DateTime<Utc> {
 }
 
 fn ctx(n: u128, at: DateTime<Utc>, shift_id: Uuid) -> SaleContext {
-    SaleContext { id: Uuid::from_u128(n), device_id: DEVICE, at, staff: "山田".into(), shift_id }
+    SaleContext {
+        id: Uuid::from_u128(n),
+        device_id: DEVICE,
+        at,
+        staff: "山田".into(),
+        shift_id,
+        shop: crate::testing::shop(),
+    }
 }
 
 fn cart(lines: Vec<CartLine>) -> Cart {
@@ -30,7 +37,10 @@ fn cash(amount: i64) -> Vec<Tender> {
 
 /// Rings up `cart` paid with `tendered` cash and gives it receipt number `no`, as storing it would.
 fn sold(n: u128, at: DateTime<Utc>, shift: Uuid, cart: Cart, tendered: i64, no: u64) -> Sale {
-    let mut sale = Sale::ring_up(ctx(n, at, shift), cart, cash(tendered)).unwrap();
+    // The shop's pricing and rounding are the ones the cart was made with.
+    let mut context = ctx(n, at, shift);
+    (context.shop.pricing, context.shop.rounding) = (cart.pricing, cart.rounding);
+    let mut sale = Sale::ring_up(context, cart, cash(tendered)).unwrap();
     sale.receipt_no = no;
     sale
 }
