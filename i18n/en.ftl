@@ -92,6 +92,7 @@ sign-in-title = Enter your PIN
 sign-in = Sign in
 pin = PIN
 pin-clear = Clear
+pin-locked = PIN entry is paused for { $seconds } seconds
 pin-wrong = Wrong PIN
 
 ## Register
@@ -211,6 +212,8 @@ rounding-half_up = Round half up
 rounding-ceil = Round up
 receipt-footer = Receipt footer
 paper-width = Receipt paper width
+lock-minutes = Lock the register after no use for
+minutes = { $n } min
 save = Save
 saved = Saved
 settings-staff = Staff

@@ -91,6 +91,7 @@ sign-in-title = 暗証番号を入力
 sign-in = サインイン
 pin = 暗証番号
 pin-clear = 消去
+pin-locked = 暗証番号の入力を { $seconds } 秒間停止しています
 pin-wrong = 暗証番号が違います
 
 ## レジ
@@ -210,6 +211,8 @@ rounding-half_up = 四捨五入
 rounding-ceil = 切り上げ
 receipt-footer = レシートの一言
 paper-width = レシート用紙の幅
+lock-minutes = 操作がないときに画面をロックするまで
+minutes = { $n } 分
 save = 保存
 saved = 保存しました
 settings-staff = スタッフ

@@ -7,8 +7,8 @@
 // list is empty and nothing is cached.
 //
 // - App-shell files: cache first (their names carry a content hash, so a cached copy is exact).
-// - Navigations (/, /owner, any app route): network first; offline, or when the network does not
-//   answer in time, the cached index.html of this version, so every route reloads offline.
+// - Navigations (/, /owner, any app route): this version's cached index.html, online or not, so
+//   every route reloads offline and the page never runs ahead of its cached code.
 // - /api/: never touched here (network only). The app keeps its own data offline in IndexedDB.
 // - A new version installs beside the old one and waits. It takes over only when the app posts
 //   {type: 'SKIP_WAITING'}, which the app does between sales, never in the middle of one; on
@@ -22,7 +22,6 @@ const PRECACHE = [/*__AKINAI_PRECACHE__*/];
 const SHELL = new Set(PRECACHE.map((url) => new URL(url, self.location.href).pathname));
 const INDEX = new URL('index.html', self.location.href).href;
 // Shop Wi-Fi can hang rather than fail: after this long a navigation is served from the cache.
-const NAVIGATION_TIMEOUT_MS = 4000;
 
 self.addEventListener('install', (event) => {
   // All or nothing: if one file fails to download, this version is not installed.
@@ -64,24 +63,11 @@ self.addEventListener('fetch', (event) => {
   }
 });
 
-// The network's page while it answers; this version's cached shell when it does not. The cached
-// index.html is never replaced by a newer one from the network: it must match the cached JS/WASM.
+// This version's own cached shell first, so a page always matches the cached JS/WASM (and the
+// IndexedDB schema they expect), and a new version runs only once the register activates the
+// waiting worker between sales. The network serves pages only until the shell is cached.
 async function navigate(request) {
-  let timer;
-  const timeout = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error('navigation timed out')), NAVIGATION_TIMEOUT_MS);
-  });
-  try {
-    const response = await Promise.race([fetch(request), timeout]);
-    if (response.status < 500) return response;
-    return (await cachedIndex()) ?? response;
-  } catch (error) {
-    const cached = await cachedIndex();
-    if (cached) return cached;
-    throw error;
-  } finally {
-    clearTimeout(timer);
-  }
+  return (await cachedIndex()) ?? fetch(request);
 }
 
 async function cachedIndex() {

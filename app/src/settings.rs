@@ -75,6 +75,8 @@ fn ShopForm() -> impl IntoView {
     let pricing = RwSignal::new(shop.as_ref().map_or(PricingMode::default(), |s| s.pricing));
     let rounding = RwSignal::new(shop.as_ref().map_or(Rounding::default(), |s| s.rounding));
     let paper = RwSignal::new(app.device.with_untracked(|d| d.as_ref().map_or(80, |d| d.paper_mm)));
+    let lock =
+        RwSignal::new(app.device.with_untracked(|d| d.as_ref().map_or(5, |d| d.lock_minutes)));
     let saved = RwSignal::new(false);
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -94,6 +96,7 @@ fn ShopForm() -> impl IntoView {
         };
         let device = app.device.get_untracked().map(|mut d| {
             d.paper_mm = paper.get_untracked();
+            d.lock_minutes = lock.get_untracked();
             d
         });
         app.spawn(async move {
@@ -126,6 +129,16 @@ fn ShopForm() -> impl IntoView {
                 <select on:change=move |ev| paper.set(if event_target_value(&ev) == "58" { 58 } else { 80 })>
                     <option value="80" selected=move || paper.get() == 80>"80 mm"</option>
                     <option value="58" selected=move || paper.get() == 58>"58 mm"</option>
+                </select>
+            </label>
+            <label class="field">
+                <span>{move || app.t("lock-minutes")}</span>
+                <select on:change=move |ev| lock.set(event_target_value(&ev).parse().unwrap_or(5))>
+                    {[1u32, 2, 5, 10, 30].into_iter().map(|m| view! {
+                        <option value=m.to_string() selected=move || lock.get() == m>
+                            {move || app.lang.get().text_with("minutes", &[("n", m.into())])}
+                        </option>
+                    }).collect_view()}
                 </select>
             </label>
             <button type="submit" class="primary">{move || app.t("save")}</button>

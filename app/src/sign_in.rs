@@ -6,13 +6,25 @@ use leptos::prelude::*;
 
 use crate::state::{Screen, use_app};
 
+/// Wrong PINs in a row before the keypad pauses.
+const PIN_TRIES: u32 = 5;
+/// The first pause, in ms; each further miss doubles it.
+const PIN_PAUSE_MS: f64 = 30_000.0;
+
 /// The PIN keypad.
 #[component]
 pub fn SignIn() -> impl IntoView {
     let app = use_app();
     let pin = RwSignal::new(String::new());
     let wrong = RwSignal::new(false);
+    let locked_for = move || {
+        let (_, until) = app.pin_failures.get();
+        ((until - js_sys::Date::now()) / 1000.0).ceil().max(0.0) as u32
+    };
     let try_pin = move || {
+        if locked_for() > 0 {
+            return;
+        }
         let entered = pin.get_untracked();
         let found = Pin::parse(&entered)
             .ok()
@@ -21,6 +33,7 @@ pub fn SignIn() -> impl IntoView {
             Some(staff) => {
                 pin.set(String::new());
                 wrong.set(false);
+                app.pin_failures.set((0, 0.0));
                 app.user.set(Some(staff));
                 app.screen.set(if app.open_shift().is_some() {
                     Screen::Register
@@ -31,6 +44,24 @@ pub fn SignIn() -> impl IntoView {
             None => {
                 pin.set(String::new());
                 wrong.set(true);
+                // Guessing a 4-digit PIN by hand: after five misses, a pause that doubles.
+                app.pin_failures.update(|(failures, until)| {
+                    *failures += 1;
+                    if *failures >= PIN_TRIES {
+                        let pause =
+                            PIN_PAUSE_MS * f64::from(1u32 << (*failures - PIN_TRIES).min(6));
+                        *until = js_sys::Date::now() + pause;
+                    }
+                });
+                // Re-render the countdown when the pause ends.
+                let (_, until) = app.pin_failures.get_untracked();
+                let wait = (until - js_sys::Date::now()).max(0.0);
+                if wait > 0.0 {
+                    set_timeout(
+                        move || app.pin_failures.update(|_| {}),
+                        std::time::Duration::from_millis(wait as u64 + 50),
+                    );
+                }
             }
         }
     };
@@ -70,8 +101,13 @@ pub fn SignIn() -> impl IntoView {
                     <button type="button" on:click=move |_| press('0')>"0"</button>
                     <button type="submit" class="primary">{move || app.t("sign-in")}</button>
                 </div>
-                <Show when=move || wrong.get()>
+                <Show when=move || wrong.get() && locked_for() == 0>
                     <p class="error" role="alert">{move || app.t("pin-wrong")}</p>
+                </Show>
+                <Show when=move || locked_for() != 0>
+                    <p class="error" role="alert">
+                        {move || app.lang.get().text_with("pin-locked", &[("seconds", locked_for().into())])}
+                    </p>
                 </Show>
             </form>
         </section>

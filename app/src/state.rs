@@ -94,6 +94,8 @@ pub struct AppState {
     pub outbox: RwSignal<u32>,
     /// Whether the browser granted persistent storage (`None`: not known / unsupported).
     pub persisted: RwSignal<Option<bool>>,
+    /// Wrong PINs in a row, and until when (ms since the epoch) the keypad is locked.
+    pub pin_failures: RwSignal<(u32, f64)>,
 }
 
 impl AppState {
@@ -116,6 +118,7 @@ impl AppState {
             receipt: RwSignal::new(None),
             outbox: RwSignal::new(0),
             persisted: RwSignal::new(None),
+            pin_failures: RwSignal::new((0, 0.0)),
         }
     }
 

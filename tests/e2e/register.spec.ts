@@ -170,3 +170,17 @@ test('line discounts, holding a sale for the next customer, recalling it, and th
     await stopServer(server);
   }
 });
+
+test('five wrong PINs in a row pause the keypad', async ({ page }) => {
+  const server = await startServer(3);
+  try {
+    await setUpShop(page, server, '2580');
+    for (let i = 0; i < 5; i++) await signIn(page, '0000');
+    await expect(page.getByRole('alert')).toContainText('秒間停止しています');
+    await signIn(page, '2580');
+    await expect(page.getByRole('heading', { name: '暗証番号を入力' })).toBeVisible();
+    await expect(page.getByRole('navigation', { name: 'メニュー' })).toHaveCount(0);
+  } finally {
+    await stopServer(server);
+  }
+});
