@@ -221,6 +221,7 @@ staff-name = Staff name
 role = Role
 role-owner = Owner
 role-cashier = Cashier
+staff-remove = Remove staff member
 staff-add = Add staff
 name-needed = Enter a name
 settings-catalog = Catalog

@@ -220,6 +220,7 @@ staff-name = スタッフの名前
 role = 役割
 role-owner = オーナー
 role-cashier = レジ担当
+staff-remove = スタッフを削除
 staff-add = スタッフを追加
 name-needed = 名前を入力してください
 settings-catalog = 商品

@@ -189,7 +189,27 @@ fn StaffForm() -> impl IntoView {
             <h2 id="staff-title">{move || app.t("settings-staff")}</h2>
             <ul>
                 <For each=move || app.staff.get() key=|s| s.id let:person>
-                    <li>{format!("{} ({})", person.name, app.t(match person.role { Role::Owner => "role-owner", Role::Cashier => "role-cashier" }))}</li>
+                    {
+                        let id = person.id;
+                        let label = format!("{} {}", app.t("staff-remove"), person.name);
+                        // The last owner stays: someone must be able to reach the settings.
+                        let last_owner = move || app.staff.with(|s| {
+                            s.iter().filter(|p| p.role == Role::Owner).count() <= 1
+                                && s.iter().any(|p| p.id == id && p.role == Role::Owner)
+                        });
+                        view! {
+                            <li>
+                                {format!("{} ({})", person.name, app.t(match person.role { Role::Owner => "role-owner", Role::Cashier => "role-cashier" }))}
+                                <button type="button" aria-label=label disabled=last_owner on:click=move |_| {
+                                    app.spawn(async move {
+                                        app.storage()?.remove(stores::STAFF, &id.to_string()).await?;
+                                        app.staff.update(|s| s.retain(|p| p.id != id));
+                                        Ok(())
+                                    });
+                                }>{move || app.t("delete")}</button>
+                            </li>
+                        }
+                    }
                 </For>
             </ul>
             {text_field(app, "staff-name", name)}

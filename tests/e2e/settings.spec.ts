@@ -94,7 +94,9 @@ test('the owner sets up the shop, staff and catalog', async ({ page }) => {
     await staffForm.getByLabel('暗証番号', { exact: true }).fill(cashierPin);
     await expect(staffForm.getByLabel('役割')).toHaveValue('cashier');
     await staffForm.getByRole('button', { name: 'スタッフを追加' }).click();
-    await expect(staffForm.getByRole('listitem')).toHaveText(['店長 (オーナー)', '佐藤 (レジ担当)']);
+    await expect(staffForm.getByRole('listitem')).toHaveText([/^店長 \(オーナー\)/, /^佐藤 \(レジ担当\)/]);
+    // The only owner cannot be removed: someone must reach the settings.
+    await expect(staffForm.getByRole('button', { name: 'スタッフを削除 店長' })).toBeDisabled();
     await nav(page).getByRole('button', { name: 'ロック' }).click();
     await signIn(page, cashierPin);
     await expect(page.getByLabel('商品検索・バーコード')).toBeVisible();
@@ -102,6 +104,14 @@ test('the owner sets up the shop, staff and catalog', async ({ page }) => {
     await expect(nav(page).getByRole('button', { name: '精算' })).toBeVisible();
     await expect(nav(page).getByRole('button', { name: '設定' })).toHaveCount(0);
     await nav(page).getByRole('button', { name: 'ロック' }).click();
+    await signIn(page, ownerPin);
+    await openSettings(page);
+    // 佐藤 leaves: their PIN no longer opens the register.
+    await staffForm.getByRole('button', { name: 'スタッフを削除 佐藤' }).click();
+    await expect(staffForm.getByRole('listitem')).toHaveCount(1);
+    await nav(page).getByRole('button', { name: 'ロック' }).click();
+    await signIn(page, cashierPin);
+    await expect(page.getByRole('alert')).toHaveText('暗証番号が違います');
     await signIn(page, ownerPin);
     await openSettings(page);
 
