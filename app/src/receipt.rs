@@ -71,10 +71,11 @@ pub fn ReceiptView(
                 {(r.lines.iter().any(|l| l.exempt)).then(|| view! { <dt>{t("exempt")}</dt><dd>{r.exempt.to_string()}</dd> })}
                 <dt class="total">{t("total")}</dt><dd class="total">{r.total.to_string()}</dd>
                 <dt>{t("tax-total")}</dt><dd>{r.tax.to_string()}</dd>
-                {sale.tenders.iter().map(|tender| view! {
+                // Split payments list each tender; a single one is just お預かり below.
+                {(sale.tenders.len() > 1).then(|| sale.tenders.iter().map(|tender| view! {
                     <dt>{t(match tender.method { akinai_core::sale::PaymentMethod::Cash => "cash" })}</dt>
                     <dd>{tender.amount.to_string()}</dd>
-                }).collect_view()}
+                }).collect_view())}
                 {(refund_of.is_none()).then(|| view! {
                     <dt>{t("tendered")}</dt><dd>{tendered.to_string()}</dd>
                     <dt>{t("change")}</dt><dd>{sale.change.to_string()}</dd>
