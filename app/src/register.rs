@@ -248,10 +248,6 @@ fn CatalogPanel() -> impl IntoView {
 fn CartPanel(receipt: Memo<akinai_core::Result<Receipt>>, paying: RwSignal<bool>) -> impl IntoView {
     let app = use_app();
     let editing: RwSignal<Option<usize>> = RwSignal::new(None);
-    let discount_text = RwSignal::new(String::new());
-    let discount_percent = RwSignal::new(false);
-    let receipt_discount_text = RwSignal::new(String::new());
-    let receipt_discount_percent = RwSignal::new(false);
 
     let dining = move |mode: DiningMode| {
         view! {
@@ -260,26 +256,6 @@ fn CartPanel(receipt: Memo<akinai_core::Result<Receipt>>, paying: RwSignal<bool>
                 on:click=move |_| app.cart.update(|c| c.dining = mode)>
                 {move || app.t(match mode { DiningMode::TakeOut => "take-out", DiningMode::EatIn => "eat-in" })}
             </button>
-        }
-    };
-    let to_discount = |text: &str, percent: bool| {
-        parse_amount(text).map(|n| {
-            if percent {
-                Discount::Percent(n.clamp(0, 100) as u8)
-            } else {
-                Discount::Yen(Yen::new(n))
-            }
-        })
-    };
-    let apply_receipt_discount = move |_| {
-        let text = receipt_discount_text.get_untracked();
-        let discount = if text.trim().is_empty() {
-            Some(Discount::NONE)
-        } else {
-            to_discount(&text, receipt_discount_percent.get_untracked())
-        };
-        if let Some(d) = discount {
-            app.cart.update(|c| c.discount = d);
         }
     };
     let hold = move |_| {
@@ -340,43 +316,36 @@ fn CartPanel(receipt: Memo<akinai_core::Result<Receipt>>, paying: RwSignal<bool>
                                 <button type="button" aria-label=move || format!("{} {}", app.t("qty-up"), name_plus)
                                     on:click=move |_| app.cart.update(|c| c.set_qty(index, qty.saturating_add(1)))>"+"</button>
                                 <button type="button" aria-label=move || format!("{} {}", app.t("line-discount"), name_off)
-                                    on:click=move |_| { discount_text.set(String::new()); editing.set(Some(index)); }>
+                                    on:click=move |_| editing.set(Some(index))>
                                     {move || app.t("discount")}
                                 </button>
                                 <button type="button" aria-label=move || format!("{} {}", app.t("remove"), name_remove)
                                     on:click=move |_| { editing.set(None); app.cart.update(|c| c.remove(index)); }>"×"</button>
                             </div>
                             <Show when=move || editing.get() == Some(index)>
-                                <form class="line-discount" on:submit=move |ev| {
-                                    ev.prevent_default();
-                                    if let Some(d) = to_discount(&discount_text.get_untracked(), discount_percent.get_untracked()) {
+                                <DiscountForm
+                                    class="line-discount"
+                                    amount="line-discount-amount"
+                                    unit="line-discount-unit"
+                                    apply="apply"
+                                    on_apply=Callback::new(move |d| {
                                         app.cart.update(|c| c.set_line_discount(index, d));
                                         editing.set(None);
-                                    }
-                                }>
-                                    <label class="field">
-                                        <span>{move || app.t("line-discount-amount")}</span>
-                                        <input type="text" inputmode="numeric" prop:value=move || discount_text.get()
-                                            on:input=move |ev| discount_text.set(event_target_value(&ev)) />
-                                    </label>
-                                    <UnitSwitch percent=discount_percent label="line-discount-unit" />
-                                    <button type="submit" class="primary">{move || app.t("apply")}</button>
-                                </form>
+                                    })
+                                />
                             </Show>
                         </li>
                     }
                 }).collect_view()
             }}
         </ul>
-        <form class="receipt-discount" on:submit=move |ev: leptos::ev::SubmitEvent| { ev.prevent_default(); apply_receipt_discount(()); }>
-            <label class="field">
-                <span>{move || app.t("receipt-discount")}</span>
-                <input type="text" inputmode="numeric" prop:value=move || receipt_discount_text.get()
-                    on:input=move |ev| receipt_discount_text.set(event_target_value(&ev)) />
-            </label>
-            <UnitSwitch percent=receipt_discount_percent label="receipt-discount-unit" />
-            <button type="submit">{move || app.t("apply-receipt-discount")}</button>
-        </form>
+        <DiscountForm
+            class="receipt-discount"
+            amount="receipt-discount"
+            unit="receipt-discount-unit"
+            apply="apply-receipt-discount"
+            on_apply=Callback::new(move |d| app.cart.update(|c| c.discount = d))
+        />
         <Totals receipt />
         <div class="cart-actions">
             <button type="button" on:click=hold disabled=move || app.cart.with(Cart::is_empty)>{move || app.t("hold")}</button>
@@ -398,6 +367,54 @@ fn CartPanel(receipt: Memo<akinai_core::Result<Receipt>>, paying: RwSignal<bool>
                 </For>
             </div>
         </Show>
+    }
+}
+
+/// A discount typed in yen or percent; a blank amount takes the discount off.
+#[component]
+fn DiscountForm(
+    /// CSS class of the form.
+    class: &'static str,
+    /// Message id of the amount's label.
+    amount: &'static str,
+    /// Message id of the unit switch's label.
+    unit: &'static str,
+    /// Message id of the apply button.
+    apply: &'static str,
+    /// Gets the discount when applied.
+    on_apply: Callback<Discount>,
+) -> impl IntoView {
+    let app = use_app();
+    let text = RwSignal::new(String::new());
+    let percent = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let typed = text.get_untracked();
+        let discount = if typed.trim().is_empty() {
+            Some(Discount::NONE)
+        } else {
+            parse_amount(&typed).map(|n| {
+                if percent.get_untracked() {
+                    Discount::Percent(n.clamp(0, 100) as u8)
+                } else {
+                    Discount::Yen(Yen::new(n))
+                }
+            })
+        };
+        if let Some(discount) = discount {
+            on_apply.run(discount);
+        }
+    };
+    view! {
+        <form class=class on:submit=submit>
+            <label class="field">
+                <span>{move || app.t(amount)}</span>
+                <input type="text" inputmode="numeric" prop:value=move || text.get()
+                    on:input=move |ev| text.set(event_target_value(&ev)) />
+            </label>
+            <UnitSwitch percent label=unit />
+            <button type="submit">{move || app.t(apply)}</button>
+        </form>
     }
 }
 
