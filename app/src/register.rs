@@ -298,6 +298,7 @@ fn CartPanel(receipt: Memo<akinai_core::Result<Receipt>>, paying: RwSignal<bool>
                     let name_plus = name.clone();
                     let name_off = name.clone();
                     let name_remove = name.clone();
+                    let name_qty = name.clone();
                     let qty = line.qty;
                     view! {
                         <li class="cart-line">
@@ -312,7 +313,14 @@ fn CartPanel(receipt: Memo<akinai_core::Result<Receipt>>, paying: RwSignal<bool>
                             <div class="line-actions">
                                 <button type="button" aria-label=move || format!("{} {}", app.t("qty-down"), name_minus)
                                     on:click=move |_| app.cart.update(|c| c.set_qty(index, qty.saturating_sub(1)))>"−"</button>
-                                <span class="qty">{qty}</span>
+                                <input type="number" class="qty" min="0" inputmode="numeric"
+                                    aria-label=move || format!("{} {}", app.t("qty"), name_qty)
+                                    prop:value=qty.to_string()
+                                    on:change=move |ev| {
+                                        if let Ok(n) = event_target_value(&ev).trim().parse::<u32>() {
+                                            app.cart.update(|c| c.set_qty(index, n));
+                                        }
+                                    } />
                                 <button type="button" aria-label=move || format!("{} {}", app.t("qty-up"), name_plus)
                                     on:click=move |_| app.cart.update(|c| c.set_qty(index, qty.saturating_add(1)))>"+"</button>
                                 <button type="button" aria-label=move || format!("{} {}", app.t("line-discount"), name_off)

@@ -166,6 +166,12 @@ test('line discounts, holding a sale for the next customer, recalling it, and th
     await page.getByRole('button', { name: '追加' }).click();
     await expect(lines.getByRole('listitem').nth(2)).toContainText('¥420 × 1');
     await expect(total).toHaveText('¥858');
+
+    // 24 of something is typed, not tapped 23 times.
+    await page.getByLabel('数量 緑茶 500ml').fill('24');
+    await page.getByLabel('数量 緑茶 500ml').press('Enter');
+    await expect(lines.getByRole('listitem').nth(1)).toContainText('¥150 × 24');
+    await expect(total).toHaveText('¥4,308');
   } finally {
     await stopServer(server);
   }
