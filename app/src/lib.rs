@@ -44,7 +44,7 @@ pub fn App(
     let app = AppState::new(lang);
     provide_context(app);
     pwa::register_service_worker();
-    let update = pwa::provide_update_state();
+    let update = pwa::update_state();
     let loaded = RwSignal::new(false);
     // An upgrade that another tab's older version holds up waits; say so meanwhile.
     leptos::task::spawn_local(async move {

@@ -30,10 +30,6 @@ thread_local! {
     static CONTROLLER_REPLACED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Whether a new version is installed and waiting for `activate_update` (context).
-#[derive(Clone, Copy)]
-struct UpdateWaiting(RwSignal<bool>);
-
 /// Registers /sw.js for the whole app if the browser supports service workers; never panics.
 pub fn register_service_worker() {
     let Some(container) = container() else {
@@ -51,20 +47,13 @@ pub fn register_service_worker() {
     });
 }
 
-/// Provides, as context, and returns a signal that turns true when a new version is waiting.
-pub fn provide_update_state() -> RwSignal<bool> {
+/// A signal that turns true when a new version is installed and waiting for `activate_update`.
+pub fn update_state() -> RwSignal<bool> {
     let waiting = RwSignal::new(false);
-    provide_context(UpdateWaiting(waiting));
     if let Some(container) = container() {
         watch_for_updates(container, waiting);
     }
     waiting
-}
-
-/// Whether a new version is waiting (from `provide_update_state`'s context; false without it).
-pub fn update_waiting() -> Signal<bool> {
-    use_context::<UpdateWaiting>()
-        .map_or_else(|| Signal::stored(false), |UpdateWaiting(waiting)| waiting.into())
 }
 
 /// Lets the waiting version take over and reloads into it; call only when no sale is in progress.

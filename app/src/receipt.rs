@@ -16,7 +16,7 @@ pub fn ReceiptView(
     let lang = app.lang.get_untracked();
     let t = |id: &str| lang.text(id);
     // The issuer as it was when this receipt was made.
-    let shop = Some(sale.shop.clone());
+    let shop = sale.shop.clone();
     let paper = app.device.with_untracked(|d| d.as_ref().map_or(80, |d| d.paper_mm));
     let r = sale.receipt.clone();
     let refund_of = match &sale.kind {
@@ -28,11 +28,11 @@ pub fn ReceiptView(
     view! {
         <article class=format!("receipt paper-{paper}") aria-label=t("receipt")>
             <header>
-                <h3>{shop.as_ref().map(|s| s.name.clone())}</h3>
-                <p>{shop.as_ref().map(|s| s.address.clone())}</p>
-                <p>{shop.as_ref().map(|s| format!("TEL {}", s.phone))}</p>
+                <h3>{shop.name.clone()}</h3>
+                <p>{shop.address.clone()}</p>
+                <p>{format!("TEL {}", shop.phone)}</p>
                 <p class="registration">
-                    {format!("{} {}", t("registration-number"), shop.as_ref().map(|s| s.registration_number.to_string()).unwrap_or_default())}
+                    {format!("{} {}", t("registration-number"), shop.registration_number)}
                 </p>
                 <p class="kind">{t(if refund_of.is_some() { "receipt-refund" } else { "receipt-title" })}</p>
             </header>
@@ -82,7 +82,7 @@ pub fn ReceiptView(
                 })}
             </dl>
             {r.has_reduced().then(|| view! { <p class="reduced-note">{t("reduced-note")}</p> })}
-            <footer>{shop.map(|s| s.receipt_footer)}</footer>
+            <footer>{shop.receipt_footer}</footer>
         </article>
     }
 }

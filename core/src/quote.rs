@@ -93,6 +93,17 @@ impl QuoteRequest {
     }
 }
 
+/// [`quote`] for raw bytes: text that is not UTF-8 is malformed input, at the first bad byte.
+pub fn quote_bytes(input: &[u8], today: NaiveDate) -> Result<Receipt> {
+    let text = std::str::from_utf8(input).map_err(|err| {
+        let before = &input[..err.valid_up_to()];
+        let line = before.iter().filter(|b| **b == b'\n').count() + 1;
+        let column = before.iter().rev().take_while(|b| **b != b'\n').count() + 1;
+        Error::Malformed { line, column }
+    })?;
+    quote(text, today)
+}
+
 /// Reads a cart as JSON and computes its receipt with Japan's rates.
 pub fn quote(json: &str, today: NaiveDate) -> Result<Receipt> {
     let cart = QuoteRequest::from_json(json)?.into_cart(today)?;
