@@ -7,10 +7,11 @@
 
 use akinai_core::sale::Sale;
 use akinai_core::shift::Shift;
-use akinai_core::sync::{OutboxEntry, Record};
+use akinai_core::sync::{GENESIS, OutboxEntry, Record};
 use rexie::{Index, ObjectStore, Rexie, TransactionMode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
 use crate::error::{Error, Result};
@@ -42,6 +43,8 @@ pub mod stores {
 
 const RECEIPT_NO: &str = "receipt_no";
 const SEQ: &str = "seq";
+/// The hash of the device's newest outbox entry, which the next one links to.
+const CHAIN_HEAD: &str = "chain_head";
 
 /// The stores of each schema version. Stores and indexes are only ever added, so an upgrade
 /// keeps every record; a new version is a new arm here.
@@ -205,14 +208,13 @@ impl Storage {
         let counters = tx.store(COUNTERS)?;
         // Only this transaction's own requests are awaited inside it, so it stays active.
         let receipt_no = counter(counters.get(key(RECEIPT_NO)).await?) + 1;
-        let seq = counter(counters.get(key(SEQ)).await?) + 1;
         sale.receipt_no = receipt_no;
-        sale.seq = seq;
-        let entry = OutboxEntry { seq, record: Record::Sale(Box::new(sale.clone())) };
+        sale.seq = next_seq(&counters).await?;
+        let (id, device_id) = (sale.id, sale.device_id);
         tx.store(SALES)?.add(&to_js(&sale)?, None).await?;
-        tx.store(OUTBOX)?.add(&to_js(&entry)?, None).await?;
+        let record = Record::Sale(Box::new(sale.clone()));
+        append(&counters, &tx.store(OUTBOX)?, id, device_id, sale.seq, record).await?;
         counters.put(&JsValue::from_f64(receipt_no as f64), Some(&key(RECEIPT_NO))).await?;
-        counters.put(&JsValue::from_f64(seq as f64), Some(&key(SEQ))).await?;
         tx.done().await?;
         Ok(sale)
     }
@@ -222,11 +224,10 @@ impl Storage {
         use stores::*;
         let tx = self.db.transaction(&[SHIFTS, OUTBOX, COUNTERS], TransactionMode::ReadWrite)?;
         let counters = tx.store(COUNTERS)?;
-        let seq = counter(counters.get(key(SEQ)).await?) + 1;
-        let entry = OutboxEntry { seq, record: Record::Shift(Box::new(shift.clone())) };
+        let seq = next_seq(&counters).await?;
         tx.store(SHIFTS)?.put(&to_js(shift)?, None).await?;
-        tx.store(OUTBOX)?.add(&to_js(&entry)?, None).await?;
-        counters.put(&JsValue::from_f64(seq as f64), Some(&key(SEQ))).await?;
+        let record = Record::Shift(Box::new(shift.clone()));
+        append(&counters, &tx.store(OUTBOX)?, Uuid::now_v7(), shift.device_id, seq, record).await?;
         tx.done().await?;
         Ok(())
     }
@@ -255,6 +256,29 @@ pub(crate) async fn sleep(ms: i32) {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// The device's next record sequence number, read inside a transaction.
+async fn next_seq(counters: &rexie::Store) -> Result<u64> {
+    Ok(counter(counters.get(key(SEQ)).await?) + 1)
+}
+
+/// Adds `record` to the outbox as entry `seq`, chained to the device's previous entry, and
+/// moves the chain's head and the sequence counter on: all inside the caller's transaction.
+async fn append(
+    counters: &rexie::Store,
+    outbox: &rexie::Store,
+    id: Uuid,
+    device_id: Uuid,
+    seq: u64,
+    record: Record,
+) -> Result<()> {
+    let head = counters.get(key(CHAIN_HEAD)).await?.and_then(|v| v.as_string());
+    let entry = OutboxEntry::new(id, device_id, seq, head.as_deref().unwrap_or(GENESIS), record);
+    outbox.add(&to_js(&entry)?, None).await?;
+    counters.put(&JsValue::from_str(&entry.hash), Some(&key(CHAIN_HEAD))).await?;
+    counters.put(&JsValue::from_f64(seq as f64), Some(&key(SEQ))).await?;
+    Ok(())
 }
 
 /// A counter's value (absent means nothing issued yet).

@@ -2,8 +2,12 @@
 
 use proptest::prelude::*;
 
-use crate::cart::{CartLine, Discount};
+use chrono::{NaiveDate, TimeZone, Utc};
+use uuid::Uuid;
+
+use crate::cart::{Cart, CartLine, Discount};
 use crate::money::Yen;
+use crate::sale::{PaymentMethod, Sale, SaleContext, Tender};
 use crate::tax::TaxClass;
 
 /// A line of `qty` × `price` yen in `category`, without a discount.
@@ -62,4 +66,31 @@ pub fn shop() -> crate::shop::ShopSettings {
         rounding: crate::tax::Rounding::Floor,
         receipt_footer: String::new(),
     }
+}
+
+/// The context of record `n`: one device, one shift, late on 2026-11-23 UTC.
+pub fn ctx(n: u128) -> SaleContext {
+    SaleContext {
+        id: Uuid::from_u128(n),
+        device_id: Uuid::from_u128(1000),
+        // 2026-11-23 23:30 UTC is already the 24th in Tokyo.
+        at: Utc.with_ymd_and_hms(2026, 11, 23, 23, 30, 0).unwrap(),
+        staff: "山田".into(),
+        shift_id: Uuid::from_u128(2000),
+        shop: crate::testing::shop(),
+    }
+}
+
+/// Cash of `amount` yen.
+pub fn cash(amount: i64) -> Vec<Tender> {
+    vec![Tender { method: PaymentMethod::Cash, amount: Yen::new(amount) }]
+}
+
+/// ¥880 of rice balls (8%) and beer (10%) with ¥100 off, paid with ¥1,000.
+pub fn mixed_sale() -> Sale {
+    let mut cart = Cart::new(NaiveDate::from_ymd_opt(2000, 1, 1).unwrap());
+    cart.lines.push(line("おにぎり", 160, 3, TaxClass::Food));
+    cart.lines.push(line("ビール", 250, 2, TaxClass::Alcohol));
+    cart.discount = Discount::Yen(Yen::new(100));
+    Sale::ring_up(ctx(1), cart, cash(1000)).unwrap()
 }

@@ -3,31 +3,7 @@ use chrono::TimeZone;
 use super::*;
 use crate::receipt::Receipt;
 use crate::tax::TaxClass;
-use crate::testing::line;
-
-fn ctx(n: u128) -> SaleContext {
-    SaleContext {
-        id: Uuid::from_u128(n),
-        device_id: Uuid::from_u128(1000),
-        // 2026-11-23 23:30 UTC is already the 24th in Tokyo.
-        at: Utc.with_ymd_and_hms(2026, 11, 23, 23, 30, 0).unwrap(),
-        staff: "山田".into(),
-        shift_id: Uuid::from_u128(2000),
-        shop: crate::testing::shop(),
-    }
-}
-
-fn cash(amount: i64) -> Vec<Tender> {
-    vec![Tender { method: PaymentMethod::Cash, amount: Yen::new(amount) }]
-}
-
-fn mixed_sale() -> Sale {
-    let mut cart = Cart::new(NaiveDate::from_ymd_opt(2000, 1, 1).unwrap());
-    cart.lines.push(line("おにぎり", 160, 3, TaxClass::Food));
-    cart.lines.push(line("ビール", 250, 2, TaxClass::Alcohol));
-    cart.discount = Discount::Yen(Yen::new(100));
-    Sale::ring_up(ctx(1), cart, cash(1000)).unwrap()
-}
+use crate::testing::{cash, ctx, line, mixed_sale};
 
 #[test]
 fn a_cash_sale_gives_change_and_is_dated_in_tokyo() {

@@ -1,0 +1,143 @@
+use uuid::Uuid;
+
+use super::*;
+use crate::money::Yen;
+use crate::testing::{ctx, mixed_sale};
+
+fn chain(records: Vec<Record>) -> Vec<OutboxEntry> {
+    let device = Uuid::from_u128(1000);
+    let mut prev = GENESIS.to_owned();
+    records
+        .into_iter()
+        .enumerate()
+        .map(|(i, record)| {
+            let entry = OutboxEntry::new(
+                Uuid::from_u128(i as u128 + 1),
+                device,
+                i as u64 + 1,
+                &prev,
+                record,
+            );
+            prev = entry.hash.clone();
+            entry
+        })
+        .collect()
+}
+
+fn links(entries: &[OutboxEntry]) -> Vec<Link> {
+    entries
+        .iter()
+        .map(|e| Link {
+            seq: e.seq,
+            prev_hash: e.prev_hash.clone(),
+            hash: e.hash.clone(),
+            content_hash: e.compute_hash(),
+        })
+        .collect()
+}
+
+fn three() -> Vec<OutboxEntry> {
+    let sale = mixed_sale();
+    let refund = sale.refund(ctx(2), &[(0, 1)], &[]).unwrap();
+    chain(vec![
+        Record::Sale(Box::new(sale)),
+        Record::Sale(Box::new(refund)),
+        Record::ItemRemoved(Uuid::from_u128(77)),
+    ])
+}
+
+#[test]
+fn an_untouched_chain_verifies() {
+    assert_eq!(verify_chain(&links(&three())), vec![]);
+}
+
+#[test]
+fn the_hash_survives_a_trip_through_json() {
+    // The device hashes before sending; the server hashes what it parsed.
+    for entry in three() {
+        let text = serde_json::to_string(&entry).unwrap();
+        let parsed: OutboxEntry = serde_json::from_str(&text).unwrap();
+        assert_eq!(parsed.compute_hash(), entry.hash);
+    }
+}
+
+#[test]
+fn an_edited_record_is_found() {
+    let mut entries = three();
+    if let Record::Sale(sale) = &mut entries[0].record {
+        sale.receipt.total = Yen::new(1);
+    }
+    assert_eq!(verify_chain(&links(&entries)), vec![ChainBreak::Edited { seq: 1 }]);
+}
+
+#[test]
+fn a_removed_record_is_a_gap_and_a_reordered_one_is_unlinked() {
+    let entries = three();
+    let removed = [entries[0].clone(), entries[2].clone()];
+    assert_eq!(verify_chain(&links(&removed)), vec![ChainBreak::Gap { from: 2, to: 2 }]);
+
+    // Swapping two records' contents and renumbering them leaves each hash valid for its own
+    // content, but no longer a chain.
+    let mut swapped = chain(vec![entries[1].record.clone(), entries[0].record.clone()]);
+    swapped.swap(0, 1);
+    for (i, e) in swapped.iter_mut().enumerate() {
+        e.seq = i as u64 + 1;
+        e.hash = e.compute_hash();
+    }
+    let found = verify_chain(&links(&swapped));
+    assert!(found.contains(&ChainBreak::Unlinked { seq: 1 }), "{found:?}");
+}
+
+#[test]
+fn a_sale_that_adds_up_passes_and_one_that_does_not_is_rejected() {
+    let sale = mixed_sale();
+    assert_eq!(check_sale(&sale, None, &[]), Ok(()));
+
+    let mut cheaper = sale.clone();
+    cheaper.receipt.total = Yen::new(800);
+    assert_eq!(check_sale(&cheaper, None, &[]), Err(Rejection::TotalsMismatch));
+
+    let mut more_change = sale.clone();
+    more_change.change = Yen::new(500);
+    assert_eq!(check_sale(&more_change, None, &[]), Err(Rejection::TotalsMismatch));
+
+    let mut empty = sale;
+    empty.cart.lines.clear();
+    assert!(matches!(check_sale(&empty, None, &[]), Err(Rejection::Invalid { .. })));
+}
+
+#[test]
+fn a_refund_is_checked_against_its_original_and_earlier_refunds() {
+    let sale = mixed_sale();
+    let first = sale.refund(ctx(2), &[(0, 1)], &[]).unwrap();
+    let second = sale.refund(ctx(3), &[(0, 2), (1, 2)], std::slice::from_ref(&first)).unwrap();
+    assert_eq!(check_sale(&first, Some(&sale), &[]), Ok(()));
+    assert_eq!(check_sale(&second, Some(&sale), std::slice::from_ref(&first)), Ok(()));
+    assert_eq!(check_sale(&second, None, &[]), Err(Rejection::UnknownOriginal));
+    // Without the first refund, the second one would have been computed differently.
+    assert_ne!(check_sale(&second, Some(&sale), &[]), Ok(()));
+}
+
+#[test]
+fn gaps_are_listed_as_ranges() {
+    assert_eq!(gaps(vec![1, 2, 3]), vec![]);
+    assert_eq!(gaps(vec![5, 1, 2, 9]), vec![(3, 4), (6, 8)]);
+    assert_eq!(gaps(vec![]), vec![]);
+}
+
+#[test]
+fn retries_back_off_with_jitter_up_to_five_minutes() {
+    assert_eq!(retry_delay_ms(0, 0), 1_000);
+    assert_eq!(retry_delay_ms(0, 1000), 2_000);
+    assert_eq!(retry_delay_ms(3, 1000), 16_000);
+    assert_eq!(retry_delay_ms(40, 1000), 300_000);
+    assert!(retry_delay_ms(40, 0) >= 150_000);
+}
+
+#[test]
+fn a_rejection_reads_as_a_tagged_object() {
+    let rejected = Rejected { id: Uuid::nil(), seq: 4, rejection: Rejection::TotalsMismatch };
+    let json = serde_json::to_value(&rejected).unwrap();
+    assert_eq!(json["reason"], "totals_mismatch");
+    assert_eq!(json["seq"], 4);
+}
