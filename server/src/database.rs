@@ -1,21 +1,106 @@
-//! Where the shop's data lives: a SQLite file by default.
+//! Where the shops' data lives: a SQLite file by default, PostgreSQL when `DATABASE_URL` names
+//! one. Both are reached through sqlx's `Any` driver with one set of queries, written to the
+//! conventions at the head of `migrations/sqlite/0002_accounts_sync.sql` (`$1` placeholders, TEXT
+//! ids and times, BIGINT numbers; `CAST(SUM(..) AS BIGINT)` because PostgreSQL sums BIGINT as
+//! NUMERIC).
 
-use std::path::Path;
-use std::str::FromStr;
+use std::path::{Path, PathBuf};
 
-use sqlx::SqlitePool;
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions};
+use chrono::{DateTime, SecondsFormat, Utc};
+use sqlx::AnyPool;
+use sqlx::any::AnyPoolOptions;
+use sqlx::migrate::Migrator;
 
 use crate::error::Result;
 
-/// Opens (creating if needed) the SQLite database at `path` and brings its schema up to date.
-pub async fn open(path: &Path) -> Result<SqlitePool> {
-    let options = SqliteConnectOptions::from_str("sqlite:")?
-        .filename(path)
-        .create_if_missing(true)
-        .journal_mode(SqliteJournalMode::Wal)
-        .foreign_keys(true);
-    let pool = SqlitePoolOptions::new().connect_with(options).await?;
-    sqlx::migrate!("./migrations").run(&pool).await?;
-    Ok(pool)
+static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which database to open: every subcommand that touches data takes `--db PATH` and
+/// `DATABASE_URL`, the URL winning when set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A SQLite file, created if missing.
+    Sqlite(PathBuf),
+    /// A PostgreSQL URL (`postgres://user@host/db`).
+    Postgres(String),
+}
+
+impl Target {
+    /// The target named by `--db` and `DATABASE_URL`.
+    pub fn new(db: &Path, database_url: Option<&str>) -> Target {
+        match database_url.filter(|url| !url.is_empty()) {
+            Some(url) => Target::Postgres(url.to_owned()),
+            None => Target::Sqlite(db.to_owned()),
+        }
+    }
+
+    /// Where, for messages (a URL without its password).
+    pub fn describe(&self) -> String {
+        match self {
+            Target::Sqlite(path) => path.display().to_string(),
+            Target::Postgres(url) => match url::Url::parse(url) {
+                Ok(mut parsed) => {
+                    // Only the password is hidden; a URL that will not take it has none.
+                    let _ = parsed.set_password(None);
+                    parsed.to_string()
+                }
+                Err(_) => "PostgreSQL".to_owned(),
+            },
+        }
+    }
+}
+
+/// Which engine a [`Db`] runs on, for the few statements that differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    /// SQLite.
+    Sqlite,
+    /// PostgreSQL.
+    Postgres,
+}
+
+/// An open database with its schema up to date.
+#[derive(Clone, Debug)]
+pub struct Db {
+    /// The connection pool.
+    pub pool: AnyPool,
+    /// The engine behind it.
+    pub backend: Backend,
+}
+
+/// Opens the database (creating a SQLite file if needed) and runs its migrations.
+pub async fn open(target: &Target) -> Result<Db> {
+    sqlx::any::install_default_drivers();
+    let (url, backend) = match target {
+        Target::Sqlite(path) => (sqlite_url(path), Backend::Sqlite),
+        Target::Postgres(url) => (url.clone(), Backend::Postgres),
+    };
+    let pool = AnyPoolOptions::new().max_connections(8).connect(&url).await?;
+    match backend {
+        Backend::Sqlite => {
+            // WAL lets the owner's queries read while a register's batch is written; the mode
+            // is kept in the file, so setting it once per open is enough.
+            sqlx::query("PRAGMA journal_mode = WAL").execute(&pool).await?;
+            SQLITE.run(&pool).await?;
+        }
+        Backend::Postgres => POSTGRES.run(&pool).await?,
+    }
+    Ok(Db { pool, backend })
+}
+
+/// A `sqlite:` URL for `path` that creates the file when missing.
+fn sqlite_url(path: &Path) -> String {
+    // The path goes in as is: sqlx reads everything before `?` as the file name.
+    format!("sqlite:{}?mode=rwc", path.display())
+}
+
+/// A time as the database keeps it: UTC, RFC 3339, milliseconds, so text order is time order.
+pub fn time_text(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// Now, as the database keeps times.
+pub fn now_text() -> String {
+    time_text(Utc::now())
 }

@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use akinai_i18n::Lang;
-use akinai_server::{database, router, shop};
+use akinai_server::{AppState, database, router, shop};
 
 #[derive(Parser)]
 #[command(
@@ -22,6 +22,24 @@ struct Cli {
     command: Command,
 }
 
+/// Where the data is: the same two options for every subcommand that touches it.
+#[derive(clap::Args)]
+struct DbArgs {
+    /// The SQLite file that keeps the shops' data (created if missing).
+    #[arg(long, default_value = "akinai.db", env = "AKINAI_DB")]
+    db: PathBuf,
+    /// A PostgreSQL URL; when set, it is used instead of the SQLite file.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+}
+
+impl DbArgs {
+    /// The database these options name.
+    fn target(&self) -> database::Target {
+        database::Target::new(&self.db, self.database_url.as_deref())
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the app and its API.
@@ -29,9 +47,8 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8080", env = "AKINAI_ADDR")]
         addr: SocketAddr,
-        /// The SQLite file that keeps the shop's data (created if missing).
-        #[arg(long, default_value = "akinai.db", env = "AKINAI_DB")]
-        db: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
         /// The built app (Trunk's dist folder).
         #[arg(long, default_value = "target/dist", env = "AKINAI_APP_DIR")]
         app_dir: PathBuf,
@@ -84,22 +101,25 @@ fn quote(lang: Option<String>) -> ExitCode {
 }
 
 #[tokio::main]
-async fn serve(addr: SocketAddr, db: PathBuf, app_dir: PathBuf, demo: bool) -> anyhow::Result<()> {
+async fn serve(addr: SocketAddr, db: DbArgs, app_dir: PathBuf, demo: bool) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "akinai_server=info,tower_http=warn".into()),
         )
         .init();
-    let pool = database::open(&db).await.with_context(|| format!("opening {}", db.display()))?;
-    if demo && shop::load_demo(&pool).await? {
-        tracing::info!("loaded the demo shop");
+    let target = db.target();
+    let db =
+        database::open(&target).await.with_context(|| format!("opening {}", target.describe()))?;
+    let state = AppState::new(db);
+    if demo && shop::load_demo(&state).await? {
+        println!("Demo owner: {} / {}", shop::DEMO_EMAIL, shop::DEMO_PASSWORD);
     }
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .with_context(|| format!("listening on {addr}"))?;
     println!("Akinai is serving on http://{}/", listener.local_addr()?);
-    axum::serve(listener, router(pool, &app_dir))
+    axum::serve(listener, router(state, &app_dir))
         .with_graceful_shutdown(async {
             // If the signal cannot be watched, keep serving until killed.
             if tokio::signal::ctrl_c().await.is_err() {

@@ -1,136 +1,95 @@
-//! The shop: its profile (what every receipt prints) and its catalog, with the demo shop that
-//! `cargo xtask run` starts with.
+//! The demo shop that `cargo xtask run` starts with: an owner account, one store with the
+//! bundled catalog, and the public read-only profile and catalog that a standalone tablet's
+//! first run prefills itself from.
 
 use axum::Json;
 use axum::extract::State;
-use serde::{Deserialize, Serialize};
-use sqlx::SqlitePool;
+use serde::Deserialize;
+use uuid::Uuid;
 
 use akinai_core::catalog::Item;
-use akinai_core::tax::{Named, PricingMode, Rounding};
-use akinai_core::{Field, Yen};
+use akinai_core::shop::ShopSettings;
 
+use crate::AppState;
+use crate::accounts::hash_password;
+use crate::database::now_text;
 use crate::error::{Error, Result};
+use crate::stores::{create_store, put_item};
 
-/// The shop's public profile: everything on it is printed on each receipt anyway.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Shop {
-    /// Trading name.
-    pub name: String,
-    /// Postal address.
-    pub address: String,
-    /// Telephone number.
-    pub phone: String,
-    /// Qualified invoice issuer registration number (T + 13 digits).
-    pub registration_number: String,
-    /// Whether catalog prices include tax.
-    pub pricing: PricingMode,
-    /// How tax is rounded.
-    pub rounding: Rounding,
-    /// Line printed at the foot of each receipt.
-    pub receipt_footer: String,
-}
+/// The demo owner's e-mail address.
+pub const DEMO_EMAIL: &str = "demo@akinai.jp";
+/// The demo owner's password (the demo is for trying Akinai out, never for a real shop).
+pub const DEMO_PASSWORD: &str = "akinai-demo";
 
 /// The demo shop with its catalog, as bundled in `server/demo/shop.json`.
 #[derive(Debug, Deserialize)]
 struct Demo {
     #[serde(flatten)]
-    shop: Shop,
+    shop: ShopSettings,
     items: Vec<Item>,
 }
 
-/// Loads the demo shop unless the database has a shop already; true when it loaded it.
-pub async fn load_demo(pool: &SqlitePool) -> Result<bool> {
+/// Loads the demo owner and store unless they are there already; true when it loaded them.
+pub async fn load_demo(state: &AppState) -> Result<bool> {
     let Demo { shop, items } = serde_json::from_str(include_str!("../demo/shop.json"))?;
-    let mut tx = pool.begin().await?;
-    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM shop").fetch_one(&mut *tx).await?;
+    let mut tx = state.db.pool.begin().await?;
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM owner WHERE email = $1")
+        .bind(DEMO_EMAIL)
+        .fetch_one(&mut *tx)
+        .await?;
     if existing > 0 {
         return Ok(false);
     }
-    let shop_id: i64 = sqlx::query_scalar(
-        "INSERT INTO shop (name, address, phone, registration_number, pricing, rounding, receipt_footer)
-         VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    let owner_id = Uuid::now_v7().to_string();
+    sqlx::query(
+        "INSERT INTO owner (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(&shop.name)
-    .bind(&shop.address)
-    .bind(&shop.phone)
-    .bind(&shop.registration_number)
-    .bind(shop.pricing.word())
-    .bind(shop.rounding.word())
-    .bind(&shop.receipt_footer)
-    .fetch_one(&mut *tx)
+    .bind(&owner_id)
+    .bind(DEMO_EMAIL)
+    .bind("デモ オーナー")
+    .bind(hash_password(DEMO_PASSWORD)?)
+    .bind(now_text())
+    .execute(&mut *tx)
     .await?;
+    let store_id = create_store(&mut tx, &owner_id, &shop).await?;
     for item in &items {
-        sqlx::query(
-            "INSERT INTO item (uuid, shop_id, name, kana, price, tax_class, category, barcode, color, open_price)
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        )
-        .bind(item.id.to_string())
-        .bind(shop_id)
-        .bind(&item.name)
-        .bind(&item.kana)
-        .bind(item.price.get())
-        .bind(item.tax_class.word())
-        .bind(&item.category)
-        .bind(&item.barcode)
-        .bind(&item.color)
-        .bind(item.open_price)
-        .execute(&mut *tx)
-        .await?;
+        put_item(&mut tx, &store_id, item).await?;
     }
     tx.commit().await?;
     Ok(true)
 }
 
-/// `GET /api/v1/shop`: the shop's profile.
-pub async fn profile(State(pool): State<SqlitePool>) -> Result<Json<Shop>> {
-    type Row = (String, String, String, String, String, String, String);
-    let (name, address, phone, registration_number, pricing, rounding, receipt_footer): Row =
-        sqlx::query_as(
-            "SELECT name, address, phone, registration_number, pricing, rounding, receipt_footer
-             FROM shop ORDER BY id LIMIT 1",
-        )
-        .fetch_optional(&pool)
-        .await?
-        .ok_or(Error::NotFound)?;
-    Ok(Json(Shop {
-        name,
-        address,
-        phone,
-        registration_number,
-        pricing: Named::parse(&pricing, Field::top("pricing"))?,
-        rounding: Named::parse(&rounding, Field::top("rounding"))?,
-        receipt_footer,
-    }))
+/// The demo store's id, if the demo is loaded.
+async fn demo_store(state: &AppState) -> Result<String> {
+    sqlx::query_scalar(
+        "SELECT store.id FROM store JOIN owner ON owner.id = store.owner_id
+         WHERE owner.email = $1 ORDER BY store.created_at LIMIT 1",
+    )
+    .bind(DEMO_EMAIL)
+    .fetch_optional(&state.db.pool)
+    .await?
+    .ok_or(Error::NotFound)
 }
 
-/// `GET /api/v1/catalog`: the shop's items, in the order they were added.
-pub async fn catalog(State(pool): State<SqlitePool>) -> Result<Json<Vec<Item>>> {
-    type Row = (String, String, String, i64, String, String, Option<String>, String, bool);
-    let rows: Vec<Row> = sqlx::query_as(
-        "SELECT uuid, item.name, kana, price, tax_class, category, barcode, color, open_price
-         FROM item WHERE shop_id = (SELECT id FROM shop ORDER BY id LIMIT 1) ORDER BY item.id",
+/// `GET /api/v1/shop`: the demo store's profile (what its receipts print anyway).
+pub async fn profile(State(state): State<AppState>) -> Result<Json<ShopSettings>> {
+    let store_id = demo_store(&state).await?;
+    let settings: String = sqlx::query_scalar("SELECT settings FROM store WHERE id = $1")
+        .bind(&store_id)
+        .fetch_one(&state.db.pool)
+        .await?;
+    Ok(Json(serde_json::from_str(&settings)?))
+}
+
+/// `GET /api/v1/catalog`: the demo store's items, in the order they were added.
+pub async fn catalog(State(state): State<AppState>) -> Result<Json<Vec<Item>>> {
+    let store_id = demo_store(&state).await?;
+    let bodies: Vec<String> = sqlx::query_scalar(
+        "SELECT body FROM item WHERE store_id = $1 AND removed = 0 ORDER BY position",
     )
-    .fetch_all(&pool)
+    .bind(&store_id)
+    .fetch_all(&state.db.pool)
     .await?;
-    let items = rows
-        .into_iter()
-        .map(|(id, name, kana, price, tax_class, category, barcode, color, open_price)| {
-            Ok(Item {
-                id: id.parse().map_err(|_| akinai_core::Error::Invalid {
-                    field: Field::top("id"),
-                    detail: format!("stored item id {id} is not a UUID"),
-                })?,
-                name,
-                kana,
-                price: Yen::new(price),
-                tax_class: Named::parse(&tax_class, Field::top("tax_class"))?,
-                category,
-                barcode,
-                color,
-                open_price,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let items = bodies.iter().map(|b| serde_json::from_str(b)).collect::<Result<_, _>>()?;
     Ok(Json(items))
 }

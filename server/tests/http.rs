@@ -20,14 +20,15 @@ async fn start(demo: bool) -> Server {
     std::fs::create_dir(&app).unwrap();
     std::fs::write(app.join("index.html"), "<!doctype html><title>Akinai</title>").unwrap();
     std::fs::write(app.join("manifest.webmanifest"), r#"{"name":"Akinai"}"#).unwrap();
-    let pool = akinai_server::database::open(&dir.path().join("akinai.db")).await.unwrap();
+    let target = akinai_server::database::Target::Sqlite(dir.path().join("akinai.db"));
+    let state = akinai_server::AppState::new(akinai_server::database::open(&target).await.unwrap());
     if demo {
-        assert!(akinai_server::shop::load_demo(&pool).await.unwrap());
-        assert!(!akinai_server::shop::load_demo(&pool).await.unwrap(), "loaded once only");
+        assert!(akinai_server::shop::load_demo(&state).await.unwrap());
+        assert!(!akinai_server::shop::load_demo(&state).await.unwrap(), "loaded once only");
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let router = akinai_server::router(pool, Path::new(&app));
+    let router = akinai_server::router(state, Path::new(&app));
     tokio::spawn(async move { axum::serve(listener, router).await });
     Server { base, _dir: dir }
 }
