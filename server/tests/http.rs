@@ -2,64 +2,41 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A test that cannot set up should fail loudly.
 
-use std::path::Path;
+mod support;
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use support::{Backend, TestServer, backends, start_with};
 
-struct Server {
-    base: String,
-    _dir: tempfile::TempDir,
-}
-
-/// Starts the server on a free port with a fresh database (with the demo shop when `demo`) and
-/// a small built app.
-async fn start(demo: bool) -> Server {
-    let dir = tempfile::tempdir().unwrap();
-    let app = dir.path().join("dist");
-    std::fs::create_dir(&app).unwrap();
-    std::fs::write(app.join("index.html"), "<!doctype html><title>Akinai</title>").unwrap();
-    std::fs::write(app.join("manifest.webmanifest"), r#"{"name":"Akinai"}"#).unwrap();
-    let target = akinai_server::database::Target::Sqlite(dir.path().join("akinai.db"));
-    let state = akinai_server::AppState::new(akinai_server::database::open(&target).await.unwrap());
-    if demo {
-        assert!(akinai_server::shop::load_demo(&state).await.unwrap());
-        assert!(!akinai_server::shop::load_demo(&state).await.unwrap(), "loaded once only");
-    }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let router = akinai_server::router(state, Path::new(&app));
-    tokio::spawn(async move { axum::serve(listener, router).await });
-    Server { base, _dir: dir }
-}
-
-async fn get(server: &Server, path: &str) -> (StatusCode, String) {
-    let response = reqwest::get(format!("{}{path}", server.base)).await.unwrap();
+async fn get(server: &TestServer, path: &str) -> (StatusCode, String) {
+    let response = server.client.get(server.url(path)).send().await.unwrap();
     (response.status(), response.text().await.unwrap())
 }
 
 #[tokio::test]
 async fn the_demo_shop_is_there_with_its_catalog() {
-    let server = start(true).await;
-    let (status, body) = get(&server, "/api/v1/shop").await;
-    assert_eq!(status, StatusCode::OK);
-    let shop: Value = serde_json::from_str(&body).unwrap();
-    assert_eq!(shop["name"], "商い堂 本店");
-    assert_eq!(shop["pricing"], "tax_included");
-    assert!(shop["registration_number"].as_str().unwrap().starts_with('T'));
+    for backend in backends() {
+        let server = start_with(backend, true).await;
+        let (status, body) = get(&server, "/api/v1/shop").await;
+        assert_eq!(status, StatusCode::OK);
+        let shop: Value = serde_json::from_str(&body).unwrap();
+        assert_eq!(shop["name"], "商い堂 本店");
+        assert_eq!(shop["pricing"], "tax_included");
+        assert!(shop["registration_number"].as_str().unwrap().starts_with('T'));
 
-    let (_, body) = get(&server, "/api/v1/catalog").await;
-    let items: Vec<Value> = serde_json::from_str(&body).unwrap();
-    assert!(items.len() >= 10);
-    let classes: Vec<&str> = items.iter().map(|i| i["tax_class"].as_str().unwrap()).collect();
-    for class in ["standard", "food", "reduced", "alcohol", "exempt"] {
-        assert!(classes.contains(&class), "the demo sells {class} goods");
+        let (_, body) = get(&server, "/api/v1/catalog").await;
+        let items: Vec<Value> = serde_json::from_str(&body).unwrap();
+        assert!(items.len() >= 10);
+        let classes: Vec<&str> = items.iter().map(|i| i["tax_class"].as_str().unwrap()).collect();
+        for class in ["standard", "food", "reduced", "alcohol", "exempt"] {
+            assert!(classes.contains(&class), "the demo sells {class} goods");
+        }
     }
 }
 
 #[tokio::test]
 async fn without_a_shop_the_profile_is_not_found() {
-    let server = start(false).await;
+    let server = start_with(Backend::Sqlite, false).await;
     assert_eq!(get(&server, "/api/v1/shop").await.0, StatusCode::NOT_FOUND);
     assert_eq!(get(&server, "/api/v1/no-such-thing").await.0, StatusCode::NOT_FOUND);
     let (status, body) = get(&server, "/api/v1/health").await;
@@ -71,7 +48,7 @@ async fn without_a_shop_the_profile_is_not_found() {
 
 #[tokio::test]
 async fn quotes_over_http_follow_the_cli_contract() {
-    let server = start(false).await;
+    let server = start_with(Backend::Sqlite, false).await;
     let client = reqwest::Client::new();
     let url = format!("{}/api/v1/quote", server.base);
     let cart = json!({"date": "2026-11-23", "lines": [
@@ -94,7 +71,7 @@ async fn quotes_over_http_follow_the_cli_contract() {
 
 #[tokio::test]
 async fn the_app_is_served_on_every_route_it_owns() {
-    let server = start(false).await;
+    let server = start_with(Backend::Sqlite, false).await;
     let (status, body) = get(&server, "/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("<title>Akinai</title>"));
