@@ -56,7 +56,11 @@ async fn fresh_postgres() -> String {
     let admin = std::env::var("AKINAI_TEST_PG").expect("AKINAI_TEST_PG");
     let name = format!("t_{}", uuid::Uuid::new_v4().simple());
     let mut conn = sqlx::PgConnection::connect(&admin).await.expect("test cluster reachable");
-    sqlx::query(&format!("CREATE DATABASE {name}")).execute(&mut conn).await.unwrap();
+    // The name is made here from a UUID, never from input.
+    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+        .execute(&mut conn)
+        .await
+        .unwrap();
     let mut url = url::Url::parse(&admin).unwrap();
     url.set_path(&name);
     url.to_string()
