@@ -1,6 +1,7 @@
-//! `cargo xtask run` and `cargo xtask test`: everything a fresh Debian machine with rustup,
-//! cargo, node/npm and apt needs to build, serve and test Akinai, from package registries only.
+//! `cargo xtask run`, `test` and `bench`: everything a fresh Debian machine with rustup, cargo,
+//! node/npm and apt needs to build, serve, test and measure Akinai, from package registries only.
 
+mod bench;
 mod postgres;
 mod tools;
 
@@ -9,13 +10,14 @@ use std::process::{Command, ExitCode};
 
 use anyhow::{Context, Result, bail};
 
-const USAGE: &str = "usage: cargo xtask run [-- ARGS for akinai serve]\n       cargo xtask test";
+const USAGE: &str = "usage: cargo xtask run [-- ARGS for akinai serve]\n       cargo xtask test\n       cargo xtask bench [--runs N]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("run") => run(args[1..].iter().filter(|a| *a != "--").cloned().collect()),
         Some("test") => test(),
+        Some("bench") => bench::bench(&args[1..]),
         _ => {
             eprintln!("{USAGE}");
             return ExitCode::from(2);
@@ -35,6 +37,11 @@ fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .map_or_else(|| PathBuf::from("."), Path::to_path_buf)
+}
+
+/// Where cargo puts what it builds: `CARGO_TARGET_DIR` when set, else the workspace's `target`.
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| root().join("target"), PathBuf::from)
 }
 
 /// A command run from the workspace root, with the tools `tools::ensure` provides on PATH.
@@ -68,7 +75,7 @@ fn run(serve_args: Vec<String>) -> Result<()> {
         "build the server (release)",
         command("cargo").args(["build", "--release", "--package", "akinai-server"]),
     )?;
-    let bin = root().join("target/release/akinai");
+    let bin = target_dir().join("release/akinai");
     println!("\n==> akinai serve (demo shop loaded; Ctrl-C stops it)");
     let status = command(&bin.to_string_lossy())
         .arg("serve")

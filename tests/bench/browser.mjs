@@ -1,0 +1,293 @@
+// The register's figures as a cashier feels them, for `cargo xtask bench`: Debian's Chromium,
+// headless, CPU throttled 4x through CDP, a 10,000-item catalog. Not a test (tests/e2e is):
+// it prints nothing but progress and writes its samples as JSON to BENCH_OUT.
+//
+// Every interaction is timed inside the page, from the input event's own timestamp (when the
+// browser received the tap or key) to the end of the first frame painted after the DOM shows the
+// result: a requestAnimationFrame callback that sees the result posts a message, and a message
+// posted in a frame's rAF callback is handled after that frame is painted.
+import { chromium } from '@playwright/test';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const env = (name) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set (cargo xtask bench sets it)`);
+  return value;
+};
+const bin = env('AKINAI_BIN');
+const appDir = env('AKINAI_APP_DIR');
+const port = Number(env('BENCH_PORT'));
+const out = env('BENCH_OUT');
+const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
+const runs = Number(process.env.BENCH_RUNS ?? 3);
+const base = `http://127.0.0.1:${port}`;
+
+const CATALOG_SIZE = 10_000;
+const TAPS = 200;
+/** Taps per basket: the cart is emptied after this many lines, as after a customer. */
+const BASKET = 10;
+const SALES = 20;
+const COLD_STARTS = 5;
+const SEARCHES = ['4217', '0358', '7791', '1264'];
+const THROTTLE = 4;
+const PIN = '2580';
+
+const log = (...args) => console.log('bench:', ...args);
+const samples = [];
+const work = mkdtempSync(join(tmpdir(), 'akinai-bench-'));
+const profile = join(work, 'profile');
+let server;
+
+async function startServer() {
+  const child = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--db', join(work, 'akinai.db'),
+    '--app-dir', appDir, '--demo'], { stdio: 'ignore' });
+  for (let i = 0; i < 200; i++) {
+    try {
+      if ((await fetch(`${base}/api/v1/health`)).ok) return child;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  child.kill('SIGTERM');
+  throw new Error('akinai serve did not start');
+}
+
+async function stopServer() {
+  if (!server || server.exitCode !== null || server.signalCode !== null) return;
+  const exited = new Promise((r) => server.once('exit', r));
+  server.kill('SIGTERM');
+  await exited;
+}
+
+/** The demo catalog's items as templates for a catalog of `size`: every item has its own id,
+ * name, reading and barcode, so search and barcode lookups do real work. */
+async function bigCatalog(size) {
+  const demo = (await (await fetch(`${base}/api/v1/catalog`)).json()).filter((i) => !i.open_price);
+  return Array.from({ length: size }, (_, n) => {
+    const t = demo[n % demo.length];
+    const no = String(n).padStart(5, '0');
+    return { ...t, id: `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
+      name: `${t.name} ${no}`, kana: `${t.kana} ${no}`, barcode: `29${String(n).padStart(11, '0')}` };
+  });
+}
+
+async function launch() {
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: chromiumPath,
+    headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+      '--disable-background-networking', '--disable-component-update'],
+    viewport: { width: 1280, height: 800 },
+    hasTouch: true,
+    locale: 'ja-JP',
+    timezoneId: 'Asia/Tokyo',
+  });
+  await context.addInitScript(instrument);
+  const page = context.pages()[0] ?? await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE });
+  return { context, page };
+}
+
+/** Installed in every page before its scripts: the timing probe (see the head of this file). */
+function instrument() {
+  const painted = () => new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve(performance.now());
+    channel.port2.postMessage(null);
+  });
+  /** Resolves with the time the first frame in which `done()` holds has been painted. */
+  const whenPainted = (done) => new Promise((resolve) => {
+    const frame = () => (done() ? painted().then(resolve) : requestAnimationFrame(frame));
+    requestAnimationFrame(frame);
+  });
+  window.__bench = {
+    /** Times from the next `type` event to the paint of `done()`; `result` waits for it. */
+    arm(type, done) {
+      this.result = new Promise((resolve) => {
+        addEventListener(type, (event) => {
+          const start = event.timeStamp;
+          whenPainted(done).then((end) => resolve(end - start));
+        }, { capture: true, once: true });
+      });
+    },
+    whenPainted,
+    // Cold start: navigation start is time 0; the PIN keypad is ready when its field shows.
+    keypad: whenPainted(() => document.querySelector('input[type="password"]') !== null),
+  };
+}
+
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)];
+};
+
+/** Adds a figure's per-run values (xtask takes median, min and max). */
+function record(figure, unit, values, conditions) {
+  samples.push({ figure, unit, values, conditions });
+  log(figure, values.map((v) => v.toFixed(1)).join(' '), unit);
+}
+
+/** Per-run p50 and p95 of the timings `measure` returns, recorded as two figures. */
+async function percentiles(figure, runCount, conditions, measure) {
+  const p50 = [], p95 = [];
+  for (let run = 0; run < runCount; run++) {
+    const times = await measure(run);
+    p50.push(percentile(times, 50));
+    p95.push(percentile(times, 95));
+  }
+  record(`${figure} p50`, 'ms', p50, conditions);
+  record(`${figure} p95`, 'ms', p95, conditions);
+}
+
+async function signIn(page) {
+  await page.getByLabel('暗証番号', { exact: true }).fill(PIN);
+  await page.getByRole('button', { name: 'サインイン' }).click();
+}
+
+/** First run with the big catalog, the owner signed in, a shift open, the app installed. */
+async function setUp(page) {
+  const items = await bigCatalog(CATALOG_SIZE);
+  await page.route('**/api/v1/catalog', (route) => route.fulfill({ json: items }));
+  await page.goto(base);
+  await page.getByRole('status').filter({ hasText: /商品 10,?000 / }).waitFor();
+  await page.getByLabel('オーナーの名前').fill('店長');
+  await page.getByLabel('暗証番号（4〜6桁）').fill(PIN);
+  await page.getByLabel('暗証番号（確認）').fill(PIN);
+  await page.getByRole('button', { name: '始める' }).click();
+  await signIn(page);
+  await page.getByRole('group', { name: '釣り銭準備金' }).getByLabel('¥1,000', { exact: true }).fill('10');
+  await page.getByRole('button', { name: '開局' }).click();
+  await page.locator('.item-key').first().waitFor({ timeout: 120_000 });
+  await page.unroute('**/api/v1/catalog');
+  await page.evaluate(async () => {
+    await navigator.serviceWorker.ready;
+    if (!navigator.serviceWorker.controller) {
+      await new Promise((r) => navigator.serviceWorker.addEventListener('controllerchange', r, { once: true }));
+    }
+  });
+}
+
+const totalText = () => document.querySelector('.totals dd.total')?.textContent ?? '';
+
+async function emptyCart(page) {
+  await page.evaluate(async () => {
+    for (let line; (line = document.querySelector('.cart-line .line-actions button:last-child'));) {
+      line.click();
+      await new Promise((r) => requestAnimationFrame(r));
+    }
+  });
+}
+
+async function taps(page) {
+  const keys = page.locator('.item-key');
+  const times = [];
+  for (let tap = 0; tap < TAPS; tap++) {
+    if (tap % BASKET === 0) await emptyCart(page);
+    await page.evaluate(() => {
+      const before = document.querySelector('.totals dd.total')?.textContent ?? '';
+      window.__bench.arm('click', () => (document.querySelector('.totals dd.total')?.textContent ?? '') !== before);
+    });
+    await keys.nth(tap % 40).click();
+    times.push(await page.evaluate(() => window.__bench.result));
+  }
+  await emptyCart(page);
+  return times;
+}
+
+async function searches(page) {
+  const box = page.getByLabel('商品検索・バーコード');
+  const times = [];
+  for (const query of SEARCHES) {
+    for (const key of query) {
+      await page.evaluate(() => {
+        const grid = document.querySelector('.item-grid');
+        let changed = false;
+        new MutationObserver((_, observer) => { changed = true; observer.disconnect(); })
+          .observe(grid, { childList: true, subtree: true, characterData: true });
+        window.__bench.arm('keydown', () => changed);
+      });
+      await box.press(key);
+      times.push(await page.evaluate(() => window.__bench.result));
+    }
+    await box.fill('');
+    await page.locator('.item-key').nth(CATALOG_SIZE - 1).waitFor({ state: 'attached' });
+  }
+  return times;
+}
+
+async function sales(page) {
+  const times = [];
+  for (let sale = 0; sale < SALES; sale++) {
+    await page.locator('.item-key').nth(sale % 40).click();
+    await page.getByRole('button', { name: 'お会計へ' }).click();
+    await page.getByRole('button', { name: 'ちょうど' }).click();
+    await page.evaluate(() =>
+      window.__bench.arm('click', () => document.querySelector('article[aria-label="レシート"]') !== null));
+    await page.getByRole('button', { name: '会計を確定' }).click();
+    times.push(await page.evaluate(() => window.__bench.result));
+    await page.getByRole('button', { name: '次のお客様' }).click();
+  }
+  return times;
+}
+
+/** A new browser on the installed app, the server stopped: navigation start to the keypad, then
+ * the sign-in tap to the register painted with the whole catalog. */
+async function coldStart() {
+  const { context, page } = await launch();
+  try {
+    await page.goto(base);
+    const keypad = await page.evaluate(() => window.__bench.keypad);
+    await page.getByLabel('暗証番号', { exact: true }).fill(PIN);
+    await page.evaluate(() =>
+      window.__bench.arm('click', () => document.querySelectorAll('.item-key').length > 0));
+    await page.getByRole('button', { name: 'サインイン' }).click();
+    const register = await page.evaluate(() => window.__bench.result);
+    return { keypad, register };
+  } finally {
+    await context.close();
+  }
+}
+
+async function main() {
+  server = await startServer();
+  const conditions = `headless Chromium, CPU throttled ${THROTTLE}x (CDP), ${CATALOG_SIZE.toLocaleString('en')}-item catalog, 1280x800`;
+  {
+    const { context, page } = await launch();
+    try {
+      log('setting up the shop with', CATALOG_SIZE, 'items');
+      await setUp(page);
+      await percentiles('tap item → total painted', runs,
+        `${conditions}; ${TAPS} taps a run, baskets of ${BASKET} lines`, () => taps(page));
+      await percentiles('search keystroke → results painted', runs,
+        `${conditions}; ${SEARCHES.length * 4} keystrokes a run (4-digit queries from the full grid)`,
+        () => searches(page));
+      await percentiles('complete sale → receipt painted (IndexedDB commit)', runs,
+        `${conditions}; ${SALES} one-item cash sales a run, each one transaction (sale, outbox, counters)`,
+        () => sales(page));
+    } finally {
+      await context.close();
+    }
+  }
+  await stopServer();
+  const keypad = [], register = [];
+  for (let run = 0; run < COLD_STARTS; run++) {
+    const cold = await coldStart();
+    keypad.push(cold.keypad);
+    register.push(cold.keypad + cold.register);
+  }
+  const cold = `${conditions}; server stopped, app from its service-worker cache, a new browser process each run`;
+  record('cold start → PIN keypad painted', 'ms', keypad, cold);
+  record('cold start → register painted (keypad + sign-in tap)', 'ms', register,
+    `${cold}; PIN typing by the script excluded`);
+}
+
+try {
+  await main();
+  writeFileSync(out, JSON.stringify(samples, null, 2));
+} finally {
+  await stopServer();
+  rmSync(work, { recursive: true, force: true });
+}
