@@ -102,6 +102,7 @@ camera-scan = Scan with camera
 camera-failed = The camera cannot be used (allow camera access)
 categories = Categories
 category-all = All
+more-items = { $count } more items: search, scan or pick a category to find them
 open-price-title = Enter the price
 price = Price
 add = Add

@@ -101,6 +101,7 @@ camera-scan = カメラで読み取る
 camera-failed = カメラを使えません（カメラの使用を許可してください）
 categories = カテゴリ
 category-all = すべて
+more-items = ほかに { $count } 点あります。検索・バーコード・カテゴリで絞り込めます
 open-price-title = 価格を入力
 price = 価格
 add = 追加

@@ -28,6 +28,9 @@ fn line_of(item: &Item, price: Yen) -> CartLine {
     }
 }
 
+/// The most quick keys the register shows at once.
+const MAX_KEYS: usize = 120;
+
 /// Keys closer together than this (ms) come from a barcode scanner, not a person.
 const SCANNER_KEY_GAP_MS: f64 = 50.0;
 
@@ -105,15 +108,16 @@ fn CatalogPanel() -> impl IntoView {
             seen
         })
     });
+    // The keys shown, and how many more matched: a big catalog is narrowed by search, category
+    // or scanner, never drawn whole (thousands of keys make every tap re-lay them all out).
     let shown = Memo::new(move |_| {
         let q = query.get();
         let cat = category.get();
         app.catalog.with(|items| {
-            search(items, &q)
-                .into_iter()
-                .filter(|i| cat.as_ref().is_none_or(|c| &i.category == c))
-                .cloned()
-                .collect::<Vec<_>>()
+            let mut matched =
+                search(items, &q).into_iter().filter(|i| cat.as_ref().is_none_or(|c| &i.category == c));
+            let keys: Vec<Item> = matched.by_ref().take(MAX_KEYS).cloned().collect();
+            (keys, matched.count())
         })
     });
     // A scanner types the code and Enter (or the camera reads it): an exact barcode adds the
@@ -200,7 +204,7 @@ fn CatalogPanel() -> impl IntoView {
                 </For>
             </div>
             <div class="item-grid">
-                <For each=move || shown.get() key=|item| (item.id, item.price, item.name.clone()) let:item>
+                <For each=move || shown.get().0 key=|item| (item.id, item.price, item.name.clone()) let:item>
                     {
                         let label = if item.open_price {
                             item.name.clone()
@@ -221,6 +225,11 @@ fn CatalogPanel() -> impl IntoView {
                     }
                 </For>
             </div>
+            <Show when=move || shown.with(|(_, more)| *more > 0)>
+                <p class="more-items" role="note">
+                    {move || app.lang.get().text_with("more-items", &[("count", shown.with(|(_, more)| *more).into())])}
+                </p>
+            </Show>
             <Show when=move || open_price.with(Option::is_some)>
                 <form class="dialog" role="dialog" aria-label=move || app.t("open-price-title")
                     on:submit=move |ev| {
