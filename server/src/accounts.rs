@@ -47,7 +47,7 @@ pub fn password_matches(password: &str, stored: &str) -> bool {
 }
 
 /// An owner as the API shows them.
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct OwnerView {
     /// The owner's id.
     pub id: String,
@@ -58,7 +58,7 @@ pub struct OwnerView {
 }
 
 /// The answer to a sign-up or sign-in; the token is also set as the session cookie.
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct SignedIn {
     /// Who signed in.
     pub owner: OwnerView,
@@ -113,10 +113,15 @@ async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) 
     tokio::task::spawn_blocking(work).await.map_err(|err| Error::Internal(err.to_string()))
 }
 
-/// Opens a session for the owner and returns its token.
+/// Opens a session for the owner and returns its token; the owner's expired sessions go.
 async fn open_session(state: &AppState, owner_id: &str) -> Result<String> {
     let token = new_token();
     let now = Utc::now();
+    sqlx::query("DELETE FROM session WHERE owner_id = $1 AND expires_at <= $2")
+        .bind(owner_id)
+        .bind(time_text(now))
+        .execute(&state.db.pool)
+        .await?;
     sqlx::query(
         "INSERT INTO session (token_hash, owner_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
     )
@@ -144,7 +149,7 @@ fn signed_in(status: StatusCode, owner: OwnerView, token: String) -> Response {
 }
 
 /// `POST /api/v1/owner/signup`: a new owner, signed in.
-#[utoipa::path(post, path = "/api/v1/owner/signup", tag = "accounts", request_body = SignUp,
+#[utoipa::path(post, path = "/api/v1/owner/signup", operation_id = "sign_up", tag = "accounts", request_body = SignUp,
     responses((status = 201, body = SignedIn, description = "Signed up and in; the token is also set as the `akinai_session` cookie"),
         (status = 409, body = ErrorBody, description = "The e-mail address is taken"),
         (status = 422, body = ErrorBody, description = "An invalid e-mail address, name or password (`field` says which)")))]
@@ -194,7 +199,7 @@ pub async fn sign_up(
 }
 
 /// `POST /api/v1/owner/signin`.
-#[utoipa::path(post, path = "/api/v1/owner/signin", tag = "accounts", request_body = SignIn,
+#[utoipa::path(post, path = "/api/v1/owner/signin", operation_id = "sign_in", tag = "accounts", request_body = SignIn,
     responses((status = 200, body = SignedIn, description = "Signed in; the token is also set as the `akinai_session` cookie"),
         (status = 401, body = ErrorBody, description = "Wrong e-mail address or password"),
         (status = 429, body = ErrorBody, description = "5 failures for the address or 20 from the client within 15 minutes; see `Retry-After`")))]
@@ -224,7 +229,7 @@ pub async fn sign_in(
 }
 
 /// `POST /api/v1/owner/signout`: ends the request's session (if any) and clears the cookie.
-#[utoipa::path(post, path = "/api/v1/owner/signout", tag = "accounts",
+#[utoipa::path(post, path = "/api/v1/owner/signout", operation_id = "sign_out", tag = "accounts",
     responses((status = 204, description = "Signed out; the cookie is cleared")))]
 pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
     if let Some(token) = session_token(&headers) {
@@ -237,7 +242,7 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Resu
 }
 
 /// `GET /api/v1/owner/me`: who is signed in.
-#[utoipa::path(get, path = "/api/v1/owner/me", tag = "accounts", security(("owner" = [])),
+#[utoipa::path(get, path = "/api/v1/owner/me", operation_id = "me", tag = "accounts", security(("owner" = [])),
     responses((status = 200, body = OwnerView), (status = 401, body = ErrorBody)))]
 pub async fn me(State(state): State<AppState>, owner: OwnerSession) -> Result<Json<OwnerView>> {
     let (email, name): (String, String) =

@@ -38,6 +38,7 @@ pub struct DeviceStatus {
     /// How many records it last said it had waiting.
     pub waiting: u64,
     /// Sequence numbers missing before `last_seq`, as `[from, to]` ranges.
+    #[schema(value_type = Vec<Vec<u64>>)]
     pub gaps: Vec<(u64, u64)>,
     /// How many of its records the server refused.
     pub rejected: u64,
@@ -96,7 +97,7 @@ async fn owned_device(state: &AppState, owner: &OwnerSession, device: &str) -> R
 }
 
 /// `GET /api/v1/stores/{store}/devices`: the store's devices in the order they were paired.
-#[utoipa::path(get, path = "/api/v1/stores/{store}/devices", tag = "devices", security(("owner" = [])),
+#[utoipa::path(get, path = "/api/v1/stores/{store}/devices", operation_id = "list_devices", tag = "devices", security(("owner" = [])),
     params(("store" = String, Path, description = "The store's id")),
     responses((status = 200, body = [DeviceStatus]), (status = 404, body = ErrorBody)))]
 pub async fn list(
@@ -120,7 +121,7 @@ pub async fn list(
 }
 
 /// `PATCH /api/v1/devices/{device}`: renames a device.
-#[utoipa::path(patch, path = "/api/v1/devices/{device}", tag = "devices", security(("owner" = [])),
+#[utoipa::path(patch, path = "/api/v1/devices/{device}", operation_id = "rename_device", tag = "devices", security(("owner" = [])),
     params(("device" = String, Path, description = "The device's id")),
     request_body = Rename,
     responses((status = 200, body = DeviceStatus), (status = 404, body = ErrorBody),
@@ -146,7 +147,7 @@ pub async fn rename(
 }
 
 /// `DELETE /api/v1/devices/{device}`: revokes a device (again: no change).
-#[utoipa::path(delete, path = "/api/v1/devices/{device}", tag = "devices", security(("owner" = [])),
+#[utoipa::path(delete, path = "/api/v1/devices/{device}", operation_id = "revoke_device", tag = "devices", security(("owner" = [])),
     params(("device" = String, Path, description = "The device's id")),
     responses((status = 204, description = "Revoked: its token stops working, its records stay"),
         (status = 404, body = ErrorBody)))]

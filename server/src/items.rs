@@ -48,7 +48,7 @@ async fn catalog(state: &AppState, store_id: &str) -> Result<Vec<Item>> {
 }
 
 /// `GET /api/v1/stores/{store}/items`: the catalog in order.
-#[utoipa::path(get, path = "/api/v1/stores/{store}/items", tag = "items", security(("owner" = [])),
+#[utoipa::path(get, path = "/api/v1/stores/{store}/items", operation_id = "list_items", tag = "items", security(("owner" = [])),
     params(("store" = String, Path, description = "The store's id")),
     responses((status = 200, body = [crate::openapi::core::Item]), (status = 404, body = ErrorBody)))]
 pub async fn list(
@@ -61,7 +61,7 @@ pub async fn list(
 }
 
 /// `PUT /api/v1/stores/{store}/items/{id}`: adds or replaces an item.
-#[utoipa::path(put, path = "/api/v1/stores/{store}/items/{id}", tag = "items", security(("owner" = [])),
+#[utoipa::path(put, path = "/api/v1/stores/{store}/items/{id}", operation_id = "put_item", tag = "items", security(("owner" = [])),
     params(("store" = String, Path, description = "The store's id"), ("id" = Uuid, Path, description = "The item's id (as in the body)")),
     request_body = crate::openapi::core::Item,
     responses((status = 200, body = crate::openapi::core::Item), (status = 404, body = ErrorBody),
@@ -83,7 +83,7 @@ pub async fn put(
 }
 
 /// `DELETE /api/v1/stores/{store}/items/{id}`.
-#[utoipa::path(delete, path = "/api/v1/stores/{store}/items/{id}", tag = "items", security(("owner" = [])),
+#[utoipa::path(delete, path = "/api/v1/stores/{store}/items/{id}", operation_id = "remove_item", tag = "items", security(("owner" = [])),
     params(("store" = String, Path, description = "The store's id"), ("id" = Uuid, Path, description = "The item's id")),
     responses((status = 204, description = "Removed"), (status = 404, body = ErrorBody)))]
 pub async fn delete(
@@ -110,7 +110,7 @@ pub async fn delete(
 
 /// `POST /api/v1/stores/{store}/items.csv`: adds and updates items from a CSV file; items not
 /// in the file stay as they are.
-#[utoipa::path(post, path = "/api/v1/stores/{store}/items.csv", tag = "items", security(("owner" = [])),
+#[utoipa::path(post, path = "/api/v1/stores/{store}/items.csv", operation_id = "import_items_csv", tag = "items", security(("owner" = [])),
     params(("store" = String, Path, description = "The store's id")),
     request_body(content = String, content_type = "text/csv", description = "The app's CSV format, UTF-8 or Shift_JIS"),
     responses((status = 200, body = Imported), (status = 404, body = ErrorBody),
@@ -136,7 +136,7 @@ pub async fn import(
 }
 
 /// `GET /api/v1/stores/{store}/items.csv`: the catalog as the app's CSV file.
-#[utoipa::path(get, path = "/api/v1/stores/{store}/items.csv", tag = "items", security(("owner" = [])),
+#[utoipa::path(get, path = "/api/v1/stores/{store}/items.csv", operation_id = "export_items_csv", tag = "items", security(("owner" = [])),
     params(("store" = String, Path, description = "The store's id")),
     responses((status = 200, content_type = "text/csv", body = String, description = "UTF-8 with a BOM, so Excel reads it"),
         (status = 404, body = ErrorBody)))]

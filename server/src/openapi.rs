@@ -59,6 +59,7 @@ pub mod core {
 struct Route {
     method: HttpMethod,
     path: &'static str,
+    operation_id: &'static str,
     tag: &'static str,
     summary: &'static str,
     /// `owner`, `device` or none.
@@ -83,6 +84,7 @@ const CONTRACT: &[Route] = &[
     Route {
         method: HttpMethod::Get,
         path: "/api/v1/health",
+        operation_id: "health",
         tag: "public",
         summary: "The server is up",
         auth: None,
@@ -93,6 +95,7 @@ const CONTRACT: &[Route] = &[
     Route {
         method: HttpMethod::Post,
         path: "/api/v1/quote",
+        operation_id: "quote",
         tag: "public",
         summary: "The receipt of a cart (docs/quote.md)",
         auth: None,
@@ -103,6 +106,7 @@ const CONTRACT: &[Route] = &[
     Route {
         method: HttpMethod::Get,
         path: "/api/v1/shop",
+        operation_id: "demo_shop",
         tag: "public",
         summary: "The demo store's settings (with --demo)",
         auth: None,
@@ -113,6 +117,7 @@ const CONTRACT: &[Route] = &[
     Route {
         method: HttpMethod::Get,
         path: "/api/v1/catalog",
+        operation_id: "demo_catalog",
         tag: "public",
         summary: "The demo store's items (with --demo)",
         auth: None,
@@ -123,6 +128,7 @@ const CONTRACT: &[Route] = &[
     Route {
         method: HttpMethod::Post,
         path: "/api/v1/sync",
+        operation_id: "sync",
         tag: "sync",
         summary: "Sends outbox entries; each is acked or rejected",
         auth: Some("device"),
@@ -133,6 +139,7 @@ const CONTRACT: &[Route] = &[
     Route {
         method: HttpMethod::Get,
         path: "/api/v1/figures",
+        operation_id: "figures",
         tag: "figures",
         summary: "Sales figures for a range of business days",
         auth: Some("owner"),
@@ -143,6 +150,7 @@ const CONTRACT: &[Route] = &[
     Route {
         method: HttpMethod::Get,
         path: "/api/v1/sales",
+        operation_id: "list_sales",
         tag: "figures",
         summary: "Sales and refunds in a range, newest first",
         auth: Some("owner"),
@@ -159,6 +167,7 @@ const CONTRACT: &[Route] = &[
     Route {
         method: HttpMethod::Get,
         path: "/api/v1/sales/{id}",
+        operation_id: "get_sale",
         tag: "figures",
         summary: "One whole sale",
         auth: Some("owner"),
@@ -169,6 +178,7 @@ const CONTRACT: &[Route] = &[
     Route {
         method: HttpMethod::Get,
         path: "/api/v1/events",
+        operation_id: "events",
         tag: "figures",
         summary: "Live events: `event: sale` / `event: device` with `data: {store_id, device_id, kind, count}`",
         auth: Some("owner"),
@@ -179,6 +189,7 @@ const CONTRACT: &[Route] = &[
     Route {
         method: HttpMethod::Get,
         path: "/api/v1/export",
+        operation_id: "export",
         tag: "export",
         summary: "Every table of the owner's data as JSON and CSV, with README.md",
         auth: Some("owner"),
@@ -213,8 +224,11 @@ impl Modify for Additions {
         for route in CONTRACT {
             let (content_type, schema) = route.answer;
             let content = ContentBuilder::new().schema(schema.map(schema_ref)).build();
-            let mut operation =
-                OperationBuilder::new().tag(route.tag).summary(Some(route.summary)).response(
+            let mut operation = OperationBuilder::new()
+                .operation_id(Some(route.operation_id))
+                .tag(route.tag)
+                .summary(Some(route.summary))
+                .response(
                     "200",
                     ResponseBuilder::new()
                         .description(route.summary)

@@ -95,7 +95,7 @@ fn qr_svg(url: &str) -> Result<String> {
 }
 
 /// `POST /api/v1/stores/{store}/pairings`: a new code for pairing a tablet with the store.
-#[utoipa::path(post, path = "/api/v1/stores/{store}/pairings", tag = "devices", security(("owner" = [])),
+#[utoipa::path(post, path = "/api/v1/stores/{store}/pairings", operation_id = "create_pairing_code", tag = "devices", security(("owner" = [])),
     params(("store" = String, Path, description = "The store's id")),
     responses((status = 201, body = PairingCode), (status = 404, body = ErrorBody)))]
 pub async fn create(
@@ -123,7 +123,7 @@ pub async fn create(
 }
 
 /// `POST /api/v1/pair`: pairs the device that shows a valid code with the code's store.
-#[utoipa::path(post, path = "/api/v1/pair", tag = "devices", request_body = PairRequest,
+#[utoipa::path(post, path = "/api/v1/pair", operation_id = "pair", tag = "devices", request_body = PairRequest,
     responses((status = 201, body = crate::openapi::core::Pairing, description = "The device's id, token and store, and the store's data (changes since 0)"),
         (status = 409, body = ErrorBody, description = "The code is unknown, used or expired, or the device is already paired"),
         (status = 422, body = ErrorBody, description = "No device name"),

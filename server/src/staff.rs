@@ -93,7 +93,7 @@ fn keep_an_owner(staff: &[Staff], leaving: Uuid) -> Result<()> {
 }
 
 /// `GET /api/v1/stores/{store}/staff`: the store's staff by name.
-#[utoipa::path(get, path = "/api/v1/stores/{store}/staff", tag = "staff", security(("owner" = [])),
+#[utoipa::path(get, path = "/api/v1/stores/{store}/staff", operation_id = "list_staff", tag = "staff", security(("owner" = [])),
     params(("store" = String, Path, description = "The store's id")),
     responses((status = 200, body = [StaffView]), (status = 404, body = ErrorBody)))]
 pub async fn list(
@@ -110,7 +110,7 @@ pub async fn list(
 }
 
 /// `POST /api/v1/stores/{store}/staff`: adds a staff member.
-#[utoipa::path(post, path = "/api/v1/stores/{store}/staff", tag = "staff", security(("owner" = [])),
+#[utoipa::path(post, path = "/api/v1/stores/{store}/staff", operation_id = "add_staff", tag = "staff", security(("owner" = [])),
     params(("store" = String, Path, description = "The store's id")),
     request_body = StaffInput,
     responses((status = 201, body = StaffView), (status = 404, body = ErrorBody),
@@ -134,7 +134,7 @@ pub async fn add(
 }
 
 /// `PUT /api/v1/stores/{store}/staff/{id}`: renames, changes the role or sets a new PIN.
-#[utoipa::path(put, path = "/api/v1/stores/{store}/staff/{id}", tag = "staff", security(("owner" = [])),
+#[utoipa::path(put, path = "/api/v1/stores/{store}/staff/{id}", operation_id = "edit_staff", tag = "staff", security(("owner" = [])),
     params(("store" = String, Path, description = "The store's id"), ("id" = Uuid, Path, description = "The staff member's id")),
     request_body = StaffInput,
     responses((status = 200, body = StaffView), (status = 404, body = ErrorBody),
@@ -168,7 +168,7 @@ pub async fn edit(
 }
 
 /// `DELETE /api/v1/stores/{store}/staff/{id}`.
-#[utoipa::path(delete, path = "/api/v1/stores/{store}/staff/{id}", tag = "staff", security(("owner" = [])),
+#[utoipa::path(delete, path = "/api/v1/stores/{store}/staff/{id}", operation_id = "remove_staff", tag = "staff", security(("owner" = [])),
     params(("store" = String, Path, description = "The store's id"), ("id" = Uuid, Path, description = "The staff member's id")),
     responses((status = 204, description = "Removed"), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "The store's last owner-role member stays")))]

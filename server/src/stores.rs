@@ -11,7 +11,7 @@ use akinai_core::sync::Changes;
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sqlx::{Any, Transaction};
 use uuid::Uuid;
 
@@ -174,7 +174,7 @@ pub async fn changes(tx: &mut Transaction<'_, Any>, store_id: &str, since: i64) 
 }
 
 /// A store as the owner sees it.
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
 pub struct StoreView {
     /// The store's id.
     pub id: String,
@@ -206,7 +206,7 @@ async fn load_store(state: &AppState, owner: &OwnerSession, store_id: &str) -> R
 }
 
 /// `GET /api/v1/stores`: the owner's stores, oldest first.
-#[utoipa::path(get, path = "/api/v1/stores", tag = "stores", security(("owner" = [])),
+#[utoipa::path(get, path = "/api/v1/stores", operation_id = "list_stores", tag = "stores", security(("owner" = [])),
     responses((status = 200, body = [StoreView]), (status = 401, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
@@ -222,7 +222,7 @@ pub async fn list(
 }
 
 /// `POST /api/v1/stores`: a new store with these settings.
-#[utoipa::path(post, path = "/api/v1/stores", tag = "stores", security(("owner" = [])),
+#[utoipa::path(post, path = "/api/v1/stores", operation_id = "create_store", tag = "stores", security(("owner" = [])),
     request_body = crate::openapi::core::ShopSettings,
     responses((status = 201, body = StoreView), (status = 401, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "A setting is invalid (`field` says which)")))]
@@ -238,7 +238,7 @@ pub async fn create(
 }
 
 /// `GET /api/v1/stores/{store}`.
-#[utoipa::path(get, path = "/api/v1/stores/{store}", tag = "stores", security(("owner" = [])),
+#[utoipa::path(get, path = "/api/v1/stores/{store}", operation_id = "get_store", tag = "stores", security(("owner" = [])),
     params(("store" = String, Path, description = "The store's id")),
     responses((status = 200, body = StoreView), (status = 404, body = ErrorBody)))]
 pub async fn get(
@@ -250,7 +250,7 @@ pub async fn get(
 }
 
 /// `PUT /api/v1/stores/{store}`: replaces the store's settings.
-#[utoipa::path(put, path = "/api/v1/stores/{store}", tag = "stores", security(("owner" = [])),
+#[utoipa::path(put, path = "/api/v1/stores/{store}", operation_id = "put_store", tag = "stores", security(("owner" = [])),
     params(("store" = String, Path, description = "The store's id")),
     request_body = crate::openapi::core::ShopSettings,
     responses((status = 200, body = StoreView), (status = 404, body = ErrorBody),
@@ -283,7 +283,7 @@ fn since(query: Option<&str>) -> Result<i64> {
 }
 
 /// `GET /api/v1/changes?since=N`: what changed in the device's store after version N.
-#[utoipa::path(get, path = "/api/v1/changes", tag = "sync", security(("device" = [])),
+#[utoipa::path(get, path = "/api/v1/changes", operation_id = "pull_changes", tag = "sync", security(("device" = [])),
     params(("since" = Option<u64>, Query, description = "The version the device has (0 or absent: everything)")),
     responses((status = 200, body = crate::openapi::core::Changes),
         (status = 401, body = ErrorBody, description = "No valid device token, or the device was revoked")))]

@@ -623,6 +623,15 @@ async fn the_openapi_document_lists_every_route_of_the_contract() {
         assert!(operation.is_object(), "{method} {path} is not described");
         assert!(operation["responses"].is_object(), "{method} {path} has no answers");
     }
+    let mut ids: Vec<&str> = paths
+        .values()
+        .flat_map(|item| item.as_object().unwrap().values())
+        .filter_map(|operation| operation["operationId"].as_str())
+        .collect();
+    let count = ids.len();
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!((ids.len(), count), (routes.len(), routes.len()), "one unique operationId each");
     let schemas = document["components"]["schemas"].as_object().unwrap();
     for name in [
         "ErrorBody",
