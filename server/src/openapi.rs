@@ -209,7 +209,7 @@ fn schema_ref(name: &str) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Sch
     }
 }
 
-/// Adds the contract's routes, the error schema and the two ways of signing requests.
+/// Adds the routes described from the contract and the two ways of signing requests.
 struct Additions;
 
 impl Modify for Additions {

@@ -564,6 +564,37 @@ async fn no_owner_reaches_another_owners_things() {
             assert_eq!(status, StatusCode::UNAUTHORIZED, "nobody: {method} {path}");
         }
 
+        // The owner's figures and sales (served by the sync side of the server): B asking for
+        // A's store or one of A's sales gets nothing, and no device gets an owner's answer.
+        let sale = uuid::Uuid::now_v7().to_string();
+        sqlx::query(
+            "INSERT INTO sale (id, store_id, device_id, seq, receipt_no, kind, original_id, at,
+                 business_date, hour, staff, total, tax, discount, body)
+             VALUES ($1, $2, $3, 1, 1, 'sale', NULL, '2026-11-23T01:00:00.000Z', '2026-11-23',
+                 10, 'A店長', 1000, 90, 0, '{}')",
+        )
+        .bind(&sale)
+        .bind(&store)
+        .bind(&device.id)
+        .execute(&server.state.db.pool)
+        .await
+        .unwrap();
+        for path in [
+            format!("/api/v1/figures?from=2026-11-01&to=2026-11-30&store={store}"),
+            format!("/api/v1/sales?from=2026-11-01&to=2026-11-30&store={store}"),
+            format!("/api/v1/sales/{sale}"),
+        ] {
+            let (status, _) = server.get_json(&path, &b.token).await;
+            assert!(
+                [StatusCode::NOT_FOUND, StatusCode::FORBIDDEN].contains(&status),
+                "owner B: {path}: {status}"
+            );
+            for token in [b_device.token.as_str(), device.token.as_str()] {
+                let (status, _) = server.get_json(&path, token).await;
+                assert!(status.is_client_error(), "a device: {path}: {status}");
+            }
+        }
+
         // B's own lists show none of A's things, and B's device pulls only B's store.
         let (_, stores) = server.get_json("/api/v1/stores", &b.token).await;
         assert_eq!(stores.as_array().unwrap().len(), 1);
