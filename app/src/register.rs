@@ -4,7 +4,7 @@
 
 use akinai_core::Yen;
 use akinai_core::cart::{Cart, CartLine, Discount};
-use akinai_core::catalog::{Item, by_barcode, search};
+use akinai_core::catalog::{Item, SearchIndex, by_barcode};
 use akinai_core::receipt::Receipt;
 use akinai_core::sale::{PaymentMethod, Sale, Tender};
 use akinai_core::tax::{DiningMode, RateTable};
@@ -108,24 +108,27 @@ fn CatalogPanel() -> impl IntoView {
             seen
         })
     });
+    let index = Memo::new(move |_| app.catalog.with(|items| SearchIndex::new(items)));
     // The keys shown, and how many more matched: a big catalog is narrowed by search, category
     // or scanner, never drawn whole (thousands of keys make every tap re-lay them all out).
     let shown = Memo::new(move |_| {
         let q = query.get();
         let cat = category.get();
-        app.catalog.with(|items| {
-            let mut matched =
-                search(items, &q).into_iter().filter(|i| cat.as_ref().is_none_or(|c| &i.category == c));
+        index.with(|index| app.catalog.with(|items| {
+            let mut matched = index
+                .search(items, &q)
+                .into_iter()
+                .filter(|i| cat.as_ref().is_none_or(|c| &i.category == c));
             let keys: Vec<Item> = matched.by_ref().take(MAX_KEYS).cloned().collect();
             (keys, matched.count())
-        })
+        }))
     });
     // A scanner types the code and Enter (or the camera reads it): an exact barcode adds the
     // item; so does a search with a single result.
     let take_code = move |q: String| {
         let hit = app.catalog.with_untracked(|items| {
             by_barcode(items, &q).cloned().or_else(|| {
-                let found = search(items, &q);
+                let found = index.with_untracked(|index| index.search(items, &q));
                 (found.len() == 1).then(|| found[0].clone())
             })
         });
