@@ -17,8 +17,10 @@ fail() {
 cd "$stage"
 [ -f sw.js ] || fail "no sw.js in $stage: app/index.html must copy public/sw.js"
 
-# Every shipped file but sw.js itself and hidden files, in a stable order.
-files=$(find . -path '*/.*' -prune -o -type f ! -path ./sw.js -print | sed 's|^\./||' | LC_ALL=C sort)
+# Every shipped file but sw.js itself, hidden files and the compressed copies that the other hook
+# (app/compress.mjs) writes for the server to send, in a stable order.
+files=$(find . -path '*/.*' -prune -o -type f ! -path ./sw.js ! -name '*.br' ! -name '*.gz' -print |
+  sed 's|^\./||' | LC_ALL=C sort)
 [ -n "$files" ] || fail "nothing to precache in $stage"
 [ -f index.html ] || fail "no index.html in $stage"
 # Every hashed file index.html loads must be here (two builds at once into one dist can lose some).

@@ -88,8 +88,8 @@ async function launch() {
   await context.addInitScript(instrument);
   const page = context.pages()[0] ?? await context.newPage();
   const cdp = await context.newCDPSession(page);
-  await cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE });
-  return { context, page };
+  const throttle = () => cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE });
+  return { context, page, throttle };
 }
 
 /** Installed in every page before its scripts: the timing probe (see the head of this file). */
@@ -240,8 +240,9 @@ async function sales(page) {
 /** A new browser on the installed app, the server stopped: navigation start to the keypad, then
  * the sign-in tap to the register painted with the whole catalog. */
 async function coldStart() {
-  const { context, page } = await launch();
+  const { context, page, throttle } = await launch();
   try {
+    await throttle();
     await page.goto(base);
     const shell = await page.evaluate(() => window.__bench.shell);
     const keypad = await page.evaluate(() => window.__bench.keypad);
@@ -260,10 +261,11 @@ async function main() {
   server = await startServer();
   const conditions = `headless Chromium, CPU throttled ${THROTTLE}x (CDP), ${CATALOG_SIZE.toLocaleString('en')}-item catalog, 1280x800`;
   {
-    const { context, page } = await launch();
+    const { context, page, throttle } = await launch();
     try {
       log('setting up the shop with', CATALOG_SIZE, 'items');
       await setUp(page);
+      await throttle();
       await percentiles('tap item → total painted', runs,
         `${conditions}; ${TAPS} taps a run, baskets of ${BASKET} lines`, () => taps(page));
       await percentiles('search keystroke → results painted', runs,

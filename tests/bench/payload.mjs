@@ -1,6 +1,7 @@
 // The app's payload for `cargo xtask bench`: the bytes of wasm, js and css that a tablet downloads
-// on first load (as `akinai serve` sends them, uncompressed, and as gzip -9 and brotli -11 would
-// send them), beside the same for the minimal Leptos page built the same way (the floor).
+// on first load, uncompressed and as `akinai serve` sends them (the build's brotli -11 and gzip -9
+// copies, app/compress.mjs), beside the same for the minimal Leptos page built the same way (the
+// floor).
 // Usage: node payload.mjs APP_DIST FLOOR_DIST OUT.json. Node's own zlib; no packages.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -39,7 +40,11 @@ const floor = sizes(floorDist);
 const release = 'trunk build --release (profile wasm-release, wasm-opt -Oz)';
 for (const encoding of Object.keys(encodings)) {
   const sum = (t) => t.wasm + t.js + t.css;
-  const how = encoding === 'raw' ? 'as akinai serve sends it (no compression)' : `${encoding}, maximum level`;
+  const how = {
+    raw: 'uncompressed',
+    gzip: 'gzip -9, as akinai serve sends it to a browser without brotli',
+    brotli: 'brotli -11, as akinai serve sends it to a browser that accepts br',
+  }[encoding];
   add(`app payload wasm+js+css, ${encoding}`, sum(app[encoding]), `${release}; ${how}`);
   add(`  app wasm, ${encoding}`, app[encoding].wasm, how);
   add(`  app js, ${encoding}`, app[encoding].js, how);
