@@ -148,7 +148,7 @@ async fn known(
     let seqs: Vec<i64> = entries.iter().filter_map(|e| i64::try_from(e.seq).ok()).collect();
     let mut sql = String::from("SELECT id, device_id, seq, rejection FROM record WHERE id IN (");
     push_placeholders(&mut sql, 2, ids.len());
-    sql.push_str(")");
+    sql.push(')');
     if !seqs.is_empty() {
         sql.push_str(" OR (device_id = $1 AND seq IN (");
         push_placeholders(&mut sql, 2 + ids.len(), seqs.len());
