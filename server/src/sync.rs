@@ -144,6 +144,10 @@ async fn known(
     device_id: &str,
     entries: &[OutboxEntry],
 ) -> Result<Known> {
+    if entries.is_empty() {
+        // `IN ()` is not SQL everywhere; an empty batch (a device saying it is there) knows nothing.
+        return Ok(Known::default());
+    }
     let ids: Vec<String> = entries.iter().map(|e| e.id.to_string()).collect();
     let seqs: Vec<i64> = entries.iter().filter_map(|e| i64::try_from(e.seq).ok()).collect();
     let mut sql = String::from("SELECT id, device_id, seq, rejection FROM record WHERE id IN (");

@@ -19,11 +19,11 @@ use akinai_core::tax::{PricingMode, Rounding, TaxClass};
 use akinai_server::auth::token_hash;
 use akinai_server::database::{now_text, time_text};
 use akinai_server::figures::Figures;
-use akinai_server::{stores, verify};
+use akinai_server::{AppState, stores, verify};
 use chrono::{DateTime, Duration as Span, NaiveDate, TimeZone, Utc};
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::{TestServer, backends, start};
+use support::{Backend, TestServer, backends, start};
 use uuid::Uuid;
 
 /// An owner signed in, with one store and one paired register.
@@ -47,8 +47,8 @@ fn settings(name: &str) -> ShopSettings {
 }
 
 /// Seeds an owner with a session, a store and a paired device straight through the library.
-async fn seed(server: &TestServer, email: &str) -> Shop {
-    let pool = &server.state.db.pool;
+async fn seed(state: &AppState, email: &str) -> Shop {
+    let pool = &state.db.pool;
     let owner_id = Uuid::now_v7().to_string();
     sqlx::query(
         "INSERT INTO owner (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, 'x', $4)",
@@ -174,10 +174,13 @@ fn tokyo(day: u32, hour: u32) -> DateTime<Utc> {
 }
 
 async fn sync(server: &TestServer, shop: &Shop, entries: &[OutboxEntry]) -> SyncReply {
+    sync_to(&server.base, shop, entries).await
+}
+
+async fn sync_to(base: &str, shop: &Shop, entries: &[OutboxEntry]) -> SyncReply {
     let batch = SyncBatch { entries: entries.to_vec(), waiting: entries.len() as u64 + 2 };
-    let response = server
-        .client
-        .post(server.url("/api/v1/sync"))
+    let response = reqwest::Client::new()
+        .post(format!("{base}/api/v1/sync"))
         .bearer_auth(&shop.device_token)
         .json(&batch)
         .send()
@@ -203,7 +206,7 @@ async fn count(server: &TestServer, table: &str) -> i64 {
 async fn a_batch_lands_once_however_often_it_is_sent() {
     for backend in backends() {
         let server = start(backend).await;
-        let shop = seed(&server, "a@example.jp").await;
+        let shop = seed(&server.state, "a@example.jp").await;
         let mut register = Register::new(shop.device);
         let shift =
             Shift::open(register.shift, shop.device, tokyo(20, 8), "山田", DrawerCount::new());
@@ -267,6 +270,13 @@ async fn a_batch_lands_once_however_often_it_is_sent() {
             .unwrap();
         let stored: OutboxEntry = serde_json::from_str(&body).unwrap();
         assert_eq!(stored, entries[1]);
+        // An empty batch only says the device is there.
+        assert_eq!(sync(&server, &shop, &[]).await, SyncReply::default());
+        let waiting: i64 = sqlx::query_scalar("SELECT waiting FROM device")
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(waiting, 2);
     }
 }
 
@@ -274,7 +284,7 @@ async fn a_batch_lands_once_however_often_it_is_sent() {
 async fn rejected_entries_are_kept_and_do_not_stop_the_rest() {
     for backend in backends() {
         let server = start(backend).await;
-        let shop = seed(&server, "b@example.jp").await;
+        let shop = seed(&server.state, "b@example.jp").await;
         let mut register = Register::new(shop.device);
         let good = register.sell(tokyo(20, 9), vec![line("弁当", 500, 1, TaxClass::Food)]).1;
         // The register claims more than the domain computes, and hashes its claim.
@@ -361,7 +371,7 @@ async fn rejected_entries_are_kept_and_do_not_stop_the_rest() {
 async fn refunds_are_checked_against_their_original() {
     for backend in backends() {
         let server = start(backend).await;
-        let shop = seed(&server, "c@example.jp").await;
+        let shop = seed(&server.state, "c@example.jp").await;
         let mut register = Register::new(shop.device);
         let lines = vec![
             line("おにぎり", 160, 3, TaxClass::Food),
@@ -398,7 +408,7 @@ async fn refunds_are_checked_against_their_original() {
 async fn figures_add_up_per_rate_hour_item_store_and_week() {
     for backend in backends() {
         let server = start(backend).await;
-        let shop = seed(&server, "d@example.jp").await;
+        let shop = seed(&server.state, "d@example.jp").await;
         let mut register = Register::new(shop.device);
         let mut entries = Vec::new();
         let mut sales = Vec::new();
@@ -433,7 +443,7 @@ async fn figures_add_up_per_rate_hour_item_store_and_week() {
         entries.push(register.sell(tokyo(21, 10), vec![line("弁当", 500, 9, TaxClass::Food)]).1);
         assert!(sync(&server, &shop, &entries).await.rejected.is_empty());
 
-        let other = seed(&server, "other@example.jp").await;
+        let other = seed(&server.state, "other@example.jp").await;
         let mut theirs = Register::new(other.device);
         let (their_sale, entry) =
             theirs.sell(tokyo(20, 9), vec![line("水", 100, 1, TaxClass::Food)]);
@@ -567,8 +577,8 @@ async fn read_until(response: &mut reqwest::Response, needle: &str, wait: Durati
 async fn the_owner_sees_sales_land_live() {
     for backend in backends() {
         let server = start(backend).await;
-        let shop = seed(&server, "e@example.jp").await;
-        let other = seed(&server, "f@example.jp").await;
+        let shop = seed(&server.state, "e@example.jp").await;
+        let other = seed(&server.state, "f@example.jp").await;
         let mut mine = owner_get(&server, &shop.owner_token, "/api/v1/events").await;
         assert_eq!(mine.status(), StatusCode::OK);
         assert!(mine.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
@@ -602,7 +612,7 @@ async fn the_owner_sees_sales_land_live() {
 async fn the_export_has_every_table_and_a_readme() {
     for backend in backends() {
         let server = start(backend).await;
-        let shop = seed(&server, "g@example.jp").await;
+        let shop = seed(&server.state, "g@example.jp").await;
         let mut register = Register::new(shop.device);
         let staff = akinai_core::shop::Staff::new(
             Uuid::now_v7(),
@@ -685,7 +695,7 @@ async fn the_export_has_every_table_and_a_readme() {
 async fn verify_reports_every_kind_of_tampering() {
     for backend in backends() {
         let server = start(backend).await;
-        let shop = seed(&server, "h@example.jp").await;
+        let shop = seed(&server.state, "h@example.jp").await;
         let mut register = Register::new(shop.device);
         let entries: Vec<OutboxEntry> = (0..6)
             .map(|n| {
@@ -737,4 +747,83 @@ async fn verify_reports_every_kind_of_tampering() {
         assert!(!report.is_clean());
         assert!(report.summary().contains("problems"));
     }
+}
+
+#[tokio::test]
+async fn a_record_the_database_cannot_store_does_not_hold_up_its_batch() {
+    for backend in backends() {
+        let server = start(backend).await;
+        let shop = seed(&server.state, "nul@example.jp").await;
+        let mut register = Register::new(shop.device);
+        let before = register.sell(tokyo(20, 9), vec![line("弁当", 500, 1, TaxClass::Food)]).1;
+        // PostgreSQL refuses a NUL character in text; SQLite keeps it.
+        let odd = register.sell(tokyo(20, 10), vec![line("弁\0当", 500, 1, TaxClass::Food)]).1;
+        let after = register.sell(tokyo(20, 11), vec![line("弁当", 500, 1, TaxClass::Food)]).1;
+        let reply = sync(&server, &shop, &[before.clone(), odd.clone(), after.clone()]).await;
+        match backend {
+            Backend::Sqlite => assert_eq!(reply.acked, vec![before.id, odd.id, after.id]),
+            Backend::Postgres => {
+                assert_eq!(reply.acked, vec![before.id, after.id]);
+                assert_eq!(reply.rejected[0].id, odd.id);
+                assert!(matches!(reply.rejected[0].rejection, Rejection::Invalid { .. }));
+            }
+        }
+        assert_eq!(sync(&server, &shop, &[before, odd, after]).await, reply);
+        let waiting: i64 = sqlx::query_scalar("SELECT waiting FROM device")
+            .fetch_one(&server.state.db.pool)
+            .await
+            .unwrap();
+        assert_eq!(waiting, 2, "{backend:?}");
+    }
+}
+
+#[tokio::test]
+async fn verify_and_export_on_the_command_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let db_path = dir.path().join("akinai.db");
+    let state = AppState::new(
+        akinai_server::database::open(&akinai_server::database::Target::Sqlite(db_path.clone()))
+            .await
+            .unwrap(),
+    );
+    let shop = seed(&state, "cli@example.jp").await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let router = akinai_server::router(state.clone(), dir.path());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let mut register = Register::new(shop.device);
+    let entries: Vec<OutboxEntry> = (0..3)
+        .map(|n| register.sell(tokyo(20, 9 + n), vec![line("弁当", 500, 1, TaxClass::Food)]).1)
+        .collect();
+    assert_eq!(sync_to(&base, &shop, &entries).await.acked.len(), 3);
+
+    let akinai = |args: &[&str]| {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_akinai"))
+            .args(args)
+            .arg("--db")
+            .arg(&db_path)
+            .env_remove("DATABASE_URL")
+            .output()
+            .unwrap();
+        (output.status.code(), String::from_utf8_lossy(&output.stdout).into_owned())
+    };
+    let (code, out) = akinai(&["verify"]);
+    assert_eq!(code, Some(0), "{out}");
+    assert!(out.contains("1 devices, 3 records, 3 sales checked: no problems"), "{out}");
+
+    sqlx::query("DELETE FROM record WHERE seq = 2").execute(&state.db.pool).await.unwrap();
+    let (code, out) = akinai(&["verify"]);
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains(&format!("device {}: seq 2: missing", shop.device)), "{out}");
+    assert!(out.contains("2 problems"), "{out}");
+
+    let out_dir = dir.path().join("export");
+    let (code, out) = akinai(&["export", "--out", out_dir.to_str().unwrap()]);
+    assert_eq!(code, Some(0), "{out}");
+    let sales = std::fs::read_to_string(out_dir.join("cli@example.jp/sales.csv")).unwrap();
+    assert_eq!(sales.lines().count(), 4);
+    assert!(out_dir.join("cli@example.jp/README.md").exists());
+    let (code, _) =
+        akinai(&["export", "--out", out_dir.to_str().unwrap(), "--owner", "no@example.jp"]);
+    assert_eq!(code, Some(1));
 }
