@@ -442,15 +442,18 @@ async fn judge_sale(
     let SaleKind::Refund { original: original_id, .. } = &sale.kind else {
         return Ok(check_sale(sale, None, &[]).err());
     };
-    let bodies: Vec<String> = sqlx::query_scalar(
-        "SELECT body FROM sale WHERE store_id = $1 AND (id = $2 OR original_id = $2)",
-    )
-    .bind(store_id)
-    .bind(original_id.to_string())
-    .fetch_all(&mut **tx)
-    .await?;
-    let mut stored =
-        bodies.iter().map(|b| serde_json::from_str::<Sale>(b)).collect::<Result<Vec<_>, _>>()?;
+    // The store is checked here rather than in SQL, so that the query is two index look-ups
+    // (by id and by original) and never a walk over the store's sales.
+    let rows: Vec<(String, String)> =
+        sqlx::query_as("SELECT store_id, body FROM sale WHERE id = $1 OR original_id = $1")
+            .bind(original_id.to_string())
+            .fetch_all(&mut **tx)
+            .await?;
+    let mut stored = rows
+        .iter()
+        .filter(|(store, _)| store == store_id)
+        .map(|(_, body)| serde_json::from_str::<Sale>(body))
+        .collect::<Result<Vec<_>, _>>()?;
     stored.extend(batch_sales.iter().map(|s| (*s).clone()).filter(|s| {
         s.id == *original_id
             || matches!(&s.kind, SaleKind::Refund { original, .. } if original == original_id)
