@@ -4,17 +4,21 @@
 //!
 //! Secrets stay behind: no password, PIN or token hashes leave the server.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
+use axum::body::Body;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_LENGTH, CONTENT_TYPE};
 use axum::response::IntoResponse;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 use sqlx::Row;
 use sqlx::any::AnyRow;
+use tokio_stream::StreamExt;
+use tokio_stream::wrappers::ReceiverStream;
 
 use crate::auth::OwnerSession;
 use crate::error::{Error, Result};
@@ -132,7 +136,7 @@ const TABLES: &[Table] = &[
         sql: "SELECT id, store_id, device_id, seq, receipt_no, kind, original_id, at,
                      business_date, hour, staff, total, tax, discount, body FROM sale
               WHERE store_id IN (SELECT id FROM store WHERE owner_id = $1)
-              ORDER BY store_id, at, id",
+              ORDER BY store_id, business_date, id",
         columns: &[
             ("id", Kind::Text, "Sale id (UUID), made on the register."),
             ("store_id", Kind::Text, "The store."),
@@ -265,32 +269,96 @@ const TABLES: &[Table] = &[
     },
 ];
 
-/// The files of one owner's export: `(name, content)`, each table as `.json` and `.csv`, and
-/// `README.md`.
-pub async fn files(db: &Db, owner_id: &str) -> Result<Vec<(String, Vec<u8>)>> {
-    let mut files = Vec::new();
+/// Where the files of an export go, one after another.
+pub trait Sink: Send {
+    /// Starts the file `name`: what is written next goes into it.
+    fn start(&mut self, name: &str) -> Result<&mut (dyn Write + Send)>;
+}
+
+/// Files in a folder.
+#[derive(Debug)]
+pub struct Folder {
+    dir: PathBuf,
+    file: Option<BufWriter<File>>,
+}
+
+impl Folder {
+    /// Files in `dir`, created if missing.
+    pub fn new(dir: &Path) -> Result<Folder> {
+        std::fs::create_dir_all(dir).map_err(|err| io(dir, err))?;
+        Ok(Folder { dir: dir.to_owned(), file: None })
+    }
+
+    /// Writes out the last file.
+    pub fn finish(mut self) -> Result<()> {
+        self.close()
+    }
+
+    fn close(&mut self) -> Result<()> {
+        match self.file.take() {
+            Some(mut file) => file.flush().map_err(|err| io(&self.dir, err)),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Sink for Folder {
+    fn start(&mut self, name: &str) -> Result<&mut (dyn Write + Send)> {
+        self.close()?;
+        let path = self.dir.join(name);
+        let file = File::create(&path).map_err(|err| io(&path, err))?;
+        Ok(self.file.insert(BufWriter::new(file)))
+    }
+}
+
+impl<W: Write + Seek + Send> Sink for zip::ZipWriter<W> {
+    fn start(&mut self, name: &str) -> Result<&mut (dyn Write + Send)> {
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(true);
+        self.start_file(name, options).map_err(internal)?;
+        Ok(self)
+    }
+}
+
+/// Writes one owner's export into `sink`: each table as `.json` and `.csv`, then `README.md`.
+/// Rows are streamed from the database, so a large shop network's history never has to fit
+/// in memory.
+pub async fn write(db: &Db, owner_id: &str, sink: &mut dyn Sink) -> Result<()> {
     for table in TABLES {
-        let rows = sqlx::query(table.sql).bind(owner_id).fetch_all(&db.pool).await?;
-        let mut json = Vec::with_capacity(rows.len() * 256 + 4);
-        let mut csv = csv::Writer::from_writer(Vec::with_capacity(rows.len() * 128));
+        let out = sink.start(&format!("{}.json", table.name))?;
+        let mut rows = sqlx::query(table.sql).bind(owner_id).fetch(&db.pool);
+        out.write_all(b"[").map_err(internal)?;
+        let mut first = true;
+        while let Some(row) = rows.next().await {
+            let (object, _) = read_row(&row?, table.columns)?;
+            out.write_all(if first { b"\n" } else { b",\n" }).map_err(internal)?;
+            serde_json::to_writer(&mut *out, &Value::Object(object))?;
+            first = false;
+        }
+        out.write_all(b"\n]\n").map_err(internal)?;
+        drop(rows);
+
+        let out = sink.start(&format!("{}.csv", table.name))?;
+        let mut csv = csv::Writer::from_writer(out);
         csv.write_record(table.columns.iter().map(|(name, _, _)| *name)).map_err(internal)?;
-        json.extend_from_slice(b"[");
-        for (n, row) in rows.iter().enumerate() {
-            let (object, cells) = read_row(row, table.columns)?;
-            json.extend_from_slice(if n == 0 { b"\n" } else { b",\n" });
-            serde_json::to_writer(&mut json, &Value::Object(object))?;
+        let mut rows = sqlx::query(table.sql).bind(owner_id).fetch(&db.pool);
+        while let Some(row) = rows.next().await {
+            let (_, cells) = read_row(&row?, table.columns)?;
             csv.write_record(&cells).map_err(internal)?;
         }
-        json.extend_from_slice(b"\n]\n");
-        files.push((format!("{}.json", table.name), json));
-        files.push((format!("{}.csv", table.name), csv.into_inner().map_err(internal)?));
+        csv.flush().map_err(internal)?;
     }
-    files.push(("README.md".to_owned(), readme().into_bytes()));
-    Ok(files)
+    sink.start("README.md")?.write_all(readme().as_bytes()).map_err(internal)?;
+    Ok(())
 }
 
 fn internal(err: impl std::fmt::Display) -> Error {
     Error::Internal(err.to_string())
+}
+
+fn io(path: &Path, err: std::io::Error) -> Error {
+    Error::Internal(format!("{}: {err}", path.display()))
 }
 
 /// A row as a JSON object and as CSV cells.
@@ -345,18 +413,6 @@ fn readme() -> String {
     text
 }
 
-/// The files packed as one zip.
-pub fn zip(files: &[(String, Vec<u8>)]) -> Result<Vec<u8>> {
-    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated);
-    for (name, content) in files {
-        zip.start_file(name.as_str(), options).map_err(internal)?;
-        zip.write_all(content).map_err(internal)?;
-    }
-    Ok(zip.finish().map_err(internal)?.into_inner())
-}
-
 /// `GET /api/v1/export` parameters.
 #[derive(Debug, Deserialize)]
 pub struct ExportQuery {
@@ -375,14 +431,45 @@ pub async fn download(
     if query.format.as_deref().is_some_and(|format| format != "zip") {
         return Err(Error::BadRequest { field: "format", message: "only zip".to_owned() });
     }
-    let zip = zip(&files(&state.db, &owner.owner_id).await?)?;
+    // The zip is built in a file that is unlinked at once: nothing of it outlives the
+    // request, and it is streamed back from the open handle.
+    let path = std::env::temp_dir().join(format!("akinai-export-{}.zip", uuid::Uuid::new_v4()));
+    let file = File::options()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&path)
+        .map_err(|err| io(&path, err))?;
+    let _ = std::fs::remove_file(&path);
+    let mut zip = zip::ZipWriter::new(file);
+    write(&state.db, &owner.owner_id, &mut zip).await?;
+    let mut file = zip.finish().map_err(internal)?;
+    let length =
+        file.seek(SeekFrom::Start(0)).and_then(|_| file.metadata()).map_err(internal)?.len();
+    let (chunks, body) = tokio::sync::mpsc::channel::<std::io::Result<Vec<u8>>>(4);
+    tokio::task::spawn_blocking(move || {
+        let mut buffer = vec![0; 64 * 1024];
+        loop {
+            let read = match file.read(&mut buffer) {
+                Ok(0) => break,
+                Ok(n) => Ok(buffer[..n].to_vec()),
+                Err(err) => Err(err),
+            };
+            let failed = read.is_err();
+            // A closed channel means the client went away: stop reading.
+            if chunks.blocking_send(read).is_err() || failed {
+                break;
+            }
+        }
+    });
     let name = format!("akinai-export-{}.zip", akinai_core::tokyo_date(chrono::Utc::now()));
     Ok((
         [
             (CONTENT_TYPE, "application/zip".to_owned()),
             (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+            (CONTENT_LENGTH, length.to_string()),
         ],
-        zip,
+        Body::from_stream(ReceiverStream::new(body)),
     ))
 }
 
@@ -413,13 +500,9 @@ pub async fn write_dirs(db: &Db, out: &Path, only: Option<&str>) -> Result<Vec<P
             return Err(Error::Internal(format!("e-mail {email:?} cannot name a folder")));
         }
         let dir = out.join(&email);
-        std::fs::create_dir_all(&dir)
-            .map_err(|err| internal(format!("{}: {err}", dir.display())))?;
-        for (name, content) in files(db, &owner_id).await? {
-            let path = dir.join(name);
-            std::fs::write(&path, content)
-                .map_err(|err| internal(format!("{}: {err}", path.display())))?;
-        }
+        let mut folder = Folder::new(&dir)?;
+        write(db, &owner_id, &mut folder).await?;
+        folder.finish()?;
         written.push(dir);
     }
     Ok(written)

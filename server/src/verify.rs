@@ -145,11 +145,12 @@ async fn check_chain(db: &Db, device_id: &str, report: &mut Report) -> Result<()
 
 /// Compares every sale with its record, and finds accepted sale records with no sale.
 async fn check_sales(db: &Db, report: &mut Report) -> Result<()> {
+    let chains = report.problems.len();
     let mut rows = sqlx::query(
         "SELECT sale.id, sale.device_id, sale.receipt_no, sale.total, sale.tax, sale.discount,
                 sale.business_date, sale.body, record.body, record.rejection
          FROM sale LEFT JOIN record ON record.id = sale.id
-         ORDER BY sale.device_id, sale.seq",
+         ORDER BY sale.id",
     )
     .fetch(&db.pool);
     while let Some(row) = rows.next().await {
@@ -184,6 +185,9 @@ async fn check_sales(db: &Db, report: &mut Report) -> Result<()> {
         }
     }
     drop(rows);
+    // Sales come in id order (time order, by the primary key, so the database sorts nothing);
+    // their problems are shown device by device like the chains'.
+    report.problems[chains..].sort_by(|a, b| a.device_id.cmp(&b.device_id));
     let missing: Vec<(String, i64, String)> = sqlx::query_as(
         "SELECT record.device_id, record.seq, record.id FROM record
          LEFT JOIN sale ON sale.id = record.id
