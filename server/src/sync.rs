@@ -30,6 +30,7 @@ use crate::auth::DeviceAuth;
 use crate::database::{now_text, time_text};
 use crate::error::{Error, Result};
 use crate::events::Event;
+use crate::input::Input;
 use crate::stores::{self, Removable};
 use crate::{AppState, Db};
 
@@ -40,7 +41,7 @@ const MAX_PARAMS: usize = 8_000;
 pub async fn handle(
     State(state): State<AppState>,
     device: DeviceAuth,
-    Json(batch): Json<SyncBatch>,
+    Input(batch): Input<SyncBatch>,
 ) -> Result<Json<SyncReply>> {
     if batch.entries.len() > MAX_BATCH {
         return Err(Error::BadRequest {

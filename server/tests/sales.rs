@@ -46,8 +46,21 @@ fn settings(name: &str) -> ShopSettings {
     }
 }
 
-/// Seeds an owner with a session, a store and a paired device straight through the library.
-async fn seed(state: &AppState, email: &str) -> Shop {
+/// Signs up an owner, creates their store and pairs a register with it, over HTTP.
+async fn seed(server: &TestServer, email: &str) -> Shop {
+    let owner = support::sign_up(server, email).await;
+    let store_id = support::create_store(server, &owner.token, email).await;
+    let device = support::pair_device(server, &owner.token, &store_id, "レジ1").await;
+    Shop {
+        owner_token: owner.token,
+        store_id,
+        device: device.id.parse().unwrap(),
+        device_token: device.token,
+    }
+}
+
+/// The same straight through the library, for a server started outside the harness.
+async fn seed_in_database(state: &AppState, email: &str) -> Shop {
     let pool = &state.db.pool;
     let owner_id = Uuid::now_v7().to_string();
     sqlx::query(
@@ -206,7 +219,7 @@ async fn count(server: &TestServer, table: &str) -> i64 {
 async fn a_batch_lands_once_however_often_it_is_sent() {
     for backend in backends() {
         let server = start(backend).await;
-        let shop = seed(&server.state, "a@example.jp").await;
+        let shop = seed(&server, "a@example.jp").await;
         let mut register = Register::new(shop.device);
         let shift =
             Shift::open(register.shift, shop.device, tokyo(20, 8), "山田", DrawerCount::new());
@@ -284,7 +297,7 @@ async fn a_batch_lands_once_however_often_it_is_sent() {
 async fn rejected_entries_are_kept_and_do_not_stop_the_rest() {
     for backend in backends() {
         let server = start(backend).await;
-        let shop = seed(&server.state, "b@example.jp").await;
+        let shop = seed(&server, "b@example.jp").await;
         let mut register = Register::new(shop.device);
         let good = register.sell(tokyo(20, 9), vec![line("弁当", 500, 1, TaxClass::Food)]).1;
         // The register claims more than the domain computes, and hashes its claim.
@@ -371,7 +384,7 @@ async fn rejected_entries_are_kept_and_do_not_stop_the_rest() {
 async fn refunds_are_checked_against_their_original() {
     for backend in backends() {
         let server = start(backend).await;
-        let shop = seed(&server.state, "c@example.jp").await;
+        let shop = seed(&server, "c@example.jp").await;
         let mut register = Register::new(shop.device);
         let lines = vec![
             line("おにぎり", 160, 3, TaxClass::Food),
@@ -408,7 +421,7 @@ async fn refunds_are_checked_against_their_original() {
 async fn figures_add_up_per_rate_hour_item_store_and_week() {
     for backend in backends() {
         let server = start(backend).await;
-        let shop = seed(&server.state, "d@example.jp").await;
+        let shop = seed(&server, "d@example.jp").await;
         let mut register = Register::new(shop.device);
         let mut entries = Vec::new();
         let mut sales = Vec::new();
@@ -443,7 +456,7 @@ async fn figures_add_up_per_rate_hour_item_store_and_week() {
         entries.push(register.sell(tokyo(21, 10), vec![line("弁当", 500, 9, TaxClass::Food)]).1);
         assert!(sync(&server, &shop, &entries).await.rejected.is_empty());
 
-        let other = seed(&server.state, "other@example.jp").await;
+        let other = seed(&server, "other@example.jp").await;
         let mut theirs = Register::new(other.device);
         let (their_sale, entry) =
             theirs.sell(tokyo(20, 9), vec![line("水", 100, 1, TaxClass::Food)]);
@@ -577,8 +590,8 @@ async fn read_until(response: &mut reqwest::Response, needle: &str, wait: Durati
 async fn the_owner_sees_sales_land_live() {
     for backend in backends() {
         let server = start(backend).await;
-        let shop = seed(&server.state, "e@example.jp").await;
-        let other = seed(&server.state, "f@example.jp").await;
+        let shop = seed(&server, "e@example.jp").await;
+        let other = seed(&server, "f@example.jp").await;
         let mut mine = owner_get(&server, &shop.owner_token, "/api/v1/events").await;
         assert_eq!(mine.status(), StatusCode::OK);
         assert!(mine.headers()["content-type"].to_str().unwrap().starts_with("text/event-stream"));
@@ -612,7 +625,7 @@ async fn the_owner_sees_sales_land_live() {
 async fn the_export_has_every_table_and_a_readme() {
     for backend in backends() {
         let server = start(backend).await;
-        let shop = seed(&server.state, "g@example.jp").await;
+        let shop = seed(&server, "g@example.jp").await;
         let mut register = Register::new(shop.device);
         let staff = akinai_core::shop::Staff::new(
             Uuid::now_v7(),
@@ -695,7 +708,7 @@ async fn the_export_has_every_table_and_a_readme() {
 async fn verify_reports_every_kind_of_tampering() {
     for backend in backends() {
         let server = start(backend).await;
-        let shop = seed(&server.state, "h@example.jp").await;
+        let shop = seed(&server, "h@example.jp").await;
         let mut register = Register::new(shop.device);
         let entries: Vec<OutboxEntry> = (0..6)
             .map(|n| {
@@ -753,7 +766,7 @@ async fn verify_reports_every_kind_of_tampering() {
 async fn a_record_the_database_cannot_store_does_not_hold_up_its_batch() {
     for backend in backends() {
         let server = start(backend).await;
-        let shop = seed(&server.state, "nul@example.jp").await;
+        let shop = seed(&server, "nul@example.jp").await;
         let mut register = Register::new(shop.device);
         let before = register.sell(tokyo(20, 9), vec![line("弁当", 500, 1, TaxClass::Food)]).1;
         // PostgreSQL refuses a NUL character in text; SQLite keeps it.
@@ -786,7 +799,7 @@ async fn verify_and_export_on_the_command_line() {
             .await
             .unwrap(),
     );
-    let shop = seed(&state, "cli@example.jp").await;
+    let shop = seed_in_database(&state, "cli@example.jp").await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
     let router = akinai_server::router(state.clone(), dir.path());
