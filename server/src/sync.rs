@@ -292,6 +292,90 @@ enum Change<'a> {
     Shop(&'a akinai_core::shop::ShopSettings),
 }
 
+/// The rows and changes of a batch's entries, written together once all are judged.
+struct Pending<'a> {
+    records: Rows,
+    sales: Rows,
+    rates: Rows,
+    tenders: Rows,
+    lines: Rows,
+    changes: Vec<Change<'a>>,
+    /// Sales accepted so far, so a refund may follow its sale in the same batch.
+    sales_so_far: Vec<&'a Sale>,
+}
+
+impl<'a> Pending<'a> {
+    fn new() -> Pending<'a> {
+        Pending {
+            records: Rows::new(
+                "INSERT INTO record (device_id, seq, id, store_id, kind, prev_hash, hash, body, \
+                 rejection, received_at)",
+                10,
+            ),
+            sales: Rows::new(
+                "INSERT INTO sale (id, store_id, device_id, seq, receipt_no, kind, original_id, \
+                 at, business_date, hour, staff, total, tax, discount, body)",
+                15,
+            ),
+            rates: Rows::new(
+                "INSERT INTO sale_rate (sale_id, store_id, business_date, rate, reduced, gross, \
+                 net, tax)",
+                8,
+            ),
+            tenders: Rows::new(
+                "INSERT INTO sale_tender (sale_id, store_id, business_date, method, amount)",
+                5,
+            ),
+            lines: Rows::new(
+                "INSERT INTO sale_line (sale_id, store_id, business_date, line_no, item_id, name, \
+                 category, qty, amount)",
+                9,
+            ),
+            changes: Vec::new(),
+            sales_so_far: Vec::new(),
+        }
+    }
+
+    /// Adds what an accepted entry changes: a sale's rows, or a change to the store.
+    fn accept(&mut self, store_id: &str, entry: &'a OutboxEntry, seq: i64) -> Result<()> {
+        let change = match &entry.record {
+            Record::Sale(sale) => {
+                store_sale(
+                    store_id,
+                    sale,
+                    [&mut self.sales, &mut self.rates, &mut self.tenders, &mut self.lines],
+                )?;
+                self.sales_so_far.push(sale);
+                return Ok(());
+            }
+            Record::Shift(shift) => Change::Shift(shift, seq),
+            Record::Item(item) => Change::Item(item),
+            Record::ItemRemoved(id) => Change::ItemRemoved(*id),
+            Record::Staff(staff) => Change::Staff(staff),
+            Record::StaffRemoved(id) => Change::StaffRemoved(*id),
+            Record::Shop(shop) => Change::Shop(shop),
+        };
+        self.changes.push(change);
+        Ok(())
+    }
+
+    /// Writes everything: the rows table by table, then the changes in the batch's order.
+    async fn write(
+        self,
+        tx: &mut Transaction<'_, Any>,
+        store_id: &str,
+        device_id: &str,
+    ) -> Result<()> {
+        for rows in [self.records, self.sales, self.rates, self.tenders, self.lines] {
+            rows.insert(tx).await?;
+        }
+        for change in self.changes {
+            apply(tx, store_id, device_id, change).await?;
+        }
+        Ok(())
+    }
+}
+
 /// Judges and writes `entries` in one transaction.
 async fn land(
     db: &Db,
@@ -314,41 +398,17 @@ async fn land(
     let Known { by_id, mut seqs } = known(&mut tx, &device.device_id, entries).await?;
 
     let received_at = now_text();
-    let mut records = Rows::new(
-        "INSERT INTO record (device_id, seq, id, store_id, kind, prev_hash, hash, body, \
-         rejection, received_at)",
-        10,
-    );
-    let mut sales = Rows::new(
-        "INSERT INTO sale (id, store_id, device_id, seq, receipt_no, kind, original_id, at, \
-         business_date, hour, staff, total, tax, discount, body)",
-        15,
-    );
-    let mut rates = Rows::new(
-        "INSERT INTO sale_rate (sale_id, store_id, business_date, rate, reduced, gross, net, tax)",
-        8,
-    );
-    let mut tenders =
-        Rows::new("INSERT INTO sale_tender (sale_id, store_id, business_date, method, amount)", 5);
-    let mut lines = Rows::new(
-        "INSERT INTO sale_line (sale_id, store_id, business_date, line_no, item_id, name, \
-         category, qty, amount)",
-        9,
-    );
-    let mut changes = Vec::new();
-    // Sales accepted in this batch, so a refund may follow its sale in the same batch.
-    let mut batch_sales: Vec<&Sale> = Vec::new();
+    let mut pending = Pending::new();
     // Verdicts so far, so an id sent twice in one batch gets the same answer twice.
     let mut decided: HashMap<Uuid, Option<Rejection>> = by_id;
     let mut landed = Landed::default();
-
     for entry in entries {
         let verdict = match decided.get(&entry.id) {
             Some(verdict) => verdict.clone(),
             None => {
                 let seq = i64::try_from(entry.seq).ok().filter(|seq| *seq > 0);
                 let seq_free = seqs.get(&entry.seq).is_none_or(|id| *id == entry.id);
-                let mut verdict = if entry.compute_hash() != entry.hash {
+                let verdict = if entry.compute_hash() != entry.hash {
                     Some(Rejection::HashMismatch)
                 } else if entry.device_id != caller {
                     Some(Rejection::WrongDevice)
@@ -357,48 +417,24 @@ async fn land(
                 } else if !seq_free {
                     Some(Rejection::SeqTaken)
                 } else {
-                    None
+                    judge_record(&mut tx, store_id, entry, &pending.sales_so_far).await?
                 };
-                if verdict.is_none()
-                    && let Record::Sale(sale) = &entry.record
-                {
-                    verdict = judge_sale(&mut tx, store_id, entry, sale, &batch_sales).await?;
-                }
-                if verdict.is_none()
-                    && let Record::Shift(shift) = &entry.record
-                    && shift.device_id != caller
-                {
-                    verdict = Some(Rejection::WrongDevice);
-                }
+                // Kept, accepted or not, whenever it can sit in the device's chain.
                 if let (Some(seq), true, true) = (seq, entry.device_id == caller, seq_free) {
                     seqs.insert(entry.seq, entry.id);
+                    let rejection = verdict.as_ref();
                     store_entry(
-                        &mut records,
+                        &mut pending.records,
                         store_id,
                         &received_at,
                         entry,
                         seq,
-                        verdict.as_ref(),
+                        rejection,
                     )?;
                     landed.stored += 1;
                     if verdict.is_none() {
-                        match &entry.record {
-                            Record::Sale(sale) => {
-                                store_sale(
-                                    store_id,
-                                    sale,
-                                    [&mut sales, &mut rates, &mut tenders, &mut lines],
-                                )?;
-                                batch_sales.push(sale);
-                                landed.sales += 1;
-                            }
-                            Record::Shift(shift) => changes.push(Change::Shift(shift, seq)),
-                            Record::Item(item) => changes.push(Change::Item(item)),
-                            Record::ItemRemoved(id) => changes.push(Change::ItemRemoved(*id)),
-                            Record::Staff(staff) => changes.push(Change::Staff(staff)),
-                            Record::StaffRemoved(id) => changes.push(Change::StaffRemoved(*id)),
-                            Record::Shop(shop) => changes.push(Change::Shop(shop)),
-                        }
+                        pending.accept(store_id, entry, seq)?;
+                        landed.sales += u64::from(matches!(entry.record, Record::Sale(_)));
                     }
                 }
                 decided.insert(entry.id, verdict.clone());
@@ -412,15 +448,26 @@ async fn land(
             }
         }
     }
-
-    for rows in [records, sales, rates, tenders, lines] {
-        rows.insert(&mut tx).await?;
-    }
-    for change in changes {
-        apply(&mut tx, store_id, &device.device_id, change).await?;
-    }
+    pending.write(&mut tx, store_id, &device.device_id).await?;
     tx.commit().await?;
     Ok(landed)
+}
+
+/// Why an entry from the right device, hashed right, cannot be accepted, if it cannot: a sale
+/// the domain computes differently, or a shift of another device's drawer.
+async fn judge_record(
+    tx: &mut Transaction<'_, Any>,
+    store_id: &str,
+    entry: &OutboxEntry,
+    sales_so_far: &[&Sale],
+) -> Result<Option<Rejection>> {
+    match &entry.record {
+        Record::Sale(sale) => judge_sale(tx, store_id, entry, sale, sales_so_far).await,
+        Record::Shift(shift) if shift.device_id != entry.device_id => {
+            Ok(Some(Rejection::WrongDevice))
+        }
+        _ => Ok(None),
+    }
 }
 
 /// Why a sale entry cannot be accepted, if it cannot: the domain recomputes it (a refund from
