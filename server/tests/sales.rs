@@ -283,6 +283,11 @@ async fn a_batch_lands_once_however_often_it_is_sent() {
             .unwrap();
         let stored: OutboxEntry = serde_json::from_str(&body).unwrap();
         assert_eq!(stored, entries[1]);
+        // An entry twice in one batch lands once and is acked twice.
+        let twice = register.sell(tokyo(20, 12), vec![line("お茶", 150, 1, TaxClass::Food)]).1;
+        let reply = sync(&server, &shop, &[twice.clone(), twice.clone()]).await;
+        assert_eq!(reply.acked, vec![twice.id, twice.id]);
+        assert_eq!(count(&server, "sale").await, 4);
         // An empty batch only says the device is there.
         assert_eq!(sync(&server, &shop, &[]).await, SyncReply::default());
         let waiting: i64 = sqlx::query_scalar("SELECT waiting FROM device")
@@ -414,6 +419,22 @@ async fn refunds_are_checked_against_their_original() {
                 .await
                 .unwrap();
         assert_eq!(refunded_total, -sale.receipt.total.get(), "everything given back, no more");
+
+        // A register of another store, even the same owner's, cannot refund this store's sale.
+        let (fresh, sold) = register.sell(tokyo(20, 14), vec![line("水", 100, 2, TaxClass::Food)]);
+        assert_eq!(sync(&server, &shop, &[sold]).await.acked.len(), 1);
+        let elsewhere = support::create_store(&server, &shop.owner_token, "支店").await;
+        let paired = support::pair_device(&server, &shop.owner_token, &elsewhere, "支店").await;
+        let branch = Shop {
+            owner_token: shop.owner_token.clone(),
+            store_id: elsewhere,
+            device: paired.id.parse().unwrap(),
+            device_token: paired.token,
+        };
+        let (_, across) =
+            Register::new(branch.device).refund(&fresh, &[(0, 1)], &[], tokyo(20, 15));
+        let reply = sync(&server, &branch, &[across]).await;
+        assert_eq!(reply.rejected[0].rejection, Rejection::UnknownOriginal, "{backend:?}");
     }
 }
 
