@@ -83,29 +83,14 @@ pub async fn run(db: &Db) -> Result<Report> {
 async fn check_chain(db: &Db, device_id: &str, report: &mut Report) -> Result<()> {
     let mut links = Vec::new();
     let mut arrived_bad = Vec::new();
-    let mut rows = sqlx::query(
+    let mut rows = sqlx::query_as::<_, (i64, String, String, String, String, Option<String>)>(
         "SELECT seq, id, prev_hash, hash, body, rejection FROM record
          WHERE device_id = $1 ORDER BY seq",
     )
     .bind(device_id)
     .fetch(&db.pool);
     while let Some(row) = rows.next().await {
-        let row = row?;
-        let (seq, id, prev_hash, hash, body, rejection): (
-            i64,
-            String,
-            String,
-            String,
-            String,
-            Option<String>,
-        ) = (
-            row.try_get(0)?,
-            row.try_get(1)?,
-            row.try_get(2)?,
-            row.try_get(3)?,
-            row.try_get(4)?,
-            row.try_get(5)?,
-        );
+        let (seq, id, prev_hash, hash, body, rejection) = row?;
         report.records += 1;
         let seq = u64::try_from(seq).unwrap_or_default();
         // The body must be the entry the columns describe, and hash to the stored hash.
