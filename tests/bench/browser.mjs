@@ -23,6 +23,8 @@ const port = Number(env('BENCH_PORT'));
 const out = env('BENCH_OUT');
 const chromiumPath = process.env.CHROMIUM ?? '/usr/bin/chromium';
 const runs = Number(process.env.BENCH_RUNS ?? 3);
+// To find where a tap's time goes: a CPU profile of the first run of taps, for DevTools.
+const profileOut = process.env.BENCH_PROFILE;
 const base = `http://127.0.0.1:${port}`;
 
 const CATALOG_SIZE = 10_000;
@@ -89,7 +91,7 @@ async function launch() {
   const page = context.pages()[0] ?? await context.newPage();
   const cdp = await context.newCDPSession(page);
   const throttle = () => cdp.send('Emulation.setCPUThrottlingRate', { rate: THROTTLE });
-  return { context, page, throttle };
+  return { context, page, throttle, cdp };
 }
 
 /** Installed in every page before its scripts: the timing probe (see the head of this file). */
@@ -106,12 +108,22 @@ function instrument() {
   });
   window.__bench = {
     /** Times from the next `type` event to the paint of `done()`; `result` waits for it. */
+    /** Times the next `type` event: `result` resolves with the ms until `done()` first held in
+     * the DOM (a mutation observer's microtask: the app's own work) and until it was painted. */
     arm(type, done) {
       this.result = new Promise((resolve, reject) => {
         setTimeout(() => reject(new Error(`no paint within 20 s of a ${type}`)), 20_000);
         addEventListener(type, (event) => {
           const start = event.timeStamp;
-          whenPainted(done).then((end) => resolve(end - start));
+          let updated;
+          const observer = new MutationObserver(() => {
+            if (updated === undefined && done()) updated = performance.now();
+          });
+          observer.observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+          whenPainted(done).then((painted) => {
+            observer.disconnect();
+            resolve({ dom: (updated ?? painted) - start, painted: painted - start });
+          });
         }, { capture: true, once: true });
       });
     },
@@ -134,16 +146,16 @@ function record(figure, unit, values, conditions) {
   log(figure, values.map((v) => v.toFixed(1)).join(' '), unit);
 }
 
-/** Per-run p50 and p95 of the timings `measure` returns, recorded as two figures. */
-async function percentiles(figure, runCount, conditions, measure) {
-  const p50 = [], p95 = [];
-  for (let run = 0; run < runCount; run++) {
-    const times = await measure(run);
-    p50.push(percentile(times, 50));
-    p95.push(percentile(times, 95));
+/** Per-run p50 and p95 of the timings `measure` returns (arm's results), recorded as figures
+ * named by `figures`: `{ painted: name, dom?: name }`. */
+async function percentiles(figures, runCount, conditions, measure) {
+  const runs = [];
+  for (let run = 0; run < runCount; run++) runs.push(await measure(run));
+  for (const [key, figure] of Object.entries(figures)) {
+    for (const p of [50, 95]) {
+      record(`${figure} p${p}`, 'ms', runs.map((times) => percentile(times.map((t) => t[key]), p)), conditions);
+    }
   }
-  record(`${figure} p50`, 'ms', p50, conditions);
-  record(`${figure} p95`, 'ms', p95, conditions);
 }
 
 async function signIn(page) {
@@ -183,6 +195,17 @@ async function emptyCart(page) {
       await new Promise((r) => requestAnimationFrame(r));
     }
   });
+}
+
+/** Taps on something that does nothing: what the timing method measures with no work at all. */
+async function idleTaps(page) {
+  const times = [];
+  for (let tap = 0; tap < BASKET * 5; tap++) {
+    await page.evaluate(() => window.__bench.arm('click', () => true));
+    await page.locator('.brand h1').click();
+    times.push(await page.evaluate(() => window.__bench.result));
+  }
+  return times;
 }
 
 async function taps(page) {
@@ -250,7 +273,7 @@ async function coldStart() {
     await page.evaluate(() =>
       window.__bench.arm('click', () => document.querySelectorAll('.item-key').length > 0));
     await page.getByRole('button', { name: 'サインイン' }).click();
-    const register = await page.evaluate(() => window.__bench.result);
+    const register = (await page.evaluate(() => window.__bench.result)).painted;
     return { shell, keypad, register };
   } finally {
     await context.close();
@@ -261,17 +284,27 @@ async function main() {
   server = await startServer();
   const conditions = `headless Chromium, CPU throttled ${THROTTLE}x (CDP), ${CATALOG_SIZE.toLocaleString('en')}-item catalog, 1280x800`;
   {
-    const { context, page, throttle } = await launch();
+    const { context, page, throttle, cdp } = await launch();
     try {
       log('setting up the shop with', CATALOG_SIZE, 'items');
       await setUp(page);
       await throttle();
-      await percentiles('tap item → total painted', runs,
-        `${conditions}; ${TAPS} taps a run, baskets of ${BASKET} lines`, () => taps(page));
-      await percentiles('search keystroke → results painted', runs,
+      await percentiles({ painted: 'tap → next frame painted, nothing to update (floor)' }, runs,
+        `${conditions}; ${BASKET * 5} taps a run on the shop's name, which does nothing`, () => idleTaps(page));
+      await percentiles({ dom: 'tap item → cart total in DOM', painted: 'tap item → cart total painted' }, runs,
+        `${conditions}; ${TAPS} taps a run, baskets of ${BASKET} lines`, async (run) => {
+          if (!profileOut || run > 0) return taps(page);
+          await cdp.send('Profiler.enable');
+          await cdp.send('Profiler.start');
+          const times = await taps(page);
+          writeFileSync(profileOut, JSON.stringify((await cdp.send('Profiler.stop')).profile));
+          return times;
+        });
+      await percentiles({ dom: 'search keystroke → results in DOM', painted: 'search keystroke → results painted' }, runs,
         `${conditions}; ${SEARCHES.length * 4} keystrokes a run (4-digit queries from the full grid)`,
         () => searches(page));
-      await percentiles('complete sale → receipt painted (IndexedDB commit)', runs,
+      await percentiles({ dom: 'complete sale → receipt in DOM (sale committed to IndexedDB)',
+        painted: 'complete sale → receipt painted' }, runs,
         `${conditions}; ${SALES} one-item cash sales a run, each one transaction (sale, outbox, counters)`,
         () => sales(page));
     } finally {
