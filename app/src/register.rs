@@ -255,6 +255,44 @@ fn CatalogPanel() -> impl IntoView {
     }
 }
 
+/// What one row of the cart shows. Rows are keyed by all of it, so a tap that adds a line
+/// builds that line's row alone rather than every row of the cart again.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+struct CartRow {
+    index: usize,
+    name: String,
+    qty: u32,
+    unit_price: Yen,
+    reduced: bool,
+    amount: Yen,
+    off: Yen,
+}
+
+/// The cart's rows as the receipt prices them (before discounts while it cannot be priced).
+fn cart_rows(cart: RwSignal<Cart>, receipt: Memo<akinai_core::Result<Receipt>>) -> Vec<CartRow> {
+    receipt.with(|printed| {
+        let printed = printed.as_ref().ok();
+        cart.with(|cart| {
+            cart.lines
+                .iter()
+                .enumerate()
+                .map(|(index, line)| {
+                    let shown = printed.and_then(|r| r.lines.get(index));
+                    CartRow {
+                        index,
+                        name: line.name.clone(),
+                        qty: line.qty,
+                        unit_price: line.unit_price,
+                        reduced: shown.is_some_and(|l| l.reduced),
+                        amount: shown.map_or(line.before_discount(), |l| l.amount),
+                        off: shown.map(|l| l.discount).unwrap_or_default(),
+                    }
+                })
+                .collect()
+        })
+    })
+}
+
 /// The cart's lines, discounts, dining mode and totals.
 #[component]
 fn CartPanel(receipt: Memo<akinai_core::Result<Receipt>>, paying: RwSignal<bool>) -> impl IntoView {
@@ -298,20 +336,14 @@ fn CartPanel(receipt: Memo<akinai_core::Result<Receipt>>, paying: RwSignal<bool>
             {dining(DiningMode::EatIn)}
         </div>
         <ul class="cart-lines" aria-label=move || app.t("cart-lines")>
-            {move || {
-                let printed = receipt.get().ok();
-                app.cart.get().lines.into_iter().enumerate().map(|(index, line)| {
-                    let shown = printed.as_ref().and_then(|r| r.lines.get(index).cloned());
-                    let reduced = shown.as_ref().is_some_and(|l| l.reduced);
-                    let amount = shown.as_ref().map(|l| l.amount).unwrap_or(line.before_discount());
-                    let off = shown.as_ref().map(|l| l.discount).unwrap_or_default();
-                    let name = line.name.clone();
+            <For each=move || cart_rows(app.cart, receipt) key=CartRow::clone let:row>
+                {
+                    let CartRow { index, name, qty, unit_price, reduced, amount, off } = row;
                     let name_minus = name.clone();
                     let name_plus = name.clone();
                     let name_off = name.clone();
                     let name_remove = name.clone();
                     let name_qty = name.clone();
-                    let qty = line.qty;
                     view! {
                         <li class="cart-line">
                             <div class="line-head">
@@ -319,7 +351,7 @@ fn CartPanel(receipt: Memo<akinai_core::Result<Receipt>>, paying: RwSignal<bool>
                                 <span class="line-amount">{amount.to_string()}</span>
                             </div>
                             <div class="line-detail">
-                                <span>{format!("{} × {}", line.unit_price, qty)}</span>
+                                <span>{format!("{unit_price} × {qty}")}</span>
                                 {(off.get() > 0).then(|| view! { <span class="line-off">{format!("−{off}")}</span> })}
                             </div>
                             <div class="line-actions">
@@ -356,8 +388,8 @@ fn CartPanel(receipt: Memo<akinai_core::Result<Receipt>>, paying: RwSignal<bool>
                             </Show>
                         </li>
                     }
-                }).collect_view()
-            }}
+                }
+            </For>
         </ul>
         <DiscountForm
             class="receipt-discount"
