@@ -114,14 +114,16 @@ fn CatalogPanel() -> impl IntoView {
     let shown = Memo::new(move |_| {
         let q = query.get();
         let cat = category.get();
-        index.with(|index| app.catalog.with(|items| {
-            let mut matched = index
-                .search(items, &q)
-                .into_iter()
-                .filter(|i| cat.as_ref().is_none_or(|c| &i.category == c));
-            let keys: Vec<Item> = matched.by_ref().take(MAX_KEYS).cloned().collect();
-            (keys, matched.count())
-        }))
+        index.with(|index| {
+            app.catalog.with(|items| {
+                let mut matched = index
+                    .search(items, &q)
+                    .into_iter()
+                    .filter(|i| cat.as_ref().is_none_or(|c| &i.category == c));
+                let keys: Vec<Item> = matched.by_ref().take(MAX_KEYS).cloned().collect();
+                (keys, matched.count())
+            })
+        })
     });
     // A scanner types the code and Enter (or the camera reads it): an exact barcode adds the
     // item; so does a search with a single result.

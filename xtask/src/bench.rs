@@ -86,7 +86,9 @@ pub fn bench(args: &[String]) -> Result<()> {
     build_app()?;
     step(
         "build the payload floor (trunk, release)",
-        command("trunk").args(["build", "--release", "--offline"]).current_dir(root().join("bench/floor")),
+        command("trunk")
+            .args(["build", "--release", "--offline"])
+            .current_dir(root().join("bench/floor")),
     )?;
     step(
         "build the server and its bench (release)",
@@ -105,10 +107,11 @@ pub fn bench(args: &[String]) -> Result<()> {
 
     step(
         "payload",
-        command("node").arg("tests/bench/payload.mjs").arg(root().join("target/dist")).arg(
-            root().join("target/bench/floor"),
-        )
-        .arg(out.join("payload.json")),
+        command("node")
+            .arg("tests/bench/payload.mjs")
+            .arg(root().join("target/dist"))
+            .arg(root().join("target/bench/floor"))
+            .arg(out.join("payload.json")),
     )?;
     step(
         "the register in headless Chromium (CPU 4x slower)",
@@ -173,7 +176,8 @@ fn table(figures: &[Figure]) -> String {
     let rows: Vec<[String; 7]> = figures
         .iter()
         .map(|f| {
-            let median = if f.median.is_none() { "not measured".to_owned() } else { number(f.median) };
+            let median =
+                if f.median.is_none() { "not measured".to_owned() } else { number(f.median) };
             [
                 f.figure.clone(),
                 median,
@@ -197,7 +201,8 @@ fn table(figures: &[Figure]) -> String {
         let mut text = String::from("|");
         for ((cell, width), right) in cells.iter().zip(widths).zip(right) {
             let pad = " ".repeat(width - cell.chars().count());
-            let _ = if right { write!(text, " {pad}{cell} |") } else { write!(text, " {cell}{pad} |") };
+            let _ =
+                if right { write!(text, " {pad}{cell} |") } else { write!(text, " {cell}{pad} |") };
         }
         text
     };

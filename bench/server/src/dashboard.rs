@@ -6,8 +6,8 @@ use std::time::Instant;
 
 use akinai_server::database::Backend;
 use anyhow::{Context, Result, bail};
-use sqlx::AssertSqlSafe;
 use chrono::{Days, NaiveDate, Utc};
+use sqlx::AssertSqlSafe;
 
 use crate::Sample;
 use crate::shop::{Engine, Shop};
@@ -42,7 +42,9 @@ pub async fn figures(
         let mut sample = Sample::new(
             format!("dashboard figures, {label}, {db}"),
             "ms",
-            format!("{db}, GET /api/v1/figures?from={from}&to={today} over {SALES} sales in {DAYS} days (4 rows each), the response read whole"),
+            format!(
+                "{db}, GET /api/v1/figures?from={from}&to={today} over {SALES} sales in {DAYS} days (4 rows each), the response read whole"
+            ),
         );
         for _ in 0..runs {
             let started = Instant::now();
@@ -55,7 +57,8 @@ pub async fn figures(
             let body = response.bytes().await?;
             let ms = started.elapsed().as_secs_f64() * 1000.0;
             if status == reqwest::StatusCode::NOT_FOUND {
-                sample.conditions = "not measured: this server has no GET /api/v1/figures yet".into();
+                sample.conditions =
+                    "not measured: this server has no GET /api/v1/figures yet".into();
                 break;
             }
             if !status.is_success() {
@@ -80,10 +83,12 @@ async fn generate(shop: &Shop, today: NaiveDate) -> Result<()> {
         // otherwise take most of the minute this generation would need.
         sqlx::query("SET LOCAL session_replication_role = replica").execute(&mut *tx).await?;
     }
-    for table in ["bench_n (n BIGINT NOT NULL)", "bench_day (d BIGINT NOT NULL, date TEXT NOT NULL)",
+    for table in [
+        "bench_n (n BIGINT NOT NULL)",
+        "bench_day (d BIGINT NOT NULL, date TEXT NOT NULL)",
         "bench_hour (h BIGINT NOT NULL, tokyo BIGINT NOT NULL, utc TEXT NOT NULL)",
-        "bench_item (n BIGINT NOT NULL, name TEXT NOT NULL, category TEXT NOT NULL)"]
-    {
+        "bench_item (n BIGINT NOT NULL, name TEXT NOT NULL, category TEXT NOT NULL)",
+    ] {
         sqlx::query(AssertSqlSafe(format!("CREATE TABLE {table}"))).execute(&mut *tx).await?;
     }
     sqlx::query(
@@ -92,12 +97,10 @@ async fn generate(shop: &Shop, today: NaiveDate) -> Result<()> {
     .bind(PER_HOUR.max(DAYS))
     .execute(&mut *tx)
     .await?;
-    sqlx::query(
-        "INSERT INTO bench_day (d, date) SELECT n, '' FROM bench_n WHERE n < $1",
-    )
-    .bind(DAYS)
-    .execute(&mut *tx)
-    .await?;
+    sqlx::query("INSERT INTO bench_day (d, date) SELECT n, '' FROM bench_n WHERE n < $1")
+        .bind(DAYS)
+        .execute(&mut *tx)
+        .await?;
     for d in 0..DAYS {
         let date = today - Days::new(d as u64);
         sqlx::query("UPDATE bench_day SET date = $1 WHERE d = $2")

@@ -129,7 +129,9 @@ async fn ingest(
     let mut plain = Sample::new(
         format!("plain batched inserts, {db}"),
         "sales/s",
-        format!("{how}: the same rows (record, sale, sale_rate, sale_tender, sale_line) in multi-row INSERTs, a transaction per batch"),
+        format!(
+            "{how}: the same rows (record, sale, sale_rate, sale_tender, sale_line) in multi-row INSERTs, a transaction per batch"
+        ),
     );
     let mut ratio = Sample::new(
         format!("sync ingest / plain inserts, {db}"),

@@ -99,21 +99,58 @@ pub async fn insert(shop: &Shop, entries: &[OutboxEntry]) -> Result<()> {
 fn rows_of(shop: &Shop, batch: &[OutboxEntry]) -> Result<[Rows; 5]> {
     let mut record = Rows::new(
         "record",
-        &["device_id", "seq", "id", "store_id", "kind", "prev_hash", "hash", "body", "rejection", "received_at"],
+        &[
+            "device_id",
+            "seq",
+            "id",
+            "store_id",
+            "kind",
+            "prev_hash",
+            "hash",
+            "body",
+            "rejection",
+            "received_at",
+        ],
     );
     let mut sale_rows = Rows::new(
         "sale",
-        &["id", "store_id", "device_id", "seq", "receipt_no", "kind", "original_id", "at",
-          "business_date", "hour", "staff", "total", "tax", "discount", "body"],
+        &[
+            "id",
+            "store_id",
+            "device_id",
+            "seq",
+            "receipt_no",
+            "kind",
+            "original_id",
+            "at",
+            "business_date",
+            "hour",
+            "staff",
+            "total",
+            "tax",
+            "discount",
+            "body",
+        ],
     );
     let mut rate = Rows::new(
         "sale_rate",
         &["sale_id", "store_id", "business_date", "rate", "reduced", "gross", "net", "tax"],
     );
-    let mut tender = Rows::new("sale_tender", &["sale_id", "store_id", "business_date", "method", "amount"]);
+    let mut tender =
+        Rows::new("sale_tender", &["sale_id", "store_id", "business_date", "method", "amount"]);
     let mut line = Rows::new(
         "sale_line",
-        &["sale_id", "store_id", "business_date", "line_no", "item_id", "name", "category", "qty", "amount"],
+        &[
+            "sale_id",
+            "store_id",
+            "business_date",
+            "line_no",
+            "item_id",
+            "name",
+            "category",
+            "qty",
+            "amount",
+        ],
     );
     let received = now_text();
     let store = shop.store_id.as_str();
@@ -164,7 +201,13 @@ fn rows_of(shop: &Shop, batch: &[OutboxEntry]) -> Result<[Rows; 5]> {
         }
         for t in &sale.tenders {
             let method = serde_json::to_value(t.method)?.as_str().unwrap_or_default().to_owned();
-            tender.push([id.clone().into(), store.into(), date.clone().into(), method.into(), t.amount.get().into()]);
+            tender.push([
+                id.clone().into(),
+                store.into(),
+                date.clone().into(),
+                method.into(),
+                t.amount.get().into(),
+            ]);
         }
         for (no, (printed, rung)) in receipt.lines.iter().zip(&sale.cart.lines).enumerate() {
             line.push([

@@ -42,9 +42,14 @@ impl Engine {
             Engine::Sqlite(dir) => Ok(Target::Sqlite(dir.join(format!("{name}.db")))),
             Engine::Postgres(admin) => {
                 sqlx::any::install_default_drivers();
-                let pool = sqlx::AnyPool::connect(admin).await.context("connecting to PostgreSQL")?;
-                sqlx::query(AssertSqlSafe(format!("DROP DATABASE IF EXISTS bench_{name}"))).execute(&pool).await?;
-                sqlx::query(AssertSqlSafe(format!("CREATE DATABASE bench_{name}"))).execute(&pool).await?;
+                let pool =
+                    sqlx::AnyPool::connect(admin).await.context("connecting to PostgreSQL")?;
+                sqlx::query(AssertSqlSafe(format!("DROP DATABASE IF EXISTS bench_{name}")))
+                    .execute(&pool)
+                    .await?;
+                sqlx::query(AssertSqlSafe(format!("CREATE DATABASE bench_{name}")))
+                    .execute(&pool)
+                    .await?;
                 pool.close().await;
                 let mut url = url::Url::parse(admin).context("the PostgreSQL URL")?;
                 url.set_path(&format!("bench_{name}"));
@@ -95,7 +100,8 @@ impl Shop {
                 .bind(&store_id)
                 .fetch_all(&db.pool)
                 .await?;
-        let items: Vec<Item> = bodies.iter().map(|b| serde_json::from_str(b)).collect::<Result<_, _>>()?;
+        let items: Vec<Item> =
+            bodies.iter().map(|b| serde_json::from_str(b)).collect::<Result<_, _>>()?;
         let (device_token, owner_token) = (new_token(), new_token());
         sqlx::query(
             "INSERT INTO device (id, store_id, name, token_hash, paired_at) VALUES ($1, $2, $3, $4, $5)",
