@@ -11,7 +11,7 @@
 //! `target/bench.json`. `docs/PERFORMANCE.md` records a run and the targets.
 
 use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result};
@@ -145,12 +145,34 @@ pub fn bench(args: &[String]) -> Result<()> {
     let path = root().join("target/bench.json");
     std::fs::write(&path, json).with_context(|| format!("writing {}", path.display()))?;
     println!("\n{}", table(&figures));
+    println!("\nmachine: {}", machine());
     println!(
         "xtask: bench took {:.1} minutes; the table is in {}",
         started.elapsed().as_secs_f64() / 60.0,
         path.display()
     );
     Ok(())
+}
+
+/// What the figures were taken on: cores, CPU model, memory and the browser, for the record.
+fn machine() -> String {
+    let cores = std::thread::available_parallelism().map_or(0, usize::from);
+    let read = |path: &str, key: &str| {
+        std::fs::read_to_string(path).ok().and_then(|text| {
+            text.lines()
+                .find(|line| line.starts_with(key))
+                .and_then(|line| line.split_once(':'))
+                .map(|(_, value)| value.trim().to_owned())
+        })
+    };
+    let cpu = read("/proc/cpuinfo", "model name").unwrap_or_else(|| "unknown CPU".to_owned());
+    let memory = read("/proc/meminfo", "MemTotal").unwrap_or_else(|| "unknown".to_owned());
+    let chromium = command(tools::CHROMIUM)
+        .arg("--version")
+        .output()
+        .map(|out| String::from_utf8_lossy(&out.stdout).trim().to_owned())
+        .unwrap_or_default();
+    format!("{cores} cores, {cpu}, {memory} memory; {chromium}")
 }
 
 fn read_part(path: &Path) -> Result<Vec<Figure>> {
