@@ -274,7 +274,7 @@ mod tests {
         let lines: Vec<&str> = table.lines().collect();
         assert_eq!(lines.len(), 4);
         assert!(lines.iter().all(|l| l.chars().count() == lines[0].chars().count()), "{table}");
-        assert!(lines[2].contains("| 12.3 |") && lines[2].contains("| 10.0 |"), "{table}");
+        assert!(lines[2].contains(" 12.3 |") && lines[2].contains("| 10.0 |"), "{table}");
         assert!(lines[3].contains("not measured"), "{table}");
     }
 }
