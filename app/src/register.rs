@@ -31,6 +31,12 @@ fn line_of(item: &Item, price: Yen) -> CartLine {
 /// The most quick keys the register shows at once.
 const MAX_KEYS: usize = 120;
 
+/// The first [`MAX_KEYS`] items of `matched` to show, and how many more there are.
+fn first_keys<'a>(mut matched: impl Iterator<Item = &'a Item>) -> (Vec<Item>, usize) {
+    let keys = matched.by_ref().take(MAX_KEYS).cloned().collect();
+    (keys, matched.count())
+}
+
 /// Keys closer together than this (ms) come from a barcode scanner, not a person.
 const SCANNER_KEY_GAP_MS: f64 = 50.0;
 
@@ -109,20 +115,24 @@ fn CatalogPanel() -> impl IntoView {
         })
     });
     let index = Memo::new(move |_| app.catalog.with(|items| SearchIndex::new(items)));
+    // Folding a big catalog's text takes a moment: do it once the keys are on screen, not before
+    // (a search typed sooner folds it then).
+    request_animation_frame(move || {
+        set_timeout(move || index.with_untracked(|_| ()), std::time::Duration::ZERO)
+    });
     // The keys shown, and how many more matched: a big catalog is narrowed by search, category
     // or scanner, never drawn whole (thousands of keys make every tap re-lay them all out).
     let shown = Memo::new(move |_| {
         let q = query.get();
         let cat = category.get();
-        index.with(|index| {
-            app.catalog.with(|items| {
-                let mut matched = index
-                    .search(items, &q)
-                    .into_iter()
-                    .filter(|i| cat.as_ref().is_none_or(|c| &i.category == c));
-                let keys: Vec<Item> = matched.by_ref().take(MAX_KEYS).cloned().collect();
-                (keys, matched.count())
-            })
+        let keep = |item: &&Item| cat.as_ref().is_none_or(|c| &item.category == c);
+        app.catalog.with(|items| {
+            // No query, no index: every item matches, in catalog order.
+            if q.trim().is_empty() {
+                first_keys(items.iter().filter(keep))
+            } else {
+                index.with(|index| first_keys(index.search(items, &q).into_iter().filter(keep)))
+            }
         })
     });
     // A scanner types the code and Enter (or the camera reads it): an exact barcode adds the

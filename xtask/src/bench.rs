@@ -183,12 +183,13 @@ fn read_part(path: &Path) -> Result<Vec<Figure>> {
     Ok(samples.into_iter().map(Figure::from).collect())
 }
 
-/// A number as the table shows it: whole above 100, one decimal below.
+/// A number as the table shows it: three significant digits or more (whole from 100 up).
 fn number(value: Option<f64>) -> String {
     match value {
         None => "—".to_owned(),
         Some(v) if v.abs() >= 100.0 => format!("{v:.0}"),
-        Some(v) => format!("{v:.1}"),
+        Some(v) if v.abs() >= 10.0 => format!("{v:.1}"),
+        Some(v) => format!("{v:.2}"),
     }
 }
 
