@@ -42,6 +42,17 @@ pub enum Error {
     /// The server could not be reached or answered with an error.
     #[error("server: {0}")]
     Network(String),
+    /// The owner's session is missing or over: they must sign in (again).
+    #[error("not signed in")]
+    SignedOut,
+    /// The server refused a request: its HTTP status and what it said.
+    #[error("server refused ({status}): {detail}")]
+    Refused {
+        /// The HTTP status.
+        status: u16,
+        /// The server's own words (and the field it names, if any).
+        detail: String,
+    },
 }
 
 /// The app's result type.
@@ -89,6 +100,18 @@ impl Error {
                 lang.text_with("scan-not-found", &[("code", code.clone().into())])
             }
             Error::Network(detail) => format!("{} ({detail})", lang.text("network-failed")),
+            Error::SignedOut => lang.text("owner-signed-out"),
+            Error::Refused { status, detail } => {
+                let id = match status {
+                    400 | 422 => "refused-invalid",
+                    403 => "refused-forbidden",
+                    404 => "refused-not-found",
+                    409 => "refused-conflict",
+                    429 => "refused-too-many",
+                    _ => "refused-other",
+                };
+                format!("{} ({detail})", lang.text(id))
+            }
         }
     }
 }

@@ -1,0 +1,77 @@
+//! A small client for the server's owner API (`docs/api.md`): same-origin requests, so the
+//! browser sends the HttpOnly session cookie itself and the app never sees the token.
+
+use gloo_net::http::{Method, RequestBuilder, Response};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::error::{Error, Result};
+
+/// Where the API lives.
+pub const BASE: &str = "/api/v1";
+
+/// What the server says when it refuses a request.
+#[derive(serde::Deserialize)]
+struct Refusal {
+    error: String,
+    #[serde(default)]
+    field: Option<String>,
+}
+
+/// A request to `path` (under [`BASE`]).
+fn request(method: Method, path: &str) -> RequestBuilder {
+    RequestBuilder::new(&format!("{BASE}{path}")).method(method)
+}
+
+/// Sends a built request and turns every failure into the app's error: no network, a lapsed
+/// session (so the view can ask to sign in), or the server's refusal in its own words.
+async fn send(request: Result<gloo_net::http::Request, gloo_net::Error>) -> Result<Response> {
+    let network = |e: gloo_net::Error| Error::Network(e.to_string());
+    let response = request.map_err(network)?.send().await.map_err(network)?;
+    match response.status() {
+        200..=299 => Ok(response),
+        401 => Err(Error::SignedOut),
+        status => {
+            let detail = match response.json::<Refusal>().await {
+                Ok(Refusal { error, field: Some(field) }) => format!("{field}: {error}"),
+                Ok(Refusal { error, field: None }) => error,
+                Err(_) => response.status_text(),
+            };
+            Err(Error::Refused { status, detail })
+        }
+    }
+}
+
+/// Reads a JSON answer.
+async fn json<T: DeserializeOwned>(response: Response) -> Result<T> {
+    response.json().await.map_err(|e| Error::Data(e.to_string()))
+}
+
+/// `GET path`, answered with JSON.
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T> {
+    json(send(request(Method::GET, path).build()).await?).await
+}
+
+/// `method path` with a JSON body, answered with JSON.
+pub async fn call<B: Serialize, T: DeserializeOwned>(
+    method: Method,
+    path: &str,
+    body: &B,
+) -> Result<T> {
+    json(send(request(method, path).json(body)).await?).await
+}
+
+/// `method path` with no body and no answer worth reading (a 201 or 204).
+pub async fn act(method: Method, path: &str) -> Result<()> {
+    send(request(method, path).build()).await.map(drop)
+}
+
+/// `POST path` with raw bytes (a CSV file as the owner chose it), answered with JSON.
+pub async fn post_bytes<T: DeserializeOwned>(
+    path: &str,
+    content_type: &str,
+    bytes: js_sys::Uint8Array,
+) -> Result<T> {
+    let request = request(Method::POST, path).header("Content-Type", content_type).body(bytes);
+    json(send(request).await?).await
+}
