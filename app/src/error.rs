@@ -39,6 +39,15 @@ pub enum Error {
     /// The camera could not be opened (no permission, no camera).
     #[error("the camera could not be used")]
     Camera,
+    /// The server no longer knows this tablet's token: it was revoked in the owner's view.
+    #[error("this device is no longer paired")]
+    Unpaired,
+    /// The pairing code is unknown, used or expired.
+    #[error("pairing code refused")]
+    PairingRefused,
+    /// The device's own settings are missing.
+    #[error("the device is not set up")]
+    NoDevice,
     /// The server could not be reached or answered with an error.
     #[error("server: {0}")]
     Network(String),
@@ -99,16 +108,19 @@ impl Error {
             Error::NotInCatalog(code) => {
                 lang.text_with("scan-not-found", &[("code", code.clone().into())])
             }
+            Error::Unpaired => lang.text("sync-unpaired"),
+            Error::PairingRefused => lang.text("pair-refused"),
+            Error::NoDevice => lang.text("storage-unavailable"),
             Error::Network(detail) => format!("{} ({detail})", lang.text("network-failed")),
             Error::SignedOut => lang.text("owner-signed-out"),
             Error::Refused { status, detail } => {
                 let id = match status {
-                    400 | 422 => "refused-invalid",
-                    403 => "refused-forbidden",
-                    404 => "refused-not-found",
-                    409 => "refused-conflict",
-                    429 => "refused-too-many",
-                    _ => "refused-other",
+                    400 | 422 => "server-refused-invalid",
+                    403 => "server-refused-forbidden",
+                    404 => "server-refused-not-found",
+                    409 => "server-refused-conflict",
+                    429 => "server-refused-too-many",
+                    _ => "server-refused-other",
                 };
                 format!("{} ({detail})", lang.text(id))
             }

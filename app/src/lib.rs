@@ -11,6 +11,7 @@ pub mod error;
 pub mod history;
 mod language;
 pub mod owner;
+mod pairing;
 pub mod pwa;
 pub mod receipt;
 pub mod register;
@@ -21,6 +22,7 @@ pub mod shift;
 pub mod sign_in;
 pub mod state;
 pub mod storage;
+pub mod sync;
 
 use leptos::prelude::*;
 
@@ -193,9 +195,7 @@ fn Nav() -> impl IntoView {
             {tab(Screen::History, "nav-history")}
             {tab(Screen::Shift, "nav-shift")}
             <Show when=owner>{tab(Screen::Settings, "nav-settings")}</Show>
-            <span class="sync-state" role="status">
-                {move || app.lang.get().text_with("outbox-waiting", &[("count", app.outbox.get().into())])}
-            </span>
+            <pairing::SyncBadge />
             <button type="button" on:click=move |_| { app.user.set(None); app.screen.set(Screen::SignIn); }>
                 {move || app.t("lock")}
             </button>

@@ -5,6 +5,7 @@
 use akinai_core::Yen;
 use akinai_core::catalog::{Item, export_csv, import_csv_text};
 use akinai_core::shop::{Pin, RegistrationNumber, Role, ShopSettings, Staff, pin_taken};
+use akinai_core::sync::Record;
 use akinai_core::tax::{Named, PricingMode, Rounding, TaxClass};
 use akinai_i18n::Lang;
 use leptos::prelude::*;
@@ -25,6 +26,7 @@ pub fn Settings() -> impl IntoView {
             <ShopForm />
             <StaffForm />
             <CatalogEditor />
+            <crate::pairing::SyncPanel />
         </section>
     }
 }
@@ -156,15 +158,10 @@ fn ShopForm() -> impl IntoView {
             d
         });
         app.spawn(async move {
-            let db = app.storage()?;
-            db.set(stores::SETTINGS, "shop", &settings).await?;
             if let Some(device) = &device {
-                db.set(stores::SETTINGS, "device", device).await?;
+                app.storage()?.set(stores::SETTINGS, "device", device).await?;
             }
-            app.shop.set(Some(settings));
-            if app.cart.with_untracked(|c| c.is_empty()) {
-                app.cart.set(app.fresh_cart());
-            }
+            app.edit(vec![Record::Shop(Box::new(settings))]).await?;
             app.device.set(device);
             saved.set(true);
             Ok(())
@@ -226,8 +223,7 @@ fn StaffForm() -> impl IntoView {
                 }))
             }
             Ok(person) => app.spawn(async move {
-                app.storage()?.put_all(stores::STAFF, std::slice::from_ref(&person)).await?;
-                app.staff.update(|s| s.push(person));
+                app.edit(vec![Record::Staff(Box::new(person))]).await?;
                 name.set(String::new());
                 pin.set(String::new());
                 Ok(())
@@ -252,9 +248,7 @@ fn StaffForm() -> impl IntoView {
                                 {format!("{} ({})", person.name, app.t(match person.role { Role::Owner => "role-owner", Role::Cashier => "role-cashier" }))}
                                 <button type="button" aria-label=label disabled=last_owner on:click=move |_| {
                                     app.spawn(async move {
-                                        app.storage()?.remove(stores::STAFF, &id.to_string()).await?;
-                                        app.staff.update(|s| s.retain(|p| p.id != id));
-                                        Ok(())
+                                        app.edit(vec![Record::StaffRemoved(id)]).await
                                     });
                                 }>{move || app.t("delete")}</button>
                             </li>
@@ -363,21 +357,13 @@ fn CatalogEditor() -> impl IntoView {
             open_price: open_price.get_untracked(),
         };
         app.spawn(async move {
-            app.storage()?.put_all(stores::CATALOG, std::slice::from_ref(&item)).await?;
-            app.catalog.update(|items| match items.iter_mut().find(|i| i.id == item.id) {
-                Some(existing) => *existing = item,
-                None => items.push(item),
-            });
+            app.edit(vec![Record::Item(Box::new(item))]).await?;
             clear();
             Ok(())
         });
     };
     let remove = move |id: Uuid| {
-        app.spawn(async move {
-            app.storage()?.remove(stores::CATALOG, &id.to_string()).await?;
-            app.catalog.update(|items| items.retain(|i| i.id != id));
-            Ok(())
-        });
+        app.spawn(async move { app.edit(vec![Record::ItemRemoved(id)]).await });
     };
     let import = move |_| {
         let Some(input) = file_input.get_untracked() else { return };
@@ -388,9 +374,8 @@ fn CatalogEditor() -> impl IntoView {
             let existing = app.catalog.get_untracked();
             // The domain's error names the row and column; the banner shows it translated.
             let result = import_csv_text(&text, &existing, Uuid::now_v7).map_err(Error::Domain)?;
-            let merged = result.merged_into(&existing);
-            app.storage()?.put_all(stores::CATALOG, &result.items).await?;
-            app.catalog.set(merged);
+            app.edit(result.items.iter().map(|i| Record::Item(Box::new(i.clone()))).collect())
+                .await?;
             imported.set(Some(app.lang.get_untracked().text_with(
                 "csv-imported",
                 &[("added", result.added.into()), ("updated", result.updated.into())],

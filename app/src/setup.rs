@@ -137,6 +137,9 @@ pub fn Setup() -> impl IntoView {
     };
 
     view! {
+        <section class="panel setup">
+            <crate::pairing::PairForm />
+        </section>
         <section class="panel setup" aria-labelledby="setup-title">
             <h2 id="setup-title">{t("setup-title")}</h2>
             <p>{t("setup-intro")}</p>

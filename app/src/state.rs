@@ -9,6 +9,7 @@ use akinai_core::catalog::Item;
 use akinai_core::sale::{Sale, SaleContext};
 use akinai_core::shift::Shift;
 use akinai_core::shop::{ShopSettings, Staff};
+use akinai_core::sync::Record;
 use akinai_i18n::Lang;
 use chrono::Utc;
 use leptos::prelude::*;
@@ -16,7 +17,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
-use crate::storage::{Storage, stores};
+use crate::storage::{Edit, Storage, stores};
+use crate::sync::{Link, SyncStatus};
 
 /// Which screen is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,6 +98,10 @@ pub struct AppState {
     pub persisted: RwSignal<Option<bool>>,
     /// Wrong PINs in a row, and until when (ms since the epoch) the keypad is locked.
     pub pin_failures: RwSignal<(u32, f64)>,
+    /// The device's pairing with a store; `None` for a tablet used on its own.
+    pub link: RwSignal<Option<Link>>,
+    /// How sync is going.
+    pub sync: RwSignal<SyncStatus>,
 }
 
 impl AppState {
@@ -119,6 +125,8 @@ impl AppState {
             outbox: RwSignal::new(0),
             persisted: RwSignal::new(None),
             pin_failures: RwSignal::new((0, 0.0)),
+            link: RwSignal::new(None),
+            sync: RwSignal::new(SyncStatus::default()),
         }
     }
 
@@ -158,6 +166,67 @@ impl AppState {
         self.shifts.set(shifts);
         self.held.set(held);
         self.outbox.set(outbox);
+        crate::sync::load_link(self).await?;
+        crate::sync::load_refused(self).await?;
+        crate::sync::start(self);
+        Ok(())
+    }
+
+    /// Shows records of shop data (from the server, or the tablet's own edit) on screen; with
+    /// `replace`, the catalog and staff are exactly those of the records.
+    pub fn absorb(&self, records: &[Record], replace: bool) {
+        if replace {
+            self.catalog.set(Vec::new());
+            self.staff.set(Vec::new());
+        }
+        for record in records {
+            match record {
+                Record::Item(item) => {
+                    self.catalog.update(|items| match items.iter_mut().find(|i| i.id == item.id) {
+                        Some(existing) => *existing = (**item).clone(),
+                        None => items.push((**item).clone()),
+                    })
+                }
+                Record::ItemRemoved(id) => {
+                    self.catalog.update(|items| items.retain(|i| i.id != *id))
+                }
+                Record::Staff(person) => {
+                    self.staff.update(|staff| match staff.iter_mut().find(|s| s.id == person.id) {
+                        Some(existing) => *existing = (**person).clone(),
+                        None => staff.push((**person).clone()),
+                    })
+                }
+                Record::StaffRemoved(id) => {
+                    self.staff.update(|staff| staff.retain(|s| s.id != *id))
+                }
+                Record::Shop(shop) => {
+                    self.shop.set(Some((**shop).clone()));
+                    if self.cart.with_untracked(Cart::is_empty) {
+                        self.cart.set(self.fresh_cart());
+                    }
+                }
+                Record::Sale(_) | Record::Shift(_) => {}
+            }
+        }
+        if self.shop.with_untracked(Option::is_some) && self.screen.get_untracked() == Screen::Setup
+        {
+            self.screen.set(Screen::SignIn);
+        }
+    }
+
+    /// Stores the tablet's own edit of shop data (queued for the server when paired) and shows it.
+    pub async fn edit(self, records: Vec<Record>) -> Result<()> {
+        let queue = self
+            .link
+            .with_untracked(Option::is_some)
+            .then(|| self.device.with_untracked(|d| d.as_ref().map(|d| d.id)))
+            .flatten();
+        self.storage()?.apply(Edit { records: &records, queue, ..Edit::default() }).await?;
+        self.absorb(&records, false);
+        if queue.is_some() {
+            self.outbox.update(|n| *n += records.len() as u32);
+            crate::sync::kick();
+        }
         Ok(())
     }
 
@@ -196,6 +265,7 @@ impl AppState {
         let sale = db.commit_sale(sale).await?;
         self.sales.update(|sales| sales.push(sale.clone()));
         self.outbox.update(|n| *n += 1);
+        crate::sync::kick();
         self.receipt.set(Some(sale.clone()));
         self.screen.set(Screen::Receipt);
         Ok(sale)
@@ -209,6 +279,7 @@ impl AppState {
             None => shifts.push(shift),
         });
         self.outbox.update(|n| *n += 1);
+        crate::sync::kick();
         Ok(())
     }
 

@@ -43,6 +43,8 @@ pub mod stores {
 
 const RECEIPT_NO: &str = "receipt_no";
 const SEQ: &str = "seq";
+/// The settings key of the device's pairing with a store.
+pub const LINK: &str = "link";
 /// The hash of the device's newest outbox entry, which the next one links to.
 const CHAIN_HEAD: &str = "chain_head";
 
@@ -67,6 +69,19 @@ fn schema(version: u32) -> Vec<ObjectStore> {
     }
     all.push(sales);
     all
+}
+
+/// A change to the shop's data on the device: see [`Storage::apply`].
+#[derive(Default)]
+pub struct Edit<'a> {
+    /// Items, staff and settings records.
+    pub records: &'a [Record],
+    /// The device id, when the records must also go to the server.
+    pub queue: Option<Uuid>,
+    /// Empty the catalog and staff first.
+    pub replace: bool,
+    /// The pairing to store with the change.
+    pub link: Option<&'a crate::sync::Link>,
 }
 
 /// An open device database.
@@ -228,6 +243,71 @@ impl Storage {
         tx.store(SHIFTS)?.put(&to_js(shift)?, None).await?;
         let record = Record::Shift(Box::new(shift.clone()));
         append(&counters, &tx.store(OUTBOX)?, Uuid::now_v7(), shift.device_id, seq, record).await?;
+        tx.done().await?;
+        Ok(())
+    }
+
+    /// Applies records that change the shop (items, staff, settings) to the device's stores in
+    /// one transaction. With `edit.queue` (a paired tablet's own edit) they also join the outbox,
+    /// so they reach the server; with `edit.replace` (pairing) the catalog and staff are first
+    /// emptied, the store's being the whole truth; `edit.link` is stored alongside.
+    pub async fn apply(&self, edit: Edit<'_>) -> Result<()> {
+        use stores::*;
+        let tx = self.db.transaction(
+            &[SETTINGS, STAFF, CATALOG, OUTBOX, COUNTERS],
+            TransactionMode::ReadWrite,
+        )?;
+        let (settings, staff, catalog) =
+            (tx.store(SETTINGS)?, tx.store(STAFF)?, tx.store(CATALOG)?);
+        if edit.replace {
+            staff.clear().await?;
+            catalog.clear().await?;
+        }
+        let counters = tx.store(COUNTERS)?;
+        for record in edit.records {
+            match record {
+                Record::Item(item) => drop(catalog.put(&to_js(item)?, None).await?),
+                Record::ItemRemoved(id) => catalog.delete(key(&id.to_string())).await?,
+                Record::Staff(person) => drop(staff.put(&to_js(person)?, None).await?),
+                Record::StaffRemoved(id) => staff.delete(key(&id.to_string())).await?,
+                Record::Shop(shop) => drop(settings.put(&to_js(shop)?, Some(&key("shop"))).await?),
+                // Sales and shifts have their own writes, numbered with their receipts.
+                Record::Sale(_) | Record::Shift(_) => continue,
+            }
+            if let Some(device_id) = edit.queue {
+                let seq = next_seq(&counters).await?;
+                append(
+                    &counters,
+                    &tx.store(OUTBOX)?,
+                    Uuid::now_v7(),
+                    device_id,
+                    seq,
+                    record.clone(),
+                )
+                .await?;
+            }
+        }
+        if let Some(link) = edit.link {
+            settings.put(&to_js(link)?, Some(&key(LINK))).await?;
+        }
+        tx.done().await?;
+        Ok(())
+    }
+
+    /// The oldest `limit` outbox entries.
+    pub async fn outbox(&self, limit: u32) -> Result<Vec<OutboxEntry>> {
+        let tx = self.db.transaction(&[stores::OUTBOX], TransactionMode::ReadOnly)?;
+        let values = tx.store(stores::OUTBOX)?.get_all(None, Some(limit)).await?;
+        values.into_iter().map(from_js).collect()
+    }
+
+    /// Drops the outbox entries the server has answered for.
+    pub async fn drop_sent(&self, seqs: &[u64]) -> Result<()> {
+        let tx = self.db.transaction(&[stores::OUTBOX], TransactionMode::ReadWrite)?;
+        let outbox = tx.store(stores::OUTBOX)?;
+        for seq in seqs {
+            outbox.delete(JsValue::from_f64(*seq as f64)).await?;
+        }
         tx.done().await?;
         Ok(())
     }

@@ -2,13 +2,13 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A test that cannot set up should fail loudly.
 
-use akinai_app::storage::{Storage, VERSION, stores};
+use akinai_app::storage::{Edit, Storage, VERSION, stores};
 use akinai_core::Yen;
 use akinai_core::cart::{Cart, CartLine, Discount};
 use akinai_core::catalog::Item;
 use akinai_core::sale::{PaymentMethod, Sale, SaleContext, Tender};
 use akinai_core::shop::{RegistrationNumber, ShopSettings};
-use akinai_core::sync::{OutboxEntry, Record};
+use akinai_core::sync::{GENESIS, Link, OutboxEntry, Record, verify_chain};
 use akinai_core::tax::TaxClass;
 use chrono::{NaiveDate, Utc};
 use uuid::Uuid;
@@ -89,10 +89,8 @@ async fn a_sale_and_its_outbox_entry_are_written_together_or_not_at_all() {
     let stored = db.commit_sale(sale(1)).await.unwrap();
     assert_eq!((stored.receipt_no, stored.seq), (1, 1));
     let outbox: Vec<OutboxEntry> = db.all(stores::OUTBOX).await.unwrap();
-    assert_eq!(
-        outbox,
-        vec![OutboxEntry { seq: 1, record: Record::Sale(Box::new(stored.clone())) }]
-    );
+    let record = Record::Sale(Box::new(stored.clone()));
+    assert_eq!(outbox, vec![OutboxEntry::new(stored.id, stored.device_id, 1, GENESIS, record)]);
 
     // The same id again is refused by the sales store, and the whole transaction with it:
     // no outbox entry, no receipt number used up.
@@ -101,6 +99,27 @@ async fn a_sale_and_its_outbox_entry_are_written_together_or_not_at_all() {
     assert_eq!(db.count(stores::OUTBOX).await.unwrap(), 1);
     assert_eq!(db.last_receipt_no().await.unwrap(), 1);
     assert_eq!(db.commit_sale(sale(2)).await.unwrap().receipt_no, 2, "no gap after the failure");
+
+    // A paired tablet's catalog edit joins the same chain, after the sales.
+    let removed = [Record::ItemRemoved(Uuid::from_u128(5))];
+    let queue = Some(Uuid::from_u128(1));
+    db.apply(Edit { records: &removed, queue, ..Edit::default() }).await.unwrap();
+    let outbox: Vec<OutboxEntry> = db.all(stores::OUTBOX).await.unwrap();
+    assert_eq!(outbox.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3]);
+    let links: Vec<Link> = outbox
+        .iter()
+        .map(|e| Link {
+            seq: e.seq,
+            prev_hash: e.prev_hash.clone(),
+            hash: e.hash.clone(),
+            content_hash: e.compute_hash(),
+        })
+        .collect();
+    assert_eq!(verify_chain(&links), vec![], "an unbroken chain");
+
+    // Once the server has answered for entries, they leave the outbox; the rest stay.
+    db.drop_sent(&[1, 2]).await.unwrap();
+    assert_eq!(db.outbox(10).await.unwrap().iter().map(|e| e.seq).collect::<Vec<_>>(), [3]);
     db.close();
 }
 

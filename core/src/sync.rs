@@ -191,6 +191,18 @@ pub struct Changes {
     pub removed_staff: Vec<Uuid>,
 }
 
+impl Changes {
+    /// The changes as the records a device applies, settings first.
+    pub fn records(&self) -> Vec<Record> {
+        let shop = self.shop.iter().map(|s| Record::Shop(Box::new(s.clone())));
+        let items = self.items.iter().map(|i| Record::Item(Box::new(i.clone())));
+        let gone = self.removed_items.iter().map(|id| Record::ItemRemoved(*id));
+        let staff = self.staff.iter().map(|s| Record::Staff(Box::new(s.clone())));
+        let left = self.removed_staff.iter().map(|id| Record::StaffRemoved(*id));
+        shop.chain(items).chain(gone).chain(staff).chain(left).collect()
+    }
+}
+
 /// What a tablet gets when it pairs: who it is, its token, and the store as it is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Pairing {

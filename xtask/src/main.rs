@@ -1,6 +1,7 @@
 //! `cargo xtask run` and `cargo xtask test`: everything a fresh Debian machine with rustup,
 //! cargo, node/npm and apt needs to build, serve and test Akinai, from package registries only.
 
+mod postgres;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -106,10 +107,15 @@ fn test() -> Result<()> {
             .args(wasm)
             .args(["--", "-D", "warnings"]),
     )?;
+    // The server's integration tests run on SQLite and on this cluster (dropped afterwards).
+    let cluster = postgres::Cluster::start()?;
     step(
-        "unit, property and server tests",
-        command("cargo").args(["test", "--workspace", "--exclude", "akinai-app"]),
+        "unit, property and server tests (SQLite and PostgreSQL)",
+        command("cargo")
+            .args(["test", "--workspace", "--exclude", "akinai-app"])
+            .env("AKINAI_TEST_PG", &cluster.url),
     )?;
+    drop(cluster);
     step(
         "app tests in headless Chromium (wasm-bindgen-test)",
         command("cargo")

@@ -1,6 +1,6 @@
 //! Installs what the build and tests need, from package registries only: the wasm32 target
 //! (rustup), Trunk and wasm-bindgen-cli (crates.io), wasm-opt and Playwright (npm), and
-//! Chromium with its driver (Debian). Nothing is downloaded from anywhere else.
+//! Chromium with its driver and PostgreSQL (Debian). Nothing is downloaded from anywhere else.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -38,7 +38,7 @@ pub fn ensure(browser: bool) -> Result<()> {
     ensure_cargo_tool("wasm-bindgen", &bindgen, &["wasm-bindgen-cli", "--version", &bindgen])?;
     ensure_npm(&root().join("xtask"))?;
     if browser {
-        ensure_chromium()?;
+        ensure_debian_packages()?;
         ensure_npm(&root().join("tests"))?;
     }
     Ok(())
@@ -92,11 +92,20 @@ fn ensure_npm(dir: &Path) -> Result<()> {
     )
 }
 
-fn ensure_chromium() -> Result<()> {
-    if Path::new(CHROMIUM).is_file() && Path::new(CHROMEDRIVER).is_file() {
+/// Whether this process runs as root.
+pub fn is_root() -> bool {
+    output("id", &["-u"]).is_some_and(|uid| uid.trim() == "0")
+}
+
+/// Debian's Chromium with its driver, and PostgreSQL for the server's integration tests.
+fn ensure_debian_packages() -> Result<()> {
+    if Path::new(CHROMIUM).is_file()
+        && Path::new(CHROMEDRIVER).is_file()
+        && crate::postgres::bin_dir().is_some()
+    {
         return Ok(());
     }
-    let root_user = output("id", &["-u"]).is_some_and(|uid| uid.trim() == "0");
+    let root_user = is_root();
     let apt = |args: &[&str]| {
         let mut command = if root_user { Command::new("apt-get") } else { Command::new("sudo") };
         if !root_user {
@@ -107,8 +116,8 @@ fn ensure_chromium() -> Result<()> {
     };
     step("apt-get update", &mut apt(&["update"]))?;
     step(
-        "install Chromium and ChromeDriver",
-        &mut apt(&["install", "-y", "chromium", "chromium-driver"]),
+        "install Chromium, ChromeDriver and PostgreSQL",
+        &mut apt(&["install", "-y", "chromium", "chromium-driver", "postgresql"]),
     )
 }
 

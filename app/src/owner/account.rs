@@ -63,7 +63,7 @@ pub fn Account() -> impl IntoView {
             <h2 id="account-title">{title}</h2>
             <form on:submit=submit>
                 {input_field(owner.lang, "owner-email", "email", "username", email)}
-                <Show when=move || signing_up.get()>{input_field(owner.lang, "owner-name", "text", "name", name)}</Show>
+                <Show when=move || signing_up.get()>{input_field(owner.lang, "owner-account-name", "text", "name", name)}</Show>
                 {move || {
                     let autocomplete = if signing_up.get() { "new-password" } else { "current-password" };
                     input_field(owner.lang, "owner-password", "password", autocomplete, password)
