@@ -254,6 +254,20 @@ pub fn use_owner() -> Owner {
     use_context::<Owner>().unwrap_or_else(|| Owner::new(crate::use_language()))
 }
 
+/// Asks the server who is signed in; with no server, shows what was kept from last time.
+fn check_session(owner: Owner) {
+    leptos::task::spawn_local(async move {
+        match api::get::<Me>("/owner/me").await {
+            Ok(me) => owner.signed_in(me),
+            Err(Error::Network(_)) => owner.session.set(Session::Offline),
+            Err(err) => {
+                owner.fail(err);
+                owner.signed_out();
+            }
+        }
+    });
+}
+
 /// The whole owner view.
 #[component]
 pub fn OwnerApp() -> impl IntoView {
@@ -266,13 +280,13 @@ pub fn OwnerApp() -> impl IntoView {
     std::mem::forget(window_event_listener(leptos::ev::popstate, move |_| {
         owner.page.set(Page::current());
     }));
-    leptos::task::spawn_local(async move {
-        match api::get::<Me>("/owner/me").await {
-            Ok(me) => owner.signed_in(me),
-            Err(Error::SignedOut) => owner.signed_out(),
-            Err(_) => owner.session.set(Session::Offline),
+    check_session(owner);
+    // Back online after starting offline: find out who is signed in, and go live.
+    std::mem::forget(window_event_listener(leptos::ev::online, move |_| {
+        if owner.session.get_untracked() == Session::Offline {
+            check_session(owner);
         }
-    });
+    }));
     view! {
         <div class="owner">
             <header class="top-bar">
