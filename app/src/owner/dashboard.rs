@@ -235,14 +235,11 @@ pub fn Figures(
     });
     view! {
         <section class="panel figures" aria-labelledby="figures-title">
-            {move || match store {
-                Some(_) => view! {
-                    <button type="button" class="back" on:click=move |_| owner.go(Page::Figures(None))>
-                        {move || owner.t("owner-all-stores")}
-                    </button>
-                }.into_any(),
-                None => ().into_any(),
-            }}
+            {store.map(|_| view! {
+                <button type="button" class="back" on:click=move |_| owner.go(Page::Figures(None))>
+                    {move || owner.t("owner-all-stores")}
+                </button>
+            })}
             <h2 id="figures-title">
                 {move || match store {
                     None => owner.t("owner-all-stores"),

@@ -110,9 +110,13 @@ fn Pairing(code: PairingCode, on_done: impl Fn() + Send + Sync + Copy + 'static)
     view! {
         <div class="pairing" role="group" aria-labelledby="pairing-title">
             <h4 id="pairing-title">{move || owner.t("owner-pair-title")}</h4>
-            <p class="pair-code" aria-label=move || owner.t("owner-pair-code")>{code.code.clone()}</p>
+            <p class="pair-code">
+                <span class="visually-hidden">{move || owner.t("owner-pair-code")}</span>
+                <strong class="code">{code.code.clone()}</strong>
+            </p>
             <div class="qr" role="img" aria-label=move || owner.t("owner-pair-qr") inner_html=code.qr_svg.clone()></div>
-            <p role="status">
+            // Not a live region: a countdown read out every second would drown a screen reader.
+            <p class="expiry">
                 {move || if left() > 0 {
                     let left = format!("{}:{:02}", left() / 60, left() % 60);
                     owner.text("owner-pair-expires", &[("time", until.clone()), ("left", left)])

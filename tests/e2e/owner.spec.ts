@@ -1,0 +1,112 @@
+// The owner's view (/owner) on a phone: a new owner signs up, sets up a store with a staff
+// member, pairs a tablet (code and QR), sees the (still empty) figures, exports everything; and,
+// once installed, sees the last figures with their time when the server is gone.
+import { expect, test, type Page } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { startServer, stopServer } from './shop';
+
+test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+
+/** Signs a new owner up on the owner view at `base`; ends on the all-stores figures. */
+async function signUp(page: Page, base: string, email: string) {
+  await page.goto(`${base}/owner`);
+  await expect(page.getByRole('heading', { name: 'ログイン' })).toBeVisible();
+  await page.getByRole('button', { name: 'はじめての方はアカウント作成' }).click();
+  await expect(page.getByRole('heading', { name: 'アカウント作成' })).toBeVisible();
+  await page.getByLabel('メールアドレス').fill(email);
+  await page.getByLabel('お名前').fill('山田 花子');
+  await page.getByLabel('パスワード').fill('correct horse battery');
+  await page.getByRole('button', { name: 'アカウント作成' }).click();
+  await expect(page.getByRole('heading', { name: '全店舗' })).toBeVisible();
+  await expect(page.getByText('山田 花子')).toBeVisible();
+}
+
+/** The layout fits the phone: nothing scrolls sideways. */
+async function fitsThePhone(page: Page) {
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+}
+
+test('a new owner signs up, adds a store and staff, pairs a tablet, sees figures and exports', async ({ page }) => {
+  await signUp(page, '', `owner-${Date.now()}@example.jp`);
+
+  // Empty figures first: nothing sold yet, today against the same day last week.
+  const headline = page.locator('.headline');
+  await expect(headline.getByText('¥0').first()).toBeVisible();
+  await expect(page.getByText('先週の同じ曜日と比べて')).toBeVisible();
+  await expect(page.getByRole('img', { name: /時間帯別の売上/ })).toBeVisible();
+  await fitsThePhone(page);
+
+  // A store.
+  await page.getByRole('button', { name: '店舗', exact: true }).click();
+  await expect(page).toHaveURL(/\/owner\/stores$/);
+  await expect(page.getByRole('heading', { name: '店舗を追加' })).toBeVisible();
+  await page.getByLabel('店名').fill('商い堂 駅前店');
+  await page.getByLabel('登録番号').fill('T1234567890123');
+  await page.getByLabel('住所').fill('東京都千代田区丸の内1-1');
+  await page.getByLabel('電話番号').fill('03-1234-5678');
+  await page.getByRole('button', { name: '店舗を作成' }).click();
+  await expect(page.getByRole('heading', { name: '商い堂 駅前店', level: 2 })).toBeVisible();
+  await expect(page).toHaveURL(/\/owner\/stores\/[0-9a-f-]{36}$/);
+  await fitsThePhone(page);
+
+  // A staff member with a PIN.
+  const staff = page.getByRole('form', { name: 'スタッフ' });
+  await staff.getByLabel('スタッフの名前').fill('佐藤');
+  await staff.getByLabel('暗証番号').fill('4321');
+  await staff.getByRole('button', { name: 'スタッフを追加' }).click();
+  await expect(staff.getByRole('listitem').filter({ hasText: '佐藤' })).toContainText('レジ担当');
+
+  // Pairing: the code, big, and its QR code, valid for ten minutes.
+  await page.getByRole('button', { name: '新しい端末をつなぐ' }).click();
+  const pairing = page.getByRole('group', { name: '接続コード' });
+  await expect(pairing.locator('.pair-code')).toContainText('タブレットに入力するコード');
+  await expect(pairing.locator('.pair-code .code')).toHaveText(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+  await expect(pairing.getByRole('img', { name: 'タブレットで読み取るQRコード' }).locator('svg')).toBeVisible();
+  await expect(pairing.locator('.expiry')).toContainText(/残り (10:00|9:\d\d)/);
+  await fitsThePhone(page);
+
+  // Back (the phone's back button) to the stores list, then to the figures of all stores.
+  await page.goBack();
+  await expect(page).toHaveURL(/\/owner\/stores$/);
+  await expect(page.getByRole('button', { name: /商い堂 駅前店/ })).toBeVisible();
+  await page.getByRole('button', { name: '売上', exact: true }).click();
+  await expect(page.getByRole('heading', { name: '全店舗' })).toBeVisible();
+
+  // Drill down: the receipts list of the range (empty so far).
+  await page.getByRole('button', { name: 'レシート一覧' }).click();
+  await expect(page).toHaveURL(/\/owner\/receipts$/);
+  await expect(page.getByText('この期間のレシートはありません')).toBeVisible();
+  await page.goBack();
+  await expect(page.getByRole('heading', { name: '全店舗' })).toBeVisible();
+
+  // Export everything: a zip.
+  const download = page.waitForEvent('download');
+  await page.getByRole('link', { name: '全データを書き出す（zip）' }).click();
+  const file = await download;
+  expect(file.suggestedFilename()).toMatch(/\.zip$/);
+  const bytes = readFileSync(await file.path());
+  expect(bytes.subarray(0, 2).toString('latin1')).toBe('PK');
+});
+
+test('offline, the installed owner view shows the last figures with their time', async ({ page }) => {
+  const server = await startServer(1);
+  try {
+    await signUp(page, server.base, `offline-${Date.now()}@example.jp`);
+    await expect(page.locator('.headline').getByText('¥0').first()).toBeVisible();
+    // Installed: the service worker controls the page, so the shell loads with no server.
+    await page.evaluate(async () => {
+      await navigator.serviceWorker.ready;
+      if (!navigator.serviceWorker.controller) {
+        await new Promise((resolve) =>
+          navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
+      }
+    });
+  } finally {
+    await stopServer(server);
+  }
+  await page.reload();
+  await expect(page.getByRole('heading', { name: '全店舗' })).toBeVisible();
+  await expect(page.getByText(/オフライン：\d{4}-\d{2}-\d{2} \d{2}:\d{2} 時点の数字です/)).toBeVisible();
+  await expect(page.locator('.headline').getByText('¥0').first()).toBeVisible();
+});
