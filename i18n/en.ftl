@@ -285,6 +285,7 @@ owner-signed-out = Please sign in again
 owner-offline = Offline: showing what was last loaded
 owner-nav-figures = Figures
 owner-nav-stores = Stores
+owner-export-hint = Every store, item, staff member, device and sale, as JSON and CSV files with a README. Yours to keep.
 owner-export = Export all data (zip)
 owner-live-sale = { $count ->
     [one] 1 new record synced at { $time }

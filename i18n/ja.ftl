@@ -284,6 +284,7 @@ owner-signed-out = もう一度ログインしてください
 owner-offline = オフライン：最後に読み込んだ内容を表示しています
 owner-nav-figures = 売上
 owner-nav-stores = 店舗
+owner-export-hint = すべての店舗・商品・スタッフ・端末・売上を JSON と CSV で（説明の README 付き）。データはいつでも持ち出せます。
 owner-export = 全データを書き出す（zip）
 owner-live-sale = { $time } に { $count } 件の記録が同期されました
 owner-live-device = { $time } にレジが同期しました

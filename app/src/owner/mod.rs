@@ -356,9 +356,6 @@ fn Nav() -> impl IntoView {
         <nav class="owner-nav" aria-label=move || owner.t("nav")>
             {tab(Page::Figures(None), "owner-nav-figures")}
             {tab(Page::Stores, "owner-nav-stores")}
-            <a class="button" href=format!("{}/export?format=zip", api::BASE) download="akinai-export.zip">
-                {move || owner.t("owner-export")}
-            </a>
         </nav>
         <p class="owner-who">
             <span>{who}</span>

@@ -75,6 +75,12 @@ pub fn Stores() -> impl IntoView {
     view! {
         <section class="panel stores" aria-labelledby="stores-title">
             <h2 id="stores-title">{move || owner.t("owner-stores")}</h2>
+            <div class="export">
+                <a class="button wide" href=format!("{}/export?format=zip", api::BASE) download="akinai-export.zip">
+                    {move || owner.t("owner-export")}
+                </a>
+                <p class="hint">{move || owner.t("owner-export-hint")}</p>
+            </div>
             <Transition fallback=move || view! { <p class="loading">{owner.t("loading")}</p> }>
                 <ul class="store-list">
                     {move || stores.get().unwrap_or_default().into_iter().map(|store| {
