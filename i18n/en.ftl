@@ -288,10 +288,9 @@ owner-nav-stores = Stores
 owner-export-hint = Every store, item, staff member, device and sale, as JSON and CSV files with a README. Yours to keep.
 owner-export = Export all data (zip)
 owner-live-sale = { $count ->
-    [one] 1 new record synced at { $time }
-   *[other] { $count } new records synced at { $time }
+    [one] 1 sale or refund synced at { $time }
+   *[other] { $count } sales or refunds synced at { $time }
 }
-owner-live-device = A register synced at { $time }
 owner-all-stores = All stores
 owner-store = Store
 owner-range = Dates
@@ -304,13 +303,19 @@ owner-receipts-count = Receipts
 owner-average = Average ticket
 owner-compare = { $change } vs. the same days last week ({ $range }: { $gross }, { $receipts } receipts)
 owner-by-store = By store
-owner-receipts-n = { $count } receipts
+owner-receipts-n = { $count ->
+    [one] 1 receipt
+   *[other] { $count } receipts
+}
 owner-hours = By hour
 owner-hours-label = Sales by hour; busiest hour { $hour }
 owner-payments = Payment mix
 owner-top-items = Top items
 owner-amount = Amount
-owner-refunds = { $count } refunds, { $amount }
+owner-refunds = { $count ->
+    [one] 1 refund, { $amount }
+   *[other] { $count } refunds, { $amount }
+}
 owner-receipts = Receipts
 owner-figures = Figures
 owner-no-receipts = No receipts in these dates

@@ -58,8 +58,8 @@ test('a new owner signs up, adds a store and staff, pairs a tablet, sees figures
   await expect(staff.getByRole('listitem').filter({ hasText: '佐藤' })).toContainText('レジ担当');
 
   // Pairing: the code, big, and its QR code, valid for ten minutes.
-  await page.getByRole('button', { name: '新しい端末をつなぐ' }).click();
-  const pairing = page.getByRole('group', { name: '接続コード' });
+  await page.getByRole('button', { name: '新しい端末をペアリング' }).click();
+  const pairing = page.getByRole('group', { name: 'ペアリングコード' });
   await expect(pairing.locator('.pair-code')).toContainText('タブレットに入力するコード');
   await expect(pairing.locator('.pair-code .code')).toHaveText(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
   await expect(pairing.getByRole('img', { name: 'タブレットで読み取るQRコード' }).locator('svg')).toBeVisible();
@@ -110,4 +110,82 @@ test('offline, the installed owner view shows the last figures with their time',
   await expect(page.getByRole('heading', { name: '全店舗' })).toBeVisible();
   await expect(page.getByText(/オフライン：\d{4}-\d{2}-\d{2} \d{2}:\d{2} 時点の数字です/)).toBeVisible();
   await expect(page.locator('.headline').getByText('¥0').first()).toBeVisible();
+});
+
+test('a sale synced by a paired register shows up live, down to its receipt', async ({ page, browser }) => {
+  const server = await startServer(2);
+  const tablet = await browser.newContext({ viewport: { width: 1280, height: 800 }, hasTouch: true });
+  try {
+    await signUp(page, server.base, `live-${Date.now()}@example.jp`);
+
+    // A store whose catalog comes from a spreadsheet, and a cashier.
+    await page.getByRole('button', { name: '店舗', exact: true }).click();
+    await page.getByLabel('店名').fill('商い堂 本町店');
+    await page.getByLabel('登録番号').fill('T1234567890123');
+    await page.getByRole('button', { name: '店舗を作成' }).click();
+    await expect(page.getByRole('heading', { name: '商い堂 本町店', level: 2 })).toBeVisible();
+    await page.getByLabel('CSV ファイル（UTF-8 または Shift_JIS）').setInputFiles({
+      name: 'items.csv', mimeType: 'text/csv',
+      buffer: Buffer.from('name,price,tax_class\nおにぎり 梅,160,food\n缶ビール 350ml,250,alcohol\n'),
+    });
+    await page.getByRole('button', { name: 'CSV を取り込む' }).click();
+    await expect(page.getByRole('status').filter({ hasText: '追加 2 点' })).toBeVisible();
+    await expect(page.getByRole('cell', { name: 'おにぎり 梅' })).toBeVisible();
+    const staff = page.getByRole('form', { name: 'スタッフ' });
+    await staff.getByLabel('スタッフの名前').fill('佐藤');
+    await staff.getByLabel('暗証番号').fill('4321');
+    await staff.getByRole('button', { name: 'スタッフを追加' }).click();
+    await expect(staff.getByRole('listitem').filter({ hasText: '佐藤' })).toBeVisible();
+
+    // Pair a tablet with the code on the phone.
+    await page.getByRole('button', { name: '新しい端末をペアリング' }).click();
+    const code = await page.locator('.pair-code .code').textContent();
+    const register = await tablet.newPage();
+    await register.goto(server.base);
+    const pairForm = register.getByRole('form', { name: 'お店とペアリング' });
+    await pairForm.getByLabel('ペアリングコード').fill(code!);
+    await pairForm.getByLabel('この端末の名前').fill('レジ1');
+    await pairForm.getByRole('button', { name: 'ペアリングする' }).click();
+
+    // The phone lists the device; the owner leaves the pairing and watches today's figures.
+    await page.getByRole('button', { name: '完了' }).click();
+    const device = page.locator('.device').filter({ hasText: 'レジ1' });
+    await expect(device).toBeVisible();
+    await page.getByRole('button', { name: '売上を見る' }).click();
+    await expect(page.getByRole('heading', { name: '商い堂 本町店' })).toBeVisible();
+    await expect(page.locator('.headline dd.big')).toHaveText('¥0');
+
+    // The cashier sells a rice ball for cash.
+    await register.getByLabel('暗証番号', { exact: true }).fill('4321');
+    await register.getByRole('button', { name: 'サインイン' }).click();
+    await register.getByRole('group', { name: '釣り銭準備金' }).getByLabel('¥1,000', { exact: true }).fill('5');
+    await register.getByRole('button', { name: '開局' }).click();
+    await register.getByRole('button', { name: 'おにぎり 梅 ¥160' }).click();
+    await register.getByRole('button', { name: 'お会計へ' }).click();
+    await register.getByRole('button', { name: '¥1,000' }).click();
+    await register.getByRole('button', { name: '会計を確定' }).click();
+    await expect(register.getByRole('article', { name: 'レシート' })).toContainText('No. 000001');
+
+    // Live on the phone, no reload: the figures move and the status line says why.
+    await expect(page.locator('.headline dd.big')).toHaveText('¥160', { timeout: 20_000 });
+    await expect(page.locator('.live-status')).toContainText('同期されました');
+    await expect(page.locator('.headline > div').nth(1).locator('dd')).toHaveText('1');
+
+    // Drill down: the receipts, then the receipt itself.
+    await page.getByRole('button', { name: 'レシート一覧' }).click();
+    await page.getByRole('button', { name: /No\. 000001/ }).click();
+    const receipt = page.getByRole('article', { name: 'レシート' });
+    await expect(receipt).toContainText('商い堂 本町店');
+    await expect(receipt).toContainText('おにぎり 梅 ※');
+    await expect(receipt).toContainText('¥160');
+
+    // The device's freshness: synced, nothing waiting, no gaps.
+    await page.goto(`${server.base}/owner/stores`);
+    await page.getByRole('button', { name: /商い堂 本町店/ }).click();
+    await expect(device.locator('dd').first()).toHaveText(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
+    await expect(device).toContainText('なし');
+  } finally {
+    await tablet.close();
+    await stopServer(server);
+  }
 });

@@ -140,6 +140,8 @@ pub struct Owner {
     pub to: RwSignal<NaiveDate>,
     /// The last live event; screens showing synced data reload when it changes.
     pub live: RwSignal<Option<LiveEvent>>,
+    /// The last sales that landed, for the status line (a device's own sync says less).
+    pub last_sale: RwSignal<Option<LiveEvent>>,
     /// The open event stream and its listener (dropping the listener would break the stream).
     stream: StoredValue<Option<Stream>, LocalStorage>,
 }
@@ -155,6 +157,7 @@ impl Owner {
             from: RwSignal::new(today),
             to: RwSignal::new(today),
             live: RwSignal::new(None),
+            last_sale: RwSignal::new(None),
             stream: StoredValue::new_local(None),
         }
     }
@@ -166,7 +169,14 @@ impl Owner {
 
     /// The message `id` with `args` filled in, in the UI language.
     pub fn text(&self, id: &str, args: &[(&'static str, String)]) -> String {
-        let args: Vec<_> = args.iter().map(|(name, value)| (*name, value.clone().into())).collect();
+        // Whole numbers go in as numbers, so that plural forms follow them.
+        let args: Vec<_> = args
+            .iter()
+            .map(|(name, value)| match value.parse::<i64>() {
+                Ok(number) => (*name, number.into()),
+                Err(_) => (*name, value.clone().into()),
+            })
+            .collect();
         self.lang.get().text_with(id, &args)
     }
 
@@ -237,6 +247,9 @@ impl Owner {
                     .as_string()
                     .and_then(|data| serde_json::from_str::<LiveEvent>(&data).ok());
                 if let Some(event) = event {
+                    if event.kind == "sale" {
+                        self.last_sale.set(Some(event.clone()));
+                    }
                     self.live.set(Some(event));
                 }
             });
@@ -364,10 +377,9 @@ fn Nav() -> impl IntoView {
             </Show>
         </p>
         <p class="live-status" role="status">
-            {move || owner.live.get().map(|event| {
-                let id = if event.kind == "sale" { "owner-live-sale" } else { "owner-live-device" };
+            {move || owner.last_sale.get().map(|event| {
                 let time = event.at.with_timezone(&akinai_core::TOKYO).format("%H:%M:%S").to_string();
-                owner.text(id, &[("count", event.count.to_string()), ("time", time)])
+                owner.text("owner-live-sale", &[("count", event.count.to_string()), ("time", time)])
             })}
         </p>
     }
