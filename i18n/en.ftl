@@ -269,6 +269,8 @@ refused-totals = The totals do not match the computation
 refused-invalid = The record cannot be computed
 refused-original = The refunded sale is not on the server
 refused-seq = The sequence number was used twice
+sign-in-no-staff = This store has no staff yet. Add staff and their PINs in the owner's view; they arrive here by themselves.
+sync-standalone = Used on this device only
 
 ## Owner's view (/owner)
 owner-tagline = Owner's view

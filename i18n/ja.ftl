@@ -268,6 +268,8 @@ refused-totals = 合計が計算と合いません
 refused-invalid = 計算できない記録です
 refused-original = 返品元の売上がサーバーにありません
 refused-seq = 番号が重複しています
+sign-in-no-staff = このお店にはまだスタッフがいません。オーナー画面でスタッフと暗証番号を登録すると、ここに届きます。
+sync-standalone = この端末だけで使用中
 
 ## オーナー画面 (/owner)
 owner-tagline = オーナー画面

@@ -23,7 +23,8 @@ pub fn SyncBadge() -> impl IntoView {
         let waiting = app.outbox.get();
         let waiting_text = lang.text_with("outbox-waiting", &[("count", waiting.into())]);
         if app.link.with(Option::is_none) {
-            return waiting_text;
+            // Nothing to sync with yet: "synced" would not be true.
+            return if waiting == 0 { lang.text("sync-standalone") } else { waiting_text };
         }
         app.sync.with(|s| match (&s.error, s.offline_since) {
             (Some(crate::error::Error::Network(_)), Some(since)) => format!(

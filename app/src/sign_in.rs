@@ -78,6 +78,11 @@ pub fn SignIn() -> impl IntoView {
         <section class="panel sign-in" aria-labelledby="sign-in-title">
             <h2 id="sign-in-title">{move || app.t("sign-in-title")}</h2>
             <p class="shop-name">{move || app.shop.with(|s| s.as_ref().map(|s| s.name.clone()))}</p>
+            // A store paired before its staff were entered: they arrive with the next sync.
+            <Show when=move || app.staff.with(Vec::is_empty)>
+                <p class="notice" role="note">{move || app.t("sign-in-no-staff")}</p>
+                <button type="button" on:click=move |_| crate::sync::kick()>{move || app.t("sync-now")}</button>
+            </Show>
             <form on:submit=move |ev| { ev.prevent_default(); try_pin(); }>
                 <label class="field">
                     <span>{move || app.t("pin")}</span>

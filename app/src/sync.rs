@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
-use crate::state::AppState;
+use crate::state::{AppState, Screen};
 use crate::storage::{Edit, LINK, sleep, stores};
 
 /// How often a synced tablet asks for the store's changes.
@@ -103,6 +103,10 @@ pub fn start(app: AppState) {
 /// One push of waiting records and one pull of changes; true when more records wait.
 async fn round(app: AppState) -> Result<bool> {
     let Some(link) = app.link.get_untracked() else { return Ok(false) };
+    // No network at all: no point asking; the `online` event starts the next round.
+    if web_sys::window().is_some_and(|w| !w.navigator().on_line()) {
+        return Err(Error::Network("offline".into()));
+    }
     let db = app.storage()?;
     let entries = db.outbox(MAX_BATCH as u32).await?;
     let full = entries.len() == MAX_BATCH;
@@ -199,6 +203,13 @@ pub async fn pair(app: AppState, code: &str, name: &str) -> Result<()> {
     app.storage()?.apply(edit).await?;
     app.absorb(&records, true);
     app.link.set(Some(link));
+    // The staff are now the store's: whoever was signed in signs in again.
+    app.user.set(None);
+    app.screen.set(if app.shop.with_untracked(Option::is_some) {
+        Screen::SignIn
+    } else {
+        Screen::Setup
+    });
     start(app);
     Ok(())
 }

@@ -1,10 +1,33 @@
-//! Owners' accounts: passwords are kept as argon2id hashes (PHC strings).
+//! Owners' accounts: sign-up, sign-in and sign-out (`/api/v1/owner/...`). Passwords are kept
+//! as argon2id hashes (PHC strings), hashed off the async threads; sessions are random tokens
+//! kept as SHA-256 hashes for 30 days; failed sign-ins are limited per e-mail address and
+//! client address ([`crate::limiter`]).
+
+use std::sync::LazyLock;
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use axum::Json;
+use axum::extract::State;
+use axum::http::header::SET_COOKIE;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{AppendHeaders, IntoResponse, Response};
+use chrono::{Duration, Utc};
 use rand::RngCore;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
-use crate::error::{Error, Result};
+use crate::AppState;
+use crate::auth::{OwnerSession, SESSION_COOKIE, new_token, session_token, token_hash};
+use crate::database::{now_text, time_text};
+use crate::error::{Error, ErrorBody, Result};
+use crate::input::{Input, invalid};
+use crate::limiter::{ClientIp, Key};
+
+/// How long a session lasts.
+pub const SESSION_DAYS: i64 = 30;
+/// The shortest password accepted, in characters.
+pub const MIN_PASSWORD: usize = 10;
 
 /// The argon2id hash of `password`, with a fresh random salt.
 pub fn hash_password(password: &str) -> Result<String> {
@@ -23,6 +46,213 @@ pub fn password_matches(password: &str, stored: &str) -> bool {
         .is_ok_and(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
 }
 
+/// An owner as the API shows them.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct OwnerView {
+    /// The owner's id.
+    pub id: String,
+    /// Their e-mail address (normalised: trimmed, lower-case).
+    pub email: String,
+    /// Their name.
+    pub name: String,
+}
+
+/// The answer to a sign-up or sign-in; the token is also set as the session cookie.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct SignedIn {
+    /// Who signed in.
+    pub owner: OwnerView,
+    /// The session token, for `Authorization: Bearer`.
+    pub token: String,
+}
+
+/// `POST /owner/signup`'s body.
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+pub struct SignUp {
+    /// E-mail address.
+    pub email: String,
+    /// The owner's name.
+    pub name: String,
+    /// At least 10 characters.
+    pub password: String,
+}
+
+/// `POST /owner/signin`'s body.
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+pub struct SignIn {
+    /// E-mail address.
+    pub email: String,
+    /// Password.
+    pub password: String,
+}
+
+/// An e-mail address as it is kept and compared: trimmed and lower-case.
+pub fn normalise_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// Whether a (normalised) address looks deliverable: one `@`, a local part, a dotted domain,
+/// no spaces; the mail server decides the rest.
+fn email_is_valid(email: &str) -> bool {
+    let Some((local, domain)) = email.split_once('@') else { return false };
+    email.len() <= 254
+        && !local.is_empty()
+        && !domain.contains('@')
+        && domain.split('.').count() >= 2
+        && domain.split('.').all(|label| !label.is_empty())
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// A hash that matches no password, checked when the e-mail address is unknown so that a
+/// wrong address takes as long as a wrong password.
+static NO_OWNER: LazyLock<String> =
+    LazyLock::new(|| hash_password(&new_token()).unwrap_or_default());
+
+/// Runs password hashing on the blocking pool: it takes tens of milliseconds of CPU.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(work).await.map_err(|err| Error::Internal(err.to_string()))
+}
+
+/// Opens a session for the owner and returns its token; the owner's expired sessions go.
+async fn open_session(state: &AppState, owner_id: &str) -> Result<String> {
+    let token = new_token();
+    let now = Utc::now();
+    sqlx::query("DELETE FROM session WHERE owner_id = $1 AND expires_at <= $2")
+        .bind(owner_id)
+        .bind(time_text(now))
+        .execute(&state.db.pool)
+        .await?;
+    sqlx::query(
+        "INSERT INTO session (token_hash, owner_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(token_hash(&token))
+    .bind(owner_id)
+    .bind(time_text(now))
+    .bind(time_text(now + Duration::days(SESSION_DAYS)))
+    .execute(&state.db.pool)
+    .await?;
+    Ok(token)
+}
+
+/// The `Set-Cookie` value that carries a session (an empty token with no lifetime clears it).
+fn cookie(token: &str, max_age: i64) -> String {
+    format!(
+        "{SESSION_COOKIE}={token}; HttpOnly; Secure; SameSite=Strict; Path=/; Max-Age={max_age}"
+    )
+}
+
+/// The answer for a new session: the status, the cookie and the body.
+fn signed_in(status: StatusCode, owner: OwnerView, token: String) -> Response {
+    let set_cookie = cookie(&token, SESSION_DAYS * 24 * 60 * 60);
+    (status, AppendHeaders([(SET_COOKIE, set_cookie)]), Json(SignedIn { owner, token }))
+        .into_response()
+}
+
+/// `POST /api/v1/owner/signup`: a new owner, signed in.
+#[utoipa::path(post, path = "/api/v1/owner/signup", operation_id = "sign_up", tag = "accounts", request_body = SignUp,
+    responses((status = 201, body = SignedIn, description = "Signed up and in; the token is also set as the `akinai_session` cookie"),
+        (status = 409, body = ErrorBody, description = "The e-mail address is taken"),
+        (status = 422, body = ErrorBody, description = "An invalid e-mail address, name or password (`field` says which)")))]
+pub async fn sign_up(
+    State(state): State<AppState>,
+    Input(body): Input<SignUp>,
+) -> Result<Response> {
+    let email = normalise_email(&body.email);
+    if !email_is_valid(&email) {
+        return Err(invalid("email", "not an e-mail address"));
+    }
+    let name = body.name.trim().to_owned();
+    if name.is_empty() {
+        return Err(invalid("name", "a name is needed"));
+    }
+    if body.password.chars().count() < MIN_PASSWORD {
+        return Err(invalid("password", "a password has at least 10 characters"));
+    }
+    let taken = || Error::Rejected("this e-mail address already has an account".into());
+    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM owner WHERE email = $1")
+        .bind(&email)
+        .fetch_one(&state.db.pool)
+        .await?;
+    if existing > 0 {
+        return Err(taken());
+    }
+    let password = body.password;
+    let hash = blocking(move || hash_password(&password)).await??;
+    let id = Uuid::now_v7().to_string();
+    let inserted = sqlx::query(
+        "INSERT INTO owner (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&id)
+    .bind(&email)
+    .bind(&name)
+    .bind(hash)
+    .bind(now_text())
+    .execute(&state.db.pool)
+    .await;
+    match inserted {
+        // Two sign-ups for one address at once: the unique index decides.
+        Err(sqlx::Error::Database(err)) if err.is_unique_violation() => return Err(taken()),
+        other => other?,
+    };
+    let token = open_session(&state, &id).await?;
+    Ok(signed_in(StatusCode::CREATED, OwnerView { id, email, name }, token))
+}
+
+/// `POST /api/v1/owner/signin`.
+#[utoipa::path(post, path = "/api/v1/owner/signin", operation_id = "sign_in", tag = "accounts", request_body = SignIn,
+    responses((status = 200, body = SignedIn, description = "Signed in; the token is also set as the `akinai_session` cookie"),
+        (status = 401, body = ErrorBody, description = "Wrong e-mail address or password"),
+        (status = 429, body = ErrorBody, description = "5 failures for the address or 20 from the client within 15 minutes; see `Retry-After`")))]
+pub async fn sign_in(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Input(body): Input<SignIn>,
+) -> Result<Response> {
+    let email = normalise_email(&body.email);
+    let keys = [Key::Email(email.clone()), Key::Ip(ip)];
+    state.limiter.check(&keys)?;
+    let owner: Option<(String, String, String)> =
+        sqlx::query_as("SELECT id, name, password_hash FROM owner WHERE email = $1")
+            .bind(&email)
+            .fetch_optional(&state.db.pool)
+            .await?;
+    let stored = owner.as_ref().map_or_else(|| (*NO_OWNER).clone(), |(_, _, hash)| hash.clone());
+    let password = body.password;
+    let matches = blocking(move || password_matches(&password, &stored)).await?;
+    let Some((id, name, _)) = owner.filter(|_| matches) else {
+        state.limiter.fail(&keys);
+        return Err(Error::WrongCredentials);
+    };
+    state.limiter.clear(&keys[0]);
+    let token = open_session(&state, &id).await?;
+    Ok(signed_in(StatusCode::OK, OwnerView { id, email, name }, token))
+}
+
+/// `POST /api/v1/owner/signout`: ends the request's session (if any) and clears the cookie.
+#[utoipa::path(post, path = "/api/v1/owner/signout", operation_id = "sign_out", tag = "accounts",
+    responses((status = 204, description = "Signed out; the cookie is cleared")))]
+pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Result<Response> {
+    if let Some(token) = session_token(&headers) {
+        sqlx::query("DELETE FROM session WHERE token_hash = $1")
+            .bind(token_hash(token))
+            .execute(&state.db.pool)
+            .await?;
+    }
+    Ok((StatusCode::NO_CONTENT, AppendHeaders([(SET_COOKIE, cookie("", 0))])).into_response())
+}
+
+/// `GET /api/v1/owner/me`: who is signed in.
+#[utoipa::path(get, path = "/api/v1/owner/me", operation_id = "me", tag = "accounts", security(("owner" = [])),
+    responses((status = 200, body = OwnerView), (status = 401, body = ErrorBody)))]
+pub async fn me(State(state): State<AppState>, owner: OwnerSession) -> Result<Json<OwnerView>> {
+    let (email, name): (String, String) =
+        sqlx::query_as("SELECT email, name FROM owner WHERE id = $1")
+            .bind(&owner.owner_id)
+            .fetch_one(&state.db.pool)
+            .await?;
+    Ok(Json(OwnerView { id: owner.owner_id, email, name }))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,5 +264,17 @@ mod tests {
         assert!(password_matches("correct horse", &stored));
         assert!(!password_matches("wrong horse", &stored));
         assert!(!password_matches("correct horse", "not a hash"));
+        assert!(!password_matches("", &NO_OWNER));
+    }
+
+    #[test]
+    fn e_mail_addresses_are_normalised_and_checked() {
+        assert_eq!(normalise_email("  Hanako@Example.JP "), "hanako@example.jp");
+        for good in ["a@b.jp", "hanako.yamada+shop@example.co.jp"] {
+            assert!(email_is_valid(good), "{good}");
+        }
+        for bad in ["", "a", "a@b", "@b.jp", "a@@b.jp", "a b@c.jp", "a@b..jp", "a@.jp"] {
+            assert!(!email_is_valid(bad), "{bad}");
+        }
     }
 }

@@ -6,6 +6,7 @@
 //! scoped by its `owner_id` / `store_id`: a resource of another owner is simply not found.
 
 use axum::extract::FromRequestParts;
+use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
 use rand::RngCore;
@@ -32,18 +33,23 @@ pub fn token_hash(token: &str) -> String {
 }
 
 /// The bearer token of a request, if it has one.
-fn bearer(parts: &Parts) -> Option<&str> {
-    parts.headers.get(AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers.get(AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ").map(str::trim)
 }
 
 /// The session cookie of a request, if it has one.
-fn session_cookie(parts: &Parts) -> Option<&str> {
-    parts.headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|header| {
+fn session_cookie(headers: &HeaderMap) -> Option<&str> {
+    headers.get_all(COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|header| {
         header.split(';').find_map(|pair| {
             let (name, value) = pair.trim().split_once('=')?;
             (name == SESSION_COOKIE).then_some(value)
         })
     })
+}
+
+/// The owner's session token a request carries: the bearer token, else the session cookie.
+pub fn session_token(headers: &HeaderMap) -> Option<&str> {
+    bearer(headers).or_else(|| session_cookie(headers))
 }
 
 /// A signed-in owner.
@@ -57,7 +63,7 @@ impl FromRequestParts<AppState> for OwnerSession {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        let token = bearer(parts).or_else(|| session_cookie(parts)).ok_or(Error::Unauthorized)?;
+        let token = session_token(&parts.headers).ok_or(Error::Unauthorized)?;
         let owner_id: Option<String> = sqlx::query_scalar(
             "SELECT owner_id FROM session WHERE token_hash = $1 AND expires_at > $2",
         )
@@ -82,7 +88,7 @@ impl FromRequestParts<AppState> for DeviceAuth {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
-        let token = bearer(parts).ok_or(Error::Unauthorized)?;
+        let token = bearer(&parts.headers).ok_or(Error::Unauthorized)?;
         let row: Option<(String, String)> = sqlx::query_as(
             "SELECT id, store_id FROM device WHERE token_hash = $1 AND revoked_at IS NULL",
         )

@@ -3,7 +3,7 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Serialize;
 
 /// Everything the server can fail at.
 #[derive(Debug, thiserror::Error)]
@@ -17,6 +17,9 @@ pub enum Error {
     /// No valid session or device token.
     #[error("sign in first")]
     Unauthorized,
+    /// A sign-in with an unknown e-mail address or the wrong password (which one is not said).
+    #[error("wrong e-mail address or password")]
+    WrongCredentials,
     /// Signed in, but not allowed to do this.
     #[error("not allowed")]
     Forbidden,
@@ -40,6 +43,23 @@ pub enum Error {
     Data(#[from] serde_json::Error),
 }
 
+/// What every error answers with.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    /// What is wrong, in English (the app translates by status and `field`).
+    pub error: String,
+    /// The field of the request it is about, when there is one (`lines[0].qty`, `email`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+}
+
+impl ErrorBody {
+    /// A body without a field.
+    fn new(error: impl Into<String>) -> Json<ErrorBody> {
+        Json(ErrorBody { error: error.into(), field: None })
+    }
+}
+
 /// The server's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -47,31 +67,33 @@ impl IntoResponse for Error {
     fn into_response(self) -> Response {
         match self {
             Error::Domain(err) => {
-                let body = json!({
-                    "error": err.to_string(),
-                    "field": err.field().as_str(),
-                });
+                let body =
+                    ErrorBody { error: err.to_string(), field: Some(err.field().as_str().into()) };
                 (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
             }
-            Error::NotFound | Error::Unauthorized | Error::Forbidden | Error::Rejected(_) => {
+            Error::NotFound
+            | Error::Unauthorized
+            | Error::WrongCredentials
+            | Error::Forbidden
+            | Error::Rejected(_) => {
                 let status = match self {
                     Error::NotFound => StatusCode::NOT_FOUND,
-                    Error::Unauthorized => StatusCode::UNAUTHORIZED,
+                    Error::Unauthorized | Error::WrongCredentials => StatusCode::UNAUTHORIZED,
                     Error::Forbidden => StatusCode::FORBIDDEN,
                     _ => StatusCode::CONFLICT,
                 };
-                (status, Json(json!({"error": self.to_string()}))).into_response()
+                (status, ErrorBody::new(self.to_string())).into_response()
             }
             Error::TooMany(seconds) => (
                 StatusCode::TOO_MANY_REQUESTS,
                 [(axum::http::header::RETRY_AFTER, seconds.to_string())],
-                Json(json!({"error": self.to_string()})),
+                ErrorBody::new(self.to_string()),
             )
                 .into_response(),
             // Internals stay in the log, not in the answer.
             other => {
                 tracing::error!(error = %other, "request failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, Json(json!({"error": "internal error"})))
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorBody::new("internal error"))
                     .into_response()
             }
         }

@@ -2,8 +2,11 @@
 //!
 //! - [`database`]: SQLite or PostgreSQL, one set of queries.
 //! - [`auth`]: who is asking (an owner's session or a paired device) and what they may see.
-//! - [`accounts`]: owners' accounts.
-//! - [`stores`]: stores, their staff and catalog, and the changes devices pull.
+//! - [`accounts`]: owners' accounts and sessions; [`limiter`] slows down guessing.
+//! - [`stores`]: stores and the changes devices pull; [`staff`] and [`items`]: their staff and
+//!   catalog.
+//! - [`pairing`] and [`devices`]: tablets joining a store, and the owner's view of them.
+//! - [`openapi`]: the API's OpenAPI document; [`input`]: reading request bodies.
 //! - [`shop`]: the demo shop.
 //! - [`quote`]: the receipt of a cart, over HTTP and on the command line.
 //! - [`events`]: live happenings for the owner's view.
@@ -13,16 +16,24 @@ pub mod accounts;
 pub mod app_shell;
 pub mod auth;
 pub mod database;
+pub mod devices;
 pub mod error;
 pub mod events;
+pub mod input;
+pub mod items;
+pub mod limiter;
+pub mod openapi;
+pub mod pairing;
 pub mod quote;
 pub mod shop;
+pub mod staff;
 pub mod stores;
 
 use std::path::Path;
+use std::sync::Arc;
 
 use axum::Router;
-use axum::routing::{get, post};
+use axum::routing::{get, patch, post, put};
 use serde_json::json;
 use tokio::sync::broadcast;
 
@@ -36,13 +47,15 @@ pub struct AppState {
     pub db: Db,
     /// Live events for owners' open views.
     pub events: broadcast::Sender<events::Event>,
+    /// Failed sign-ins and pairing attempts, to slow down guessing.
+    pub limiter: Arc<limiter::Limiter>,
 }
 
 impl AppState {
     /// State over an open database.
     pub fn new(db: Db) -> AppState {
         let (events, _) = broadcast::channel(1024);
-        AppState { db, events }
+        AppState { db, events, limiter: Arc::default() }
     }
 }
 
@@ -58,9 +71,28 @@ pub fn router(state: AppState, app_dir: &Path) -> Router {
         .route("/shop", get(shop::profile))
         .route("/catalog", get(shop::catalog))
         .route("/quote", post(quote::handle))
+        // Accounts, stores, staff, items, pairing and devices (the owner's side), and a
+        // device's pull of changes.
+        .route("/owner/signup", post(accounts::sign_up))
+        .route("/owner/signin", post(accounts::sign_in))
+        .route("/owner/signout", post(accounts::sign_out))
+        .route("/owner/me", get(accounts::me))
+        .route("/stores", get(stores::list).post(stores::create))
+        .route("/stores/{store}", get(stores::get).put(stores::put))
+        .route("/stores/{store}/staff", get(staff::list).post(staff::add))
+        .route("/stores/{store}/staff/{id}", put(staff::edit).delete(staff::delete))
+        .route("/stores/{store}/items", get(items::list))
+        .route("/stores/{store}/items/{id}", put(items::put).delete(items::delete))
+        .route("/stores/{store}/items.csv", get(items::export).post(items::import))
+        .route("/stores/{store}/pairings", post(pairing::create))
+        .route("/stores/{store}/devices", get(devices::list))
+        .route("/devices/{device}", patch(devices::rename).delete(devices::revoke))
+        .route("/pair", post(pairing::pair))
+        .route("/changes", get(stores::pull))
         .fallback(|| async { Error::NotFound })
         .with_state(state);
     Router::new()
+        .route("/api/openapi.json", get(openapi::document))
         .nest("/api/v1", api)
         .merge(app_shell::router(app_dir))
         .layer(tower_http::trace::TraceLayer::new_for_http())

@@ -119,7 +119,9 @@ async fn serve(addr: SocketAddr, db: DbArgs, app_dir: PathBuf, demo: bool) -> an
         .await
         .with_context(|| format!("listening on {addr}"))?;
     println!("Akinai is serving on http://{}/", listener.local_addr()?);
-    axum::serve(listener, router(state, &app_dir))
+    // The client's address is what sign-in and pairing attempts are limited by.
+    let app = router(state, &app_dir).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             // If the signal cannot be watched, keep serving until killed.
             if tokio::signal::ctrl_c().await.is_err() {

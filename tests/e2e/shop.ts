@@ -1,7 +1,7 @@
 // What every end-to-end story starts with: its own `akinai serve` (demo shop, fresh database)
 // that the test can stop, and a new shop set up through the first-run screen.
 import { expect, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,19 +13,23 @@ const appDir = process.env.AKINAI_APP_DIR ?? '../target/dist';
 export interface Server {
   base: string;
   process: ChildProcess;
+  /** Its SQLite file. */
+  db: string;
+  offset: number;
 }
 
-/** Starts `akinai serve` with the demo shop on its own fresh database. */
-export async function startServer(offset: number): Promise<Server> {
+/** Starts `akinai serve` with the demo shop on its own fresh database (or on `db`, to start a
+ * stopped server again with its data). */
+export async function startServer(offset: number, db?: string): Promise<Server> {
   const port = Number(process.env.E2E_PORT ?? 8137) + offset;
   const base = `http://127.0.0.1:${port}`;
-  const db = join(mkdtempSync(join(tmpdir(), 'akinai-e2e-')), 'akinai.db');
+  db ??= join(mkdtempSync(join(tmpdir(), 'akinai-e2e-')), 'akinai.db');
   const server = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--db', db, '--app-dir', appDir, '--demo'], {
     stdio: 'ignore',
   });
   for (let i = 0; i < 100; i++) {
     try {
-      if ((await fetch(`${base}/api/v1/health`)).ok) return { base, process: server };
+      if ((await fetch(`${base}/api/v1/health`)).ok) return { base, process: server, db, offset };
     } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -40,6 +44,12 @@ export async function stopServer(server: Server) {
   server.process.kill('SIGTERM');
   await exited;
   await expect(fetch(`${server.base}/api/v1/health`)).rejects.toThrow();
+}
+
+/** Runs an `akinai` subcommand on the server's database; its exit code and output. */
+export function akinai(server: Server, args: string[]): { status: number | null; output: string } {
+  const run = spawnSync(bin, [...args, '--db', server.db], { encoding: 'utf8' });
+  return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 
 /** Enters a PIN on the sign-in keypad. */

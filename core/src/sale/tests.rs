@@ -1,5 +1,3 @@
-use chrono::TimeZone;
-
 use super::*;
 use crate::receipt::Receipt;
 use crate::tax::TaxClass;

@@ -4,10 +4,13 @@
 
 #![allow(dead_code, clippy::unwrap_used, clippy::expect_used)] // Each test binary uses a part.
 
+use std::net::SocketAddr;
 use std::path::Path;
 
 use akinai_server::AppState;
 use akinai_server::database::{self, Target};
+use reqwest::{Method, RequestBuilder, StatusCode};
+use serde_json::{Value, json};
 use sqlx::Connection;
 
 /// A database engine to test on.
@@ -49,6 +52,163 @@ impl TestServer {
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
     }
+
+    /// A request to `path` carrying `token` (an owner's session or a device's token) as
+    /// `Authorization: Bearer`.
+    pub fn request(&self, method: Method, path: &str, token: &str) -> RequestBuilder {
+        self.client.request(method, self.url(path)).bearer_auth(token)
+    }
+
+    /// `GET path` with `token`: the status and the body as JSON (`null` when it is not JSON).
+    pub async fn get_json(&self, path: &str, token: &str) -> (StatusCode, Value) {
+        answer(self.request(Method::GET, path, token)).await
+    }
+
+    /// `method path` with `token` and a JSON body: the status and the answer as JSON.
+    pub async fn send_json(
+        &self,
+        method: Method,
+        path: &str,
+        token: &str,
+        body: &Value,
+    ) -> (StatusCode, Value) {
+        answer(self.request(method, path, token).json(body)).await
+    }
+}
+
+/// Sends a request: its status and its body as JSON (`null` when empty or not JSON).
+pub async fn answer(request: RequestBuilder) -> (StatusCode, Value) {
+    let response = request.send().await.unwrap();
+    let status = response.status();
+    let text = response.text().await.unwrap();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}
+
+/// The password [`sign_up`] gives every owner.
+pub const PASSWORD: &str = "correct horse battery";
+
+/// A signed-up owner.
+#[derive(Clone, Debug)]
+pub struct Owner {
+    /// Their id.
+    pub id: String,
+    /// Their e-mail address.
+    pub email: String,
+    /// Their session token (send with [`TestServer::request`]).
+    pub token: String,
+}
+
+/// Signs up an owner with `email` and [`PASSWORD`].
+pub async fn sign_up(server: &TestServer, email: &str) -> Owner {
+    let body = json!({"email": email, "name": "Test Owner", "password": PASSWORD});
+    let (status, answer) =
+        answer(server.client.post(server.url("/api/v1/owner/signup")).json(&body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    Owner {
+        id: answer["owner"]["id"].as_str().unwrap().to_owned(),
+        email: answer["owner"]["email"].as_str().unwrap().to_owned(),
+        token: answer["token"].as_str().unwrap().to_owned(),
+    }
+}
+
+/// Valid shop settings named `name`.
+pub fn shop_settings(name: &str) -> Value {
+    json!({
+        "name": name,
+        "address": "東京都千代田区1-1",
+        "phone": "03-0000-0000",
+        "registration_number": "T1234567890123",
+        "pricing": "tax_included",
+        "rounding": "floor",
+        "receipt_footer": "ありがとうございました",
+    })
+}
+
+/// Creates a store named `name` for the owner whose session `token` is; returns its id.
+pub async fn create_store(server: &TestServer, token: &str, name: &str) -> String {
+    let (status, store) =
+        server.send_json(Method::POST, "/api/v1/stores", token, &shop_settings(name)).await;
+    assert_eq!(status, StatusCode::CREATED, "{store}");
+    store["id"].as_str().unwrap().to_owned()
+}
+
+/// An item as the API takes it (`tax_class`: standard, food, reduced, alcohol or exempt).
+pub fn item(name: &str, price: i64, tax_class: &str) -> Value {
+    json!({
+        "id": uuid::Uuid::now_v7(),
+        "name": name,
+        "kana": "",
+        "price": price,
+        "tax_class": tax_class,
+        "category": "",
+        "barcode": null,
+        "color": "",
+        "open_price": false,
+    })
+}
+
+/// Adds `item` (from [`item`]) to the store; returns its id.
+pub async fn add_item(server: &TestServer, token: &str, store: &str, item: &Value) -> String {
+    let id = item["id"].as_str().unwrap();
+    let path = format!("/api/v1/stores/{store}/items/{id}");
+    let (status, answer) = server.send_json(Method::PUT, &path, token, item).await;
+    assert_eq!(status, StatusCode::OK, "{answer}");
+    id.to_owned()
+}
+
+/// Adds a staff member; returns their id.
+pub async fn add_staff(
+    server: &TestServer,
+    token: &str,
+    store: &str,
+    name: &str,
+    role: &str,
+    pin: &str,
+) -> String {
+    let body = json!({"name": name, "role": role, "pin": pin});
+    let path = format!("/api/v1/stores/{store}/staff");
+    let (status, answer) = server.send_json(Method::POST, &path, token, &body).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    answer["id"].as_str().unwrap().to_owned()
+}
+
+/// A device paired with a store.
+#[derive(Clone, Debug)]
+pub struct Device {
+    /// Its id (made by the "device", as a tablet does).
+    pub id: String,
+    /// Its token (send with [`TestServer::request`]).
+    pub token: String,
+    /// Its store.
+    pub store_id: String,
+    /// What `POST /pair` answered (`sync::Pairing`).
+    pub pairing: Value,
+}
+
+/// A new pairing code for the store: the whole answer `{code, expires_at, qr_svg}`.
+pub async fn pairing_code(server: &TestServer, token: &str, store: &str) -> Value {
+    let path = format!("/api/v1/stores/{store}/pairings");
+    let (status, answer) = answer(server.request(Method::POST, &path, token)).await;
+    assert_eq!(status, StatusCode::CREATED, "{answer}");
+    answer
+}
+
+/// Pairs a new device named `name` with the store, as its owner (session `token`) and a
+/// tablet would.
+pub async fn pair_device(server: &TestServer, token: &str, store: &str, name: &str) -> Device {
+    let code = pairing_code(server, token, store).await["code"].as_str().unwrap().to_owned();
+    let id = uuid::Uuid::now_v7().to_string();
+    let body = json!({"code": code, "name": name, "device_id": id});
+    let (status, pairing) =
+        answer(server.client.post(server.url("/api/v1/pair")).json(&body)).await;
+    assert_eq!(status, StatusCode::CREATED, "{pairing}");
+    assert_eq!(pairing["device_id"], id.as_str());
+    Device {
+        id,
+        token: pairing["token"].as_str().unwrap().to_owned(),
+        store_id: store.to_owned(),
+        pairing,
+    }
 }
 
 /// A new, empty PostgreSQL database in the test cluster.
@@ -85,7 +245,8 @@ pub async fn start_with(backend: Backend, demo: bool) -> TestServer {
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let router = akinai_server::router(state.clone(), Path::new(&app));
+    let router = akinai_server::router(state.clone(), Path::new(&app))
+        .into_make_service_with_connect_info::<SocketAddr>();
     tokio::spawn(async move { axum::serve(listener, router).await });
     TestServer { base, state, client: reqwest::Client::new(), backend, _dir: dir }
 }

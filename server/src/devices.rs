@@ -1,0 +1,166 @@
+//! A store's paired devices as the owner sees them (`/api/v1/stores/{store}/devices`,
+//! `/api/v1/devices/{device}`): how far each has synced, what is missing or refused, and
+//! renaming or revoking one. A revoked device's token stops working; its records stay.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+use akinai_core::sync::gaps;
+
+use crate::AppState;
+use crate::auth::{OwnerSession, owned_store};
+use crate::database::now_text;
+use crate::error::{Error, ErrorBody, Result};
+use crate::input::{Input, invalid};
+
+/// The longest device name kept, in characters.
+const MAX_NAME: usize = 100;
+
+/// A device and how its sync stands.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct DeviceStatus {
+    /// The device's id.
+    pub id: String,
+    /// Its name.
+    pub name: String,
+    /// When it was paired.
+    pub paired_at: String,
+    /// When it was revoked, if it was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<String>,
+    /// When it last synced, if it has.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_sync_at: Option<String>,
+    /// The highest sequence number the server holds from it (0: none).
+    pub last_seq: u64,
+    /// How many records it last said it had waiting.
+    pub waiting: u64,
+    /// Sequence numbers missing before `last_seq`, as `[from, to]` ranges.
+    #[schema(value_type = Vec<Vec<u64>>)]
+    pub gaps: Vec<(u64, u64)>,
+    /// How many of its records the server refused.
+    pub rejected: u64,
+}
+
+/// `PATCH /devices/{device}`'s body.
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+pub struct Rename {
+    /// The new name.
+    pub name: String,
+}
+
+/// A device's row: id, name, paired_at, revoked_at, last_sync_at, waiting.
+type DeviceRow = (String, String, String, Option<String>, Option<String>, i64);
+
+/// Adds to a device's row what its records say.
+async fn status(state: &AppState, row: DeviceRow) -> Result<DeviceStatus> {
+    let (id, name, paired_at, revoked_at, last_sync_at, waiting) = row;
+    let seqs: Vec<i64> = sqlx::query_scalar("SELECT seq FROM record WHERE device_id = $1")
+        .bind(&id)
+        .fetch_all(&state.db.pool)
+        .await?;
+    let rejected: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM record WHERE device_id = $1 AND rejection IS NOT NULL",
+    )
+    .bind(&id)
+    .fetch_one(&state.db.pool)
+    .await?;
+    let seqs: Vec<u64> = seqs.into_iter().filter_map(|seq| u64::try_from(seq).ok()).collect();
+    Ok(DeviceStatus {
+        id,
+        name,
+        paired_at,
+        revoked_at,
+        last_sync_at,
+        last_seq: seqs.iter().copied().max().unwrap_or_default(),
+        waiting: u64::try_from(waiting).unwrap_or_default(),
+        gaps: gaps(seqs),
+        rejected: u64::try_from(rejected).unwrap_or_default(),
+    })
+}
+
+/// The device's row, if it belongs to one of the owner's stores.
+async fn owned_device(state: &AppState, owner: &OwnerSession, device: &str) -> Result<DeviceRow> {
+    sqlx::query_as(
+        "SELECT device.id, device.name, device.paired_at, device.revoked_at, device.last_sync_at,
+                device.waiting
+         FROM device JOIN store ON store.id = device.store_id
+         WHERE device.id = $1 AND store.owner_id = $2",
+    )
+    .bind(device)
+    .bind(&owner.owner_id)
+    .fetch_optional(&state.db.pool)
+    .await?
+    .ok_or(Error::NotFound)
+}
+
+/// `GET /api/v1/stores/{store}/devices`: the store's devices in the order they were paired.
+#[utoipa::path(get, path = "/api/v1/stores/{store}/devices", operation_id = "list_devices", tag = "devices", security(("owner" = [])),
+    params(("store" = String, Path, description = "The store's id")),
+    responses((status = 200, body = [DeviceStatus]), (status = 404, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    owner: OwnerSession,
+    Path(store): Path<String>,
+) -> Result<Json<Vec<DeviceStatus>>> {
+    owned_store(&state, &owner, &store).await?;
+    let rows: Vec<DeviceRow> = sqlx::query_as(
+        "SELECT id, name, paired_at, revoked_at, last_sync_at, waiting FROM device
+         WHERE store_id = $1 ORDER BY paired_at, id",
+    )
+    .bind(&store)
+    .fetch_all(&state.db.pool)
+    .await?;
+    let mut devices = Vec::with_capacity(rows.len());
+    for row in rows {
+        devices.push(status(&state, row).await?);
+    }
+    Ok(Json(devices))
+}
+
+/// `PATCH /api/v1/devices/{device}`: renames a device.
+#[utoipa::path(patch, path = "/api/v1/devices/{device}", operation_id = "rename_device", tag = "devices", security(("owner" = [])),
+    params(("device" = String, Path, description = "The device's id")),
+    request_body = Rename,
+    responses((status = 200, body = DeviceStatus), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "No name")))]
+pub async fn rename(
+    State(state): State<AppState>,
+    owner: OwnerSession,
+    Path(device): Path<String>,
+    Input(body): Input<Rename>,
+) -> Result<Json<DeviceStatus>> {
+    let name: String = body.name.trim().chars().take(MAX_NAME).collect();
+    if name.is_empty() {
+        return Err(invalid("name", "a device name is needed"));
+    }
+    owned_device(&state, &owner, &device).await?;
+    sqlx::query("UPDATE device SET name = $1 WHERE id = $2")
+        .bind(&name)
+        .bind(&device)
+        .execute(&state.db.pool)
+        .await?;
+    let row = owned_device(&state, &owner, &device).await?;
+    Ok(Json(status(&state, row).await?))
+}
+
+/// `DELETE /api/v1/devices/{device}`: revokes a device (again: no change).
+#[utoipa::path(delete, path = "/api/v1/devices/{device}", operation_id = "revoke_device", tag = "devices", security(("owner" = [])),
+    params(("device" = String, Path, description = "The device's id")),
+    responses((status = 204, description = "Revoked: its token stops working, its records stay"),
+        (status = 404, body = ErrorBody)))]
+pub async fn revoke(
+    State(state): State<AppState>,
+    owner: OwnerSession,
+    Path(device): Path<String>,
+) -> Result<StatusCode> {
+    owned_device(&state, &owner, &device).await?;
+    sqlx::query("UPDATE device SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+        .bind(now_text())
+        .bind(&device)
+        .execute(&state.db.pool)
+        .await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,157 @@
+//! A store's catalog, as the owner manages it (`/api/v1/stores/{store}/items`): one item at a
+//! time, or the whole catalog as the CSV file a shop keeps in Excel (the domain reads and
+//! writes it; an import is all or nothing).
+
+use axum::Json;
+use axum::body::Bytes;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
+use serde::Serialize;
+use sqlx::{Any, Transaction};
+use uuid::Uuid;
+
+use akinai_core::catalog::{Item, export_csv, import_csv};
+
+use crate::AppState;
+use crate::auth::{OwnerSession, owned_store};
+use crate::error::{Error, ErrorBody, Result};
+use crate::input::{Input, invalid};
+use crate::stores::{Removable, put_item, remove};
+
+/// What a CSV import did.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct Imported {
+    /// Rows that became new items.
+    pub added: usize,
+    /// Rows that changed an existing item.
+    pub updated: usize,
+}
+
+/// The store's current (not removed) items in catalog order.
+async fn current(tx: &mut Transaction<'_, Any>, store_id: &str) -> Result<Vec<Item>> {
+    let bodies: Vec<String> = sqlx::query_scalar(
+        "SELECT body FROM item WHERE store_id = $1 AND removed = 0 ORDER BY position",
+    )
+    .bind(store_id)
+    .fetch_all(&mut **tx)
+    .await?;
+    Ok(bodies.iter().map(|body| serde_json::from_str(body)).collect::<Result<_, _>>()?)
+}
+
+/// The store's items, read in a transaction of their own.
+async fn catalog(state: &AppState, store_id: &str) -> Result<Vec<Item>> {
+    let mut tx = state.db.pool.begin().await?;
+    let items = current(&mut tx, store_id).await?;
+    tx.commit().await?;
+    Ok(items)
+}
+
+/// `GET /api/v1/stores/{store}/items`: the catalog in order.
+#[utoipa::path(get, path = "/api/v1/stores/{store}/items", operation_id = "list_items", tag = "items", security(("owner" = [])),
+    params(("store" = String, Path, description = "The store's id")),
+    responses((status = 200, body = [crate::openapi::core::Item]), (status = 404, body = ErrorBody)))]
+pub async fn list(
+    State(state): State<AppState>,
+    owner: OwnerSession,
+    Path(store): Path<String>,
+) -> Result<Json<Vec<Item>>> {
+    owned_store(&state, &owner, &store).await?;
+    Ok(Json(catalog(&state, &store).await?))
+}
+
+/// `PUT /api/v1/stores/{store}/items/{id}`: adds or replaces an item.
+#[utoipa::path(put, path = "/api/v1/stores/{store}/items/{id}", operation_id = "put_item", tag = "items", security(("owner" = [])),
+    params(("store" = String, Path, description = "The store's id"), ("id" = Uuid, Path, description = "The item's id (as in the body)")),
+    request_body = crate::openapi::core::Item,
+    responses((status = 200, body = crate::openapi::core::Item), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "An invalid field, or an `id` other than the path's")))]
+pub async fn put(
+    State(state): State<AppState>,
+    owner: OwnerSession,
+    Path((store, id)): Path<(String, String)>,
+    Input(item): Input<Item>,
+) -> Result<Json<Item>> {
+    owned_store(&state, &owner, &store).await?;
+    if id.parse::<Uuid>().ok() != Some(item.id) {
+        return Err(invalid("id", "the item's id must be the one in the path"));
+    }
+    let mut tx = state.db.pool.begin().await?;
+    put_item(&mut tx, &store, &item).await?;
+    tx.commit().await?;
+    Ok(Json(item))
+}
+
+/// `DELETE /api/v1/stores/{store}/items/{id}`.
+#[utoipa::path(delete, path = "/api/v1/stores/{store}/items/{id}", operation_id = "remove_item", tag = "items", security(("owner" = [])),
+    params(("store" = String, Path, description = "The store's id"), ("id" = Uuid, Path, description = "The item's id")),
+    responses((status = 204, description = "Removed"), (status = 404, body = ErrorBody)))]
+pub async fn delete(
+    State(state): State<AppState>,
+    owner: OwnerSession,
+    Path((store, id)): Path<(String, String)>,
+) -> Result<StatusCode> {
+    owned_store(&state, &owner, &store).await?;
+    let mut tx = state.db.pool.begin().await?;
+    let present: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM item WHERE store_id = $1 AND id = $2 AND removed = 0",
+    )
+    .bind(&store)
+    .bind(&id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if present == 0 {
+        return Err(Error::NotFound);
+    }
+    remove(&mut tx, &store, Removable::Item, &id).await?;
+    tx.commit().await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST /api/v1/stores/{store}/items.csv`: adds and updates items from a CSV file; items not
+/// in the file stay as they are.
+#[utoipa::path(post, path = "/api/v1/stores/{store}/items.csv", operation_id = "import_items_csv", tag = "items", security(("owner" = [])),
+    params(("store" = String, Path, description = "The store's id")),
+    request_body(content = String, content_type = "text/csv", description = "The app's CSV format, UTF-8 or Shift_JIS"),
+    responses((status = 200, body = Imported), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody, description = "Nothing imported; `field` names the row and column, like `csv.rows[3].price`")))]
+pub async fn import(
+    State(state): State<AppState>,
+    owner: OwnerSession,
+    Path(store): Path<String>,
+    body: Bytes,
+) -> Result<Json<Imported>> {
+    owned_store(&state, &owner, &store).await?;
+    let mut tx = state.db.pool.begin().await?;
+    let existing = current(&mut tx, &store).await?;
+    let import = import_csv(&body, &existing, Uuid::now_v7)?;
+    for item in &import.items {
+        // Unchanged rows are not written, so devices are not sent them again.
+        if !existing.contains(item) {
+            put_item(&mut tx, &store, item).await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(Json(Imported { added: import.added, updated: import.updated }))
+}
+
+/// `GET /api/v1/stores/{store}/items.csv`: the catalog as the app's CSV file.
+#[utoipa::path(get, path = "/api/v1/stores/{store}/items.csv", operation_id = "export_items_csv", tag = "items", security(("owner" = [])),
+    params(("store" = String, Path, description = "The store's id")),
+    responses((status = 200, content_type = "text/csv", body = String, description = "UTF-8 with a BOM, so Excel reads it"),
+        (status = 404, body = ErrorBody)))]
+pub async fn export(
+    State(state): State<AppState>,
+    owner: OwnerSession,
+    Path(store): Path<String>,
+) -> Result<([(axum::http::HeaderName, &'static str); 2], String)> {
+    owned_store(&state, &owner, &store).await?;
+    let csv = export_csv(&catalog(&state, &store).await?);
+    Ok((
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (CONTENT_DISPOSITION, "attachment; filename=\"items.csv\""),
+        ],
+        csv,
+    ))
+}

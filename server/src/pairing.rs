@@ -1,0 +1,225 @@
+//! Pairing a tablet with a store: the owner asks for a one-time code (`POST
+//! /api/v1/stores/{store}/pairings`), shown as text and as a QR code; the tablet sends it back
+//! with its own id (`POST /api/v1/pair`) and gets its device token and the store's data.
+//!
+//! Codes are 8 characters from an alphabet without look-alikes (no 0/O, 1/I), valid for 10
+//! minutes and once; the database keeps only their SHA-256. That is 40 bits against at most 20
+//! failed guesses per client address in 15 minutes ([`crate::limiter`]).
+
+use axum::Json;
+use axum::extract::{Path, State};
+use axum::http::header::HOST;
+use axum::http::uri::Authority;
+use axum::http::{HeaderMap, StatusCode};
+use chrono::{Duration, Utc};
+use qrcode::QrCode;
+use qrcode::render::svg;
+use rand::Rng;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use akinai_core::sync::Pairing;
+
+use crate::AppState;
+use crate::auth::{OwnerSession, new_token, owned_store, token_hash};
+use crate::database::time_text;
+use crate::error::{Error, ErrorBody, Result};
+use crate::input::{Input, invalid};
+use crate::limiter::{ClientIp, Key};
+use crate::stores::changes;
+
+/// The characters of a code: capitals and digits without 0, O, 1 and I, which read alike.
+const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+/// How long a code is valid.
+pub const CODE_MINUTES: i64 = 10;
+/// The longest device name kept, in characters.
+const MAX_NAME: usize = 100;
+
+/// A new code, `XXXX-XXXX`.
+fn new_code() -> String {
+    let mut rng = rand::rng();
+    let mut code: String =
+        (0..8).map(|_| char::from(ALPHABET[rng.random_range(0..ALPHABET.len())])).collect();
+    code.insert(4, '-');
+    code
+}
+
+/// What the database keeps of a code, however it was typed: case and dashes do not matter.
+fn code_hash(code: &str) -> String {
+    let folded: String =
+        code.chars().filter(|c| !matches!(c, '-' | ' ')).map(|c| c.to_ascii_uppercase()).collect();
+    token_hash(&folded)
+}
+
+/// A new pairing code.
+#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
+pub struct PairingCode {
+    /// `XXXX-XXXX`.
+    pub code: String,
+    /// When it stops working.
+    pub expires_at: String,
+    /// An SVG QR code of `<origin>/pair?code=<code>`, for the tablet's camera.
+    pub qr_svg: String,
+}
+
+/// `POST /pair`'s body.
+#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
+pub struct PairRequest {
+    /// The code the owner was shown (case and dash do not matter).
+    pub code: String,
+    /// A name for the device, like "Counter 1".
+    pub name: String,
+    /// The id the device made for itself, which its records carry.
+    pub device_id: Uuid,
+}
+
+/// The origin the app is reached at, as the owner's request shows it. The server speaks plain
+/// HTTP; a TLS proxy in front says so with `X-Forwarded-Proto`.
+fn origin(headers: &HeaderMap) -> Result<String> {
+    let host = headers
+        .get(HOST)
+        .and_then(|host| host.to_str().ok())
+        .and_then(|host| host.parse::<Authority>().ok())
+        .ok_or_else(|| invalid("host", "the request has no valid Host header"))?;
+    let scheme = match headers.get("x-forwarded-proto").and_then(|p| p.to_str().ok()) {
+        Some("https") => "https",
+        _ => "http",
+    };
+    Ok(format!("{scheme}://{host}"))
+}
+
+/// The QR code of `url` as an SVG document.
+fn qr_svg(url: &str) -> Result<String> {
+    let code = QrCode::new(url.as_bytes()).map_err(|err| Error::Internal(err.to_string()))?;
+    Ok(code.render::<svg::Color>().min_dimensions(240, 240).build())
+}
+
+/// `POST /api/v1/stores/{store}/pairings`: a new code for pairing a tablet with the store.
+#[utoipa::path(post, path = "/api/v1/stores/{store}/pairings", operation_id = "create_pairing_code", tag = "devices", security(("owner" = [])),
+    params(("store" = String, Path, description = "The store's id")),
+    responses((status = 201, body = PairingCode), (status = 404, body = ErrorBody)))]
+pub async fn create(
+    State(state): State<AppState>,
+    owner: OwnerSession,
+    Path(store): Path<String>,
+    headers: HeaderMap,
+) -> Result<(StatusCode, Json<PairingCode>)> {
+    owned_store(&state, &owner, &store).await?;
+    let origin = origin(&headers)?;
+    let code = new_code();
+    let now = Utc::now();
+    let expires_at = time_text(now + Duration::minutes(CODE_MINUTES));
+    sqlx::query(
+        "INSERT INTO pairing (code_hash, store_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(code_hash(&code))
+    .bind(&store)
+    .bind(time_text(now))
+    .bind(&expires_at)
+    .execute(&state.db.pool)
+    .await?;
+    let qr_svg = qr_svg(&format!("{origin}/pair?code={code}"))?;
+    Ok((StatusCode::CREATED, Json(PairingCode { code, expires_at, qr_svg })))
+}
+
+/// `POST /api/v1/pair`: pairs the device that shows a valid code with the code's store.
+#[utoipa::path(post, path = "/api/v1/pair", operation_id = "pair", tag = "devices", request_body = PairRequest,
+    responses((status = 201, body = crate::openapi::core::Pairing, description = "The device's id, token and store, and the store's data (changes since 0)"),
+        (status = 409, body = ErrorBody, description = "The code is unknown, used or expired, or the device is already paired"),
+        (status = 422, body = ErrorBody, description = "No device name"),
+        (status = 429, body = ErrorBody, description = "Too many failed attempts from this client; see `Retry-After`")))]
+pub async fn pair(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    Input(request): Input<PairRequest>,
+) -> Result<(StatusCode, Json<Pairing>)> {
+    let keys = [Key::Ip(ip)];
+    state.limiter.check(&keys)?;
+    let name: String = request.name.trim().chars().take(MAX_NAME).collect();
+    if name.is_empty() {
+        return Err(invalid("name", "a device name is needed"));
+    }
+    match pair_device(&state, &request, &name).await {
+        Ok(pairing) => Ok((StatusCode::CREATED, Json(pairing))),
+        Err(err) => {
+            if matches!(err, Error::Rejected(_)) {
+                state.limiter.fail(&keys);
+            }
+            Err(err)
+        }
+    }
+}
+
+/// Uses the code and adds the device, all or nothing: a refused device leaves the code usable.
+async fn pair_device(state: &AppState, request: &PairRequest, name: &str) -> Result<Pairing> {
+    let now = time_text(Utc::now());
+    let hash = code_hash(&request.code);
+    let mut tx = state.db.pool.begin().await?;
+    let store_id: Option<String> = sqlx::query_scalar(
+        "UPDATE pairing SET used_at = $1
+         WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING store_id",
+    )
+    .bind(&now)
+    .bind(&hash)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let store_id = store_id
+        .ok_or_else(|| Error::Rejected("this pairing code is unknown, used or expired".into()))?;
+    let device_id = request.device_id.to_string();
+    let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM device WHERE id = $1")
+        .bind(&device_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    if known > 0 {
+        return Err(Error::Rejected("this device is already paired".into()));
+    }
+    let token = new_token();
+    sqlx::query(
+        "INSERT INTO device (id, store_id, name, token_hash, paired_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&device_id)
+    .bind(&store_id)
+    .bind(name)
+    .bind(token_hash(&token))
+    .bind(&now)
+    .execute(&mut *tx)
+    .await?;
+    let changes = changes(&mut tx, &store_id, 0).await?;
+    tx.commit().await?;
+    let store_id = store_id.parse().map_err(|_| Error::Internal(format!("store id {store_id}")))?;
+    Ok(Pairing { device_id: request.device_id, token, store_id, changes })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_avoid_look_alikes_and_read_loosely() {
+        for _ in 0..200 {
+            let code = new_code();
+            assert_eq!(code.len(), 9);
+            assert_eq!(&code[4..5], "-");
+            assert!(!code.contains(['0', 'O', '1', 'I']), "{code}");
+            assert_eq!(code_hash(&code), code_hash(&code.to_lowercase().replace('-', "")));
+        }
+        assert_ne!(new_code(), new_code());
+    }
+
+    #[test]
+    fn the_origin_comes_from_the_host() {
+        let mut headers = HeaderMap::new();
+        assert!(origin(&headers).is_err());
+        headers.insert(HOST, "shop.example.jp:8080".parse().unwrap());
+        assert_eq!(origin(&headers).unwrap(), "http://shop.example.jp:8080");
+        headers.insert("x-forwarded-proto", "https".parse().unwrap());
+        assert_eq!(origin(&headers).unwrap(), "https://shop.example.jp:8080");
+        headers.insert(HOST, "bad host/x".parse().unwrap());
+        assert!(origin(&headers).is_err());
+    }
+
+    #[test]
+    fn the_qr_code_is_svg() {
+        assert!(qr_svg("http://shop.example.jp/pair?code=ABCD-EFGH").unwrap().contains("<svg"));
+    }
+}
