@@ -283,6 +283,7 @@ owner-email = E-mail
 owner-account-name = Your name
 owner-password = Password
 owner-password-hint = At least 10 characters
+owner-wrong-credentials = The e-mail address or password is wrong
 owner-signed-out = Please sign in again
 owner-offline = Offline: showing what was last loaded
 owner-nav-figures = Figures

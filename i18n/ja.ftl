@@ -282,6 +282,7 @@ owner-email = メールアドレス
 owner-account-name = お名前
 owner-password = パスワード
 owner-password-hint = 10文字以上
+owner-wrong-credentials = メールアドレスかパスワードが違います
 owner-signed-out = もう一度ログインしてください
 owner-offline = オフライン：最後に読み込んだ内容を表示しています
 owner-nav-figures = 売上

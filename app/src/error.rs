@@ -54,6 +54,9 @@ pub enum Error {
     /// The owner's session is missing or over: they must sign in (again).
     #[error("not signed in")]
     SignedOut,
+    /// The e-mail address or password given to sign in is wrong.
+    #[error("wrong e-mail or password")]
+    WrongCredentials,
     /// The server refused a request: its HTTP status and what it said.
     #[error("server refused ({status}): {detail}")]
     Refused {
@@ -113,6 +116,7 @@ impl Error {
             Error::NoDevice => lang.text("storage-unavailable"),
             Error::Network(detail) => format!("{} ({detail})", lang.text("network-failed")),
             Error::SignedOut => lang.text("owner-signed-out"),
+            Error::WrongCredentials => lang.text("owner-wrong-credentials"),
             Error::Refused { status, detail } => {
                 let id = match status {
                     400 | 422 => "server-refused-invalid",

@@ -28,7 +28,8 @@ async function fitsThePhone(page: Page) {
 }
 
 test('a new owner signs up, adds a store and staff, pairs a tablet, sees figures and exports', async ({ page }) => {
-  await signUp(page, '', `owner-${Date.now()}@example.jp`);
+  const email = `owner-${Date.now()}@example.jp`;
+  await signUp(page, '', email);
 
   // Empty figures first: nothing sold yet, today against the same day last week.
   const headline = page.locator('.headline');
@@ -78,6 +79,17 @@ test('a new owner signs up, adds a store and staff, pairs a tablet, sees figures
   await expect(page).toHaveURL(/\/owner\/receipts$/);
   await expect(page.getByText('この期間のレシートはありません')).toBeVisible();
   await page.goBack();
+  await expect(page.getByRole('heading', { name: '全店舗' })).toBeVisible();
+
+  // Sign out; a wrong password is said so; the right one signs back in.
+  await page.getByRole('button', { name: 'ログアウト' }).click();
+  await expect(page.getByRole('heading', { name: 'ログイン' })).toBeVisible();
+  await page.getByLabel('メールアドレス').fill(email);
+  await page.getByLabel('パスワード').fill('wrong horse battery');
+  await page.getByRole('button', { name: 'ログイン' }).click();
+  await expect(page.getByRole('alert')).toContainText('メールアドレスかパスワードが違います');
+  await page.getByLabel('パスワード').fill('correct horse battery');
+  await page.getByRole('button', { name: 'ログイン' }).click();
   await expect(page.getByRole('heading', { name: '全店舗' })).toBeVisible();
 
   // Export everything: a zip.
@@ -146,6 +158,7 @@ test('a sale synced by a paired register shows up live, down to its receipt', as
     await pairForm.getByLabel('ペアリングコード').fill(code!);
     await pairForm.getByLabel('この端末の名前').fill('レジ1');
     await pairForm.getByRole('button', { name: 'ペアリングする' }).click();
+    await expect(register.getByLabel('暗証番号', { exact: true })).toBeVisible();
 
     // The phone lists the device; the owner leaves the pairing and watches today's figures.
     await page.getByRole('button', { name: '完了' }).click();
@@ -184,6 +197,19 @@ test('a sale synced by a paired register shows up live, down to its receipt', as
     await page.getByRole('button', { name: /商い堂 本町店/ }).click();
     await expect(device.locator('dd').first()).toHaveText(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}/);
     await expect(device).toContainText('なし');
+
+    // Rename the device, then revoke it (after a confirmation): its records stay.
+    await device.getByLabel('端末名').fill('レジ 入口');
+    await device.getByRole('button', { name: '名前を変更' }).click();
+    const renamed = page.locator('.device').filter({ hasText: 'レジ 入口' });
+    await expect(renamed.getByRole('heading', { name: 'レジ 入口' })).toBeVisible();
+    await renamed.getByRole('button', { name: 'ペアリングを解除' }).click();
+    const confirm = renamed.getByRole('alertdialog');
+    await expect(confirm).toContainText('「レジ 入口」のペアリングを解除しますか？');
+    await confirm.getByRole('button', { name: 'ペアリングを解除' }).click();
+    await expect(renamed).toContainText('解除済み');
+    await page.getByRole('button', { name: '売上を見る' }).click();
+    await expect(page.locator('.headline dd.big')).toHaveText('¥160');
   } finally {
     await tablet.close();
     await stopServer(server);

@@ -6,6 +6,7 @@ use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::{Me, api, use_owner};
+use crate::error::Error;
 use crate::settings::input_field;
 
 /// What sign-up and sign-in send (sign-in without a name).
@@ -38,7 +39,7 @@ pub fn Account() -> impl IntoView {
         ev.prevent_default();
         let up = signing_up.get_untracked();
         if up && password.with_untracked(|p| p.chars().count() < MIN_PASSWORD) {
-            return owner.fail(crate::error::Error::Domain(akinai_core::Error::Invalid {
+            return owner.fail(Error::Domain(akinai_core::Error::Invalid {
                 field: akinai_core::Field::top("password"),
                 detail: owner.t("owner-password-hint"),
             }));
@@ -50,7 +51,12 @@ pub fn Account() -> impl IntoView {
         };
         let path = if up { "/owner/signup" } else { "/owner/signin" };
         owner.spawn(async move {
-            let signed: Signed = api::call(Method::POST, path, &body).await?;
+            // Here a 401 is a wrong password, not a lapsed session.
+            let signed: Signed =
+                api::call(Method::POST, path, &body).await.map_err(|err| match err {
+                    Error::SignedOut => Error::WrongCredentials,
+                    other => other,
+                })?;
             password.set(String::new());
             owner.error.set(None);
             owner.signed_in(signed.owner);
