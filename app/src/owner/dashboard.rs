@@ -346,11 +346,17 @@ fn FiguresView(shown: Shown, store: Option<Uuid>) -> impl IntoView {
                 <th scope="col">{t("net")}</th><th scope="col">{t("tax")}</th>
             </tr></thead>
             <tbody>
-                {f.rates.iter().map(|r| view! {
+                {f.rates.iter().map(|r| {
+                    // Non-taxable goods come as rate 0.
+                    let rate = r.rate;
+                    let reduced = if r.reduced { " ※" } else { "" };
+                    let label = move || if rate == 0 { owner.t("exempt") } else { format!("{rate}%{reduced}") };
+                    view! {
                     <tr>
-                        <td>{format!("{}%{}", r.rate, if r.reduced { " ※" } else { "" })}</td>
+                        <td>{label}</td>
                         <td>{r.gross.to_string()}</td><td>{r.net.to_string()}</td><td>{r.tax.to_string()}</td>
                     </tr>
+                    }
                 }).collect_view()}
             </tbody>
         </table>
