@@ -26,6 +26,14 @@ pub enum Error {
     /// The request cannot be taken as it is (a taken e-mail address, an expired code ...).
     #[error("{0}")]
     Rejected(String),
+    /// The request itself is malformed (a missing or impossible parameter, an oversized batch).
+    #[error("{field}: {message}")]
+    BadRequest {
+        /// The parameter or body field at fault.
+        field: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
     /// Too many attempts; try again after this many seconds.
     #[error("too many attempts; try again in {0} s")]
     TooMany(u64),
@@ -70,6 +78,10 @@ impl IntoResponse for Error {
                 let body =
                     ErrorBody { error: err.to_string(), field: Some(err.field().as_str().into()) };
                 (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+            }
+            Error::BadRequest { field, message } => {
+                let body = ErrorBody { error: message, field: Some(field.to_owned()) };
+                (StatusCode::BAD_REQUEST, Json(body)).into_response()
             }
             Error::NotFound
             | Error::Unauthorized

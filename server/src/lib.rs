@@ -9,7 +9,11 @@
 //! - [`openapi`]: the API's OpenAPI document; [`input`]: reading request bodies.
 //! - [`shop`]: the demo shop.
 //! - [`quote`]: the receipt of a cart, over HTTP and on the command line.
+//! - [`sync`]: devices' outbox entries arriving.
+//! - [`figures`]: the owner's sales figures and sales.
 //! - [`events`]: live happenings for the owner's view.
+//! - [`export`]: everything an owner has, as JSON and CSV files.
+//! - [`verify`]: checks every device's chain and every stored sale against its record.
 //! - [`app_shell`]: the built PWA.
 
 pub mod accounts;
@@ -19,6 +23,8 @@ pub mod database;
 pub mod devices;
 pub mod error;
 pub mod events;
+pub mod export;
+pub mod figures;
 pub mod input;
 pub mod items;
 pub mod limiter;
@@ -28,17 +34,23 @@ pub mod quote;
 pub mod shop;
 pub mod staff;
 pub mod stores;
+pub mod sync;
+pub mod verify;
 
 use std::path::Path;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, patch, post, put};
 use serde_json::json;
 use tokio::sync::broadcast;
 
 pub use database::Db;
 pub use error::{Error, Result};
+
+/// The largest sync request: a full batch of large sales, with room to spare.
+const SYNC_BODY_LIMIT: usize = 32 * 1024 * 1024;
 
 /// What every handler can reach.
 #[derive(Clone, Debug)]
@@ -89,6 +101,13 @@ pub fn router(state: AppState, app_dir: &Path) -> Router {
         .route("/devices/{device}", patch(devices::rename).delete(devices::revoke))
         .route("/pair", post(pairing::pair))
         .route("/changes", get(stores::pull))
+        // Devices' sync and the owner's live figures, sales, events and export.
+        .route("/sync", post(sync::handle).layer(DefaultBodyLimit::max(SYNC_BODY_LIMIT)))
+        .route("/figures", get(figures::figures))
+        .route("/sales", get(figures::sales))
+        .route("/sales/{id}", get(figures::sale))
+        .route("/events", get(events::stream))
+        .route("/export", get(export::download))
         .fallback(|| async { Error::NotFound })
         .with_state(state);
     Router::new()

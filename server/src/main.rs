@@ -9,7 +9,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use akinai_i18n::Lang;
-use akinai_server::{AppState, database, router, shop};
+use akinai_server::{AppState, database, export, router, shop, verify};
 
 #[derive(Parser)]
 #[command(
@@ -56,6 +56,22 @@ enum Command {
         #[arg(long, env = "AKINAI_DEMO")]
         demo: bool,
     },
+    /// Check every device's chain of records and every stored sale; exit 1 if anything broke.
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Write each owner's data (every table as JSON and CSV, with a README) under DIR/<email>/.
+    Export {
+        /// The folder to write into.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Only the owner with this e-mail address.
+        #[arg(long, value_name = "EMAIL")]
+        owner: Option<String>,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Read a cart as JSON on stdin and print its receipt as JSON (see docs/quote.md).
     Quote {
         /// Language of error messages (ja or en); by default from LC_ALL, LC_MESSAGES or LANG.
@@ -68,14 +84,50 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Quote { lang } => quote(lang),
-        Command::Serve { addr, db, app_dir, demo } => match serve(addr, db, app_dir, demo) {
-            Ok(()) => ExitCode::SUCCESS,
-            Err(err) => {
-                eprintln!("akinai: {err:#}");
-                ExitCode::FAILURE
-            }
+        Command::Serve { addr, db, app_dir, demo } => finish(serve(addr, db, app_dir, demo)),
+        Command::Verify { db } => match verify(db) {
+            Ok(true) => ExitCode::SUCCESS,
+            Ok(false) => ExitCode::FAILURE,
+            Err(err) => finish(Err(err)),
         },
+        Command::Export { out, owner, db } => finish(export(out, owner, db)),
     }
+}
+
+/// Exits 0, or 1 after printing the error.
+fn finish(result: anyhow::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("akinai: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Opens the database the options name.
+async fn open(db: &DbArgs) -> anyhow::Result<database::Db> {
+    let target = db.target();
+    database::open(&target).await.with_context(|| format!("opening {}", target.describe()))
+}
+
+/// Prints every break and a summary; true when nothing broke.
+#[tokio::main]
+async fn verify(db: DbArgs) -> anyhow::Result<bool> {
+    let report = verify::run(&open(&db).await?).await?;
+    for problem in &report.problems {
+        println!("{problem}");
+    }
+    println!("{}", report.summary());
+    Ok(report.is_clean())
+}
+
+#[tokio::main]
+async fn export(out: PathBuf, owner: Option<String>, db: DbArgs) -> anyhow::Result<()> {
+    for dir in export::write_dirs(&open(&db).await?, &out, owner.as_deref()).await? {
+        println!("{}", dir.display());
+    }
+    Ok(())
 }
 
 fn quote(lang: Option<String>) -> ExitCode {
@@ -108,10 +160,7 @@ async fn serve(addr: SocketAddr, db: DbArgs, app_dir: PathBuf, demo: bool) -> an
                 .unwrap_or_else(|_| "akinai_server=info,tower_http=warn".into()),
         )
         .init();
-    let target = db.target();
-    let db =
-        database::open(&target).await.with_context(|| format!("opening {}", target.describe()))?;
-    let state = AppState::new(db);
+    let state = AppState::new(open(&db).await?);
     if demo && shop::load_demo(&state).await? {
         println!("Demo owner: {} / {}", shop::DEMO_EMAIL, shop::DEMO_PASSWORD);
     }

@@ -1,0 +1,222 @@
+//! `akinai verify`: is the stored history whole and unaltered?
+//!
+//! Every device's records are re-read in sequence order, each body re-parsed and re-hashed, and
+//! the chain checked by the domain ([`verify_chain`]): an edited, removed or reordered record
+//! shows. Every stored sale is then compared with the record it came from, and every accepted
+//! sale record must have its sale. Rows are streamed, so a database of millions of sales is
+//! checked in little memory.
+
+use std::fmt;
+
+use akinai_core::sale::Sale;
+use akinai_core::sync::{ChainBreak, Link, OutboxEntry, Record, Rejection, verify_chain};
+use sqlx::Row;
+use tokio_stream::StreamExt;
+
+use crate::Db;
+use crate::error::Result;
+
+/// Something wrong, on one line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// The device whose record or sale it is.
+    pub device_id: String,
+    /// Which record or receipt, and what is wrong.
+    pub what: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "device {}: {}", self.device_id, self.what)
+    }
+}
+
+/// What a check found.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    /// Devices checked.
+    pub devices: u64,
+    /// Records checked.
+    pub records: u64,
+    /// Sales checked.
+    pub sales: u64,
+    /// Everything wrong, device by device.
+    pub problems: Vec<Problem>,
+}
+
+impl Report {
+    /// True when nothing is wrong.
+    pub fn is_clean(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    /// The closing line.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} devices, {} records, {} sales checked: {}",
+            self.devices,
+            self.records,
+            self.sales,
+            match self.problems.len() {
+                0 => "no problems".to_owned(),
+                1 => "1 problem".to_owned(),
+                n => format!("{n} problems"),
+            }
+        )
+    }
+}
+
+/// Checks every device's chain and every stored sale.
+pub async fn run(db: &Db) -> Result<Report> {
+    let mut report = Report::default();
+    let devices: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM device ORDER BY id").fetch_all(&db.pool).await?;
+    for device_id in devices {
+        report.devices += 1;
+        check_chain(db, &device_id, &mut report).await?;
+    }
+    check_sales(db, &mut report).await?;
+    Ok(report)
+}
+
+/// Re-hashes one device's records and checks they link up.
+async fn check_chain(db: &Db, device_id: &str, report: &mut Report) -> Result<()> {
+    let mut links = Vec::new();
+    let mut arrived_bad = Vec::new();
+    let mut rows = sqlx::query_as::<_, (i64, String, String, String, String, Option<String>)>(
+        "SELECT seq, id, prev_hash, hash, body, rejection FROM record
+         WHERE device_id = $1 ORDER BY seq",
+    )
+    .bind(device_id)
+    .fetch(&db.pool);
+    while let Some(row) = rows.next().await {
+        let (seq, id, prev_hash, hash, body, rejection) = row?;
+        report.records += 1;
+        let seq = u64::try_from(seq).unwrap_or_default();
+        // The body must be the entry the columns describe, and hash to the stored hash.
+        let content_hash = serde_json::from_str::<OutboxEntry>(&body)
+            .ok()
+            .filter(|entry| {
+                entry.seq == seq
+                    && entry.id.to_string() == id
+                    && entry.prev_hash == prev_hash
+                    && entry.hash == hash
+            })
+            .map(|entry| entry.compute_hash())
+            .unwrap_or_default();
+        let rejected: Option<Rejection> =
+            rejection.as_deref().and_then(|r| serde_json::from_str(r).ok());
+        if rejected == Some(Rejection::HashMismatch) {
+            arrived_bad.push(seq);
+        }
+        links.push(Link { seq, prev_hash, hash, content_hash });
+    }
+    for broken in verify_chain(&links) {
+        let what = match broken {
+            ChainBreak::Gap { from, to } if from == to => format!("seq {from}: missing"),
+            ChainBreak::Gap { from, to } => format!("seq {from}-{to}: missing"),
+            ChainBreak::Edited { seq } if arrived_bad.contains(&seq) => {
+                format!("seq {seq}: arrived with a hash that does not match its content (rejected)")
+            }
+            ChainBreak::Edited { seq } => format!("seq {seq}: content does not match its hash"),
+            ChainBreak::Unlinked { seq } => {
+                format!("seq {seq}: does not follow the record before it")
+            }
+        };
+        report.problems.push(Problem { device_id: device_id.to_owned(), what });
+    }
+    Ok(())
+}
+
+/// Compares every sale with its record, and finds accepted sale records with no sale.
+async fn check_sales(db: &Db, report: &mut Report) -> Result<()> {
+    let chains = report.problems.len();
+    let mut rows = sqlx::query(
+        "SELECT sale.id, sale.device_id, sale.receipt_no, sale.total, sale.tax, sale.discount,
+                sale.business_date, sale.body, record.body, record.rejection
+         FROM sale LEFT JOIN record ON record.id = sale.id
+         ORDER BY sale.id",
+    )
+    .fetch(&db.pool);
+    while let Some(row) = rows.next().await {
+        let row = row?;
+        report.sales += 1;
+        let id: String = row.try_get(0)?;
+        let device_id: String = row.try_get(1)?;
+        let receipt_no: i64 = row.try_get(2)?;
+        let stored = Stored {
+            total: row.try_get(3)?,
+            tax: row.try_get(4)?,
+            discount: row.try_get(5)?,
+            business_date: row.try_get(6)?,
+            receipt_no,
+            body: row.try_get(7)?,
+        };
+        let record: Option<String> = row.try_get(8)?;
+        let rejection: Option<String> = row.try_get(9)?;
+        let problems = match (record, rejection) {
+            (None, _) => vec!["has no record".to_owned()],
+            (Some(_), Some(_)) => vec!["comes from a rejected record".to_owned()],
+            (Some(record), None) => match serde_json::from_str::<OutboxEntry>(&record) {
+                Ok(OutboxEntry { record: Record::Sale(sale), .. }) => stored.differences(&sale),
+                _ => vec!["its record is not a readable sale".to_owned()],
+            },
+        };
+        for problem in problems {
+            report.problems.push(Problem {
+                device_id: device_id.clone(),
+                what: format!("receipt {receipt_no} (sale {id}): {problem}"),
+            });
+        }
+    }
+    drop(rows);
+    // Sales come in id order (time order, by the primary key, so the database sorts nothing);
+    // their problems are shown device by device like the chains'.
+    report.problems[chains..].sort_by(|a, b| a.device_id.cmp(&b.device_id));
+    let missing: Vec<(String, i64, String)> = sqlx::query_as(
+        "SELECT record.device_id, record.seq, record.id FROM record
+         LEFT JOIN sale ON sale.id = record.id
+         WHERE record.kind IN ('sale', 'refund') AND record.rejection IS NULL AND sale.id IS NULL
+         ORDER BY record.device_id, record.seq",
+    )
+    .fetch_all(&db.pool)
+    .await?;
+    for (device_id, seq, id) in missing {
+        report.problems.push(Problem {
+            device_id,
+            what: format!("seq {seq} (sale {id}): accepted but missing from the sales"),
+        });
+    }
+    Ok(())
+}
+
+/// A `sale` row's own columns.
+struct Stored {
+    total: i64,
+    tax: i64,
+    discount: i64,
+    business_date: String,
+    receipt_no: i64,
+    body: String,
+}
+
+impl Stored {
+    /// How the row differs from the sale its record carries.
+    fn differences(&self, sale: &Sale) -> Vec<String> {
+        let mut found = Vec::new();
+        let mut compare = |name: &str, stored: String, recorded: String| {
+            if stored != recorded {
+                found.push(format!("{name} {stored} differs from its record's {recorded}"));
+            }
+        };
+        compare("total", self.total.to_string(), sale.receipt.total.get().to_string());
+        compare("tax", self.tax.to_string(), sale.receipt.tax.get().to_string());
+        compare("discount", self.discount.to_string(), sale.receipt.discount.get().to_string());
+        compare("business date", self.business_date.clone(), sale.business_date.to_string());
+        compare("receipt number", self.receipt_no.to_string(), sale.receipt_no.to_string());
+        if serde_json::from_str::<Sale>(&self.body).ok().as_ref() != Some(sale) {
+            found.push("body differs from its record's sale".to_owned());
+        }
+        found
+    }
+}
