@@ -75,7 +75,7 @@ pub fn Account() -> impl IntoView {
                     input_field(owner.lang, "owner-password", "password", autocomplete, password)
                 }}
                 <Show when=move || signing_up.get()>
-                    <p class="hint">{move || owner.t("owner-password-hint")}</p>
+                    <p class="hint">{owner.tr("owner-password-hint")}</p>
                 </Show>
                 <button type="submit" class="primary wide">{title}</button>
             </form>

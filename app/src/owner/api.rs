@@ -32,7 +32,8 @@ async fn send(request: Result<gloo_net::http::Request, gloo_net::Error>) -> Resu
         200..=299 => Ok(response),
         401 => Err(Error::SignedOut),
         status => {
-            let detail = match response.json::<Refusal>().await {
+            let refusal = response.text().await.map_err(|e| Error::Data(e.to_string()));
+            let detail = match refusal.and_then(|text| from_json::<Refusal>(&text)) {
                 Ok(Refusal { error, field: Some(field) }) => format!("{field}: {error}"),
                 Ok(Refusal { error, field: None }) => error,
                 Err(_) => response.status_text(),
@@ -42,9 +43,28 @@ async fn send(request: Result<gloo_net::http::Request, gloo_net::Error>) -> Resu
     }
 }
 
-/// Reads a JSON answer.
+/// A JavaScript failure as the app's error.
+fn js_error(err: wasm_bindgen::JsValue) -> Error {
+    Error::Data(format!("{err:?}"))
+}
+
+/// Reads a value from JSON text. The browser parses it and serde-wasm-bindgen reads the result:
+/// the same reader the device database uses, so the wasm carries one deserializer per type
+/// rather than a second one for serde_json.
+pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
+    let value = js_sys::JSON::parse(text).map_err(js_error)?;
+    serde_wasm_bindgen::from_value(value).map_err(|e| Error::Data(e.to_string()))
+}
+
+/// Writes a value as JSON text (the browser's JSON.stringify, for the reason of [`from_json`]).
+pub fn to_json<T: Serialize>(value: &T) -> Result<String> {
+    let value = serde_wasm_bindgen::to_value(value).map_err(|e| Error::Data(e.to_string()))?;
+    js_sys::JSON::stringify(&value).map(String::from).map_err(js_error)
+}
+
+/// Reads a JSON answer (parsed by the browser, for the reason of [`from_json`]).
 async fn json<T: DeserializeOwned>(response: Response) -> Result<T> {
-    response.json().await.map_err(|e| Error::Data(e.to_string()))
+    from_json(&response.text().await.map_err(|e| Error::Data(e.to_string()))?)
 }
 
 /// `GET path`, answered with JSON.
@@ -58,7 +78,8 @@ pub async fn call<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: &B,
 ) -> Result<T> {
-    json(send(request(method, path).json(body)).await?).await
+    let request = request(method, path).header("Content-Type", "application/json");
+    json(send(request.body(to_json(body)?)).await?).await
 }
 
 /// `method path` with no body and no answer worth reading (a 201 or 204).

@@ -122,7 +122,7 @@ fn local_storage() -> Option<web_sys::Storage> {
 /// Keeps fresh figures for when the server cannot be reached.
 fn keep(store: Option<Uuid>, figures: &FiguresData) {
     let kept = Kept { at: Utc::now(), figures: figures.clone() };
-    if let (Some(storage), Ok(json)) = (local_storage(), serde_json::to_string(&kept)) {
+    if let (Some(storage), Ok(json)) = (local_storage(), api::to_json(&kept)) {
         // Keeping is a convenience for offline use; a full storage only loses that.
         let _ = storage.set_item(&kept_key(store), &json);
     }
@@ -131,7 +131,7 @@ fn keep(store: Option<Uuid>, figures: &FiguresData) {
 /// The figures last kept for a scope.
 fn kept(store: Option<Uuid>) -> Option<Kept> {
     let json = local_storage()?.get_item(&kept_key(store)).ok().flatten()?;
-    serde_json::from_str(&json).ok()
+    api::from_json(&json).ok()
 }
 
 /// The query for a range and scope.
@@ -213,10 +213,10 @@ fn RangePicker() -> impl IntoView {
         owner.to.set(day);
     };
     view! {
-        <div class="range" role="group" aria-label=move || owner.t("owner-range")>
+        <div class="range" role="group" aria-label=owner.tr("owner-range")>
             {date_input("owner-from", owner.from)}
             {date_input("owner-to", owner.to)}
-            <button type="button" on:click=today>{move || owner.t("owner-today")}</button>
+            <button type="button" on:click=today>{owner.tr("owner-today")}</button>
         </div>
     }
 }
@@ -237,7 +237,7 @@ pub fn Figures(
         <section class="panel figures" aria-labelledby="figures-title">
             {store.map(|_| view! {
                 <button type="button" class="back" on:click=move |_| owner.go(Page::Figures(None))>
-                    {move || owner.t("owner-all-stores")}
+                    {owner.tr("owner-all-stores")}
                 </button>
             })}
             <h2 id="figures-title">
@@ -251,14 +251,14 @@ pub fn Figures(
                 }}
             </h2>
             <RangePicker />
-            <Transition fallback=move || view! { <p class="loading">{owner.t("loading")}</p> }>
+            <Transition fallback=super::loading>
                 {move || figures.get().map(|shown| match shown {
                     Ok(shown) => view! { <FiguresView shown store /> }.into_any(),
                     Err(err) => view! { <p class="error" role="alert">{err.message(owner.lang.get())}</p> }.into_any(),
                 })}
             </Transition>
             <button type="button" class="wide" on:click=move |_| owner.go(Page::Receipts(store))>
-                {move || owner.t("owner-receipts")}
+                {owner.tr("owner-receipts")}
             </button>
         </section>
     }
@@ -268,7 +268,6 @@ pub fn Figures(
 #[component]
 fn FiguresView(shown: Shown, store: Option<Uuid>) -> impl IntoView {
     let owner = use_owner();
-    let t = move |id: &'static str| move || owner.t(id);
     let f = shown.figures;
     let with =
         move |id: &'static str, args: Vec<(&'static str, String)>| move || owner.text(id, &args);
@@ -306,14 +305,14 @@ fn FiguresView(shown: Shown, store: Option<Uuid>) -> impl IntoView {
         {as_of}
         <p class="range-shown">{range_text(f.from, f.to)}</p>
         <dl class="headline">
-            <div><dt>{t("owner-gross")}</dt><dd class="big">{f.gross.to_string()}</dd></div>
-            <div><dt>{t("owner-receipts-count")}</dt><dd>{f.receipts.to_string()}</dd></div>
-            <div><dt>{t("owner-average")}</dt><dd>{f.average.to_string()}</dd></div>
-            <div><dt>{t("tax-total")}</dt><dd>{f.tax.to_string()}</dd></div>
+            <div><dt>{owner.tr("owner-gross")}</dt><dd class="big">{f.gross.to_string()}</dd></div>
+            <div><dt>{owner.tr("owner-receipts-count")}</dt><dd>{f.receipts.to_string()}</dd></div>
+            <div><dt>{owner.tr("owner-average")}</dt><dd>{f.average.to_string()}</dd></div>
+            <div><dt>{owner.tr("tax-total")}</dt><dd>{f.tax.to_string()}</dd></div>
         </dl>
         <p class="compare">{compare}</p>
         {(store.is_none() && !f.stores.is_empty()).then(|| view! {
-            <h3>{t("owner-by-store")}</h3>
+            <h3>{owner.tr("owner-by-store")}</h3>
             <ul class="store-list">
                 {f.stores.iter().map(|s| {
                     let id = s.id;
@@ -327,7 +326,7 @@ fn FiguresView(shown: Shown, store: Option<Uuid>) -> impl IntoView {
                 }).collect_view()}
             </ul>
         })}
-        <h3>{t("owner-hours")}</h3>
+        <h3>{owner.tr("owner-hours")}</h3>
         <div class="bars" role="img" aria-label=chart_label>
             {f.hours.iter().map(|h| {
                 let height = percent(h.gross, peak);
@@ -339,11 +338,11 @@ fn FiguresView(shown: Shown, store: Option<Uuid>) -> impl IntoView {
                 }
             }).collect_view()}
         </div>
-        <h3>{t("report-by-rate")}</h3>
+        <h3>{owner.tr("report-by-rate")}</h3>
         <table class="rates">
             <thead><tr>
-                <th scope="col">{t("rate")}</th><th scope="col">{t("gross")}</th>
-                <th scope="col">{t("net")}</th><th scope="col">{t("tax")}</th>
+                <th scope="col">{owner.tr("rate")}</th><th scope="col">{owner.tr("gross")}</th>
+                <th scope="col">{owner.tr("net")}</th><th scope="col">{owner.tr("tax")}</th>
             </tr></thead>
             <tbody>
                 {f.rates.iter().map(|r| {
@@ -360,7 +359,7 @@ fn FiguresView(shown: Shown, store: Option<Uuid>) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
-        <h3>{t("owner-payments")}</h3>
+        <h3>{owner.tr("owner-payments")}</h3>
         <ul class="mix">
             {f.payments.iter().map(|p| {
                 let share = percent(p.amount, paid);
@@ -374,10 +373,10 @@ fn FiguresView(shown: Shown, store: Option<Uuid>) -> impl IntoView {
                 }
             }).collect_view()}
         </ul>
-        <h3>{t("owner-top-items")}</h3>
+        <h3>{owner.tr("owner-top-items")}</h3>
         <table class="top-items">
             <thead><tr>
-                <th scope="col">{t("item-name")}</th><th scope="col">{t("qty")}</th><th scope="col">{t("owner-amount")}</th>
+                <th scope="col">{owner.tr("item-name")}</th><th scope="col">{owner.tr("qty")}</th><th scope="col">{owner.tr("owner-amount")}</th>
             </tr></thead>
             <tbody>
                 {f.top_items.iter().map(|i| view! {
@@ -385,7 +384,7 @@ fn FiguresView(shown: Shown, store: Option<Uuid>) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
-        <h3>{t("refunds")}</h3>
+        <h3>{owner.tr("refunds")}</h3>
         <p class="refunds">{with("owner-refunds", vec![("count", f.refunds.count.to_string()), ("amount", f.refunds.amount.to_string())])}</p>
     }
 }
@@ -431,16 +430,16 @@ pub fn Receipts(
     view! {
         <section class="panel receipts" aria-labelledby="receipts-title">
             <button type="button" class="back" on:click=move |_| owner.go(Page::Figures(store))>
-                {move || owner.t("owner-figures")}
+                {owner.tr("owner-figures")}
             </button>
-            <h2 id="receipts-title">{move || owner.t("owner-receipts")}</h2>
+            <h2 id="receipts-title">{owner.tr("owner-receipts")}</h2>
             <RangePicker />
-            <Transition fallback=move || view! { <p class="loading">{owner.t("loading")}</p> }>
+            <Transition fallback=super::loading>
                 {move || sales.get().map(|rows| {
                     let full = rows.len() >= shown.get_untracked();
                     let empty = rows.is_empty();
                     view! {
-                        <Show when=move || empty><p>{move || owner.t("owner-no-receipts")}</p></Show>
+                        <Show when=move || empty><p>{owner.tr("owner-no-receipts")}</p></Show>
                         <ul class="sale-list">
                             {rows.iter().map(|row| {
                                 let id = row.id;
@@ -458,7 +457,7 @@ pub fn Receipts(
                         </ul>
                         <Show when=move || full>
                             <button type="button" class="wide" on:click=move |_| shown.update(|n| *n += PAGE)>
-                                {move || owner.t("owner-more")}
+                                {owner.tr("owner-more")}
                             </button>
                         </Show>
                     }
@@ -489,9 +488,9 @@ pub fn OneReceipt(
     };
     view! {
         <section class="panel one-receipt" aria-labelledby="one-receipt-title">
-            <button type="button" class="back" on:click=back>{move || owner.t("back")}</button>
-            <h2 id="one-receipt-title">{move || owner.t("receipt")}</h2>
-            <Transition fallback=move || view! { <p class="loading">{owner.t("loading")}</p> }>
+            <button type="button" class="back" on:click=back>{owner.tr("back")}</button>
+            <h2 id="one-receipt-title">{owner.tr("receipt")}</h2>
+            <Transition fallback=super::loading>
                 {move || sale.get().flatten().map(|sale| view! { <crate::receipt::ReceiptView sale /> })}
             </Transition>
         </section>

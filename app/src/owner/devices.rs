@@ -81,8 +81,8 @@ pub fn Devices(
     };
     view! {
         <div class="devices" aria-labelledby="devices-title">
-            <h3 id="devices-title">{move || owner.t("owner-devices")}</h3>
-            <button type="button" class="primary wide" on:click=pair>{move || owner.t("owner-pair")}</button>
+            <h3 id="devices-title">{owner.tr("owner-devices")}</h3>
+            <button type="button" class="primary wide" on:click=pair>{owner.tr("owner-pair")}</button>
             {move || pairing.get().map(|code| view! { <Pairing code on_done=move || { pairing.set(None); changed.update(|n| *n += 1); } /> })}
             <ul class="device-list">
                 {move || devices.get().unwrap_or_default().into_iter().map(|device| {
@@ -109,12 +109,12 @@ fn Pairing(code: PairingCode, on_done: impl Fn() + Send + Sync + Copy + 'static)
     let until = expires.with_timezone(&akinai_core::TOKYO).format("%H:%M").to_string();
     view! {
         <div class="pairing" role="group" aria-labelledby="pairing-title">
-            <h4 id="pairing-title">{move || owner.t("owner-pair-title")}</h4>
+            <h4 id="pairing-title">{owner.tr("owner-pair-title")}</h4>
             <p class="pair-code">
-                <span class="visually-hidden">{move || owner.t("owner-pair-code")}</span>
+                <span class="visually-hidden">{owner.tr("owner-pair-code")}</span>
                 <strong class="code">{code.code.clone()}</strong>
             </p>
-            <div class="qr" role="img" aria-label=move || owner.t("owner-pair-qr") inner_html=code.qr_svg.clone()></div>
+            <div class="qr" role="img" aria-label=owner.tr("owner-pair-qr") inner_html=code.qr_svg.clone()></div>
             // Not a live region: a countdown read out every second would drown a screen reader.
             <p class="expiry">
                 {move || if left() > 0 {
@@ -124,8 +124,8 @@ fn Pairing(code: PairingCode, on_done: impl Fn() + Send + Sync + Copy + 'static)
                     owner.t("owner-pair-expired")
                 }}
             </p>
-            <p class="hint">{move || owner.t("owner-pair-hint")}</p>
-            <button type="button" on:click=move |_| on_done()>{move || owner.t("owner-pair-done")}</button>
+            <p class="hint">{owner.tr("owner-pair-hint")}</p>
+            <button type="button" on:click=move |_| on_done()>{owner.tr("owner-pair-done")}</button>
         </div>
     }
 }
@@ -170,32 +170,32 @@ fn DeviceRow(
         <li class="device" class:revoked=revoked>
             <h4>{title.clone()}</h4>
             <dl>
-                <dt>{move || owner.t("owner-last-sync")}</dt>
+                <dt>{owner.tr("owner-last-sync")}</dt>
                 <dd>{move || last_sync.clone().unwrap_or_else(|| owner.t("owner-never"))}</dd>
-                <dt>{move || owner.t("owner-waiting")}</dt><dd>{d.waiting.to_string()}</dd>
-                <dt>{move || owner.t("owner-last-seq")}</dt><dd>{d.last_seq.to_string()}</dd>
-                <dt>{move || owner.t("owner-gaps")}</dt>
+                <dt>{owner.tr("owner-waiting")}</dt><dd>{d.waiting.to_string()}</dd>
+                <dt>{owner.tr("owner-last-seq")}</dt><dd>{d.last_seq.to_string()}</dd>
+                <dt>{owner.tr("owner-gaps")}</dt>
                 <dd class:warn=gaps_warn>{move || if gaps.is_empty() { owner.t("owner-none") } else { gaps.clone() }}</dd>
-                <dt>{move || owner.t("owner-rejected")}</dt><dd class:warn=rejected_warn>{d.rejected.to_string()}</dd>
+                <dt>{owner.tr("owner-rejected")}</dt><dd class:warn=rejected_warn>{d.rejected.to_string()}</dd>
             </dl>
             {if revoked {
-                view! { <p class="revoked-note">{move || owner.t("owner-revoked")}</p> }.into_any()
+                view! { <p class="revoked-note">{owner.tr("owner-revoked")}</p> }.into_any()
             } else {
                 view! {
                     <form class="rename" on:submit=rename>
                         {crate::settings::text_field(owner.lang, "owner-device-name", name)}
-                        <button type="submit">{move || owner.t("owner-rename")}</button>
+                        <button type="submit">{owner.tr("owner-rename")}</button>
                     </form>
                     <Show when=move || confirming.get() fallback=move || view! {
-                        <button type="button" class="danger" on:click=move |_| confirming.set(true)>{move || owner.t("owner-revoke")}</button>
+                        <button type="button" class="danger" on:click=move |_| confirming.set(true)>{owner.tr("owner-revoke")}</button>
                     }>
                         <div class="confirm" role="alertdialog" aria-labelledby=format!("revoke-{id}")>
                             <p id=format!("revoke-{id}")>{
                                 let title = title.clone();
                                 move || owner.text("owner-revoke-confirm", &[("name", title.clone())])
                             }</p>
-                            <button type="button" class="danger" on:click=revoke>{move || owner.t("owner-revoke")}</button>
-                            <button type="button" on:click=move |_| confirming.set(false)>{move || owner.t("cancel")}</button>
+                            <button type="button" class="danger" on:click=revoke>{owner.tr("owner-revoke")}</button>
+                            <button type="button" on:click=move |_| confirming.set(false)>{owner.tr("cancel")}</button>
                         </div>
                     </Show>
                 }.into_any()

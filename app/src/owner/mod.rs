@@ -167,6 +167,12 @@ impl Owner {
         self.lang.get().text(id)
     }
 
+    /// The message `id` as a view that follows the UI language. One closure type for every
+    /// message, so that the wasm carries one copy of the code that renders it.
+    pub fn tr(self, id: &'static str) -> impl Fn() -> String + Copy + Send + Sync + 'static {
+        move || self.t(id)
+    }
+
     /// The message `id` with `args` filled in, in the UI language.
     pub fn text(&self, id: &str, args: &[(&'static str, String)]) -> String {
         // Whole numbers go in as numbers, so that plural forms follow them.
@@ -242,10 +248,8 @@ impl Owner {
         };
         let on_event =
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
-                let event = ev
-                    .data()
-                    .as_string()
-                    .and_then(|data| serde_json::from_str::<LiveEvent>(&data).ok());
+                let event =
+                    ev.data().as_string().and_then(|data| api::from_json::<LiveEvent>(&data).ok());
                 if let Some(event) = event {
                     if event.kind == "sale" {
                         self.last_sale.set(Some(event.clone()));
@@ -304,8 +308,8 @@ pub fn OwnerApp() -> impl IntoView {
         <div class="owner">
             <header class="top-bar">
                 <div class="brand">
-                    <h1>{move || owner.t("app-name")}</h1>
-                    <p class="tagline">{move || owner.t("owner-tagline")}</p>
+                    <h1>{owner.tr("app-name")}</h1>
+                    <p class="tagline">{owner.tr("owner-tagline")}</p>
                 </div>
                 <LanguageSwitch />
             </header>
@@ -313,13 +317,18 @@ pub fn OwnerApp() -> impl IntoView {
             <ErrorBanner error=owner.error />
             <main id="main" class="workspace">
                 {move || match owner.session.get() {
-                    Session::Checking => view! { <p class="loading">{owner.t("loading")}</p> }.into_any(),
+                    Session::Checking => loading().into_any(),
                     Session::SignedOut => view! { <account::Account /> }.into_any(),
                     Session::SignedIn(_) | Session::Offline => view! { <Nav /> <Screen /> }.into_any(),
                 }}
             </main>
         </div>
     }
+}
+
+/// What shows while the server is asked.
+fn loading() -> impl IntoView {
+    view! { <p class="loading">{use_owner().tr("loading")}</p> }
 }
 
 /// The page shown now.
@@ -366,14 +375,14 @@ fn Nav() -> impl IntoView {
         _ => owner.t("owner-offline"),
     };
     view! {
-        <nav class="owner-nav" aria-label=move || owner.t("nav")>
+        <nav class="owner-nav" aria-label=owner.tr("nav")>
             {tab(Page::Figures(None), "owner-nav-figures")}
             {tab(Page::Stores, "owner-nav-stores")}
         </nav>
         <p class="owner-who">
             <span>{who}</span>
             <Show when=move || matches!(owner.session.get(), Session::SignedIn(_))>
-                <button type="button" on:click=sign_out>{move || owner.t("owner-sign-out")}</button>
+                <button type="button" on:click=sign_out>{owner.tr("owner-sign-out")}</button>
             </Show>
         </p>
         <p class="live-status" role="status">

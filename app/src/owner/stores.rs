@@ -74,14 +74,14 @@ pub fn Stores() -> impl IntoView {
     };
     view! {
         <section class="panel stores" aria-labelledby="stores-title">
-            <h2 id="stores-title">{move || owner.t("owner-stores")}</h2>
+            <h2 id="stores-title">{owner.tr("owner-stores")}</h2>
             <div class="export">
                 <a class="button wide" href=format!("{}/export?format=zip", api::BASE) download="akinai-export.zip">
-                    {move || owner.t("owner-export")}
+                    {owner.tr("owner-export")}
                 </a>
-                <p class="hint">{move || owner.t("owner-export-hint")}</p>
+                <p class="hint">{owner.tr("owner-export-hint")}</p>
             </div>
-            <Transition fallback=move || view! { <p class="loading">{owner.t("loading")}</p> }>
+            <Transition fallback=super::loading>
                 <ul class="store-list">
                     {move || stores.get().unwrap_or_default().into_iter().map(|store| {
                         let id = store.id;
@@ -95,9 +95,9 @@ pub fn Stores() -> impl IntoView {
                 </ul>
             </Transition>
             <form class="store-form" on:submit=create aria-labelledby="new-store-title">
-                <h3 id="new-store-title">{move || owner.t("owner-new-store")}</h3>
+                <h3 id="new-store-title">{owner.tr("owner-new-store")}</h3>
                 {fields.view(owner.lang)}
-                <button type="submit" class="primary wide">{move || owner.t("owner-create-store")}</button>
+                <button type="submit" class="primary wide">{owner.tr("owner-create-store")}</button>
             </form>
         </section>
     }
@@ -117,11 +117,11 @@ pub fn StoreScreen(
     view! {
         <section class="panel store" aria-labelledby="store-title">
             <button type="button" class="back" on:click=move |_| owner.go(Page::Stores)>
-                {move || owner.t("owner-stores")}
+                {owner.tr("owner-stores")}
             </button>
             <h2 id="store-title">{move || store.get().flatten().map(|s| s.settings.name)}</h2>
             <button type="button" class="wide" on:click=move |_| owner.go(Page::Figures(Some(id)))>
-                {move || owner.t("owner-figures")}
+                {owner.tr("owner-figures")}
             </button>
             <super::devices::Devices store=id />
             <StaffEditor store=id />
@@ -154,10 +154,10 @@ fn SettingsForm(store: Uuid, settings: ShopSettings) -> impl IntoView {
     };
     view! {
         <form class="store-form" on:submit=save aria-labelledby="store-settings-title">
-            <h3 id="store-settings-title">{move || owner.t("settings-shop")}</h3>
+            <h3 id="store-settings-title">{owner.tr("settings-shop")}</h3>
             {fields.view(owner.lang)}
-            <button type="submit" class="primary wide">{move || owner.t("save")}</button>
-            <Show when=move || saved.get()><p role="status">{move || owner.t("saved")}</p></Show>
+            <button type="submit" class="primary wide">{owner.tr("save")}</button>
+            <Show when=move || saved.get()><p role="status">{owner.tr("saved")}</p></Show>
         </form>
     }
 }
@@ -213,7 +213,7 @@ fn StaffEditor(store: Uuid) -> impl IntoView {
     };
     view! {
         <form class="staff-form" on:submit=add aria-labelledby="owner-staff-title">
-            <h3 id="owner-staff-title">{move || owner.t("settings-staff")}</h3>
+            <h3 id="owner-staff-title">{owner.tr("settings-staff")}</h3>
             <ul class="staff-list">
                 {move || staff.get().unwrap_or_default().into_iter().map(|person| {
                     let label = format!("{} {}", owner.t("staff-remove"), person.name);
@@ -221,7 +221,7 @@ fn StaffEditor(store: Uuid) -> impl IntoView {
                     view! {
                         <li>
                             <span>{format!("{} ({})", person.name, owner.t(role_id(person.role)))}</span>
-                            <button type="button" aria-label=label on:click=move |_| remove(id)>{move || owner.t("delete")}</button>
+                            <button type="button" aria-label=label on:click=move |_| remove(id)>{owner.tr("delete")}</button>
                         </li>
                     }
                 }).collect_view()}
@@ -229,7 +229,7 @@ fn StaffEditor(store: Uuid) -> impl IntoView {
             {text_field(owner.lang, "staff-name", name)}
             {input_field(owner.lang, "pin", "password", "new-password", pin)}
             <label class="field">
-                <span>{move || owner.t("role")}</span>
+                <span>{owner.tr("role")}</span>
                 <select on:change=move |ev| role.set(if event_target_value(&ev) == "owner" { Role::Owner } else { Role::Cashier })>
                     {[Role::Cashier, Role::Owner].into_iter().map(|r| view! {
                         <option value=if r == Role::Owner { "owner" } else { "cashier" } selected=move || role.get() == r>
@@ -238,7 +238,7 @@ fn StaffEditor(store: Uuid) -> impl IntoView {
                     }).collect_view()}
                 </select>
             </label>
-            <button type="submit" class="wide">{move || owner.t("staff-add")}</button>
+            <button type="submit" class="wide">{owner.tr("staff-add")}</button>
         </form>
     }
 }
@@ -271,15 +271,15 @@ fn Catalog(store: Uuid) -> impl IntoView {
     };
     view! {
         <div class="catalog" aria-labelledby="owner-catalog-title">
-            <h3 id="owner-catalog-title">{move || owner.t("settings-catalog")}</h3>
+            <h3 id="owner-catalog-title">{owner.tr("settings-catalog")}</h3>
             <label class="field">
-                <span>{move || owner.t("csv-file")}</span>
+                <span>{owner.tr("csv-file")}</span>
                 <input type="file" accept=".csv,text/csv" node_ref=file_input />
             </label>
             <div class="actions">
-                <button type="button" on:click=import>{move || owner.t("csv-import")}</button>
+                <button type="button" on:click=import>{owner.tr("csv-import")}</button>
                 <a class="button" href=format!("{}/stores/{store}/items.csv", api::BASE) download="akinai-catalog.csv">
-                    {move || owner.t("csv-export")}
+                    {owner.tr("csv-export")}
                 </a>
             </div>
             <p role="status">
@@ -290,9 +290,9 @@ fn Catalog(store: Uuid) -> impl IntoView {
             </p>
             <table class="catalog-table">
                 <thead><tr>
-                    <th scope="col">{move || owner.t("item-name")}</th>
-                    <th scope="col">{move || owner.t("price")}</th>
-                    <th scope="col">{move || owner.t("tax-class")}</th>
+                    <th scope="col">{owner.tr("item-name")}</th>
+                    <th scope="col">{owner.tr("price")}</th>
+                    <th scope="col">{owner.tr("tax-class")}</th>
                 </tr></thead>
                 <tbody>
                     {move || items.get().unwrap_or_default().into_iter().map(|item| view! {
