@@ -59,7 +59,11 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
 /// Writes a value as JSON text (the browser's JSON.stringify, for the reason of [`from_json`]).
 pub fn to_json<T: Serialize>(value: &T) -> Result<String> {
     let value = serde_wasm_bindgen::to_value(value).map_err(|e| Error::Data(e.to_string()))?;
-    js_sys::JSON::stringify(&value).map(String::from).map_err(js_error)
+    // Some values (a unit, a lone `undefined`) have no JSON text at all.
+    js_sys::JSON::stringify(&value)
+        .map_err(js_error)?
+        .as_string()
+        .ok_or_else(|| Error::Data("no JSON for this value".into()))
 }
 
 /// Reads a JSON answer (parsed by the browser, for the reason of [`from_json`]).
@@ -67,9 +71,19 @@ async fn json<T: DeserializeOwned>(response: Response) -> Result<T> {
     from_json(&response.text().await.map_err(|e| Error::Data(e.to_string()))?)
 }
 
+/// `method path` with no body, answered with JSON.
+async fn bodiless<T: DeserializeOwned>(method: Method, path: &str) -> Result<T> {
+    json(send(request(method, path).build()).await?).await
+}
+
 /// `GET path`, answered with JSON.
 pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T> {
-    json(send(request(Method::GET, path).build()).await?).await
+    bodiless(Method::GET, path).await
+}
+
+/// `POST path` with no body (making something the server fills in), answered with JSON.
+pub async fn post<T: DeserializeOwned>(path: &str) -> Result<T> {
+    bodiless(Method::POST, path).await
 }
 
 /// `method path` with a JSON body, answered with JSON.

@@ -74,7 +74,7 @@ pub fn Devices(
     let pairing = RwSignal::new(None::<PairingCode>);
     let pair = move |_| {
         owner.spawn(async move {
-            let code = api::call(Method::POST, &format!("/stores/{store}/pairings"), &()).await?;
+            let code = api::post(&format!("/stores/{store}/pairings")).await?;
             pairing.set(Some(code));
             Ok(())
         });
