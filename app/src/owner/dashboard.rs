@@ -166,13 +166,16 @@ async fn load(owner: Owner, from: NaiveDate, to: NaiveDate, store: Option<Uuid>)
     }
 }
 
-/// `part` as a whole percentage of `whole` (0 when there is no whole), for bar lengths.
+/// `part` as a whole percentage of `whole`, rounded toward zero; `None` without a whole. In
+/// i128, so that no amount of yen overflows.
+fn share(part: i64, whole: i64) -> Option<i64> {
+    let share = (whole > 0).then(|| i128::from(part) * 100 / i128::from(whole))?;
+    Some(i64::try_from(share).unwrap_or(if share < 0 { i64::MIN } else { i64::MAX }))
+}
+
+/// `part` as a whole percentage of `whole`, 0 to 100, for bar lengths (a refund draws none).
 fn percent(part: Yen, whole: Yen) -> i64 {
-    if whole.get() <= 0 {
-        0
-    } else {
-        (part.get().max(0).saturating_mul(100) / whole.get()).min(100)
-    }
+    share(part.get().max(0), whole.get()).map_or(0, |p| p.min(100))
 }
 
 /// A date range as one line: one day, or first – last.
@@ -275,9 +278,8 @@ fn FiguresView(shown: Shown, store: Option<Uuid>) -> impl IntoView {
         view! { <p class="as-of" role="status">{with("owner-as-of", vec![("time", tokyo_time(at))])}</p> }
     });
     // Against the same weekdays a week earlier: the difference, and as a whole percentage.
-    let diff = f.gross.get() - f.compare.gross.get();
-    let change =
-        (f.compare.gross.get() > 0).then(|| diff.saturating_mul(100) / f.compare.gross.get());
+    let diff = f.gross.get().saturating_sub(f.compare.gross.get());
+    let change = share(diff, f.compare.gross.get());
     let compare = {
         let sign = if diff >= 0 { "+" } else { "" };
         let pct = change.map(|p| format!(" ({sign}{p}%)")).unwrap_or_default();
@@ -494,5 +496,27 @@ pub fn OneReceipt(
                 {move || sale.get().flatten().map(|sale| view! { <crate::receipt::ReceiptView sale /> })}
             </Transition>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use akinai_core::Yen;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::{percent, share};
+
+    #[wasm_bindgen_test]
+    fn bars_are_whole_percentages_of_the_peak() {
+        assert_eq!(percent(Yen::new(50), Yen::new(200)), 25);
+        assert_eq!(percent(Yen::new(200), Yen::new(200)), 100);
+        // A refund hour draws no bar; no sales at all draw none either.
+        assert_eq!(percent(Yen::new(-300), Yen::new(200)), 0);
+        assert_eq!(percent(Yen::new(0), Yen::new(0)), 0);
+        assert_eq!(percent(Yen::new(i64::MAX), Yen::new(i64::MAX)), 100);
+        // Against last week: up, down, and nothing to compare with.
+        assert_eq!(share(1_500, 1_000), Some(150));
+        assert_eq!(share(-250, 1_000), Some(-25));
+        assert_eq!(share(100, 0), None);
     }
 }

@@ -203,3 +203,16 @@ fn DeviceRow(
         </li>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::gaps_text;
+
+    #[wasm_bindgen_test]
+    fn gaps_read_as_ranges() {
+        assert_eq!(gaps_text(&[]), "");
+        assert_eq!(gaps_text(&[(3, 5), (9, 9)]), "3–5, 9");
+    }
+}

@@ -393,3 +393,33 @@ fn Nav() -> impl IntoView {
         </p>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::Page;
+
+    #[wasm_bindgen_test]
+    fn every_page_has_an_address_that_leads_back_to_it() {
+        let id = Uuid::now_v7();
+        let pages = [
+            Page::Figures(None),
+            Page::Figures(Some(id)),
+            Page::Receipts(None),
+            Page::Receipts(Some(id)),
+            Page::Receipt(id),
+            Page::Stores,
+            Page::Store(id),
+        ];
+        for page in pages {
+            assert!(Page::is_owner_path(&page.path()), "{page:?}");
+            assert_eq!(Page::from_path(&page.path()), page);
+        }
+        assert_eq!(Page::from_path("/owner/"), Page::Figures(None));
+        assert_eq!(Page::from_path("/owner/receipt/not-an-id"), Page::Figures(None));
+        assert!(!Page::is_owner_path("/"));
+        assert!(!Page::is_owner_path("/ownership"));
+    }
+}
