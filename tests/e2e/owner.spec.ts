@@ -3,23 +3,9 @@
 // once installed, sees the last figures with their time when the server is gone.
 import { expect, test, type Page } from '@playwright/test';
 import { readFileSync } from 'node:fs';
-import { startServer, stopServer } from './shop';
+import { addStaff, createStore, importCatalog, ownerSignsUp as signUp, pairTablet, pairingCode, startServer, stopServer } from './shop';
 
 test.use({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-
-/** Signs a new owner up on the owner view at `base`; ends on the all-stores figures. */
-async function signUp(page: Page, base: string, email: string) {
-  await page.goto(`${base}/owner`);
-  await expect(page.getByRole('heading', { name: 'ログイン' })).toBeVisible();
-  await page.getByRole('button', { name: 'はじめての方はアカウント作成' }).click();
-  await expect(page.getByRole('heading', { name: 'アカウント作成' })).toBeVisible();
-  await page.getByLabel('メールアドレス').fill(email);
-  await page.getByLabel('お名前').fill('山田 花子');
-  await page.getByLabel('パスワード').fill('correct horse battery');
-  await page.getByRole('button', { name: 'アカウント作成' }).click();
-  await expect(page.getByRole('heading', { name: '全店舗' })).toBeVisible();
-  await expect(page.getByText('山田 花子')).toBeVisible();
-}
 
 /** The layout fits the phone: nothing scrolls sideways. */
 async function fitsThePhone(page: Page) {
@@ -138,34 +124,15 @@ test('a sale synced by a paired register shows up live, down to its receipt', as
     await signUp(page, server.base, `live-${Date.now()}@example.jp`);
 
     // A store whose catalog comes from a spreadsheet, and a cashier.
-    await page.getByRole('button', { name: '店舗', exact: true }).click();
-    await page.getByLabel('店名').fill('商い堂 本町店');
-    await page.getByLabel('登録番号').fill('T1234567890123');
-    await page.getByRole('button', { name: '店舗を作成' }).click();
-    await expect(page.getByRole('heading', { name: '商い堂 本町店', level: 2 })).toBeVisible();
-    await page.getByLabel('CSV ファイル（UTF-8 または Shift_JIS）').setInputFiles({
-      name: 'items.csv', mimeType: 'text/csv',
-      buffer: Buffer.from('name,price,tax_class\nおにぎり 梅,160,food\n缶ビール 350ml,250,alcohol\n'),
-    });
-    await page.getByRole('button', { name: 'CSV を取り込む' }).click();
-    await expect(page.getByRole('status').filter({ hasText: '追加 2 点' })).toBeVisible();
+    await createStore(page, '商い堂 本町店');
+    await importCatalog(page, 'name,price,tax_class\nおにぎり 梅,160,food\n缶ビール 350ml,250,alcohol\n', 2);
     await expect(page.getByRole('cell', { name: 'おにぎり 梅' })).toBeVisible();
-    const staff = page.getByRole('form', { name: 'スタッフ' });
-    await staff.getByLabel('スタッフの名前').fill('佐藤');
-    await staff.getByLabel('暗証番号').fill('4321');
-    await staff.getByRole('button', { name: 'スタッフを追加' }).click();
-    await expect(staff.getByRole('listitem').filter({ hasText: '佐藤' })).toBeVisible();
+    await addStaff(page, '佐藤', '4321');
 
     // Pair a tablet with the code on the phone.
-    await page.getByRole('button', { name: '新しい端末をペアリング' }).click();
-    const code = await page.locator('.pair-code .code').textContent();
+    const code = await pairingCode(page);
     const register = await tablet.newPage();
-    await register.goto(server.base);
-    const pairForm = register.getByRole('form', { name: 'お店とペアリング' });
-    await pairForm.getByLabel('ペアリングコード').fill(code!);
-    await pairForm.getByLabel('この端末の名前').fill('レジ1');
-    await pairForm.getByRole('button', { name: 'ペアリングする' }).click();
-    await expect(register.getByLabel('暗証番号', { exact: true })).toBeVisible();
+    await pairTablet(register, server.base, code, 'レジ1');
 
     // The phone lists the device; the owner leaves the pairing and watches today's figures.
     await page.getByRole('button', { name: '完了' }).click();
