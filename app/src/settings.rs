@@ -245,7 +245,7 @@ fn StaffForm() -> impl IntoView {
                         });
                         view! {
                             <li>
-                                {format!("{} ({})", person.name, app.t(match person.role { Role::Owner => "role-owner", Role::Cashier => "role-cashier" }))}
+                                {format!("{} ({})", person.name, app.t(&format!("role-{}", person.role.word())))}
                                 <button type="button" aria-label=label disabled=last_owner on:click=move |_| {
                                     app.spawn(async move {
                                         app.edit(vec![Record::StaffRemoved(id)]).await
@@ -262,13 +262,7 @@ fn StaffForm() -> impl IntoView {
                 <input type="password" inputmode="numeric" autocomplete="new-password" prop:value=move || pin.get()
                     on:input=move |ev| pin.set(event_target_value(&ev)) />
             </label>
-            <label class="field">
-                <span>{move || app.t("role")}</span>
-                <select on:change=move |ev| role.set(if event_target_value(&ev) == "owner" { Role::Owner } else { Role::Cashier })>
-                    <option value="cashier">{move || app.t("role-cashier")}</option>
-                    <option value="owner">{move || app.t("role-owner")}</option>
-                </select>
-            </label>
+            {word_select(app.lang, "role", "role", role)}
             <button type="submit">{move || app.t("staff-add")}</button>
         </form>
     }

@@ -17,6 +17,13 @@ test('a new owner signs up, adds a store and staff, pairs a tablet, sees figures
   const email = `owner-${Date.now()}@example.jp`;
   await signUp(page, '', email);
 
+  // Installing from here opens the owner's view, not the register.
+  const manifest = await page.locator('link[rel="manifest"]').getAttribute('href');
+  expect(manifest).toBe('/owner.webmanifest');
+  const installed = await (await page.request.get(manifest!)).json();
+  expect(installed.start_url).toBe('/owner');
+  expect(installed.icons.length).toBeGreaterThan(0);
+
   // Empty figures first: nothing sold yet, today against the same day last week.
   const headline = page.locator('.headline');
   await expect(headline.getByText('¥0').first()).toBeVisible();

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::{Page, api, use_owner};
 use crate::error::{Error, Result};
-use crate::settings::{ShopFields, input_field, read_file, text_field};
+use crate::settings::{ShopFields, input_field, read_file, text_field, word_select};
 
 /// A store as the server keeps it.
 #[derive(Clone, Debug, PartialEq, Deserialize)]
@@ -42,14 +42,6 @@ struct NewStaff {
 struct Imported {
     added: u64,
     updated: u64,
-}
-
-/// The translated name of a role.
-fn role_id(role: Role) -> &'static str {
-    match role {
-        Role::Owner => "role-owner",
-        Role::Cashier => "role-cashier",
-    }
 }
 
 /// The owner's stores, and a form for a new one.
@@ -220,7 +212,7 @@ fn StaffEditor(store: Uuid) -> impl IntoView {
                     let id = person.id;
                     view! {
                         <li>
-                            <span>{format!("{} ({})", person.name, owner.t(role_id(person.role)))}</span>
+                            <span>{format!("{} ({})", person.name, owner.t(&format!("role-{}", person.role.word())))}</span>
                             <button type="button" aria-label=label on:click=move |_| remove(id)>{owner.tr("delete")}</button>
                         </li>
                     }
@@ -228,16 +220,7 @@ fn StaffEditor(store: Uuid) -> impl IntoView {
             </ul>
             {text_field(owner.lang, "staff-name", name)}
             {input_field(owner.lang, "pin", "password", "new-password", pin)}
-            <label class="field">
-                <span>{owner.tr("role")}</span>
-                <select on:change=move |ev| role.set(if event_target_value(&ev) == "owner" { Role::Owner } else { Role::Cashier })>
-                    {[Role::Cashier, Role::Owner].into_iter().map(|r| view! {
-                        <option value=if r == Role::Owner { "owner" } else { "cashier" } selected=move || role.get() == r>
-                            {move || owner.t(role_id(r))}
-                        </option>
-                    }).collect_view()}
-                </select>
-            </label>
+            {word_select(owner.lang, "role", "role", role)}
             <button type="submit" class="wide">{owner.tr("staff-add")}</button>
         </form>
     }
