@@ -272,3 +272,86 @@ refused-original = The refunded sale is not on the server
 refused-seq = The sequence number was used twice
 sign-in-no-staff = This store has no staff yet. Add staff and their PINs in the owner's view; they arrive here by themselves.
 sync-standalone = Used on this device only
+
+## Owner's view (/owner)
+owner-tagline = Owner's view
+owner-sign-in = Sign in
+owner-sign-up = Create an account
+owner-sign-out = Sign out
+owner-new-account = New here? Create an account
+owner-have-account = Already have an account? Sign in
+owner-email = E-mail
+owner-account-name = Your name
+owner-password = Password
+owner-password-hint = At least 10 characters
+owner-wrong-credentials = The e-mail address or password is wrong
+owner-signed-out = Please sign in again
+owner-offline = Offline: showing what was last loaded
+owner-nav-figures = Figures
+owner-nav-stores = Stores
+owner-export-hint = Every store, item, staff member, device and sale, as JSON and CSV files with a README. Yours to keep.
+owner-export = Export all data (zip)
+owner-live-sale = { $count ->
+    [one] 1 sale or refund synced at { $time }
+   *[other] { $count } sales or refunds synced at { $time }
+}
+owner-all-stores = All stores
+owner-store = Store
+owner-range = Dates
+owner-from = From
+owner-to = To
+owner-today = Today
+owner-as-of = Offline: figures as of { $time }
+owner-gross = Sales
+owner-receipts-count = Receipts
+owner-average = Average ticket
+owner-compare = { $change } vs. the same days last week ({ $range }: { $gross }, { $receipts } receipts)
+owner-by-store = By store
+owner-receipts-n = { $count ->
+    [one] 1 receipt
+   *[other] { $count } receipts
+}
+owner-hours = By hour
+owner-hours-label = Sales by hour; busiest hour { $hour }
+owner-payments = Payment mix
+owner-top-items = Top items
+owner-amount = Amount
+owner-refunds = { $count ->
+    [one] 1 refund, { $amount }
+   *[other] { $count } refunds, { $amount }
+}
+owner-receipts = Receipts
+owner-figures = Figures
+owner-no-receipts = No receipts in these dates
+owner-more = Show more
+owner-stores = Stores
+owner-new-store = New store
+owner-create-store = Create store
+owner-devices = Devices
+owner-pair = Pair a new device
+owner-pair-title = Pairing code
+owner-pair-code = Code to enter on the tablet
+owner-pair-qr = QR code for the tablet to scan
+owner-pair-expires = Valid until { $time } ({ $left } left), once
+owner-pair-expired = This code has expired. Make a new one.
+owner-pair-hint = On the new tablet open Akinai; on its first screen, under “Pair with your store”, enter the code or scan the QR code.
+owner-pair-done = Done
+owner-last-sync = Last sync
+owner-never = Never
+owner-waiting = Waiting to sync
+owner-last-seq = Last record No.
+owner-gaps = Missing records
+owner-none = None
+owner-rejected = Refused records
+owner-device-name = Device name
+owner-rename = Rename
+owner-revoke = Revoke
+owner-revoke-confirm = Revoke "{ $name }"? It can no longer sync; its records stay.
+owner-revoked = Revoked
+payment-cash = Cash
+server-refused-invalid = The server did not accept this input
+server-refused-forbidden = Not allowed
+server-refused-not-found = Not found
+server-refused-conflict = Already in use, or no longer valid
+server-refused-too-many = Too many attempts. Wait a while and try again
+server-refused-other = The server could not do this

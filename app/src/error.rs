@@ -51,6 +51,20 @@ pub enum Error {
     /// The server could not be reached or answered with an error.
     #[error("server: {0}")]
     Network(String),
+    /// The owner's session is missing or over: they must sign in (again).
+    #[error("not signed in")]
+    SignedOut,
+    /// The e-mail address or password given to sign in is wrong.
+    #[error("wrong e-mail or password")]
+    WrongCredentials,
+    /// The server refused a request: its HTTP status and what it said.
+    #[error("server refused ({status}): {detail}")]
+    Refused {
+        /// The HTTP status.
+        status: u16,
+        /// The server's own words (and the field it names, if any).
+        detail: String,
+    },
 }
 
 /// The app's result type.
@@ -101,6 +115,19 @@ impl Error {
             Error::PairingRefused => lang.text("pair-refused"),
             Error::NoDevice => lang.text("storage-unavailable"),
             Error::Network(detail) => format!("{} ({detail})", lang.text("network-failed")),
+            Error::SignedOut => lang.text("owner-signed-out"),
+            Error::WrongCredentials => lang.text("owner-wrong-credentials"),
+            Error::Refused { status, detail } => {
+                let id = match status {
+                    400 | 422 => "server-refused-invalid",
+                    403 => "server-refused-forbidden",
+                    404 => "server-refused-not-found",
+                    409 => "server-refused-conflict",
+                    429 => "server-refused-too-many",
+                    _ => "server-refused-other",
+                };
+                format!("{} ({detail})", lang.text(id))
+            }
         }
     }
 }

@@ -1,14 +1,16 @@
-//! Akinai's app: the register on the shop's tablet (and, later, the owner's view on a phone),
-//! one Leptos CSR PWA that works with no network once loaded. The money is computed by
+//! Akinai's app: the register on the shop's tablet and, under `/owner`, the owner's view on a
+//! phone: one Leptos CSR PWA that works with no network once loaded. The money is computed by
 //! `akinai-core`, the same code the server runs; the device's data lives in IndexedDB.
 //!
 //! - [`state`]: what every screen shares, and the actions that store it.
 //! - [`storage`]: the device database.
 //! - Screens: [`setup`], [`sign_in`], [`register`], [`receipt`], [`history`], [`shift`], [`settings`].
+//! - [`owner`]: the owner's view, which talks to the server and keeps nothing in IndexedDB.
 
 pub mod error;
 pub mod history;
 mod language;
+pub mod owner;
 mod pairing;
 pub mod pwa;
 pub mod receipt;
@@ -30,9 +32,50 @@ use state::{AppState, Screen};
 /// How long opening the database may take before the cashier is told another tab holds it.
 const BLOCKED_AFTER_MS: i32 = 8000;
 
-/// Mounts the app on the page's body, using the device's database.
+/// Mounts the owner's view on the page's body under `/owner`, and the register (using the
+/// device's database) everywhere else.
 pub fn start() {
-    leptos::mount::mount_to_body(|| view! { <App /> });
+    let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+    if owner::Page::is_owner_path(&path) {
+        leptos::mount::mount_to_body(|| view! { <owner::OwnerApp /> });
+    } else {
+        leptos::mount::mount_to_body(|| view! { <App /> });
+    }
+}
+
+/// The bar that offers a waiting new version when `ready` says it may take over now.
+#[component]
+pub fn UpdateBanner(
+    /// True when a new version is waiting and switching to it cannot interrupt anything.
+    #[prop(into)]
+    ready: Signal<bool>,
+) -> impl IntoView {
+    let lang = use_language();
+    view! {
+        <Show when=move || ready.get()>
+            <div class="update-banner no-print" role="status">
+                <span>{move || lang.get().text("update-ready")}</span>
+                <button type="button" on:click=move |_| pwa::activate_update()>{move || lang.get().text("update-now")}</button>
+            </div>
+        </Show>
+    }
+}
+
+/// The bar that shows `error` in the UI language until it is dismissed.
+#[component]
+pub fn ErrorBanner(
+    /// The error shown, if any; dismissing clears it.
+    error: RwSignal<Option<error::Error>>,
+) -> impl IntoView {
+    let lang = use_language();
+    view! {
+        <Show when=move || error.with(Option::is_some)>
+            <div class="error-banner no-print" role="alert">
+                <span>{move || error.get().map(|e| e.message(lang.get()))}</span>
+                <button type="button" on:click=move |_| error.set(None)>{move || lang.get().text("dismiss")}</button>
+            </div>
+        </Show>
+    }
 }
 
 /// The whole app on the database `db` (tests pass their own name).
@@ -89,21 +132,11 @@ pub fn App(
             </Show>
             <LanguageSwitch />
         </header>
-        <Show when=can_update>
-            <div class="update-banner no-print" role="status">
-                <span>{text("update-ready")}</span>
-                <button type="button" on:click=move |_| pwa::activate_update()>{text("update-now")}</button>
-            </div>
-        </Show>
+        <UpdateBanner ready=Signal::derive(can_update) />
         <Show when=move || app.persisted.get() == Some(false)>
             <p class="storage-warning no-print" role="note">{text("storage-not-persistent")}</p>
         </Show>
-        <Show when=move || app.error.with(Option::is_some)>
-            <div class="error-banner no-print" role="alert">
-                <span>{move || app.error.get().map(|e| e.message(lang.get()))}</span>
-                <button type="button" on:click=move |_| app.error.set(None)>{text("dismiss")}</button>
-            </div>
-        </Show>
+        <ErrorBanner error=app.error />
         <main id="main" class="workspace">
             <Show when=move || loaded.get() fallback=move || view! { <p class="loading">{text("loading")}</p> }>
                 {move || match app.screen.get() {

@@ -4,7 +4,7 @@
 use akinai_core::sale::{Sale, SaleKind};
 use leptos::prelude::*;
 
-use crate::state::{Screen, use_app};
+use crate::state::{AppState, Screen, use_app};
 
 /// One receipt, as printed.
 #[component]
@@ -12,12 +12,14 @@ pub fn ReceiptView(
     /// The sale or refund to show.
     sale: Sale,
 ) -> impl IntoView {
-    let app = use_app();
-    let lang = app.lang.get_untracked();
+    let lang = crate::use_language().get_untracked();
     let t = |id: &str| lang.text(id);
     // The issuer as it was when this receipt was made.
     let shop = sale.shop.clone();
-    let paper = app.device.with_untracked(|d| d.as_ref().map_or(80, |d| d.paper_mm));
+    // The register's paper width; the owner's view (no register state) shows the wider roll.
+    let paper = use_context::<AppState>()
+        .and_then(|app| app.device.with_untracked(|d| d.as_ref().map(|d| d.paper_mm)))
+        .unwrap_or(80);
     let r = sale.receipt.clone();
     let refund_of = match &sale.kind {
         SaleKind::Refund { original_receipt_no, .. } => Some(*original_receipt_no),

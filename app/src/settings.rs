@@ -7,6 +7,7 @@ use akinai_core::catalog::{Item, export_csv, import_csv_text};
 use akinai_core::shop::{Pin, RegistrationNumber, Role, ShopSettings, Staff, pin_taken};
 use akinai_core::sync::Record;
 use akinai_core::tax::{Named, PricingMode, Rounding, TaxClass};
+use akinai_i18n::Lang;
 use leptos::prelude::*;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
@@ -14,7 +15,7 @@ use wasm_bindgen::JsCast;
 use crate::error::{Error, Result};
 use crate::register::parse_amount;
 use crate::setup::random_salt;
-use crate::state::{AppState, use_app};
+use crate::state::use_app;
 use crate::storage::stores;
 
 /// The settings screen.
@@ -30,33 +31,50 @@ pub fn Settings() -> impl IntoView {
     }
 }
 
-/// A labelled text input bound to `value`.
-fn text_field(app: AppState, label: &'static str, value: RwSignal<String>) -> impl IntoView {
+/// A labelled input of type `kind` bound to `value`; `autocomplete` tells password managers and
+/// phones what it holds.
+pub(crate) fn input_field(
+    lang: RwSignal<Lang>,
+    label: &'static str,
+    kind: &'static str,
+    autocomplete: &'static str,
+    value: RwSignal<String>,
+) -> impl IntoView {
     view! {
         <label class="field">
-            <span>{move || app.t(label)}</span>
-            <input type="text" prop:value=move || value.get() on:input=move |ev| value.set(event_target_value(&ev)) />
+            <span>{move || lang.get().text(label)}</span>
+            <input type=kind autocomplete=autocomplete prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev)) />
         </label>
     }
 }
 
+/// A labelled text input bound to `value`.
+pub(crate) fn text_field(
+    lang: RwSignal<Lang>,
+    label: &'static str,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    input_field(lang, label, "text", "on", value)
+}
+
 /// A labelled choice among a [`Named`] type's words, shown translated (`{prefix}-{word}`).
-fn word_select<T: Named + Send + Sync>(
-    app: AppState,
+pub(crate) fn word_select<T: Named + Send + Sync>(
+    lang: RwSignal<Lang>,
     label: &'static str,
     prefix: &'static str,
     value: RwSignal<T>,
 ) -> impl IntoView {
     view! {
         <label class="field">
-            <span>{move || app.t(label)}</span>
+            <span>{move || lang.get().text(label)}</span>
             <select on:change=move |ev| {
                 if let Ok(v) = T::parse(&event_target_value(&ev), akinai_core::Field::top(label)) { value.set(v); }
             }>
                 {T::NAMES.iter().map(|(word, v)| {
                     let v = *v;
                     view! {
-                        <option value=*word selected=move || value.get() == v>{move || app.t(&format!("{prefix}-{word}"))}</option>
+                        <option value=*word selected=move || value.get() == v>{move || lang.get().text(&format!("{prefix}-{word}"))}</option>
                     }
                 }).collect_view()}
             </select>
@@ -64,18 +82,65 @@ fn word_select<T: Named + Send + Sync>(
     }
 }
 
+/// The shop's settings as form fields: on the tablet's settings screen and in the owner's
+/// store form.
+#[derive(Clone, Copy)]
+pub(crate) struct ShopFields {
+    name: RwSignal<String>,
+    address: RwSignal<String>,
+    phone: RwSignal<String>,
+    registration: RwSignal<String>,
+    footer: RwSignal<String>,
+    pricing: RwSignal<PricingMode>,
+    rounding: RwSignal<Rounding>,
+}
+
+impl ShopFields {
+    /// Fields filled from `shop`, or empty (with the usual pricing and rounding).
+    pub(crate) fn new(shop: Option<&ShopSettings>) -> ShopFields {
+        let get = |f: fn(&ShopSettings) -> String| RwSignal::new(shop.map(f).unwrap_or_default());
+        ShopFields {
+            name: get(|s| s.name.clone()),
+            address: get(|s| s.address.clone()),
+            phone: get(|s| s.phone.clone()),
+            registration: get(|s| s.registration_number.to_string()),
+            footer: get(|s| s.receipt_footer.clone()),
+            pricing: RwSignal::new(shop.map_or(PricingMode::default(), |s| s.pricing)),
+            rounding: RwSignal::new(shop.map_or(Rounding::default(), |s| s.rounding)),
+        }
+    }
+
+    /// The settings entered, once the registration number is checked.
+    pub(crate) fn settings(&self) -> Result<ShopSettings> {
+        Ok(ShopSettings {
+            name: self.name.get_untracked().trim().to_owned(),
+            address: self.address.get_untracked(),
+            phone: self.phone.get_untracked(),
+            registration_number: RegistrationNumber::parse(&self.registration.get_untracked())?,
+            pricing: self.pricing.get_untracked(),
+            rounding: self.rounding.get_untracked(),
+            receipt_footer: self.footer.get_untracked(),
+        })
+    }
+
+    /// The labelled inputs.
+    pub(crate) fn view(self, lang: RwSignal<Lang>) -> impl IntoView {
+        view! {
+            {text_field(lang, "shop-name", self.name)}
+            {text_field(lang, "registration-number", self.registration)}
+            {text_field(lang, "shop-address", self.address)}
+            {text_field(lang, "shop-phone", self.phone)}
+            {word_select(lang, "pricing", "pricing", self.pricing)}
+            {word_select(lang, "rounding", "rounding", self.rounding)}
+            {text_field(lang, "receipt-footer", self.footer)}
+        }
+    }
+}
+
 #[component]
 fn ShopForm() -> impl IntoView {
     let app = use_app();
-    let shop = app.shop.get_untracked();
-    let get = |f: fn(&ShopSettings) -> String| shop.as_ref().map(f).unwrap_or_default();
-    let name = RwSignal::new(get(|s| s.name.clone()));
-    let address = RwSignal::new(get(|s| s.address.clone()));
-    let phone = RwSignal::new(get(|s| s.phone.clone()));
-    let registration = RwSignal::new(get(|s| s.registration_number.to_string()));
-    let footer = RwSignal::new(get(|s| s.receipt_footer.clone()));
-    let pricing = RwSignal::new(shop.as_ref().map_or(PricingMode::default(), |s| s.pricing));
-    let rounding = RwSignal::new(shop.as_ref().map_or(Rounding::default(), |s| s.rounding));
+    let fields = ShopFields::new(app.shop.get_untracked().as_ref());
     let paper = RwSignal::new(app.device.with_untracked(|d| d.as_ref().map_or(80, |d| d.paper_mm)));
     let lock =
         RwSignal::new(app.device.with_untracked(|d| d.as_ref().map_or(5, |d| d.lock_minutes)));
@@ -83,18 +148,9 @@ fn ShopForm() -> impl IntoView {
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         saved.set(false);
-        let registration_number = match RegistrationNumber::parse(&registration.get_untracked()) {
-            Ok(number) => number,
+        let settings = match fields.settings() {
+            Ok(settings) => settings,
             Err(err) => return app.fail(err),
-        };
-        let settings = ShopSettings {
-            name: name.get_untracked(),
-            address: address.get_untracked(),
-            phone: phone.get_untracked(),
-            registration_number,
-            pricing: pricing.get_untracked(),
-            rounding: rounding.get_untracked(),
-            receipt_footer: footer.get_untracked(),
         };
         let device = app.device.get_untracked().map(|mut d| {
             d.paper_mm = paper.get_untracked();
@@ -114,13 +170,7 @@ fn ShopForm() -> impl IntoView {
     view! {
         <form class="shop-form" on:submit=save aria-labelledby="shop-form-title">
             <h2 id="shop-form-title">{move || app.t("settings-shop")}</h2>
-            {text_field(app, "shop-name", name)}
-            {text_field(app, "registration-number", registration)}
-            {text_field(app, "shop-address", address)}
-            {text_field(app, "shop-phone", phone)}
-            {word_select(app, "pricing", "pricing", pricing)}
-            {word_select(app, "rounding", "rounding", rounding)}
-            {text_field(app, "receipt-footer", footer)}
+            {fields.view(app.lang)}
             <label class="field">
                 <span>{move || app.t("paper-width")}</span>
                 <select on:change=move |ev| paper.set(if event_target_value(&ev) == "58" { 58 } else { 80 })>
@@ -195,7 +245,7 @@ fn StaffForm() -> impl IntoView {
                         });
                         view! {
                             <li>
-                                {format!("{} ({})", person.name, app.t(match person.role { Role::Owner => "role-owner", Role::Cashier => "role-cashier" }))}
+                                {format!("{} ({})", person.name, app.t(&format!("role-{}", person.role.word())))}
                                 <button type="button" aria-label=label disabled=last_owner on:click=move |_| {
                                     app.spawn(async move {
                                         app.edit(vec![Record::StaffRemoved(id)]).await
@@ -206,33 +256,32 @@ fn StaffForm() -> impl IntoView {
                     }
                 </For>
             </ul>
-            {text_field(app, "staff-name", name)}
+            {text_field(app.lang, "staff-name", name)}
             <label class="field">
                 <span>{move || app.t("pin")}</span>
                 <input type="password" inputmode="numeric" autocomplete="new-password" prop:value=move || pin.get()
                     on:input=move |ev| pin.set(event_target_value(&ev)) />
             </label>
-            <label class="field">
-                <span>{move || app.t("role")}</span>
-                <select on:change=move |ev| role.set(if event_target_value(&ev) == "owner" { Role::Owner } else { Role::Cashier })>
-                    <option value="cashier">{move || app.t("role-cashier")}</option>
-                    <option value="owner">{move || app.t("role-owner")}</option>
-                </select>
-            </label>
+            {word_select(app.lang, "role", "role", role)}
             <button type="submit">{move || app.t("staff-add")}</button>
         </form>
     }
+}
+
+/// The bytes of the file chosen in an `<input type=file>`.
+pub(crate) async fn read_file(input: &web_sys::HtmlInputElement) -> Result<js_sys::Uint8Array> {
+    let file = input.files().and_then(|files| files.get(0)).ok_or(Error::NoFile)?;
+    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
+        .await
+        .map_err(|e| Error::Data(format!("{e:?}")))?;
+    Ok(js_sys::Uint8Array::new(&buffer))
 }
 
 /// Reads the text of a CSV file chosen in an `<input type=file>`: UTF-8, or else Shift_JIS
 /// (Windows-31J, what Japanese Excel saves), decoded by the browser itself so the app ships no
 /// encoding tables.
 async fn read_csv(input: &web_sys::HtmlInputElement) -> Result<String> {
-    let file = input.files().and_then(|files| files.get(0)).ok_or(Error::NoFile)?;
-    let buffer = wasm_bindgen_futures::JsFuture::from(file.array_buffer())
-        .await
-        .map_err(|e| Error::Data(format!("{e:?}")))?;
-    let bytes = js_sys::Uint8Array::new(&buffer);
+    let bytes = read_file(input).await?;
     ["utf-8", "shift_jis"]
         .into_iter()
         .find_map(|label| {
@@ -385,12 +434,12 @@ fn CatalogEditor() -> impl IntoView {
             </table>
             <form class="item-form" on:submit=save>
                 <h3>{move || app.t(if editing.with(Option::is_some) { "item-edit" } else { "item-add" })}</h3>
-                {text_field(app, "item-name", name)}
-                {text_field(app, "item-kana", kana)}
-                {text_field(app, "price", price)}
-                {word_select(app, "tax-class", "tax-class", tax_class)}
-                {text_field(app, "category", category)}
-                {text_field(app, "barcode", barcode)}
+                {text_field(app.lang, "item-name", name)}
+                {text_field(app.lang, "item-kana", kana)}
+                {text_field(app.lang, "price", price)}
+                {word_select(app.lang, "tax-class", "tax-class", tax_class)}
+                {text_field(app.lang, "category", category)}
+                {text_field(app.lang, "barcode", barcode)}
                 <label class="field">
                     <span>{move || app.t("color")}</span>
                     <input type="color" prop:value=move || color.get() on:input=move |ev| color.set(event_target_value(&ev)) />

@@ -106,15 +106,7 @@ async fn a_sale_and_its_outbox_entry_are_written_together_or_not_at_all() {
     db.apply(Edit { records: &removed, queue, ..Edit::default() }).await.unwrap();
     let outbox: Vec<OutboxEntry> = db.all(stores::OUTBOX).await.unwrap();
     assert_eq!(outbox.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3]);
-    let links: Vec<Link> = outbox
-        .iter()
-        .map(|e| Link {
-            seq: e.seq,
-            prev_hash: e.prev_hash.clone(),
-            hash: e.hash.clone(),
-            content_hash: e.compute_hash(),
-        })
-        .collect();
+    let links: Vec<Link> = outbox.iter().map(Link::from).collect();
     assert_eq!(verify_chain(&links), vec![], "an unbroken chain");
 
     // Once the server has answered for entries, they leave the outbox; the rest stay.

@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::error::{Error, Field, Result};
-use crate::tax::{PricingMode, Rounding};
+use crate::tax::{Named, PricingMode, Rounding};
 
 /// A qualified invoice issuer registration number (適格請求書発行事業者登録番号): `T` and 13 digits.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -88,6 +88,13 @@ pub enum Role {
     Owner,
     /// Rings up sales, refunds and shifts.
     Cashier,
+}
+
+impl Named for Role {
+    // Cashier first: the usual choice when adding someone.
+    const NAMES: &'static [(&'static str, Self)] =
+        &[("cashier", Role::Cashier), ("owner", Role::Owner)];
+    const EXPECTED: &'static str = "cashier, owner";
 }
 
 /// A person who signs in at the register with a PIN.

@@ -255,6 +255,18 @@ pub struct Link {
     pub content_hash: String,
 }
 
+impl From<&OutboxEntry> for Link {
+    /// The entry as its chain sees it, its content hashed again.
+    fn from(entry: &OutboxEntry) -> Link {
+        Link {
+            seq: entry.seq,
+            prev_hash: entry.prev_hash.clone(),
+            hash: entry.hash.clone(),
+            content_hash: entry.compute_hash(),
+        }
+    }
+}
+
 /// Something wrong in one device's chain.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "break", rename_all = "snake_case")]

@@ -1,7 +1,8 @@
 //! The owner's figures and sales: `GET /api/v1/figures`, `/sales` and `/sales/{id}`.
 //!
-//! Everything is added up by the database over the `(store_id, business_date)` indexes, so a
-//! month of a busy shop network costs a few grouped scans, never a walk over sales in Rust.
+//! Figures are added up by the database from the per-day sums that sync keeps (`day_hour`,
+//! `day_rate`, `day_tender`, `day_item`, keyed by store and business day), so a year of a busy
+//! shop network reads a few thousand rows, never every sale.
 //! Every query is scoped to the owner's stores (or one of them, checked to be theirs).
 
 use akinai_core::shop::ShopSettings;
@@ -226,13 +227,12 @@ pub async fn figures(
     let pool = &state.db.pool;
     let filter = format!("{} AND business_date >= $2 AND business_date <= $3", scope.sql());
 
-    // One scan of the sales gives the totals, the hours and the stores.
+    // The days' hours give the totals, the hours and the stores.
     let sql = format!(
-        "SELECT store_id, hour, CAST(SUM(total) AS BIGINT), CAST(SUM(tax) AS BIGINT),
-             CAST(SUM(CASE WHEN kind = 'sale' THEN 1 ELSE 0 END) AS BIGINT),
-             CAST(SUM(CASE WHEN kind = 'refund' THEN 1 ELSE 0 END) AS BIGINT),
-             CAST(SUM(CASE WHEN kind = 'refund' THEN total ELSE 0 END) AS BIGINT)
-         FROM sale WHERE {filter} GROUP BY store_id, hour"
+        "SELECT store_id, hour, CAST(SUM(gross) AS BIGINT), CAST(SUM(tax) AS BIGINT),
+             CAST(SUM(sales) AS BIGINT), CAST(SUM(refunds) AS BIGINT),
+             CAST(SUM(refund_total) AS BIGINT)
+         FROM day_hour WHERE {filter} GROUP BY store_id, hour"
     );
     // Statements here are constants and a constant scope; every value is bound.
     let groups: Vec<(String, i64, i64, i64, i64, i64, i64)> =
@@ -260,7 +260,7 @@ pub async fn figures(
     let sql = format!(
         "SELECT rate, reduced, CAST(SUM(gross) AS BIGINT), CAST(SUM(net) AS BIGINT),
              CAST(SUM(tax) AS BIGINT)
-         FROM sale_rate WHERE {filter} GROUP BY rate, reduced ORDER BY rate DESC, reduced"
+         FROM day_rate WHERE {filter} GROUP BY rate, reduced ORDER BY rate DESC, reduced"
     );
     let rates: Vec<(i64, i64, i64, i64, i64)> =
         sqlx::query_as(AssertSqlSafe(sql)).bind(&key).bind(&from).bind(&to).fetch_all(pool).await?;
@@ -276,7 +276,7 @@ pub async fn figures(
         .collect();
 
     let sql = format!(
-        "SELECT method, CAST(SUM(amount) AS BIGINT) FROM sale_tender WHERE {filter}
+        "SELECT method, CAST(SUM(amount) AS BIGINT) FROM day_tender WHERE {filter}
          GROUP BY method ORDER BY 2 DESC, method"
     );
     let payments: Vec<(String, i64)> =
@@ -285,7 +285,7 @@ pub async fn figures(
         payments.into_iter().map(|(method, amount)| Payment { method, amount }).collect();
 
     let sql = format!(
-        "SELECT name, CAST(SUM(qty) AS BIGINT), CAST(SUM(amount) AS BIGINT) FROM sale_line
+        "SELECT name, CAST(SUM(qty) AS BIGINT), CAST(SUM(amount) AS BIGINT) FROM day_item
          WHERE {filter} GROUP BY name ORDER BY 3 DESC, name LIMIT $4"
     );
     let top: Vec<(String, i64, i64)> = sqlx::query_as(AssertSqlSafe(sql))
@@ -329,9 +329,8 @@ pub async fn figures(
         range.to.checked_sub_days(week).unwrap_or(NaiveDate::MIN),
     );
     let sql = format!(
-        "SELECT CAST(COALESCE(SUM(total), 0) AS BIGINT),
-             CAST(COALESCE(SUM(CASE WHEN kind = 'sale' THEN 1 ELSE 0 END), 0) AS BIGINT)
-         FROM sale WHERE {filter}"
+        "SELECT CAST(COALESCE(SUM(gross), 0) AS BIGINT), CAST(COALESCE(SUM(sales), 0) AS BIGINT)
+         FROM day_hour WHERE {filter}"
     );
     let (compare_gross, compare_receipts): (i64, i64) = sqlx::query_as(AssertSqlSafe(sql))
         .bind(&key)

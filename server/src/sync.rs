@@ -14,12 +14,12 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use akinai_core::TOKYO;
 use akinai_core::sale::{PaymentMethod, Sale, SaleKind};
 use akinai_core::shift::Shift;
 use akinai_core::sync::{
     MAX_BATCH, OutboxEntry, Record, Rejected, Rejection, SyncBatch, SyncReply, check_sale,
 };
+use akinai_core::{TOKYO, Yen};
 use axum::Json;
 use axum::extract::State;
 use chrono::{Timelike, Utc};
@@ -238,6 +238,8 @@ impl From<bool> for Value {
 struct Rows {
     /// `INSERT INTO table (columns)`.
     head: &'static str,
+    /// What follows the values (an `ON CONFLICT` clause), or nothing.
+    tail: &'static str,
     /// Values per row.
     width: usize,
     /// The values, row after row.
@@ -246,7 +248,12 @@ struct Rows {
 
 impl Rows {
     fn new(head: &'static str, width: usize) -> Rows {
-        Rows { head, width, values: Vec::new() }
+        Rows { head, tail: "", width, values: Vec::new() }
+    }
+
+    /// Rows that add to existing ones: `tail` says how, on a key already there.
+    fn adding(head: &'static str, width: usize, tail: &'static str) -> Rows {
+        Rows { head, tail, width, values: Vec::new() }
     }
 
     fn push<const N: usize>(&mut self, row: [Value; N]) {
@@ -266,6 +273,7 @@ impl Rows {
                 push_placeholders(&mut sql, 1 + row * self.width, self.width);
                 sql.push(')');
             }
+            sql.push_str(self.tail);
             // The statement is made of constants and placeholders only; every value is bound.
             let mut query = sqlx::query(AssertSqlSafe(sql));
             for value in chunk {
@@ -299,6 +307,7 @@ struct Pending<'a> {
     rates: Rows,
     tenders: Rows,
     lines: Rows,
+    days: Days,
     changes: Vec<Change<'a>>,
     /// Sales accepted so far, so a refund may follow its sale in the same batch.
     sales_so_far: Vec<&'a Sale>,
@@ -331,6 +340,7 @@ impl<'a> Pending<'a> {
                  category, qty, amount)",
                 9,
             ),
+            days: Days::default(),
             changes: Vec::new(),
             sales_so_far: Vec::new(),
         }
@@ -344,6 +354,7 @@ impl<'a> Pending<'a> {
                     store_id,
                     sale,
                     [&mut self.sales, &mut self.rates, &mut self.tenders, &mut self.lines],
+                    &mut self.days,
                 )?;
                 self.sales_so_far.push(sale);
                 return Ok(());
@@ -367,6 +378,9 @@ impl<'a> Pending<'a> {
         device_id: &str,
     ) -> Result<()> {
         for rows in [self.records, self.sales, self.rates, self.tenders, self.lines] {
+            rows.insert(tx).await?;
+        }
+        for rows in self.days.rows(store_id) {
             rows.insert(tx).await?;
         }
         for change in self.changes {
@@ -541,6 +555,7 @@ fn store_sale(
     store_id: &str,
     sale: &Sale,
     [sales, rates, tenders, lines]: [&mut Rows; 4],
+    days: &mut Days,
 ) -> Result<()> {
     let id = sale.id.to_string();
     let date = sale.business_date.to_string();
@@ -548,6 +563,14 @@ fn store_sale(
         SaleKind::Sale => ("sale", None),
         SaleKind::Refund { original, .. } => ("refund", Some(original.to_string())),
     };
+    let hour = i64::from(sale.at.with_timezone(&TOKYO).hour());
+    let (total, refund) = (sale.receipt.total.get(), i64::from(sale.is_refund()));
+    let sums = days.hours.entry((date.clone(), hour)).or_default();
+    for (sum, value) in
+        sums.iter_mut().zip([total, sale.receipt.tax.get(), 1 - refund, refund, refund * total])
+    {
+        *sum += value;
+    }
     sales.push([
         id.as_str().into(),
         store_id.into(),
@@ -558,7 +581,7 @@ fn store_sale(
         original.into(),
         time_text(sale.at.with_timezone(&Utc)).into(),
         date.as_str().into(),
-        i64::from(sale.at.with_timezone(&TOKYO).hour()).into(),
+        hour.into(),
         sale.staff.as_str().into(),
         sale.receipt.total.get().into(),
         sale.receipt.tax.get().into(),
@@ -576,6 +599,7 @@ fn store_sale(
             rate.net.get().into(),
             rate.tax.get().into(),
         ]);
+        days.add_rate(&date, i64::from(rate.rate), rate.reduced, [rate.gross, rate.net, rate.tax]);
     }
     let exempt = sale.receipt.exempt.get();
     if exempt != 0 {
@@ -589,6 +613,7 @@ fn store_sale(
             exempt.into(),
             0i64.into(),
         ]);
+        days.add_rate(&date, 0, false, [sale.receipt.exempt, sale.receipt.exempt, Yen::ZERO]);
     }
     let mut kept: BTreeMap<PaymentMethod, i64> = BTreeMap::new();
     for tender in &sale.tenders {
@@ -597,6 +622,7 @@ fn store_sale(
     // Change always comes out of the cash handed over (the domain refuses it otherwise).
     *kept.entry(PaymentMethod::Cash).or_default() -= sale.change.get();
     for (method, amount) in kept.into_iter().filter(|(_, amount)| *amount != 0) {
+        *days.tenders.entry((date.clone(), method_name(method)?)).or_default() += amount;
         tenders.push([
             id.as_str().into(),
             store_id.into(),
@@ -618,8 +644,95 @@ fn store_sale(
             (sign * i64::from(printed.qty)).into(),
             printed.amount.get().into(),
         ]);
+        let sums = days.items.entry((date.clone(), printed.name.clone())).or_default();
+        sums[0] += sign * i64::from(printed.qty);
+        sums[1] += printed.amount.get();
     }
     Ok(())
+}
+
+/// A batch's sales added up per business day, as the `day_*` tables keep them.
+#[derive(Debug, Default)]
+struct Days {
+    /// (date, hour) -> gross, tax, sales, refunds, refunds' total.
+    hours: BTreeMap<(String, i64), [i64; 5]>,
+    /// (date, rate, reduced) -> gross, net, tax.
+    rates: BTreeMap<(String, i64, bool), [i64; 3]>,
+    /// (date, method) -> amount.
+    tenders: BTreeMap<(String, String), i64>,
+    /// (date, item name) -> quantity, amount.
+    items: BTreeMap<(String, String), [i64; 2]>,
+}
+
+impl Days {
+    fn add_rate(&mut self, date: &str, rate: i64, reduced: bool, amounts: [Yen; 3]) {
+        let sums = self.rates.entry((date.to_owned(), rate, reduced)).or_default();
+        for (sum, amount) in sums.iter_mut().zip(amounts) {
+            *sum += amount.get();
+        }
+    }
+
+    /// The rows that add this batch to the store's days.
+    fn rows(self, store_id: &str) -> [Rows; 4] {
+        let mut hours = Rows::adding(
+            "INSERT INTO day_hour (store_id, business_date, hour, gross, tax, sales, refunds, \
+             refund_total)",
+            8,
+            " ON CONFLICT (store_id, business_date, hour) DO UPDATE SET \
+             gross = day_hour.gross + excluded.gross, tax = day_hour.tax + excluded.tax, \
+             sales = day_hour.sales + excluded.sales, refunds = day_hour.refunds + excluded.refunds, \
+             refund_total = day_hour.refund_total + excluded.refund_total",
+        );
+        for ((date, hour), [gross, tax, sales, refunds, refund_total]) in self.hours {
+            hours.push([
+                store_id.into(),
+                date.into(),
+                hour.into(),
+                gross.into(),
+                tax.into(),
+                sales.into(),
+                refunds.into(),
+                refund_total.into(),
+            ]);
+        }
+        let mut rates = Rows::adding(
+            "INSERT INTO day_rate (store_id, business_date, rate, reduced, gross, net, tax)",
+            7,
+            " ON CONFLICT (store_id, business_date, rate, reduced) DO UPDATE SET \
+             gross = day_rate.gross + excluded.gross, net = day_rate.net + excluded.net, \
+             tax = day_rate.tax + excluded.tax",
+        );
+        for ((date, rate, reduced), [gross, net, tax]) in self.rates {
+            rates.push([
+                store_id.into(),
+                date.into(),
+                rate.into(),
+                reduced.into(),
+                gross.into(),
+                net.into(),
+                tax.into(),
+            ]);
+        }
+        let mut tenders = Rows::adding(
+            "INSERT INTO day_tender (store_id, business_date, method, amount)",
+            4,
+            " ON CONFLICT (store_id, business_date, method) DO UPDATE SET \
+             amount = day_tender.amount + excluded.amount",
+        );
+        for ((date, method), amount) in self.tenders {
+            tenders.push([store_id.into(), date.into(), method.into(), amount.into()]);
+        }
+        let mut items = Rows::adding(
+            "INSERT INTO day_item (store_id, business_date, name, qty, amount)",
+            5,
+            " ON CONFLICT (store_id, business_date, name) DO UPDATE SET \
+             qty = day_item.qty + excluded.qty, amount = day_item.amount + excluded.amount",
+        );
+        for ((date, name), [qty, amount]) in self.items {
+            items.push([store_id.into(), date.into(), name.into(), qty.into(), amount.into()]);
+        }
+        [hours, rates, tenders, items]
+    }
 }
 
 /// A payment method's name as the API spells it (`cash`).

@@ -70,3 +70,63 @@ export async function setUpShop(page: Page, server: Server, pin: string) {
   await page.getByLabel('暗証番号（確認）').fill(pin);
   await page.getByRole('button', { name: '始める' }).click();
 }
+
+/** A new owner signs up on the owner view at `base` (empty: the config's server); ends on the
+ * figures of all stores. */
+export async function ownerSignsUp(page: Page, base: string, email: string) {
+  await page.goto(`${base}/owner`);
+  await expect(page.getByRole('heading', { name: 'ログイン' })).toBeVisible();
+  await page.getByRole('button', { name: 'はじめての方はアカウント作成' }).click();
+  await expect(page.getByRole('heading', { name: 'アカウント作成' })).toBeVisible();
+  await page.getByLabel('メールアドレス').fill(email);
+  await page.getByLabel('お名前').fill('山田 花子');
+  await page.getByLabel('パスワード').fill('correct horse battery');
+  await page.getByRole('button', { name: 'アカウント作成' }).click();
+  await expect(page.getByRole('heading', { name: '全店舗' })).toBeVisible();
+  await expect(page.getByText('山田 花子')).toBeVisible();
+}
+
+/** From the owner view, creates a store named `name`; ends on the store's page. */
+export async function createStore(page: Page, name: string) {
+  await page.getByRole('button', { name: '店舗', exact: true }).click();
+  await page.getByLabel('店名').fill(name);
+  await page.getByLabel('登録番号').fill('T1234567890123');
+  await page.getByRole('button', { name: '店舗を作成' }).click();
+  await expect(page.getByRole('heading', { name, level: 2 })).toBeVisible();
+}
+
+/** On a store's page, adds a cashier with `pin`. */
+export async function addStaff(page: Page, name: string, pin: string) {
+  const staff = page.getByRole('form', { name: 'スタッフ' });
+  await staff.getByLabel('スタッフの名前').fill(name);
+  await staff.getByLabel('暗証番号').fill(pin);
+  await staff.getByRole('button', { name: 'スタッフを追加' }).click();
+  await expect(staff.getByRole('listitem').filter({ hasText: name })).toBeVisible();
+}
+
+/** On a store's page, a new one-time pairing code. */
+export async function pairingCode(page: Page): Promise<string> {
+  await page.getByRole('button', { name: '新しい端末をペアリング' }).click();
+  const code = page.locator('.pair-code .code');
+  await expect(code).toHaveText(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/);
+  return (await code.textContent()) ?? '';
+}
+
+/** A fresh tablet pairs with `code` under `name`; ends on the PIN keypad. */
+export async function pairTablet(register: Page, base: string, code: string, name: string) {
+  await register.goto(base);
+  const pairForm = register.getByRole('form', { name: 'お店とペアリング' });
+  await pairForm.getByLabel('ペアリングコード').fill(code);
+  await pairForm.getByLabel('この端末の名前').fill(name);
+  await pairForm.getByRole('button', { name: 'ペアリングする' }).click();
+  await expect(register.getByLabel('暗証番号', { exact: true })).toBeVisible();
+}
+
+/** On a store's page, imports catalog `csv` (UTF-8 text with an English header). */
+export async function importCatalog(page: Page, csv: string, added: number) {
+  await page.getByLabel('CSV ファイル（UTF-8 または Shift_JIS）').setInputFiles({
+    name: 'items.csv', mimeType: 'text/csv', buffer: Buffer.from(csv),
+  });
+  await page.getByRole('button', { name: 'CSV を取り込む' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `追加 ${added} 点` })).toBeVisible();
+}

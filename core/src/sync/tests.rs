@@ -25,15 +25,7 @@ fn chain(records: Vec<Record>) -> Vec<OutboxEntry> {
 }
 
 fn links(entries: &[OutboxEntry]) -> Vec<Link> {
-    entries
-        .iter()
-        .map(|e| Link {
-            seq: e.seq,
-            prev_hash: e.prev_hash.clone(),
-            hash: e.hash.clone(),
-            content_hash: e.compute_hash(),
-        })
-        .collect()
+    entries.iter().map(Link::from).collect()
 }
 
 fn three() -> Vec<OutboxEntry> {

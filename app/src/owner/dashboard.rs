@@ -1,0 +1,522 @@
+//! Figures for a range of business days, for all stores or one, compared with the same weekdays
+//! a week earlier; and the drill-down from all stores to one store, to its receipts, to one
+//! receipt. Each view reloads when a register syncs (a live event). The last figures of each
+//! scope are kept in localStorage and shown, marked with their time, when the server cannot be
+//! reached.
+
+use akinai_core::Yen;
+use akinai_core::sale::Sale;
+use chrono::{DateTime, NaiveDate, Utc};
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::{Owner, Page, api, use_owner};
+use crate::error::{Error, Result};
+
+/// Refunds in the range.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+struct Refunds {
+    count: u64,
+    amount: Yen,
+}
+
+/// One tax rate's totals.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+struct RateFigure {
+    rate: u8,
+    reduced: bool,
+    gross: Yen,
+    net: Yen,
+    tax: Yen,
+}
+
+/// One Tokyo hour of the day.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+struct HourFigure {
+    hour: u8,
+    gross: Yen,
+    receipts: u64,
+}
+
+/// What came in by one payment method.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+struct PaymentFigure {
+    method: String,
+    amount: Yen,
+}
+
+/// One of the best-selling items.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+struct TopItem {
+    name: String,
+    qty: i64,
+    amount: Yen,
+}
+
+/// One store's share of the range.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+struct StoreFigure {
+    id: Uuid,
+    name: String,
+    gross: Yen,
+    receipts: u64,
+}
+
+/// The same weekdays one week earlier.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+struct Compare {
+    from: NaiveDate,
+    to: NaiveDate,
+    gross: Yen,
+    receipts: u64,
+}
+
+/// `GET /figures`, as `docs/api.md` describes it.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+struct FiguresData {
+    from: NaiveDate,
+    to: NaiveDate,
+    store: Option<Uuid>,
+    gross: Yen,
+    tax: Yen,
+    net: Yen,
+    receipts: u64,
+    average: Yen,
+    refunds: Refunds,
+    rates: Vec<RateFigure>,
+    hours: Vec<HourFigure>,
+    payments: Vec<PaymentFigure>,
+    top_items: Vec<TopItem>,
+    stores: Vec<StoreFigure>,
+    compare: Compare,
+}
+
+/// Figures as kept for offline use: what the server said, and when.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct Kept {
+    at: DateTime<Utc>,
+    figures: FiguresData,
+}
+
+/// The localStorage key of the last figures of a scope (all stores, or one).
+fn kept_key(store: Option<Uuid>) -> String {
+    match store {
+        Some(id) => format!("akinai.owner.figures.{id}"),
+        None => "akinai.owner.figures.all".to_owned(),
+    }
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+/// Keeps fresh figures for when the server cannot be reached.
+fn keep(store: Option<Uuid>, figures: &FiguresData) {
+    let kept = Kept { at: Utc::now(), figures: figures.clone() };
+    if let (Some(storage), Ok(json)) = (local_storage(), api::to_json(&kept)) {
+        // Keeping is a convenience for offline use; a full storage only loses that.
+        let _ = storage.set_item(&kept_key(store), &json);
+    }
+}
+
+/// The figures last kept for a scope.
+fn kept(store: Option<Uuid>) -> Option<Kept> {
+    let json = local_storage()?.get_item(&kept_key(store)).ok().flatten()?;
+    api::from_json(&json).ok()
+}
+
+/// The query for a range and scope.
+fn query(from: NaiveDate, to: NaiveDate, store: Option<Uuid>) -> String {
+    let store = store.map(|id| format!("&store={id}")).unwrap_or_default();
+    format!("from={from}&to={to}{store}")
+}
+
+/// Figures to show: fresh, or kept from `as_of` when the server could not be reached.
+#[derive(Clone, Debug, PartialEq)]
+struct Shown {
+    figures: FiguresData,
+    as_of: Option<DateTime<Utc>>,
+}
+
+/// Fetches figures, falling back to the kept ones when offline.
+async fn load(owner: Owner, from: NaiveDate, to: NaiveDate, store: Option<Uuid>) -> Result<Shown> {
+    match api::get::<FiguresData>(&format!("/figures?{}", query(from, to, store))).await {
+        Ok(figures) => {
+            keep(store, &figures);
+            Ok(Shown { figures, as_of: None })
+        }
+        Err(Error::Network(detail)) => kept(store)
+            .map(|k| Shown { figures: k.figures, as_of: Some(k.at) })
+            .ok_or(Error::Network(detail)),
+        Err(err) => {
+            if err == Error::SignedOut {
+                owner.fail(Error::SignedOut);
+            }
+            Err(err)
+        }
+    }
+}
+
+/// `part` as a whole percentage of `whole`, rounded toward zero; `None` without a whole. In
+/// i128, so that no amount of yen overflows.
+fn share(part: i64, whole: i64) -> Option<i64> {
+    let share = (whole > 0).then(|| i128::from(part) * 100 / i128::from(whole))?;
+    Some(i64::try_from(share).unwrap_or(if share < 0 { i64::MIN } else { i64::MAX }))
+}
+
+/// `part` as a whole percentage of `whole`, 0 to 100, for bar lengths (a refund draws none).
+fn percent(part: Yen, whole: Yen) -> i64 {
+    share(part.get().max(0), whole.get()).map_or(0, |p| p.min(100))
+}
+
+/// A date range as one line: one day, or first – last.
+fn range_text(from: NaiveDate, to: NaiveDate) -> String {
+    if from == to { from.to_string() } else { format!("{from} – {to}") }
+}
+
+/// A time in Tokyo, for "as of" and receipt lists.
+fn tokyo_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&akinai_core::TOKYO).format("%Y-%m-%d %H:%M").to_string()
+}
+
+/// The range picker shared by figures and receipts.
+#[component]
+fn RangePicker() -> impl IntoView {
+    let owner = use_owner();
+    let date_input = move |label: &'static str, date: RwSignal<NaiveDate>| {
+        view! {
+            <label class="field">
+                <span>{move || owner.t(label)}</span>
+                <input type="date" prop:value=move || date.get().to_string() on:change=move |ev| {
+                    if let Ok(day) = event_target_value(&ev).parse::<NaiveDate>() {
+                        date.set(day);
+                        // Keep the range the right way round whichever end moved.
+                        if owner.from.get_untracked() > owner.to.get_untracked() {
+                            let (from, to) = (owner.to.get_untracked(), owner.from.get_untracked());
+                            owner.from.set(from);
+                            owner.to.set(to);
+                        }
+                    }
+                } />
+            </label>
+        }
+    };
+    let today = move |_| {
+        let day = akinai_core::tokyo_date(Utc::now());
+        owner.from.set(day);
+        owner.to.set(day);
+    };
+    view! {
+        <div class="range" role="group" aria-label=owner.tr("owner-range")>
+            {date_input("owner-from", owner.from)}
+            {date_input("owner-to", owner.to)}
+            <button type="button" on:click=today>{owner.tr("owner-today")}</button>
+        </div>
+    }
+}
+
+/// Figures for all stores (`store` = None) or one.
+#[component]
+pub fn Figures(
+    /// The store, or all of them.
+    store: Option<Uuid>,
+) -> impl IntoView {
+    let owner = use_owner();
+    let figures = LocalResource::new(move || {
+        let (from, to) = (owner.from.get(), owner.to.get());
+        owner.live.track();
+        load(owner, from, to, store)
+    });
+    view! {
+        <section class="panel figures" aria-labelledby="figures-title">
+            {store.map(|_| view! {
+                <button type="button" class="back" on:click=move |_| owner.go(Page::Figures(None))>
+                    {owner.tr("owner-all-stores")}
+                </button>
+            })}
+            <h2 id="figures-title">
+                {move || match store {
+                    None => owner.t("owner-all-stores"),
+                    Some(id) => figures
+                        .get()
+                        .and_then(|r| r.ok())
+                        .and_then(|s| s.figures.stores.into_iter().find(|s| s.id == id))
+                        .map_or_else(|| owner.t("owner-store"), |s| s.name),
+                }}
+            </h2>
+            <RangePicker />
+            <Transition fallback=super::loading>
+                {move || figures.get().map(|shown| match shown {
+                    Ok(shown) => view! { <FiguresView shown store /> }.into_any(),
+                    Err(err) => view! { <p class="error" role="alert">{err.message(owner.lang.get())}</p> }.into_any(),
+                })}
+            </Transition>
+            <button type="button" class="wide" on:click=move |_| owner.go(Page::Receipts(store))>
+                {owner.tr("owner-receipts")}
+            </button>
+        </section>
+    }
+}
+
+/// The figures themselves.
+#[component]
+fn FiguresView(shown: Shown, store: Option<Uuid>) -> impl IntoView {
+    let owner = use_owner();
+    let f = shown.figures;
+    let with =
+        move |id: &'static str, args: Vec<(&'static str, String)>| move || owner.text(id, &args);
+    let as_of = shown.as_of.map(|at| {
+        view! { <p class="as-of" role="status">{with("owner-as-of", vec![("time", tokyo_time(at))])}</p> }
+    });
+    // Against the same weekdays a week earlier: the difference, and as a whole percentage.
+    let diff = f.gross.get().saturating_sub(f.compare.gross.get());
+    let change = share(diff, f.compare.gross.get());
+    let compare = {
+        let sign = if diff >= 0 { "+" } else { "" };
+        let pct = change.map(|p| format!(" ({sign}{p}%)")).unwrap_or_default();
+        let amount =
+            if diff >= 0 { format!("+{}", Yen::new(diff)) } else { Yen::new(diff).to_string() };
+        with(
+            "owner-compare",
+            vec![
+                ("change", format!("{amount}{pct}")),
+                ("range", range_text(f.compare.from, f.compare.to)),
+                ("gross", f.compare.gross.to_string()),
+                ("receipts", f.compare.receipts.to_string()),
+            ],
+        )
+    };
+    let peak = f.hours.iter().map(|h| h.gross).max().unwrap_or(Yen::ZERO);
+    let busiest =
+        f.hours.iter().filter(|h| h.gross > Yen::ZERO).max_by_key(|h| h.gross).map(|h| h.hour);
+    let chart_label = with(
+        "owner-hours-label",
+        vec![("hour", busiest.map_or_else(|| "—".to_owned(), |h| h.to_string()))],
+    );
+    let paid: Yen = f.payments.iter().map(|p| p.amount).sum();
+    view! {
+        {as_of}
+        <p class="range-shown">{range_text(f.from, f.to)}</p>
+        <dl class="headline">
+            <div><dt>{owner.tr("owner-gross")}</dt><dd class="big">{f.gross.to_string()}</dd></div>
+            <div><dt>{owner.tr("owner-receipts-count")}</dt><dd>{f.receipts.to_string()}</dd></div>
+            <div><dt>{owner.tr("owner-average")}</dt><dd>{f.average.to_string()}</dd></div>
+            <div><dt>{owner.tr("tax-total")}</dt><dd>{f.tax.to_string()}</dd></div>
+        </dl>
+        <p class="compare">{compare}</p>
+        {(store.is_none() && !f.stores.is_empty()).then(|| view! {
+            <h3>{owner.tr("owner-by-store")}</h3>
+            <ul class="store-list">
+                {f.stores.iter().map(|s| {
+                    let id = s.id;
+                    view! {
+                        <li><button type="button" class="row" on:click=move |_| owner.go(Page::Figures(Some(id)))>
+                            <span>{s.name.clone()}</span>
+                            <span>{s.gross.to_string()}</span>
+                            <span>{with("owner-receipts-n", vec![("count", s.receipts.to_string())])}</span>
+                        </button></li>
+                    }
+                }).collect_view()}
+            </ul>
+        })}
+        <h3>{owner.tr("owner-hours")}</h3>
+        <div class="bars" role="img" aria-label=chart_label>
+            {f.hours.iter().map(|h| {
+                let height = percent(h.gross, peak);
+                view! {
+                    <div class="bar-slot" title=format!("{}:00 {} ({})", h.hour, h.gross, h.receipts)>
+                        <div class="bar" style=format!("height: {height}%")></div>
+                        <span class="bar-hour">{(h.hour % 6 == 0).then(|| h.hour.to_string())}</span>
+                    </div>
+                }
+            }).collect_view()}
+        </div>
+        <h3>{owner.tr("report-by-rate")}</h3>
+        <table class="rates">
+            <thead><tr>
+                <th scope="col">{owner.tr("rate")}</th><th scope="col">{owner.tr("gross")}</th>
+                <th scope="col">{owner.tr("net")}</th><th scope="col">{owner.tr("tax")}</th>
+            </tr></thead>
+            <tbody>
+                {f.rates.iter().map(|r| {
+                    // Non-taxable goods come as rate 0.
+                    let rate = r.rate;
+                    let reduced = if r.reduced { " ※" } else { "" };
+                    let label = move || if rate == 0 { owner.t("exempt") } else { format!("{rate}%{reduced}") };
+                    view! {
+                    <tr>
+                        <td>{label}</td>
+                        <td>{r.gross.to_string()}</td><td>{r.net.to_string()}</td><td>{r.tax.to_string()}</td>
+                    </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        <h3>{owner.tr("owner-payments")}</h3>
+        <ul class="mix">
+            {f.payments.iter().map(|p| {
+                let share = percent(p.amount, paid);
+                let method = p.method.clone();
+                view! {
+                    <li>
+                        <span>{move || method_name(owner, &method)}</span>
+                        <span>{format!("{} ({share}%)", p.amount)}</span>
+                        <div class="share" style=format!("width: {share}%")></div>
+                    </li>
+                }
+            }).collect_view()}
+        </ul>
+        <h3>{owner.tr("owner-top-items")}</h3>
+        <table class="top-items">
+            <thead><tr>
+                <th scope="col">{owner.tr("item-name")}</th><th scope="col">{owner.tr("qty")}</th><th scope="col">{owner.tr("owner-amount")}</th>
+            </tr></thead>
+            <tbody>
+                {f.top_items.iter().map(|i| view! {
+                    <tr><td>{i.name.clone()}</td><td>{i.qty.to_string()}</td><td>{i.amount.to_string()}</td></tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+        <h3>{owner.tr("refunds")}</h3>
+        <p class="refunds">{with("owner-refunds", vec![("count", f.refunds.count.to_string()), ("amount", f.refunds.amount.to_string())])}</p>
+    }
+}
+
+/// A payment method's name in the UI language (the server's word if we have none for it).
+fn method_name(owner: Owner, method: &str) -> String {
+    let id = format!("payment-{method}");
+    let text = owner.t(&id);
+    if text == id { method.to_owned() } else { text }
+}
+
+/// One row of `GET /sales`.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+struct SaleRow {
+    id: Uuid,
+    receipt_no: u64,
+    kind: String,
+    at: DateTime<Utc>,
+    staff: String,
+    total: Yen,
+}
+
+/// How many receipts a page of the list shows.
+const PAGE: usize = 50;
+
+/// The receipts of the range, newest first, for all stores or one.
+#[component]
+pub fn Receipts(
+    /// The store, or all of them.
+    store: Option<Uuid>,
+) -> impl IntoView {
+    let owner = use_owner();
+    let shown = RwSignal::new(PAGE);
+    let sales = LocalResource::new(move || {
+        let path = format!(
+            "/sales?{}&limit={}&offset=0",
+            query(owner.from.get(), owner.to.get(), store),
+            shown.get()
+        );
+        owner.live.track();
+        async move { owner.fetch::<Vec<SaleRow>>(&path).await.unwrap_or_default() }
+    });
+    view! {
+        <section class="panel receipts" aria-labelledby="receipts-title">
+            <button type="button" class="back" on:click=move |_| owner.go(Page::Figures(store))>
+                {owner.tr("owner-figures")}
+            </button>
+            <h2 id="receipts-title">{owner.tr("owner-receipts")}</h2>
+            <RangePicker />
+            <Transition fallback=super::loading>
+                {move || sales.get().map(|rows| {
+                    let full = rows.len() >= shown.get_untracked();
+                    let empty = rows.is_empty();
+                    view! {
+                        <Show when=move || empty><p>{owner.tr("owner-no-receipts")}</p></Show>
+                        <ul class="sale-list">
+                            {rows.iter().map(|row| {
+                                let id = row.id;
+                                let refund = row.kind == "refund";
+                                view! {
+                                    <li><button type="button" class="row" on:click=move |_| owner.go(Page::Receipt(id))>
+                                        <span>{format!("No. {:06}", row.receipt_no)}</span>
+                                        <span>{tokyo_time(row.at)}</span>
+                                        <span>{refund.then(|| owner.t("receipt-refund"))}</span>
+                                        <span>{row.staff.clone()}</span>
+                                        <span>{row.total.to_string()}</span>
+                                    </button></li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                        <Show when=move || full>
+                            <button type="button" class="wide" on:click=move |_| shown.update(|n| *n += PAGE)>
+                                {owner.tr("owner-more")}
+                            </button>
+                        </Show>
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// One receipt, as the register printed it.
+#[component]
+pub fn OneReceipt(
+    /// The sale's id.
+    id: Uuid,
+) -> impl IntoView {
+    let owner = use_owner();
+    let sale =
+        LocalResource::new(
+            move || async move { owner.fetch::<Sale>(&format!("/sales/{id}")).await },
+        );
+    let back = move |_| {
+        // Back to wherever the owner came from (the list), or to the figures on a fresh load.
+        if window().history().and_then(|h| h.length()).unwrap_or(0) > 1 {
+            let _ = window().history().and_then(|h| h.back());
+        } else {
+            owner.go(Page::Receipts(None));
+        }
+    };
+    view! {
+        <section class="panel one-receipt" aria-labelledby="one-receipt-title">
+            <button type="button" class="back" on:click=back>{owner.tr("back")}</button>
+            <h2 id="one-receipt-title">{owner.tr("receipt")}</h2>
+            <Transition fallback=super::loading>
+                {move || sale.get().flatten().map(|sale| view! { <crate::receipt::ReceiptView sale /> })}
+            </Transition>
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use akinai_core::Yen;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::{percent, share};
+
+    #[wasm_bindgen_test]
+    fn bars_are_whole_percentages_of_the_peak() {
+        assert_eq!(percent(Yen::new(50), Yen::new(200)), 25);
+        assert_eq!(percent(Yen::new(200), Yen::new(200)), 100);
+        // A refund hour draws no bar; no sales at all draw none either.
+        assert_eq!(percent(Yen::new(-300), Yen::new(200)), 0);
+        assert_eq!(percent(Yen::new(0), Yen::new(0)), 0);
+        assert_eq!(percent(Yen::new(i64::MAX), Yen::new(i64::MAX)), 100);
+        // Against last week: up, down, and nothing to compare with.
+        assert_eq!(share(1_500, 1_000), Some(150));
+        assert_eq!(share(-250, 1_000), Some(-25));
+        assert_eq!(share(100, 0), None);
+    }
+}
