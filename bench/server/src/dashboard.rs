@@ -1,6 +1,7 @@
 //! The owner's dashboard over a year of a busy store: 1,000,000 sales (with their rates, tenders
-//! and lines) generated in the database itself by `INSERT ... SELECT` over small helper tables,
-//! then `GET /api/v1/figures` for today, the last 30 days and the last 365 days.
+//! and lines, and the per-day sums sync keeps) generated in the database itself by
+//! `INSERT ... SELECT` over small helper tables, then `GET /api/v1/figures` for today, the last
+//! 30 days and the last 365 days.
 
 use std::time::Instant;
 
@@ -155,6 +156,27 @@ async fn generate(shop: &Shop, today: NaiveDate) -> Result<()> {
          SELECT s.id, s.store_id, s.business_date, 1, NULL, i.name, i.category, 1, s.total
          FROM sale s JOIN bench_item i ON i.n = s.seq % (SELECT COUNT(*) FROM bench_item)
          WHERE s.store_id = $1",
+    ] {
+        sqlx::query(insert).bind(&shop.store_id).execute(&mut *tx).await?;
+    }
+    // The per-day sums that sync keeps as sales arrive (migration 0003), made in one go.
+    for insert in [
+        "INSERT INTO day_hour (store_id, business_date, hour, gross, tax, sales, refunds, refund_total)
+         SELECT store_id, business_date, hour, CAST(SUM(total) AS BIGINT), CAST(SUM(tax) AS BIGINT),
+                CAST(SUM(CASE WHEN kind = 'sale' THEN 1 ELSE 0 END) AS BIGINT),
+                CAST(SUM(CASE WHEN kind = 'refund' THEN 1 ELSE 0 END) AS BIGINT),
+                CAST(SUM(CASE WHEN kind = 'refund' THEN total ELSE 0 END) AS BIGINT)
+         FROM sale WHERE store_id = $1 GROUP BY store_id, business_date, hour",
+        "INSERT INTO day_rate (store_id, business_date, rate, reduced, gross, net, tax)
+         SELECT store_id, business_date, rate, reduced, CAST(SUM(gross) AS BIGINT),
+                CAST(SUM(net) AS BIGINT), CAST(SUM(tax) AS BIGINT)
+         FROM sale_rate WHERE store_id = $1 GROUP BY store_id, business_date, rate, reduced",
+        "INSERT INTO day_tender (store_id, business_date, method, amount)
+         SELECT store_id, business_date, method, CAST(SUM(amount) AS BIGINT)
+         FROM sale_tender WHERE store_id = $1 GROUP BY store_id, business_date, method",
+        "INSERT INTO day_item (store_id, business_date, name, qty, amount)
+         SELECT store_id, business_date, name, CAST(SUM(qty) AS BIGINT), CAST(SUM(amount) AS BIGINT)
+         FROM sale_line WHERE store_id = $1 GROUP BY store_id, business_date, name",
     ] {
         sqlx::query(insert).bind(&shop.store_id).execute(&mut *tx).await?;
     }
