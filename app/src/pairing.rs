@@ -104,6 +104,10 @@ pub fn SyncPanel() -> impl IntoView {
     };
     view! {
         <section class="sync-panel" aria-labelledby="sync-title">
+            // A revoked tablet pairs again with a new code from the owner.
+            <Show when=move || app.sync.with(|s| s.error == Some(crate::error::Error::Unpaired))>
+                <PairForm />
+            </Show>
             <Show when=move || app.link.with(Option::is_some) fallback=|| view! { <PairForm /> }>
                 <h2 id="sync-title">{t("sync-title")}</h2>
                 <p><SyncBadge /></p>

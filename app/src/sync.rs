@@ -210,7 +210,10 @@ pub async fn pair(app: AppState, code: &str, name: &str) -> Result<()> {
     } else {
         Screen::Setup
     });
+    app.sync.update(|s| s.error = None);
     start(app);
+    // A tablet paired again (after a revocation) has its loop running already: wake it.
+    kick();
     Ok(())
 }
 

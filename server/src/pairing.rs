@@ -166,24 +166,32 @@ async fn pair_device(state: &AppState, request: &PairRequest, name: &str) -> Res
     let store_id = store_id
         .ok_or_else(|| Error::Rejected("this pairing code is unknown, used or expired".into()))?;
     let device_id = request.device_id.to_string();
-    let known: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM device WHERE id = $1")
-        .bind(&device_id)
-        .fetch_one(&mut *tx)
-        .await?;
-    if known > 0 {
-        return Err(Error::Rejected("this device is already paired".into()));
-    }
+    // A device the owner revoked may come back to the same store with a new code (its chain
+    // goes on); a device paired elsewhere, or still paired, may not.
+    let known: Option<(String, Option<String>)> =
+        sqlx::query_as("SELECT store_id, revoked_at FROM device WHERE id = $1")
+            .bind(&device_id)
+            .fetch_optional(&mut *tx)
+            .await?;
     let token = new_token();
-    sqlx::query(
-        "INSERT INTO device (id, store_id, name, token_hash, paired_at) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(&device_id)
-    .bind(&store_id)
-    .bind(name)
-    .bind(token_hash(&token))
-    .bind(&now)
-    .execute(&mut *tx)
-    .await?;
+    let sql = match known {
+        None => {
+            "INSERT INTO device (id, store_id, name, token_hash, paired_at) VALUES ($1, $2, $3, $4, $5)"
+        }
+        Some((store, Some(_))) if store == store_id => {
+            "UPDATE device SET name = $3, token_hash = $4, paired_at = $5, revoked_at = NULL
+             WHERE id = $1 AND store_id = $2"
+        }
+        Some(_) => return Err(Error::Rejected("this device is already paired".into())),
+    };
+    sqlx::query(sql)
+        .bind(&device_id)
+        .bind(&store_id)
+        .bind(name)
+        .bind(token_hash(&token))
+        .bind(&now)
+        .execute(&mut *tx)
+        .await?;
     let changes = changes(&mut tx, &store_id, 0).await?;
     tx.commit().await?;
     let store_id = store_id.parse().map_err(|_| Error::Internal(format!("store id {store_id}")))?;

@@ -468,6 +468,25 @@ async fn devices_show_their_sync_and_can_be_renamed_and_revoked() {
             answer(server.request(Method::DELETE, &path, &owner.token)).await.0,
             StatusCode::NO_CONTENT
         );
+
+        // With a new code from the owner, the revoked tablet comes back under its own id (its
+        // chain goes on) with a new token; the old token stays dead.
+        let code = pairing_code(&server, &owner.token, &store).await["code"].clone();
+        let body = json!({"code": code, "name": "入口レジ", "device_id": device.id});
+        let (status, pairing) =
+            answer(server.client.post(server.url("/api/v1/pair")).json(&body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{pairing}");
+        let token = pairing["token"].as_str().unwrap();
+        assert_eq!(server.get_json("/api/v1/changes", token).await.0, StatusCode::OK);
+        assert_eq!(
+            server.get_json("/api/v1/changes", &device.token).await.0,
+            StatusCode::UNAUTHORIZED
+        );
+        // Still paired, it cannot pair again.
+        let code = pairing_code(&server, &owner.token, &store).await["code"].clone();
+        let body = json!({"code": code, "name": "入口レジ", "device_id": device.id});
+        let again = answer(server.client.post(server.url("/api/v1/pair")).json(&body)).await;
+        assert_eq!(again.0, StatusCode::CONFLICT);
     }
 }
 
