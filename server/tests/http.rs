@@ -79,3 +79,32 @@ async fn the_app_is_served_on_every_route_it_owns() {
     assert!(get(&server, "/owner/today").await.1.contains("<title>Akinai</title>"));
     assert!(get(&server, "/manifest.webmanifest").await.1.contains("Akinai"));
 }
+
+#[tokio::test]
+async fn the_app_goes_out_compressed_to_browsers_that_take_it() {
+    // The build writes brotli and gzip copies beside each file (app/compress.mjs).
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("index.html"), "<!doctype html>").unwrap();
+    std::fs::write(dir.path().join("app.wasm"), "plain").unwrap();
+    std::fs::write(dir.path().join("app.wasm.br"), "brotli").unwrap();
+    std::fs::write(dir.path().join("app.wasm.gz"), "gzip").unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}/app.wasm", listener.local_addr().unwrap());
+    let app = akinai_server::app_shell::router(dir.path());
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    let client = reqwest::Client::new();
+
+    for (accepts, encoding, body) in [
+        ("br, gzip", Some("br"), "brotli"),
+        ("gzip", Some("gzip"), "gzip"),
+        ("identity", None, "plain"),
+    ] {
+        let response = client.get(&url).header("accept-encoding", accepts).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        let header =
+            |name: &str| response.headers().get(name).map(|v| v.to_str().unwrap().to_owned());
+        assert_eq!(header("content-encoding").as_deref(), encoding, "{accepts}");
+        assert!(header("vary").unwrap().to_lowercase().contains("accept-encoding"), "{accepts}");
+        assert_eq!(response.text().await.unwrap(), body, "{accepts}");
+    }
+}
