@@ -2,10 +2,11 @@
 //!
 //! Every device's records are re-read in sequence order, each body re-parsed and re-hashed, and
 //! the chain checked by the domain ([`verify_chain`]): an edited, removed or reordered record
-//! shows. Every stored sale is then compared with the record it came from, and every accepted
-//! sale record must have its sale. Rows are streamed, so a database of millions of sales is
+//! shows. Every stored sale is then compared with the record it came from, every accepted
+//! sale record must have its sale, and every store's per-day sums must add up to its sales. Rows are streamed, so a database of millions of sales is
 //! checked in little memory.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use akinai_core::sale::Sale;
@@ -19,15 +20,15 @@ use crate::error::Result;
 /// Something wrong, on one line.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Problem {
-    /// The device whose record or sale it is.
-    pub device_id: String,
+    /// Where: `device <id>` for a record or sale, `store <id>` for a store's per-day sums.
+    pub place: String,
     /// Which record or receipt, and what is wrong.
     pub what: String,
 }
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "device {}: {}", self.device_id, self.what)
+        write!(f, "{}: {}", self.place, self.what)
     }
 }
 
@@ -76,7 +77,53 @@ pub async fn run(db: &Db) -> Result<Report> {
         check_chain(db, &device_id, &mut report).await?;
     }
     check_sales(db, &mut report).await?;
+    check_days(db, &mut report).await?;
     Ok(report)
+}
+
+/// Each store's per-day sums (kept as sales sync, read by the owner's figures) must be what its
+/// sales add up to, day by day.
+async fn check_days(db: &Db, report: &mut Report) -> Result<()> {
+    let sums = |sql: &'static str| async move {
+        let rows: Vec<(String, String, i64, i64, i64)> =
+            sqlx::query_as(sql).fetch_all(&db.pool).await?;
+        Ok::<_, crate::Error>(
+            rows.into_iter().map(|(s, d, g, t, n)| ((s, d), (g, t, n))).collect::<BTreeMap<_, _>>(),
+        )
+    };
+    let sales = sums(
+        "SELECT store_id, business_date, CAST(SUM(total) AS BIGINT), CAST(SUM(tax) AS BIGINT),
+             CAST(SUM(CASE WHEN kind = 'sale' THEN 1 ELSE 0 END) AS BIGINT)
+         FROM sale GROUP BY store_id, business_date",
+    )
+    .await?;
+    let days = sums(
+        "SELECT store_id, business_date, CAST(SUM(gross) AS BIGINT), CAST(SUM(tax) AS BIGINT),
+             CAST(SUM(sales) AS BIGINT)
+         FROM day_hour GROUP BY store_id, business_date",
+    )
+    .await?;
+    let keys: std::collections::BTreeSet<&(String, String)> =
+        sales.keys().chain(days.keys()).collect();
+    for key in keys {
+        let (sold, kept) = (sales.get(key).copied(), days.get(key).copied());
+        if sold.unwrap_or_default() != kept.unwrap_or_default() {
+            let (store, date) = key;
+            let show = |d: Option<(i64, i64, i64)>| {
+                let (gross, tax, receipts) = d.unwrap_or_default();
+                format!("gross {gross}, tax {tax}, {receipts} receipts")
+            };
+            report.problems.push(Problem {
+                place: format!("store {store}"),
+                what: format!(
+                    "{date}: the day's sums ({}) differ from its sales ({})",
+                    show(kept),
+                    show(sold)
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Re-hashes one device's records and checks they link up.
@@ -123,7 +170,7 @@ async fn check_chain(db: &Db, device_id: &str, report: &mut Report) -> Result<()
                 format!("seq {seq}: does not follow the record before it")
             }
         };
-        report.problems.push(Problem { device_id: device_id.to_owned(), what });
+        report.problems.push(Problem { place: format!("device {device_id}"), what });
     }
     Ok(())
 }
@@ -164,7 +211,7 @@ async fn check_sales(db: &Db, report: &mut Report) -> Result<()> {
         };
         for problem in problems {
             report.problems.push(Problem {
-                device_id: device_id.clone(),
+                place: format!("device {device_id}"),
                 what: format!("receipt {receipt_no} (sale {id}): {problem}"),
             });
         }
@@ -172,7 +219,7 @@ async fn check_sales(db: &Db, report: &mut Report) -> Result<()> {
     drop(rows);
     // Sales come in id order (time order, by the primary key, so the database sorts nothing);
     // their problems are shown device by device like the chains'.
-    report.problems[chains..].sort_by(|a, b| a.device_id.cmp(&b.device_id));
+    report.problems[chains..].sort_by(|a, b| a.place.cmp(&b.place));
     let missing: Vec<(String, i64, String)> = sqlx::query_as(
         "SELECT record.device_id, record.seq, record.id FROM record
          LEFT JOIN sale ON sale.id = record.id
@@ -183,7 +230,7 @@ async fn check_sales(db: &Db, report: &mut Report) -> Result<()> {
     .await?;
     for (device_id, seq, id) in missing {
         report.problems.push(Problem {
-            device_id,
+            place: format!("device {device_id}"),
             what: format!("seq {seq} (sale {id}): accepted but missing from the sales"),
         });
     }

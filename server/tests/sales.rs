@@ -782,6 +782,9 @@ async fn verify_reports_every_kind_of_tampering() {
         assert!(has("body differs"), "{lines:#?}");
         assert!(has("receipt 5") && has("has no record"), "{lines:#?}");
         assert!(has("receipt 2") && has("differs from its record"), "the edited record's sale too");
+        // The lowered total no longer matches the day's sums the owner's figures read.
+        let day = format!("store {}: 2026-11-20: the day's sums", shop.store_id);
+        assert!(lines.iter().any(|l| l.starts_with(&day)), "{lines:#?}");
         assert!(!report.is_clean());
         assert!(report.summary().contains("problems"));
     }
