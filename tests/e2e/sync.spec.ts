@@ -121,6 +121,10 @@ test('fifty offline sales arrive exactly once, live, and tampering is found', as
     }
     await phone.reload();
     await expect(headline(phone, '客数')).toHaveText('51');
+    // Across all stores, each receipt names its store.
+    await phone.getByRole('button', { name: 'レシート一覧' }).click();
+    await expect(phone.locator('.sale-list li')).toHaveCount(50); // the first page
+    await expect(phone.locator('.sale-list li').first()).toContainText('花子商店 浅草店');
 
     // Someone lowers a sale's total in the database; `akinai verify` finds it.
     await stopServer(server);

@@ -402,11 +402,25 @@ fn method_name(owner: Owner, method: &str) -> String {
 #[derive(Clone, Debug, PartialEq, Deserialize)]
 struct SaleRow {
     id: Uuid,
+    store_id: Uuid,
     receipt_no: u64,
     kind: String,
     at: DateTime<Utc>,
     staff: String,
     total: Yen,
+}
+
+/// A store's id and name, as `GET /stores` lists them.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+struct StoreName {
+    id: Uuid,
+    settings: NameOnly,
+}
+
+/// The part of a store's settings the receipts list shows.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+struct NameOnly {
+    name: String,
 }
 
 /// How many receipts a page of the list shows.
@@ -429,6 +443,13 @@ pub fn Receipts(
         owner.live.track();
         async move { owner.fetch::<Vec<SaleRow>>(&path).await.unwrap_or_default() }
     });
+    // Across all stores, each receipt says whose it is.
+    let names = LocalResource::new(move || async move {
+        match store {
+            Some(_) => Vec::new(),
+            None => owner.fetch::<Vec<StoreName>>("/stores").await.unwrap_or_default(),
+        }
+    });
     view! {
         <section class="panel receipts" aria-labelledby="receipts-title">
             <button type="button" class="back" on:click=move |_| owner.go(Page::Figures(store))>
@@ -438,6 +459,10 @@ pub fn Receipts(
             <RangePicker />
             <Transition fallback=super::loading>
                 {move || sales.get().map(|rows| {
+                    let names = names.get().unwrap_or_default();
+                    let name_of = move |id: Uuid| {
+                        names.iter().find(|s| s.id == id).map(|s| s.settings.name.clone())
+                    };
                     let full = rows.len() >= shown.get_untracked();
                     let empty = rows.is_empty();
                     view! {
@@ -449,6 +474,7 @@ pub fn Receipts(
                                 view! {
                                     <li><button type="button" class="row" on:click=move |_| owner.go(Page::Receipt(id))>
                                         <span>{format!("No. {:06}", row.receipt_no)}</span>
+                                        {name_of(row.store_id).map(|name| view! { <span class="store">{name}</span> })}
                                         <span>{tokyo_time(row.at)}</span>
                                         <span>{refund.then(|| owner.t("receipt-refund"))}</span>
                                         <span>{row.staff.clone()}</span>
