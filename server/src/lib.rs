@@ -31,6 +31,7 @@ pub mod limiter;
 pub mod openapi;
 pub mod pairing;
 pub mod quote;
+pub mod rows;
 pub mod shop;
 pub mod staff;
 pub mod stores;
