@@ -182,19 +182,13 @@ impl AppState {
         for record in records {
             match record {
                 Record::Item(item) => {
-                    self.catalog.update(|items| match items.iter_mut().find(|i| i.id == item.id) {
-                        Some(existing) => *existing = (**item).clone(),
-                        None => items.push((**item).clone()),
-                    })
+                    self.catalog.update(|items| upsert(items, item, |i| i.id == item.id))
                 }
                 Record::ItemRemoved(id) => {
                     self.catalog.update(|items| items.retain(|i| i.id != *id))
                 }
                 Record::Staff(person) => {
-                    self.staff.update(|staff| match staff.iter_mut().find(|s| s.id == person.id) {
-                        Some(existing) => *existing = (**person).clone(),
-                        None => staff.push((**person).clone()),
-                    })
+                    self.staff.update(|staff| upsert(staff, person, |s| s.id == person.id))
                 }
                 Record::StaffRemoved(id) => {
                     self.staff.update(|staff| staff.retain(|s| s.id != *id))
@@ -274,10 +268,7 @@ impl AppState {
     /// Stores the shift as it is now and makes it the current one.
     pub async fn save_shift(self, shift: Shift) -> Result<()> {
         self.storage()?.save_shift(&shift).await?;
-        self.shifts.update(|shifts| match shifts.iter_mut().find(|s| s.id == shift.id) {
-            Some(existing) => *existing = shift,
-            None => shifts.push(shift),
-        });
+        self.shifts.update(|shifts| upsert(shifts, &shift, |s| s.id == shift.id));
         self.outbox.update(|n| *n += 1);
         crate::sync::kick();
         Ok(())
@@ -307,6 +298,14 @@ impl AppState {
     /// A message in the UI language.
     pub fn t(&self, id: &str) -> String {
         self.lang.get().text(id)
+    }
+}
+
+/// Replaces the element `same` finds with `new`, or adds `new` at the end.
+fn upsert<T: Clone>(list: &mut Vec<T>, new: &T, same: impl Fn(&T) -> bool) {
+    match list.iter_mut().find(|old| same(old)) {
+        Some(old) => *old = new.clone(),
+        None => list.push(new.clone()),
     }
 }
 

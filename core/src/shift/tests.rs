@@ -6,7 +6,7 @@ use crate::cart::{Cart, CartLine, Discount};
 use crate::receipt::Receipt;
 use crate::sale::{SaleContext, Tender};
 use crate::tax::{DiningMode, PricingMode, RateTable, Rounding, TaxClass};
-use crate::testing::{any_line, line_in as line};
+use crate::testing::{any_line, cash, line_in as line};
 
 const SHIFT: Uuid = Uuid::from_u128(2000);
 const DEVICE: Uuid = Uuid::from_u128(1000);
@@ -29,10 +29,6 @@ fn ctx(n: u128, at: DateTime<Utc>, shift_id: Uuid) -> SaleContext {
 
 fn cart(lines: Vec<CartLine>) -> Cart {
     Cart { lines, ..Cart::new(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()) }
-}
-
-fn cash(amount: i64) -> Vec<Tender> {
-    vec![Tender { method: PaymentMethod::Cash, amount: Yen::new(amount) }]
 }
 
 /// Rings up `cart` paid with `tendered` cash and gives it receipt number `no`, as storing it would.
