@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::state::{Screen, use_app};
+use crate::sync::get;
 
 /// The server's shop profile, as `GET /api/v1/shop` gives it (its registration number is
 /// checked again here, as the owner confirms it).
@@ -23,17 +24,6 @@ struct ServerShop {
     pricing: PricingMode,
     rounding: Rounding,
     receipt_footer: String,
-}
-
-async fn fetch<T: for<'de> Deserialize<'de>>(path: &str) -> Result<T> {
-    let response = gloo_net::http::Request::get(path)
-        .send()
-        .await
-        .map_err(|e| Error::Network(e.to_string()))?;
-    if !response.ok() {
-        return Err(Error::Network(response.status().to_string()));
-    }
-    response.json().await.map_err(|e| Error::Network(e.to_string()))
 }
 
 /// Random hex, for PIN salts.
@@ -61,13 +51,13 @@ pub fn Setup() -> impl IntoView {
 
     // Offer what the server knows; without a server the form simply starts empty.
     leptos::task::spawn_local(async move {
-        if let Ok(shop) = fetch::<ServerShop>("/api/v1/shop").await {
+        if let Ok(shop) = get::<ServerShop>("/api/v1/shop").await {
             name.set(shop.name.clone());
             registration.set(shop.registration_number.clone());
             address.set(shop.address.clone());
             phone.set(shop.phone.clone());
             server_shop.set(Some(shop));
-            if let Ok(items) = fetch::<Vec<Item>>("/api/v1/catalog").await {
+            if let Ok(items) = get::<Vec<Item>>("/api/v1/catalog").await {
                 server_items.set(items);
             }
         }

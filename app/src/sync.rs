@@ -160,6 +160,11 @@ async fn send<T: DeserializeOwned>(
     answer(request.send().await.map_err(|e| Error::Network(e.to_string()))?).await
 }
 
+/// `GET path` of a public resource (no token): its JSON, or the error its status means.
+pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T> {
+    answer(Request::get(path).send().await.map_err(|e| Error::Network(e.to_string()))?).await
+}
+
 /// A response's JSON, or the error its status means.
 async fn answer<T: DeserializeOwned>(response: Response) -> Result<T> {
     match response.status() {
