@@ -4,7 +4,7 @@ use proptest::prelude::*;
 use super::*;
 use crate::cart::{Cart, CartLine, Discount};
 use crate::receipt::Receipt;
-use crate::sale::{SaleContext, Tender};
+use crate::sale::SaleContext;
 use crate::tax::{DiningMode, PricingMode, RateTable, Rounding, TaxClass};
 use crate::testing::{any_line, cash, line_in as line};
 
