@@ -7,12 +7,11 @@
 //! - Screens: [`setup`], [`sign_in`], [`register`], [`receipt`], [`history`], [`shift`], [`settings`].
 //! - [`owner`]: the owner's view, which talks to the server and keeps nothing in IndexedDB.
 
+pub mod device;
 pub mod error;
 pub mod history;
 mod language;
 pub mod owner;
-mod pairing;
-pub mod pwa;
 pub mod receipt;
 pub mod register;
 pub mod scanner;
@@ -21,9 +20,8 @@ pub mod setup;
 pub mod shift;
 pub mod sign_in;
 pub mod state;
-pub mod storage;
-pub mod sync;
 
+use device::{pairing, pwa, storage};
 use leptos::prelude::*;
 
 pub use language::{LanguageSwitch, provide_language, use_language};

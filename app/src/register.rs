@@ -14,7 +14,7 @@ use uuid::Uuid;
 use wasm_bindgen::JsCast;
 
 use crate::state::{HeldCart, Screen, use_app};
-use crate::storage::stores;
+use crate::device::storage::stores;
 
 fn line_of(item: &Item, price: Yen) -> CartLine {
     CartLine {

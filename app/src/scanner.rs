@@ -9,7 +9,7 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlVideoElement, MediaStream, MediaStreamConstraints};
 
 use crate::state::use_app;
-use crate::storage::sleep;
+use crate::device::storage::sleep;
 
 /// True when this browser can read barcodes from the camera.
 pub fn supported() -> bool {

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::register::parse_amount;
 use crate::setup::random_salt;
 use crate::state::use_app;
-use crate::storage::stores;
+use crate::device::storage::stores;
 
 /// The settings screen.
 #[component]
@@ -26,7 +26,7 @@ pub fn Settings() -> impl IntoView {
             <ShopForm />
             <StaffForm />
             <CatalogEditor />
-            <crate::pairing::SyncPanel />
+            <crate::device::pairing::SyncPanel />
         </section>
     }
 }

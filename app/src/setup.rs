@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::state::{Screen, use_app};
-use crate::sync::get;
+use crate::device::sync::get;
 
 /// The server's shop profile, as `GET /api/v1/shop` gives it (its registration number is
 /// checked again here, as the owner confirms it).
@@ -128,7 +128,7 @@ pub fn Setup() -> impl IntoView {
 
     view! {
         <section class="panel setup">
-            <crate::pairing::PairForm />
+            <crate::device::pairing::PairForm />
         </section>
         <section class="panel setup" aria-labelledby="setup-title">
             <h2 id="setup-title">{t("setup-title")}</h2>

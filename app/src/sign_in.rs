@@ -81,7 +81,7 @@ pub fn SignIn() -> impl IntoView {
             // A store paired before its staff were entered: they arrive with the next sync.
             <Show when=move || app.staff.with(Vec::is_empty)>
                 <p class="notice" role="note">{move || app.t("sign-in-no-staff")}</p>
-                <button type="button" on:click=move |_| crate::sync::kick()>{move || app.t("sync-now")}</button>
+                <button type="button" on:click=move |_| crate::device::sync::kick()>{move || app.t("sync-now")}</button>
             </Show>
             <form on:submit=move |ev| { ev.prevent_default(); try_pin(); }>
                 <label class="field">

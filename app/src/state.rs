@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
-use crate::storage::{Edit, Storage, stores};
-use crate::sync::{Link, SyncStatus};
+use crate::device::storage::{Edit, Storage, stores};
+use crate::device::sync::{Link, SyncStatus};
 
 /// Which screen is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -166,9 +166,9 @@ impl AppState {
         self.shifts.set(shifts);
         self.held.set(held);
         self.outbox.set(outbox);
-        crate::sync::load_link(self).await?;
-        crate::sync::load_refused(self).await?;
-        crate::sync::start(self);
+        crate::device::sync::load_link(self).await?;
+        crate::device::sync::load_refused(self).await?;
+        crate::device::sync::start(self);
         Ok(())
     }
 
@@ -219,7 +219,7 @@ impl AppState {
         self.absorb(&records, false);
         if queue.is_some() {
             self.outbox.update(|n| *n += records.len() as u32);
-            crate::sync::kick();
+            crate::device::sync::kick();
         }
         Ok(())
     }
@@ -259,7 +259,7 @@ impl AppState {
         let sale = db.commit_sale(sale).await?;
         self.sales.update(|sales| sales.push(sale.clone()));
         self.outbox.update(|n| *n += 1);
-        crate::sync::kick();
+        crate::device::sync::kick();
         self.receipt.set(Some(sale.clone()));
         self.screen.set(Screen::Receipt);
         Ok(sale)
@@ -270,7 +270,7 @@ impl AppState {
         self.storage()?.save_shift(&shift).await?;
         self.shifts.update(|shifts| upsert(shifts, &shift, |s| s.id == shift.id));
         self.outbox.update(|n| *n += 1);
-        crate::sync::kick();
+        crate::device::sync::kick();
         Ok(())
     }
 

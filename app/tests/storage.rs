@@ -2,7 +2,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)] // A test that cannot set up should fail loudly.
 
-use akinai_app::storage::{Edit, Storage, VERSION, stores};
+use akinai_app::device::storage::{Edit, Storage, VERSION, stores};
 use akinai_core::Yen;
 use akinai_core::cart::{Cart, CartLine, Discount};
 use akinai_core::catalog::Item;

@@ -294,8 +294,8 @@ pub fn OwnerApp() -> impl IntoView {
     let lang = provide_language();
     let owner = Owner::new(lang);
     provide_context(owner);
-    crate::pwa::register_service_worker();
-    let update = crate::pwa::update_state();
+    crate::device::pwa::register_service_worker();
+    let update = crate::device::pwa::update_state();
     // Installed from here, the app should open on the owner's view, not on the register.
     if let Ok(Some(link)) = document().query_selector("link[rel=manifest]") {
         // Without it the view still works; installing would just open the register.

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
 use crate::state::use_app;
-use crate::sync::{code_from, code_in_location, kick, pair};
+use crate::device::sync::{code_from, code_in_location, kick, pair};
 
 /// Tokyo wall-clock time of `at`, as the shop reads it.
 fn clock(at: DateTime<Utc>) -> String {

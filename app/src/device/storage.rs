@@ -81,7 +81,7 @@ pub struct Edit<'a> {
     /// Empty the catalog and staff first.
     pub replace: bool,
     /// The pairing to store with the change.
-    pub link: Option<&'a crate::sync::Link>,
+    pub link: Option<&'a crate::device::sync::Link>,
 }
 
 /// An open device database.

@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::state::{AppState, Screen};
-use crate::storage::{Edit, LINK, sleep, stores};
+use crate::device::storage::{Edit, LINK, sleep, stores};
 
 /// How often a synced tablet asks for the store's changes.
 const POLL_MS: u64 = 30_000;
