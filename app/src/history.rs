@@ -159,7 +159,7 @@ fn SaleDetail(sale: Sale) -> impl IntoView {
     let lines = sale.cart.lines.clone();
     view! {
         <div class="sale-detail">
-            <crate::receipt::ReceiptView sale=sale.clone() />
+            <crate::receipt::ReceiptView sale=sale.clone() paper_mm=app.paper_mm() />
             <div class="actions">
                 <button type="button" on:click=reprint>{move || app.t("reprint")}</button>
                 {refundable.then(|| view! {

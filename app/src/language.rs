@@ -30,9 +30,9 @@ pub fn provide_language() -> RwSignal<Lang> {
     lang
 }
 
-/// The UI language provided by [`provide_language`] (Japanese if none was).
+/// The UI language provided by [`provide_language`]; a component mounted outside it is a bug.
 pub fn use_language() -> RwSignal<Lang> {
-    use_context::<RwSignal<Lang>>().unwrap_or_else(|| RwSignal::new(Lang::default()))
+    expect_context::<RwSignal<Lang>>()
 }
 
 /// One button per language; the current one is pressed.

@@ -12,6 +12,7 @@ pub mod error;
 pub mod history;
 mod language;
 pub mod owner;
+pub mod pin_lock;
 pub mod receipt;
 pub mod register;
 pub mod scanner;
@@ -28,7 +29,7 @@ pub use language::{LanguageSwitch, provide_language, use_language};
 use state::{AppState, Screen};
 
 /// How long opening the database may take before the cashier is told another tab holds it.
-const BLOCKED_AFTER_MS: i32 = 8000;
+const BLOCKED_AFTER_MS: u32 = 8000;
 
 /// Mounts the owner's view on the page's body under `/owner`, and the register (using the
 /// device's database) everywhere else.
@@ -91,7 +92,7 @@ pub fn App(
     let loaded = RwSignal::new(false);
     // An upgrade that another tab's older version holds up waits; say so meanwhile.
     leptos::task::spawn_local(async move {
-        storage::sleep(BLOCKED_AFTER_MS).await;
+        gloo_timers::future::TimeoutFuture::new(BLOCKED_AFTER_MS).await;
         if !loaded.get_untracked() && app.error.with_untracked(Option::is_none) {
             app.fail(error::Error::Blocked);
         }

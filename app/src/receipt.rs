@@ -4,22 +4,21 @@
 use akinai_core::sale::{Sale, SaleKind};
 use leptos::prelude::*;
 
-use crate::state::{AppState, Screen, use_app};
+use crate::state::{Screen, use_app};
 
 /// One receipt, as printed.
 #[component]
 pub fn ReceiptView(
     /// The sale or refund to show.
     sale: Sale,
+    /// The paper roll's width in mm (58 or 80): the register's device setting; the owner's view
+    /// shows the wider roll.
+    paper_mm: u8,
 ) -> impl IntoView {
     let lang = crate::use_language().get_untracked();
     let t = |id: &str| lang.text(id);
     // The issuer as it was when this receipt was made.
     let shop = sale.shop.clone();
-    // The register's paper width; the owner's view (no register state) shows the wider roll.
-    let paper = use_context::<AppState>()
-        .and_then(|app| app.device.with_untracked(|d| d.as_ref().map(|d| d.paper_mm)))
-        .unwrap_or(80);
     let r = sale.receipt.clone();
     let refund_of = match &sale.kind {
         SaleKind::Refund { original_receipt_no, .. } => Some(*original_receipt_no),
@@ -28,7 +27,7 @@ pub fn ReceiptView(
     let tax_included = r.pricing == akinai_core::tax::PricingMode::TaxIncluded;
     let tendered: akinai_core::Yen = sale.tenders.iter().map(|t| t.amount).sum();
     view! {
-        <article class=format!("receipt paper-{paper}") aria-label=t("receipt")>
+        <article class=format!("receipt paper-{paper_mm}") aria-label=t("receipt")>
             <header>
                 <h3>{shop.name.clone()}</h3>
                 <p>{shop.address.clone()}</p>
@@ -104,7 +103,7 @@ pub fn ReceiptScreen() -> impl IntoView {
     view! {
         <section class="panel receipt-screen" aria-labelledby="receipt-screen-title">
             <h2 id="receipt-screen-title" class="no-print">{move || app.t("receipt")}</h2>
-            {move || app.receipt.get().map(|sale| view! { <ReceiptView sale /> })}
+            {move || app.receipt.get().map(|sale| view! { <ReceiptView sale paper_mm=app.paper_mm() /> })}
             <div class="no-print actions">
                 <button type="button" on:click=move |_| print()>{move || app.t("print")}</button>
                 <button type="button" class="primary" on:click=move |_| app.screen.set(Screen::Register)>

@@ -13,7 +13,8 @@ use leptos::prelude::*;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 
-use crate::state::{HeldCart, Screen, use_app};
+use crate::device::HeldCart;
+use crate::state::{Screen, use_app};
 use crate::device::storage::stores;
 
 fn line_of(item: &Item, price: Yen) -> CartLine {

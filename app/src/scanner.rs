@@ -2,6 +2,7 @@
 //! (Chrome on Android, ChromeOS and macOS). Elsewhere the button is not shown: a USB or
 //! Bluetooth scanner types into the search box instead.
 
+use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Reflect};
 use leptos::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
@@ -9,7 +10,6 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlVideoElement, MediaStream, MediaStreamConstraints};
 
 use crate::state::use_app;
-use crate::device::storage::sleep;
 
 /// True when this browser can read barcodes from the camera.
 pub fn supported() -> bool {
@@ -52,7 +52,7 @@ async fn scan(video: HtmlVideoElement, open: RwSignal<bool>) -> Result<Option<St
             .flatten()
             .and_then(|v| v.as_string());
         if code.is_none() {
-            sleep(250).await;
+            TimeoutFuture::new(250).await;
         }
     }
     stop(&stream);
@@ -76,7 +76,7 @@ pub fn CameraScan(
         open.set(true);
         leptos::task::spawn_local(async move {
             // Wait for the viewfinder to be in the page.
-            sleep(0).await;
+            TimeoutFuture::new(0).await;
             let Some(element) = video.get_untracked() else { return };
             match scan(element, open).await {
                 Ok(Some(code)) => {

@@ -159,7 +159,7 @@ fn ShopForm() -> impl IntoView {
         });
         app.spawn(async move {
             if let Some(device) = &device {
-                app.storage()?.set(stores::SETTINGS, "device", device).await?;
+                app.storage()?.set(stores::SETTINGS, crate::device::keys::DEVICE, device).await?;
             }
             app.edit(vec![Record::Shop(Box::new(settings))]).await?;
             app.device.set(device);

@@ -4,12 +4,8 @@
 use akinai_core::shop::{Pin, sign_in};
 use leptos::prelude::*;
 
+use crate::pin_lock::PinLock;
 use crate::state::{Screen, use_app};
-
-/// Wrong PINs in a row before the keypad pauses.
-const PIN_TRIES: u32 = 5;
-/// The first pause, in ms; each further miss doubles it.
-const PIN_PAUSE_MS: f64 = 30_000.0;
 
 /// The PIN keypad.
 #[component]
@@ -17,10 +13,7 @@ pub fn SignIn() -> impl IntoView {
     let app = use_app();
     let pin = RwSignal::new(String::new());
     let wrong = RwSignal::new(false);
-    let locked_for = move || {
-        let (_, until) = app.pin_failures.get();
-        ((until - js_sys::Date::now()) / 1000.0).ceil().max(0.0) as u32
-    };
+    let locked_for = move || app.pin_lock.get().seconds_left(js_sys::Date::now());
     let try_pin = move || {
         if locked_for() > 0 {
             return;
@@ -33,7 +26,7 @@ pub fn SignIn() -> impl IntoView {
             Some(staff) => {
                 pin.set(String::new());
                 wrong.set(false);
-                app.pin_failures.set((0, 0.0));
+                app.pin_lock.set(PinLock::default());
                 app.user.set(Some(staff));
                 app.screen.set(if app.open_shift().is_some() {
                     Screen::Register
@@ -44,21 +37,13 @@ pub fn SignIn() -> impl IntoView {
             None => {
                 pin.set(String::new());
                 wrong.set(true);
-                // Guessing a 4-digit PIN by hand: after five misses, a pause that doubles.
-                app.pin_failures.update(|(failures, until)| {
-                    *failures += 1;
-                    if *failures >= PIN_TRIES {
-                        let pause =
-                            PIN_PAUSE_MS * f64::from(1u32 << (*failures - PIN_TRIES).min(6));
-                        *until = js_sys::Date::now() + pause;
-                    }
-                });
+                let now = js_sys::Date::now();
+                app.pin_lock.update(|lock| *lock = lock.missed(now));
                 // Re-render the countdown when the pause ends.
-                let (_, until) = app.pin_failures.get_untracked();
-                let wait = (until - js_sys::Date::now()).max(0.0);
+                let wait = app.pin_lock.with_untracked(|lock| lock.ms_left(now));
                 if wait > 0.0 {
                     set_timeout(
-                        move || app.pin_failures.update(|_| {}),
+                        move || app.pin_lock.update(|_| {}),
                         std::time::Duration::from_millis(wait as u64 + 50),
                     );
                 }
@@ -81,7 +66,7 @@ pub fn SignIn() -> impl IntoView {
             // A store paired before its staff were entered: they arrive with the next sync.
             <Show when=move || app.staff.with(Vec::is_empty)>
                 <p class="notice" role="note">{move || app.t("sign-in-no-staff")}</p>
-                <button type="button" on:click=move |_| crate::device::sync::kick()>{move || app.t("sync-now")}</button>
+                <button type="button" on:click=move |_| app.sync_trigger.kick()>{move || app.t("sync-now")}</button>
             </Show>
             <form on:submit=move |ev| { ev.prevent_default(); try_pin(); }>
                 <label class="field">

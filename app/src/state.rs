@@ -13,12 +13,13 @@ use akinai_core::sync::Record;
 use akinai_i18n::Lang;
 use chrono::Utc;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::error::{Error, Result};
 use crate::device::storage::{Edit, Storage, stores};
-use crate::device::sync::{Link, SyncStatus};
+use crate::device::sync::{SyncHandle, SyncStatus, SyncTrigger};
+use crate::device::{Device, HeldCart, StoreLink, keys};
+use crate::error::{Error, Result};
+use crate::pin_lock::PinLock;
 
 /// Which screen is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,28 +38,6 @@ pub enum Screen {
     Shift,
     /// Shop settings, staff and catalog (owner only).
     Settings,
-}
-
-/// A cart put aside to serve the next customer.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct HeldCart {
-    /// Id.
-    pub id: Uuid,
-    /// When it was held (RFC 3339).
-    pub held_at: String,
-    /// The cart.
-    pub cart: Cart,
-}
-
-/// Device preferences kept under the `device` settings key.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Device {
-    /// This device's id, made on first start.
-    pub id: Uuid,
-    /// Receipt paper width in mm (58 or 80).
-    pub paper_mm: u8,
-    /// Minutes without a touch before the register locks.
-    pub lock_minutes: u32,
 }
 
 /// Everything the screens read and change. Copy: every field is a handle.
@@ -96,12 +75,14 @@ pub struct AppState {
     pub outbox: RwSignal<u32>,
     /// Whether the browser granted persistent storage (`None`: not known / unsupported).
     pub persisted: RwSignal<Option<bool>>,
-    /// Wrong PINs in a row, and until when (ms since the epoch) the keypad is locked.
-    pub pin_failures: RwSignal<(u32, f64)>,
+    /// Wrong PINs in a row, and the keypad's pause they earned.
+    pub pin_lock: RwSignal<PinLock>,
     /// The device's pairing with a store; `None` for a tablet used on its own.
-    pub link: RwSignal<Option<Link>>,
+    pub link: RwSignal<Option<StoreLink>>,
     /// How sync is going.
     pub sync: RwSignal<SyncStatus>,
+    /// Wakes the sync loop after a change to send.
+    pub sync_trigger: SyncTrigger,
 }
 
 impl AppState {
@@ -124,9 +105,10 @@ impl AppState {
             receipt: RwSignal::new(None),
             outbox: RwSignal::new(0),
             persisted: RwSignal::new(None),
-            pin_failures: RwSignal::new((0, 0.0)),
+            pin_lock: RwSignal::new(PinLock::default()),
             link: RwSignal::new(None),
             sync: RwSignal::new(SyncStatus::default()),
+            sync_trigger: SyncTrigger::new(),
         }
     }
 
@@ -138,15 +120,15 @@ impl AppState {
     /// Opens the database `name` and loads everything the screens show.
     pub async fn load(self, name: &str) -> Result<()> {
         let db = Rc::new(Storage::open(name).await?);
-        let device = match db.get::<Device>(stores::SETTINGS, "device").await? {
+        let device = match db.get::<Device>(stores::SETTINGS, keys::DEVICE).await? {
             Some(device) => device,
             None => {
-                let device = Device { id: Uuid::now_v7(), paper_mm: 80, lock_minutes: 5 };
-                db.set(stores::SETTINGS, "device", &device).await?;
+                let device = Device::first_start();
+                db.set(stores::SETTINGS, keys::DEVICE, &device).await?;
                 device
             }
         };
-        let shop = db.get::<ShopSettings>(stores::SETTINGS, "shop").await?;
+        let shop = db.get::<ShopSettings>(stores::SETTINGS, keys::SHOP).await?;
         let staff = db.all::<Staff>(stores::STAFF).await?;
         let catalog = db.all::<Item>(stores::CATALOG).await?;
         let mut sales = db.all::<Sale>(stores::SALES).await?;
@@ -166,15 +148,42 @@ impl AppState {
         self.shifts.set(shifts);
         self.held.set(held);
         self.outbox.set(outbox);
-        crate::device::sync::load_link(self).await?;
-        crate::device::sync::load_refused(self).await?;
-        crate::device::sync::start(self);
+        let sync = self.sync_handle()?;
+        sync.restore().await?;
+        sync.start();
+        Ok(())
+    }
+
+    /// What the sync loop may read and change of this state.
+    pub fn sync_handle(self) -> Result<SyncHandle> {
+        Ok(SyncHandle {
+            db: self.storage()?,
+            link: self.link,
+            status: self.sync,
+            outbox: self.outbox,
+            trigger: self.sync_trigger,
+            on_records: Rc::new(move |records, replace| self.apply_records(records, replace)),
+        })
+    }
+
+    /// Pairs this tablet with a store using the owner's one-time `code`, then asks whoever was
+    /// signed in to sign in again: the staff are now the store's.
+    pub async fn pair(self, code: &str, name: &str) -> Result<()> {
+        let device_id =
+            self.device.with_untracked(|d| d.as_ref().map(|d| d.id)).ok_or(Error::NoDevice)?;
+        self.sync_handle()?.pair(device_id, code, name).await?;
+        self.user.set(None);
+        self.screen.set(if self.shop.with_untracked(Option::is_some) {
+            Screen::SignIn
+        } else {
+            Screen::Setup
+        });
         Ok(())
     }
 
     /// Shows records of shop data (from the server, or the tablet's own edit) on screen; with
     /// `replace`, the catalog and staff are exactly those of the records.
-    pub fn absorb(&self, records: &[Record], replace: bool) {
+    pub fn apply_records(&self, records: &[Record], replace: bool) {
         if replace {
             self.catalog.set(Vec::new());
             self.staff.set(Vec::new());
@@ -216,10 +225,10 @@ impl AppState {
             .then(|| self.device.with_untracked(|d| d.as_ref().map(|d| d.id)))
             .flatten();
         self.storage()?.apply(Edit { records: &records, queue, ..Edit::default() }).await?;
-        self.absorb(&records, false);
+        self.apply_records(&records, false);
         if queue.is_some() {
             self.outbox.update(|n| *n += records.len() as u32);
-            crate::device::sync::kick();
+            self.sync_trigger.kick();
         }
         Ok(())
     }
@@ -259,7 +268,7 @@ impl AppState {
         let sale = db.commit_sale(sale).await?;
         self.sales.update(|sales| sales.push(sale.clone()));
         self.outbox.update(|n| *n += 1);
-        crate::device::sync::kick();
+        self.sync_trigger.kick();
         self.receipt.set(Some(sale.clone()));
         self.screen.set(Screen::Receipt);
         Ok(sale)
@@ -270,7 +279,7 @@ impl AppState {
         self.storage()?.save_shift(&shift).await?;
         self.shifts.update(|shifts| upsert(shifts, &shift, |s| s.id == shift.id));
         self.outbox.update(|n| *n += 1);
-        crate::device::sync::kick();
+        self.sync_trigger.kick();
         Ok(())
     }
 
@@ -288,6 +297,11 @@ impl AppState {
             shift_id: shift.id,
             shop: self.shop.get_untracked()?,
         })
+    }
+
+    /// The receipt paper's width in mm, as set for this device.
+    pub fn paper_mm(&self) -> u8 {
+        self.device.with_untracked(|d| d.as_ref().map_or(80, |d| d.paper_mm))
     }
 
     /// The staff name signed in (empty if none).
@@ -316,5 +330,5 @@ pub fn today() -> chrono::NaiveDate {
 
 /// The app state provided by the root component.
 pub fn use_app() -> AppState {
-    use_context::<AppState>().unwrap_or_else(|| AppState::new(crate::use_language()))
+    expect_context::<AppState>()
 }

@@ -173,6 +173,20 @@ pub struct SyncReply {
     pub rejected: Vec<Rejected>,
 }
 
+impl SyncReply {
+    /// The sequence numbers of the batch's entries that may leave the device's outbox: those the
+    /// server acked or rejected, each once, in the batch's order. An entry the reply does not
+    /// name stays and goes again; an id the batch did not send is ignored.
+    pub fn answered(&self, batch: &SyncBatch) -> Vec<u64> {
+        batch
+            .entries
+            .iter()
+            .filter(|e| self.acked.contains(&e.id) || self.rejected.iter().any(|r| r.id == e.id))
+            .map(|e| e.seq)
+            .collect()
+    }
+}
+
 /// What changed on the server for a store since a version: the newest state of each changed
 /// thing (the newest version wins everywhere).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

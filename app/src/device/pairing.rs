@@ -6,8 +6,8 @@ use akinai_core::sync::Rejection;
 use chrono::{DateTime, Utc};
 use leptos::prelude::*;
 
+use crate::device::sync::{code_from, code_in_location};
 use crate::state::use_app;
-use crate::device::sync::{code_from, code_in_location, kick, pair};
 
 /// Tokyo wall-clock time of `at`, as the shop reads it.
 fn clock(at: DateTime<Utc>) -> String {
@@ -56,7 +56,7 @@ pub fn PairForm() -> impl IntoView {
         }
         busy.set(true);
         leptos::task::spawn_local(async move {
-            let result = pair(app, &code.get_untracked(), &name.get_untracked()).await;
+            let result = app.pair(&code.get_untracked(), &name.get_untracked()).await;
             busy.set(false);
             match result {
                 Ok(()) => app.error.set(None),
@@ -111,7 +111,7 @@ pub fn SyncPanel() -> impl IntoView {
             <Show when=move || app.link.with(Option::is_some) fallback=|| view! { <PairForm /> }>
                 <h2 id="sync-title">{t("sync-title")}</h2>
                 <p><SyncBadge /></p>
-                <button type="button" on:click=move |_| kick()>{t("sync-now")}</button>
+                <button type="button" on:click=move |_| app.sync_trigger.kick()>{t("sync-now")}</button>
                 <Show when=move || app.sync.with(|s| !s.refused.is_empty())>
                     <h3>{t("sync-refused")}</h3>
                     <ul class="refused">

@@ -14,6 +14,8 @@ use serde::de::DeserializeOwned;
 use uuid::Uuid;
 use wasm_bindgen::JsValue;
 
+use super::StoreLink;
+use super::keys::{LINK, SHOP};
 use crate::error::{Error, Result};
 
 /// The database the app uses.
@@ -43,8 +45,6 @@ pub mod stores {
 
 const RECEIPT_NO: &str = "receipt_no";
 const SEQ: &str = "seq";
-/// The settings key of the device's pairing with a store.
-pub const LINK: &str = "link";
 /// The hash of the device's newest outbox entry, which the next one links to.
 const CHAIN_HEAD: &str = "chain_head";
 
@@ -81,7 +81,7 @@ pub struct Edit<'a> {
     /// Empty the catalog and staff first.
     pub replace: bool,
     /// The pairing to store with the change.
-    pub link: Option<&'a crate::device::sync::Link>,
+    pub link: Option<&'a StoreLink>,
 }
 
 /// An open device database.
@@ -218,7 +218,7 @@ impl Storage {
         for item in &items {
             catalog.put(item, None).await?;
         }
-        tx.store(SETTINGS)?.put(&shop, Some(&key("shop"))).await?;
+        tx.store(SETTINGS)?.put(&shop, Some(&key(SHOP))).await?;
         tx.done().await?;
         Ok(())
     }
@@ -278,7 +278,7 @@ impl Storage {
                 Record::ItemRemoved(id) => catalog.delete(key(&id.to_string())).await?,
                 Record::Staff(person) => drop(staff.put(&to_js(person)?, None).await?),
                 Record::StaffRemoved(id) => staff.delete(key(&id.to_string())).await?,
-                Record::Shop(shop) => drop(settings.put(&to_js(shop)?, Some(&key("shop"))).await?),
+                Record::Shop(shop) => drop(settings.put(&to_js(shop)?, Some(&key(SHOP))).await?),
                 // Sales and shifts have their own writes, numbered with their receipts.
                 Record::Sale(_) | Record::Shift(_) => continue,
             }
@@ -333,17 +333,6 @@ impl Storage {
         let tx = self.db.transaction(&[stores::COUNTERS], TransactionMode::ReadOnly)?;
         Ok(counter(tx.store(stores::COUNTERS)?.get(key(RECEIPT_NO)).await?))
     }
-}
-
-/// Resolves after `ms` milliseconds.
-pub(crate) async fn sleep(ms: i32) {
-    let promise = js_sys::Promise::new(&mut |resolve, _| {
-        if let Some(window) = web_sys::window() {
-            // If the timer cannot be set, opening simply is not timed.
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
-        }
-    });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// The device's next record sequence number, read inside a transaction.

@@ -4,37 +4,29 @@
 //! the store's catalog, staff and settings are pulled by version after each push. Nothing
 //! leaves the outbox until the server has answered for it.
 
-use std::cell::Cell;
+use std::pin::pin;
+use std::rc::Rc;
 
 use akinai_core::sync::{
-    Changes, MAX_BATCH, Pairing, Rejected, SyncBatch, SyncReply, retry_delay_ms,
+    Changes, MAX_BATCH, Pairing, Record, Rejected, SyncBatch, SyncReply, retry_delay_ms,
 };
 use chrono::{DateTime, Utc};
+use futures::StreamExt;
+use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded};
 use gloo_net::http::{Request, Response};
+use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use super::StoreLink;
+use super::keys::{LINK, REFUSED};
+use super::storage::{Edit, Storage, stores};
 use crate::error::{Error, Result};
-use crate::state::{AppState, Screen};
-use crate::device::storage::{Edit, LINK, sleep, stores};
 
 /// How often a synced tablet asks for the store's changes.
-const POLL_MS: u64 = 30_000;
-/// The settings key of the records the server refused.
-const REFUSED: &str = "refused";
-
-/// The device's pairing with a store, kept in the device's settings.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Link {
-    /// The bearer token the server gave at pairing.
-    pub token: String,
-    /// The store.
-    pub store_id: Uuid,
-    /// The store version whose changes the device has.
-    pub version: u64,
-}
+const POLL_MS: u32 = 30_000;
 
 /// What the cashier sees of sync.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -49,37 +41,86 @@ pub struct SyncStatus {
     pub refused: Vec<Rejected>,
 }
 
-thread_local! {
-    static RUNNING: Cell<bool> = const { Cell::new(false) };
-    static KICKED: Cell<bool> = const { Cell::new(false) };
-}
+/// Wakes the sync loop: the sending end of its wake-up channel, set once the loop runs.
+#[derive(Clone, Copy)]
+pub struct SyncTrigger(StoredValue<Option<UnboundedSender<()>>, LocalStorage>);
 
-/// Asks the sync loop to go now rather than at its next timer.
-pub fn kick() {
-    KICKED.with(|k| k.set(true));
-}
+impl SyncTrigger {
+    /// A trigger for a loop not started yet.
+    pub fn new() -> Self {
+        SyncTrigger(StoredValue::new_local(None))
+    }
 
-/// Waits `ms`, or less if kicked meanwhile.
-async fn wait(ms: u64) {
-    let mut left = ms;
-    while left > 0 && !KICKED.with(|k| k.replace(false)) {
-        let step = left.min(250);
-        sleep(step as i32).await;
-        left -= step;
+    /// Asks the sync loop to go now rather than at its next timer (nothing if it is not running).
+    pub fn kick(&self) {
+        self.0.with_value(|sender| {
+            if let Some(sender) = sender {
+                // The loop never ends while the page lives, so the channel stays open.
+                let _ = sender.unbounded_send(());
+            }
+        });
     }
 }
 
-/// Starts the background sync of a paired device (once; later calls do nothing).
-pub fn start(app: AppState) {
-    if app.link.with_untracked(Option::is_none) || RUNNING.with(|r| r.replace(true)) {
-        return;
+impl Default for SyncTrigger {
+    fn default() -> Self {
+        SyncTrigger::new()
     }
-    // The handle lives as long as the page.
-    std::mem::forget(window_event_listener(leptos::ev::online, |_| kick()));
-    leptos::task::spawn_local(async move {
+}
+
+/// What sync reads and changes of the app: the database, the signals the screens show, and
+/// what to do with records that arrive. Sync knows nothing else of the app's state.
+#[derive(Clone)]
+pub struct SyncHandle {
+    /// The device's open database.
+    pub db: Rc<Storage>,
+    /// The pairing; `None` for a tablet used on its own.
+    pub link: RwSignal<Option<StoreLink>>,
+    /// How sync is going.
+    pub status: RwSignal<SyncStatus>,
+    /// Records waiting for the server.
+    pub outbox: RwSignal<u32>,
+    /// The loop's wake-up.
+    pub trigger: SyncTrigger,
+    /// Shows arrived shop records on screen; `true`: they replace the catalog and staff.
+    pub on_records: Rc<dyn Fn(&[Record], bool)>,
+}
+
+impl SyncHandle {
+    /// Reads the stored pairing and refused records into the signals.
+    pub async fn restore(&self) -> Result<()> {
+        let link: Option<StoreLink> = self.db.get(stores::SETTINGS, LINK).await?;
+        let refused: Vec<Rejected> =
+            self.db.get(stores::SETTINGS, REFUSED).await?.unwrap_or_default();
+        self.link.set(link);
+        self.status.update(|s| s.refused = refused);
+        Ok(())
+    }
+
+    /// Starts the background sync of a paired device (once; later calls do nothing).
+    pub fn start(self) {
+        if self.link.with_untracked(Option::is_none)
+            || self.trigger.0.with_value(Option::is_some)
+        {
+            return;
+        }
+        let (sender, wakeups) = unbounded();
+        self.trigger.0.set_value(Some(sender));
+        let trigger = self.trigger;
+        let online = window_event_listener(leptos::ev::online, move |_| trigger.kick());
+        leptos::task::spawn_local(async move {
+            // The loop owns the listener: both live as long as the page.
+            let _online = online;
+            self.run(wakeups).await;
+        });
+    }
+
+    /// Rounds forever: at once while more records wait, every [`POLL_MS`] when all went
+    /// through, backing off with jitter while the server cannot be reached; a kick cuts a wait.
+    async fn run(self, mut wakeups: UnboundedReceiver<()>) {
         let mut failures = 0u32;
         loop {
-            let delay = match round(app).await {
+            let delay = match self.round().await {
                 Ok(true) => continue,
                 Ok(false) => {
                     failures = 0;
@@ -87,69 +128,99 @@ pub fn start(app: AppState) {
                 }
                 Err(err) => {
                     failures = failures.saturating_add(1);
-                    app.sync.update(|s| {
+                    self.status.update(|s| {
                         s.offline_since.get_or_insert_with(Utc::now);
                         s.error = Some(err);
                     });
                     // Only randomness, never money: spreads many tablets' retries apart.
-                    retry_delay_ms(failures, (js_sys::Math::random() * 1000.0) as u32)
+                    let jitter = (js_sys::Math::random() * 1000.0) as u32;
+                    u32::try_from(retry_delay_ms(failures, jitter)).unwrap_or(u32::MAX)
                 }
             };
-            wait(delay).await;
+            futures::future::select(pin!(TimeoutFuture::new(delay)), wakeups.next()).await;
+            // Kicks that came together make one round.
+            while let Ok(Some(())) = wakeups.try_next() {}
         }
-    });
-}
+    }
 
-/// One push of waiting records and one pull of changes; true when more records wait.
-async fn round(app: AppState) -> Result<bool> {
-    let Some(link) = app.link.get_untracked() else { return Ok(false) };
-    // No network at all: no point asking; the `online` event starts the next round.
-    if web_sys::window().is_some_and(|w| !w.navigator().on_line()) {
-        return Err(Error::Network("offline".into()));
-    }
-    let db = app.storage()?;
-    let entries = db.outbox(MAX_BATCH as u32).await?;
-    let full = entries.len() == MAX_BATCH;
-    if !entries.is_empty() {
-        let waiting = u64::from(db.count(stores::OUTBOX).await?);
-        let batch = SyncBatch { entries, waiting };
-        let reply: SyncReply = send(Request::post("/api/v1/sync"), &link, Some(&batch)).await?;
-        let answered: Vec<u64> = batch
-            .entries
-            .iter()
-            .filter(|e| reply.acked.contains(&e.id) || reply.rejected.iter().any(|r| r.id == e.id))
-            .map(|e| e.seq)
-            .collect();
-        if !reply.rejected.is_empty() {
-            let mut refused = app.sync.with_untracked(|s| s.refused.clone());
-            refused.extend(reply.rejected);
-            db.set(stores::SETTINGS, REFUSED, &refused).await?;
-            app.sync.update(|s| s.refused = refused);
+    /// One push of waiting records and one pull of changes; true when more records wait.
+    async fn round(&self) -> Result<bool> {
+        let Some(link) = self.link.get_untracked() else { return Ok(false) };
+        // No network at all: no point asking; the `online` event starts the next round.
+        if web_sys::window().is_some_and(|w| !w.navigator().on_line()) {
+            return Err(Error::Network("offline".into()));
         }
-        db.drop_sent(&answered).await?;
-        app.outbox.set(db.count(stores::OUTBOX).await?);
+        let entries = self.db.outbox(MAX_BATCH as u32).await?;
+        let full = entries.len() == MAX_BATCH;
+        if !entries.is_empty() {
+            self.push(&link, entries).await?;
+        }
+        let path = format!("/api/v1/changes?since={}", link.version);
+        let changes: Changes = send(Request::get(&path), &link, None::<&()>).await?;
+        if changes.version != link.version {
+            let records = changes.records();
+            let link = StoreLink { version: changes.version, ..link };
+            self.db.apply(Edit { records: &records, link: Some(&link), ..Edit::default() }).await?;
+            (self.on_records)(&records, false);
+            self.link.set(Some(link));
+        }
+        self.status.update(|s| {
+            s.last_ok = Some(Utc::now());
+            s.offline_since = None;
+            s.error = None;
+        });
+        Ok(full)
     }
-    let path = format!("/api/v1/changes?since={}", link.version);
-    let changes: Changes = send(Request::get(&path), &link, None::<&()>).await?;
-    if changes.version != link.version {
-        let records = changes.records();
-        let link = Link { version: changes.version, ..link };
-        db.apply(Edit { records: &records, link: Some(&link), ..Edit::default() }).await?;
-        app.absorb(&records, false);
-        app.link.set(Some(link));
+
+    /// Sends a batch and drops what the server answered for from the outbox, keeping the
+    /// refusals for the owner.
+    async fn push(&self, link: &StoreLink, entries: Vec<akinai_core::sync::OutboxEntry>) -> Result<()> {
+        let waiting = u64::from(self.db.count(stores::OUTBOX).await?);
+        let batch = SyncBatch { entries, waiting };
+        let reply: SyncReply = send(Request::post("/api/v1/sync"), link, Some(&batch)).await?;
+        let answered = reply.answered(&batch);
+        if !reply.rejected.is_empty() {
+            let mut refused = self.status.with_untracked(|s| s.refused.clone());
+            refused.extend(reply.rejected);
+            self.db.set(stores::SETTINGS, REFUSED, &refused).await?;
+            self.status.update(|s| s.refused = refused);
+        }
+        self.db.drop_sent(&answered).await?;
+        self.outbox.set(self.db.count(stores::OUTBOX).await?);
+        Ok(())
     }
-    app.sync.update(|s| {
-        s.last_ok = Some(Utc::now());
-        s.offline_since = None;
-        s.error = None;
-    });
-    Ok(full)
+
+    /// Pairs this tablet (`device_id`) with a store using the owner's one-time `code`: the
+    /// store's catalog, staff and settings replace the device's, and sync starts.
+    pub async fn pair(self, device_id: Uuid, code: &str, name: &str) -> Result<()> {
+        let body = PairRequest { code: code.trim(), name: name.trim(), device_id };
+        let request =
+            Request::post("/api/v1/pair").json(&body).map_err(|e| Error::Network(e.to_string()))?;
+        let pairing: Pairing =
+            answer(request.send().await.map_err(|e| Error::Network(e.to_string()))?).await?;
+        let link = StoreLink {
+            token: pairing.token,
+            store_id: pairing.store_id,
+            version: pairing.changes.version,
+        };
+        let records = pairing.changes.records();
+        let edit = Edit { records: &records, replace: true, link: Some(&link), ..Edit::default() };
+        self.db.apply(edit).await?;
+        (self.on_records)(&records, true);
+        self.link.set(Some(link));
+        self.status.update(|s| s.error = None);
+        let trigger = self.trigger;
+        self.start();
+        // A tablet paired again (after a revocation) has its loop running already: wake it.
+        trigger.kick();
+        Ok(())
+    }
 }
 
 /// Sends a device request and reads its JSON answer.
 async fn send<T: DeserializeOwned>(
     request: gloo_net::http::RequestBuilder,
-    link: &Link,
+    link: &StoreLink,
     body: Option<&impl Serialize>,
 ) -> Result<T> {
     let request = request.header("Authorization", &format!("Bearer {}", link.token));
@@ -175,51 +246,12 @@ async fn answer<T: DeserializeOwned>(response: Response) -> Result<T> {
     }
 }
 
-/// Loads the refused records kept on the device.
-pub async fn load_refused(app: AppState) -> Result<()> {
-    let refused: Vec<Rejected> =
-        app.storage()?.get(stores::SETTINGS, REFUSED).await?.unwrap_or_default();
-    app.sync.update(|s| s.refused = refused);
-    Ok(())
-}
-
 /// `POST /api/v1/pair`'s body.
 #[derive(Serialize)]
 struct PairRequest<'a> {
     code: &'a str,
     name: &'a str,
     device_id: Uuid,
-}
-
-/// Pairs this tablet with a store using the owner's one-time `code`: the store's catalog,
-/// staff and settings replace the device's, and sync starts.
-pub async fn pair(app: AppState, code: &str, name: &str) -> Result<()> {
-    let device_id =
-        app.device.with_untracked(|d| d.as_ref().map(|d| d.id)).ok_or(Error::NoDevice)?;
-    let body = PairRequest { code: code.trim(), name: name.trim(), device_id };
-    let request =
-        Request::post("/api/v1/pair").json(&body).map_err(|e| Error::Network(e.to_string()))?;
-    let pairing: Pairing =
-        answer(request.send().await.map_err(|e| Error::Network(e.to_string()))?).await?;
-    let link =
-        Link { token: pairing.token, store_id: pairing.store_id, version: pairing.changes.version };
-    let records = pairing.changes.records();
-    let edit = Edit { records: &records, replace: true, link: Some(&link), ..Edit::default() };
-    app.storage()?.apply(edit).await?;
-    app.absorb(&records, true);
-    app.link.set(Some(link));
-    // The staff are now the store's: whoever was signed in signs in again.
-    app.user.set(None);
-    app.screen.set(if app.shop.with_untracked(Option::is_some) {
-        Screen::SignIn
-    } else {
-        Screen::Setup
-    });
-    app.sync.update(|s| s.error = None);
-    start(app);
-    // A tablet paired again (after a revocation) has its loop running already: wake it.
-    kick();
-    Ok(())
 }
 
 /// The code in what was typed or scanned: the code itself, or the pairing URL's `code`.
@@ -236,13 +268,6 @@ pub fn code_in_location() -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
     let code = code_from(&search);
     (!code.is_empty() && search.contains("code=")).then_some(code)
-}
-
-/// The device's pairing as stored, if any.
-pub async fn load_link(app: AppState) -> Result<()> {
-    let link: Option<Link> = app.storage()?.get(stores::SETTINGS, LINK).await?;
-    app.link.set(link);
-    Ok(())
 }
 
 #[cfg(test)]

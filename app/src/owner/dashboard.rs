@@ -519,7 +519,7 @@ pub fn OneReceipt(
             <button type="button" class="back" on:click=back>{owner.tr("back")}</button>
             <h2 id="one-receipt-title">{owner.tr("receipt")}</h2>
             <Transition fallback=super::loading>
-                {move || sale.get().flatten().map(|sale| view! { <crate::receipt::ReceiptView sale /> })}
+                {move || sale.get().flatten().map(|sale| view! { <crate::receipt::ReceiptView sale paper_mm=80 /> })}
             </Transition>
         </section>
     }

@@ -269,9 +269,9 @@ impl Owner {
     }
 }
 
-/// The owner state provided by [`OwnerApp`].
+/// The owner state provided by [`OwnerApp`]; a component mounted outside it is a bug.
 pub fn use_owner() -> Owner {
-    use_context::<Owner>().unwrap_or_else(|| Owner::new(crate::use_language()))
+    expect_context::<Owner>()
 }
 
 /// Asks the server who is signed in; with no server, shows what was kept from last time.

@@ -133,3 +133,28 @@ fn a_rejection_reads_as_a_tagged_object() {
     assert_eq!(json["reason"], "totals_mismatch");
     assert_eq!(json["seq"], 4);
 }
+
+fn rejected(entry: &OutboxEntry) -> Rejected {
+    Rejected { id: entry.id, seq: entry.seq, rejection: Rejection::HashMismatch }
+}
+
+#[test]
+fn only_entries_the_server_acked_or_rejected_leave_the_outbox() {
+    let entries = three();
+    let reply = SyncReply { acked: vec![entries[2].id], rejected: vec![rejected(&entries[0])] };
+    let batch = SyncBatch { entries, waiting: 3 };
+    assert_eq!(reply.answered(&batch), [1, 3]);
+    assert!(SyncReply::default().answered(&batch).is_empty());
+}
+
+#[test]
+fn an_entry_answered_twice_leaves_once_and_strangers_are_ignored() {
+    let entries = three();
+    let stranger = Rejected { id: Uuid::from_u128(99), seq: 99, rejection: Rejection::SeqTaken };
+    let reply = SyncReply {
+        acked: vec![entries[1].id, entries[1].id, Uuid::from_u128(98)],
+        rejected: vec![rejected(&entries[1]), stranger],
+    };
+    let batch = SyncBatch { entries, waiting: 3 };
+    assert_eq!(reply.answered(&batch), [2]);
+}
