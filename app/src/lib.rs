@@ -15,7 +15,6 @@ pub mod owner;
 pub mod pin_lock;
 pub mod receipt;
 pub mod register;
-pub mod scanner;
 pub mod settings;
 pub mod setup;
 pub mod shift;

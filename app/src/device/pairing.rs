@@ -74,7 +74,7 @@ pub fn PairForm() -> impl IntoView {
                     prop:value=move || code.get()
                     on:input=move |ev| code.set(event_target_value(&ev)) />
             </label>
-            <crate::scanner::CameraScan on_code=Callback::new(move |text: String| code.set(code_from(&text))) />
+            <crate::register::scanner::CameraScan on_code=Callback::new(move |text: String| code.set(code_from(&text))) />
             <label class="field">
                 <span>{t("pair-device-name")}</span>
                 <input type="text" autocomplete="off"

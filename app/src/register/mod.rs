@@ -2,6 +2,8 @@
 //! the right (quantities, discounts, eat-in / take-out, hold and recall) and cash payment.
 //! The cart and its totals change the moment a key is tapped; only completing the sale writes.
 
+pub mod scanner;
+
 use akinai_core::Yen;
 use akinai_core::cart::{Cart, CartLine, Discount};
 use akinai_core::catalog::{Item, SearchIndex, by_barcode};
@@ -203,7 +205,7 @@ fn CatalogPanel() -> impl IntoView {
                     on:keydown=on_enter
                 />
             </label>
-            <crate::scanner::CameraScan on_code=Callback::new(take_code) />
+            <scanner::CameraScan on_code=Callback::new(take_code) />
             <div class="categories" role="group" aria-label=move || app.t("categories")>
                 <button type="button" aria-pressed=move || category.with(Option::is_none).to_string()
                     on:click=move |_| category.set(None)>{move || app.t("category-all")}</button>
