@@ -9,6 +9,7 @@
 
 pub mod device;
 pub mod error;
+mod fields;
 pub mod history;
 mod language;
 pub mod owner;

@@ -3,15 +3,16 @@
 //! (the demo shop, or later the paired store), they fill the form in.
 
 use akinai_core::catalog::Item;
-use akinai_core::shop::{Pin, RegistrationNumber, Role, ShopSettings, Staff};
+use akinai_core::shop::{Pin, Role, ShopSettings, Staff};
 use akinai_core::tax::{PricingMode, Rounding};
 use leptos::prelude::*;
 use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::error::{Error, Result};
-use crate::state::{Screen, use_app};
 use crate::device::sync::get;
+use crate::error::{Error, Result};
+use crate::fields::{ShopFields, input_field, pin_field, random_salt};
+use crate::state::{Screen, use_app};
 
 /// The server's shop profile, as `GET /api/v1/shop` gives it (its registration number is
 /// checked again here, as the owner confirms it).
@@ -26,11 +27,18 @@ struct ServerShop {
     receipt_footer: String,
 }
 
-/// Random hex, for PIN salts.
-pub fn random_salt() -> String {
-    let mut bytes = [0u8; 16];
-    bytes.iter_mut().for_each(|b| *b = (js_sys::Math::random() * 256.0) as u8);
-    hex::encode(bytes)
+impl ServerShop {
+    /// Fills the form with this profile: what the owner sees and confirms, and the pricing,
+    /// rounding and footer the form does not ask about.
+    fn fill(self, fields: ShopFields) {
+        fields.name.set(self.name);
+        fields.registration.set(self.registration_number);
+        fields.address.set(self.address);
+        fields.phone.set(self.phone);
+        fields.pricing.set(self.pricing);
+        fields.rounding.set(self.rounding);
+        fields.footer.set(self.receipt_footer);
+    }
 }
 
 /// The first-run form.
@@ -38,25 +46,19 @@ pub fn random_salt() -> String {
 pub fn Setup() -> impl IntoView {
     let app = use_app();
     let t = move |id: &'static str| move || app.t(id);
-    let name = RwSignal::new(String::new());
-    let registration = RwSignal::new(String::new());
-    let address = RwSignal::new(String::new());
-    let phone = RwSignal::new(String::new());
+    let fields = ShopFields::new(None);
     let owner = RwSignal::new(String::new());
     let pin = RwSignal::new(String::new());
     let pin_again = RwSignal::new(String::new());
-    let server_shop: RwSignal<Option<ServerShop>> = RwSignal::new(None);
+    let from_server = RwSignal::new(false);
     let server_items: RwSignal<Vec<Item>> = RwSignal::new(Vec::new());
     let problem: RwSignal<Option<String>> = RwSignal::new(None);
 
     // Offer what the server knows; without a server the form simply starts empty.
     leptos::task::spawn_local(async move {
         if let Ok(shop) = get::<ServerShop>("/api/v1/shop").await {
-            name.set(shop.name.clone());
-            registration.set(shop.registration_number.clone());
-            address.set(shop.address.clone());
-            phone.set(shop.phone.clone());
-            server_shop.set(Some(shop));
+            shop.fill(fields);
+            from_server.set(true);
             if let Ok(items) = get::<Vec<Item>>("/api/v1/catalog").await {
                 server_items.set(items);
             }
@@ -67,23 +69,13 @@ pub fn Setup() -> impl IntoView {
         ev.prevent_default();
         let lang = app.lang.get_untracked();
         let checked = (|| -> Result<(ShopSettings, Staff)> {
-            let registration_number = RegistrationNumber::parse(&registration.get_untracked())?;
+            let shop = fields.settings()?;
             let pin_value = Pin::parse(&pin.get_untracked())?;
             if pin.get_untracked() != pin_again.get_untracked() {
                 return Err(Error::Domain(akinai_core::Error::InvalidPin {
                     field: akinai_core::Field::top("pin_again"),
                 }));
             }
-            let base = server_shop.get_untracked();
-            let shop = ShopSettings {
-                name: name.get_untracked().trim().to_owned(),
-                address: address.get_untracked(),
-                phone: phone.get_untracked(),
-                registration_number,
-                pricing: base.as_ref().map_or(PricingMode::default(), |s| s.pricing),
-                rounding: base.as_ref().map_or(Rounding::default(), |s| s.rounding),
-                receipt_footer: base.map(|s| s.receipt_footer).unwrap_or_default(),
-            };
             let owner_name = owner.get_untracked().trim().to_owned();
             let staff =
                 Staff::new(Uuid::now_v7(), &owner_name, Role::Owner, &pin_value, &random_salt());
@@ -108,24 +100,6 @@ pub fn Setup() -> impl IntoView {
         });
     };
 
-    let field = move |label: &'static str,
-                      value: RwSignal<String>,
-                      kind: &'static str,
-                      auto: &'static str| {
-        view! {
-            <label class="field">
-                <span>{t(label)}</span>
-                <input
-                    type=kind
-                    autocomplete=auto
-                    inputmode=if kind == "password" { "numeric" } else { "text" }
-                    prop:value=move || value.get()
-                    on:input=move |ev| value.set(event_target_value(&ev))
-                />
-            </label>
-        }
-    };
-
     view! {
         <section class="panel setup">
             <crate::device::pairing::PairForm />
@@ -133,7 +107,7 @@ pub fn Setup() -> impl IntoView {
         <section class="panel setup" aria-labelledby="setup-title">
             <h2 id="setup-title">{t("setup-title")}</h2>
             <p>{t("setup-intro")}</p>
-            <Show when=move || server_shop.with(Option::is_some)>
+            <Show when=move || from_server.get()>
                 <p class="notice" role="status">
                     {move || app.lang.get().text_with(
                         "setup-from-server",
@@ -142,13 +116,10 @@ pub fn Setup() -> impl IntoView {
                 </p>
             </Show>
             <form on:submit=submit>
-                {field("shop-name", name, "text", "organization")}
-                {field("registration-number", registration, "text", "off")}
-                {field("shop-address", address, "text", "street-address")}
-                {field("shop-phone", phone, "tel", "tel")}
-                {field("owner-name", owner, "text", "name")}
-                {field("owner-pin", pin, "password", "new-password")}
-                {field("owner-pin-again", pin_again, "password", "new-password")}
+                {fields.identity_view(app.lang)}
+                {input_field(app.lang, "owner-name", "text", "name", owner)}
+                {pin_field(app.lang, "owner-pin", pin)}
+                {pin_field(app.lang, "owner-pin-again", pin_again)}
                 <Show when=move || problem.with(Option::is_some)>
                     <p class="error" role="alert">{move || problem.get()}</p>
                 </Show>

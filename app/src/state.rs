@@ -219,14 +219,14 @@ impl AppState {
 
     /// Stores the tablet's own edit of shop data (queued for the server when paired) and shows it.
     pub async fn edit(self, records: Vec<Record>) -> Result<()> {
-        let queue = self
+        let send_as = self
             .link
             .with_untracked(Option::is_some)
             .then(|| self.device.with_untracked(|d| d.as_ref().map(|d| d.id)))
             .flatten();
-        self.storage()?.apply(Edit { records: &records, queue, ..Edit::default() }).await?;
+        self.storage()?.apply(Edit { records: &records, send_as, ..Edit::default() }).await?;
         self.apply_records(&records, false);
-        if queue.is_some() {
+        if send_as.is_some() {
             self.outbox.update(|n| *n += records.len() as u32);
             self.sync_trigger.kick();
         }

@@ -102,8 +102,8 @@ async fn a_sale_and_its_outbox_entry_are_written_together_or_not_at_all() {
 
     // A paired tablet's catalog edit joins the same chain, after the sales.
     let removed = [Record::ItemRemoved(Uuid::from_u128(5))];
-    let queue = Some(Uuid::from_u128(1));
-    db.apply(Edit { records: &removed, queue, ..Edit::default() }).await.unwrap();
+    let send_as = Some(Uuid::from_u128(1));
+    db.apply(Edit { records: &removed, send_as, ..Edit::default() }).await.unwrap();
     let outbox: Vec<OutboxEntry> = db.all(stores::OUTBOX).await.unwrap();
     assert_eq!(outbox.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3]);
     let links: Vec<Link> = outbox.iter().map(Link::from).collect();

@@ -76,8 +76,8 @@ fn schema(version: u32) -> Vec<ObjectStore> {
 pub struct Edit<'a> {
     /// Items, staff and settings records.
     pub records: &'a [Record],
-    /// The device id, when the records must also go to the server.
-    pub queue: Option<Uuid>,
+    /// The device whose outbox the records also join, for the server; `None` keeps them local.
+    pub send_as: Option<Uuid>,
     /// Empty the catalog and staff first.
     pub replace: bool,
     /// The pairing to store with the change.
@@ -256,7 +256,7 @@ impl Storage {
     }
 
     /// Applies records that change the shop (items, staff, settings) to the device's stores in
-    /// one transaction. With `edit.queue` (a paired tablet's own edit) they also join the outbox,
+    /// one transaction. With `edit.send_as` (a paired tablet's own edit) they also join the outbox,
     /// so they reach the server; with `edit.replace` (pairing) the catalog and staff are first
     /// emptied, the store's being the whole truth; `edit.link` is stored alongside.
     pub async fn apply(&self, edit: Edit<'_>) -> Result<()> {
@@ -282,7 +282,7 @@ impl Storage {
                 // Sales and shifts have their own writes, numbered with their receipts.
                 Record::Sale(_) | Record::Shift(_) => continue,
             }
-            if let Some(device_id) = edit.queue {
+            if let Some(device_id) = edit.send_as {
                 let seq = next_seq(&counters).await?;
                 append(
                     &counters,

@@ -16,8 +16,8 @@ use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded};
 use gloo_net::http::{Request, Response};
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use super::StoreLink;
@@ -53,9 +53,10 @@ impl SyncTrigger {
 
     /// Asks the sync loop to go now rather than at its next timer (nothing if it is not running).
     pub fn kick(&self) {
-        self.0.with_value(|sender| {
+        // Nothing to wake once the app that owned the trigger is gone.
+        let _ = self.0.try_with_value(|sender| {
             if let Some(sender) = sender {
-                // The loop never ends while the page lives, so the channel stays open.
+                // A loop that ended has nothing left to do with a kick.
                 let _ = sender.unbounded_send(());
             }
         });
@@ -67,6 +68,9 @@ impl Default for SyncTrigger {
         SyncTrigger::new()
     }
 }
+
+/// Shows records on screen; `true`: they replace the catalog and staff.
+pub type OnRecords = Rc<dyn Fn(&[Record], bool)>;
 
 /// What sync reads and changes of the app: the database, the signals the screens show, and
 /// what to do with records that arrive. Sync knows nothing else of the app's state.
@@ -83,7 +87,7 @@ pub struct SyncHandle {
     /// The loop's wake-up.
     pub trigger: SyncTrigger,
     /// Shows arrived shop records on screen; `true`: they replace the catalog and staff.
-    pub on_records: Rc<dyn Fn(&[Record], bool)>,
+    pub on_records: OnRecords,
 }
 
 impl SyncHandle {
@@ -99,9 +103,7 @@ impl SyncHandle {
 
     /// Starts the background sync of a paired device (once; later calls do nothing).
     pub fn start(self) {
-        if self.link.with_untracked(Option::is_none)
-            || self.trigger.0.with_value(Option::is_some)
-        {
+        if self.link.with_untracked(Option::is_none) || self.trigger.0.with_value(Option::is_some) {
             return;
         }
         let (sender, wakeups) = unbounded();
@@ -109,17 +111,17 @@ impl SyncHandle {
         let trigger = self.trigger;
         let online = window_event_listener(leptos::ev::online, move |_| trigger.kick());
         leptos::task::spawn_local(async move {
-            // The loop owns the listener: both live as long as the page.
-            let _online = online;
             self.run(wakeups).await;
+            online.remove();
         });
     }
 
     /// Rounds forever: at once while more records wait, every [`POLL_MS`] when all went
     /// through, backing off with jitter while the server cannot be reached; a kick cuts a wait.
+    /// Ends when the app whose signals it updates is gone (tests unmount it; a page does not).
     async fn run(self, mut wakeups: UnboundedReceiver<()>) {
         let mut failures = 0u32;
-        loop {
+        while self.link.try_get_untracked().is_some() {
             let delay = match self.round().await {
                 Ok(true) => continue,
                 Ok(false) => {
@@ -139,7 +141,7 @@ impl SyncHandle {
             };
             futures::future::select(pin!(TimeoutFuture::new(delay)), wakeups.next()).await;
             // Kicks that came together make one round.
-            while let Ok(Some(())) = wakeups.try_next() {}
+            while wakeups.try_recv().is_ok() {}
         }
     }
 
@@ -174,7 +176,11 @@ impl SyncHandle {
 
     /// Sends a batch and drops what the server answered for from the outbox, keeping the
     /// refusals for the owner.
-    async fn push(&self, link: &StoreLink, entries: Vec<akinai_core::sync::OutboxEntry>) -> Result<()> {
+    async fn push(
+        &self,
+        link: &StoreLink,
+        entries: Vec<akinai_core::sync::OutboxEntry>,
+    ) -> Result<()> {
         let waiting = u64::from(self.db.count(stores::OUTBOX).await?);
         let batch = SyncBatch { entries, waiting };
         let reply: SyncReply = send(Request::post("/api/v1/sync"), link, Some(&batch)).await?;

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Me, api, use_owner};
 use crate::error::Error;
-use crate::settings::input_field;
+use crate::fields::input_field;
 
 /// What sign-up and sign-in send (sign-in without a name).
 #[derive(Serialize)]

@@ -183,7 +183,7 @@ fn DeviceRow(
             } else {
                 view! {
                     <form class="rename" on:submit=rename>
-                        {crate::settings::text_field(owner.lang, "owner-device-name", name)}
+                        {crate::fields::text_field(owner.lang, "owner-device-name", name)}
                         <button type="submit">{owner.tr("owner-rename")}</button>
                     </form>
                     <Show when=move || confirming.get() fallback=move || view! {

@@ -12,7 +12,7 @@ use uuid::Uuid;
 
 use super::{Page, api, use_owner};
 use crate::error::{Error, Result};
-use crate::settings::{ShopFields, input_field, read_file, text_field, word_select};
+use crate::fields::{ShopFields, input_field, read_file, text_field, word_select};
 
 /// A store as the server keeps it.
 #[derive(Clone, Debug, PartialEq, Deserialize)]

@@ -1,6 +1,7 @@
-//! Scanning a barcode with the tablet's camera, on browsers that have the BarcodeDetector API
-//! (Chrome on Android, ChromeOS and macOS). Elsewhere the button is not shown: a USB or
-//! Bluetooth scanner types into the search box instead.
+//! Barcodes coming in: from a USB or Bluetooth scanner, which types the code and Enter (into
+//! the search box, or anywhere on the page: [`use_scanner_keys`]), and from the tablet's camera
+//! on browsers that have the BarcodeDetector API (Chrome on Android, ChromeOS and macOS;
+//! elsewhere the camera button is not shown).
 
 use gloo_timers::future::TimeoutFuture;
 use js_sys::{Array, Reflect};
@@ -10,6 +11,43 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{HtmlVideoElement, MediaStream, MediaStreamConstraints};
 
 use crate::state::use_app;
+
+/// Keys closer together than this (ms) come from a barcode scanner, not a person.
+const SCANNER_KEY_GAP_MS: f64 = 50.0;
+
+/// Gives `on_code` each code a scanner types while no text field has focus (after a tap on a
+/// key): keys that come faster than a person types, at least four, ending in Enter. The
+/// listener goes when the calling component does.
+pub fn use_scanner_keys(on_code: impl Fn(String) + 'static) {
+    let scanned = StoredValue::new((String::new(), 0.0_f64));
+    let handle = window_event_listener(leptos::ev::keydown, move |ev| {
+        let in_field = ev
+            .target()
+            .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+            .is_some_and(|e| matches!(e.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT"));
+        if in_field {
+            return;
+        }
+        let now = js_sys::Date::now();
+        let (mut code, last) = scanned.get_value();
+        let quick = now - last < SCANNER_KEY_GAP_MS;
+        let key = ev.key();
+        if key == "Enter" {
+            if quick && code.chars().count() >= 4 {
+                ev.prevent_default();
+                on_code(code);
+            }
+            code = String::new();
+        } else if key.chars().count() == 1 {
+            if !quick {
+                code.clear();
+            }
+            code.push_str(&key);
+        }
+        scanned.set_value((code, now));
+    });
+    on_cleanup(move || handle.remove());
+}
 
 /// True when this browser can read barcodes from the camera.
 pub fn supported() -> bool {
