@@ -2,12 +2,14 @@
 //! the right (quantities, discounts, eat-in / take-out, hold and recall) and cash payment.
 //! The cart and its totals change the moment a key is tapped; only completing the sale writes.
 
-use akinai_core::Yen;
 use akinai_core::cart::{Cart, CartLine, Discount};
 use akinai_core::catalog::{Item, SearchIndex, by_barcode};
+use akinai_core::money::parse_whole;
+use akinai_core::payment::{PaymentMethod, Tender, change_due};
 use akinai_core::receipt::Receipt;
-use akinai_core::sale::{PaymentMethod, Sale, Tender};
+use akinai_core::sale::Sale;
 use akinai_core::tax::{DiningMode, RateTable};
+use akinai_core::{Field, Yen};
 use chrono::Utc;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -39,19 +41,6 @@ fn first_keys<'a>(mut matched: impl Iterator<Item = &'a Item>) -> (Vec<Item>, us
 
 /// Keys closer together than this (ms) come from a barcode scanner, not a person.
 const SCANNER_KEY_GAP_MS: f64 = 50.0;
-
-/// Reads a whole number of yen (or percent) as typed, forgiving full-width digits and commas.
-pub fn parse_amount(text: &str) -> Option<i64> {
-    let digits: String = text
-        .chars()
-        .filter_map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
-            ',' | '，' | '¥' | '￥' | ' ' => None,
-            c => Some(c),
-        })
-        .collect();
-    digits.parse::<i64>().ok().filter(|n| *n >= 0)
-}
 
 /// The register screen.
 #[component]
@@ -249,8 +238,8 @@ fn CatalogPanel() -> impl IntoView {
                 <form class="dialog" role="dialog" aria-label=move || app.t("open-price-title")
                     on:submit=move |ev| {
                         ev.prevent_default();
-                        if let (Some(item), Some(price)) = (open_price.get_untracked(), parse_amount(&open_amount.get_untracked())) {
-                            app.cart.update(|cart| cart.add(line_of(&item, Yen::new(price))));
+                        if let (Some(item), Ok(price)) = (open_price.get_untracked(), Yen::parse_typed(&open_amount.get_untracked(), Field::top("price"))) {
+                            app.cart.update(|cart| cart.add(line_of(&item, price)));
                             open_price.set(None);
                         }
                     }>
@@ -456,14 +445,10 @@ fn DiscountForm(
         let typed = text.get_untracked();
         let discount = if typed.trim().is_empty() {
             Some(Discount::NONE)
+        } else if percent.get_untracked() {
+            parse_whole(&typed).map(|n| Discount::Percent(n.clamp(0, 100) as u8))
         } else {
-            parse_amount(&typed).map(|n| {
-                if percent.get_untracked() {
-                    Discount::Percent(n.clamp(0, 100) as u8)
-                } else {
-                    Discount::Yen(Yen::new(n))
-                }
-            })
+            Yen::parse_typed(&typed, Field::top("discount")).ok().map(Discount::Yen)
         };
         if let Some(discount) = discount {
             on_apply.run(discount);
@@ -529,9 +514,9 @@ fn PayPanel(receipt: Memo<akinai_core::Result<Receipt>>, paying: RwSignal<bool>)
     let app = use_app();
     let tendered = RwSignal::new(String::new());
     let total = move || receipt.with(|r| r.as_ref().map(|r| r.total).unwrap_or_default());
-    let tendered_yen = move || parse_amount(&tendered.get()).map(Yen::new);
-    let change =
-        move || tendered_yen().and_then(|t| t.checked_sub(total())).filter(|c| !c.is_negative());
+    let tendered_yen = move || Yen::parse_typed(&tendered.get(), Field::top("tendered")).ok();
+    let cash = |amount| vec![Tender { method: PaymentMethod::Cash, amount }];
+    let change = move || tendered_yen().and_then(|t| change_due(total(), &cash(t)).ok());
     let busy = RwSignal::new(false);
     let complete = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -539,8 +524,7 @@ fn PayPanel(receipt: Memo<akinai_core::Result<Receipt>>, paying: RwSignal<bool>)
         let Some(ctx) = app.sale_context() else {
             return app.fail(crate::error::Error::NoShift);
         };
-        let tenders = vec![Tender { method: PaymentMethod::Cash, amount }];
-        match Sale::ring_up(ctx, app.cart.get_untracked(), tenders) {
+        match Sale::ring_up(ctx, app.cart.get_untracked(), cash(amount)) {
             Err(err) => app.fail(err),
             Ok(sale) => {
                 busy.set(true);

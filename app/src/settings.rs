@@ -4,7 +4,9 @@
 
 use akinai_core::Yen;
 use akinai_core::catalog::{Item, export_csv, import_csv_text};
-use akinai_core::shop::{Pin, RegistrationNumber, Role, ShopSettings, Staff, pin_taken};
+use akinai_core::name::Name;
+use akinai_core::shop::{RegistrationNumber, ShopSettings};
+use akinai_core::staff::{Pin, Role, Staff, check_owner_stays, check_pin};
 use akinai_core::sync::Record;
 use akinai_core::tax::{Named, PricingMode, Rounding, TaxClass};
 use akinai_i18n::Lang;
@@ -13,7 +15,6 @@ use uuid::Uuid;
 use wasm_bindgen::JsCast;
 
 use crate::error::{Error, Result};
-use crate::register::parse_amount;
 use crate::setup::random_salt;
 use crate::state::use_app;
 use crate::storage::stores;
@@ -202,13 +203,12 @@ fn StaffForm() -> impl IntoView {
     let role = RwSignal::new(Role::Cashier);
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let checked = Pin::parse(&pin.get_untracked()).map_err(Error::from).and_then(|p| {
-            if app.staff.with_untracked(|s| pin_taken(s, &p, None)) {
-                return Err(Error::Domain(akinai_core::Error::PinTaken));
-            }
+        let checked = Pin::parse(&pin.get_untracked()).and_then(|p| {
+            app.staff.with_untracked(|s| check_pin(s, &p, None))?;
+            let person = Name::parse(&name.get_untracked(), akinai_core::Field::top("name"))?;
             Ok(Staff::new(
                 Uuid::now_v7(),
-                name.get_untracked().trim(),
+                person.as_str(),
                 role.get_untracked(),
                 &p,
                 &random_salt(),
@@ -216,12 +216,6 @@ fn StaffForm() -> impl IntoView {
         });
         match checked {
             Err(err) => app.fail(err),
-            Ok(person) if person.name.is_empty() => {
-                app.fail(Error::Domain(akinai_core::Error::Invalid {
-                    field: akinai_core::Field::top("name"),
-                    detail: app.t("name-needed"),
-                }))
-            }
             Ok(person) => app.spawn(async move {
                 app.edit(vec![Record::Staff(Box::new(person))]).await?;
                 name.set(String::new());
@@ -239,10 +233,7 @@ fn StaffForm() -> impl IntoView {
                         let id = person.id;
                         let label = format!("{} {}", app.t("staff-remove"), person.name);
                         // The last owner stays: someone must be able to reach the settings.
-                        let last_owner = move || app.staff.with(|s| {
-                            s.iter().filter(|p| p.role == Role::Owner).count() <= 1
-                                && s.iter().any(|p| p.id == id && p.role == Role::Owner)
-                        });
+                        let last_owner = move || app.staff.with(|s| check_owner_stays(s, id, None).is_err());
                         view! {
                             <li>
                                 {format!("{} ({})", person.name, app.t(&format!("role-{}", person.role.word())))}
@@ -328,10 +319,11 @@ fn CatalogEditor() -> impl IntoView {
     };
     let save = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let amount = parse_amount(&price.get_untracked());
+        let amount =
+            Yen::parse_typed(&price.get_untracked(), akinai_core::Field::top("price")).ok();
         let item_name = name.get_untracked().trim().to_owned();
         let (Some(amount), false) =
-            (amount.or(open_price.get_untracked().then_some(0)), item_name.is_empty())
+            (amount.or(open_price.get_untracked().then_some(Yen::ZERO)), item_name.is_empty())
         else {
             return app.fail(Error::Domain(akinai_core::Error::Invalid {
                 field: akinai_core::Field::top(if item_name.is_empty() { "name" } else { "price" }),
@@ -343,7 +335,7 @@ fn CatalogEditor() -> impl IntoView {
             id: editing.get_untracked().unwrap_or_else(Uuid::now_v7),
             name: item_name,
             kana: kana.get_untracked(),
-            price: Yen::new(amount),
+            price: amount,
             tax_class: tax_class.get_untracked(),
             category: category.get_untracked().trim().to_owned(),
             barcode: (!code.is_empty()).then_some(code),

@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use akinai_core::Yen;
 use akinai_core::cart::{Cart, CartLine, Discount};
-use akinai_core::sale::{PaymentMethod, Sale, SaleContext, Tender};
+use akinai_core::payment::{PaymentMethod, Tender};
+use akinai_core::sale::{Sale, SaleContext};
 use akinai_core::shift::{DrawerCount, Shift};
 use akinai_core::shop::{RegistrationNumber, ShopSettings};
 use akinai_core::sync::{GENESIS, MAX_BATCH, OutboxEntry, Record, Rejection, SyncBatch, SyncReply};
@@ -652,11 +653,11 @@ async fn the_export_has_every_table_and_a_readme() {
         let server = start(backend).await;
         let shop = seed(&server, "g@example.jp").await;
         let mut register = Register::new(shop.device);
-        let staff = akinai_core::shop::Staff::new(
+        let staff = akinai_core::staff::Staff::new(
             Uuid::now_v7(),
             "佐藤",
-            akinai_core::shop::Role::Cashier,
-            &akinai_core::shop::Pin::parse("1234").unwrap(),
+            akinai_core::staff::Role::Cashier,
+            &akinai_core::staff::Pin::parse("1234").unwrap(),
             "salt",
         );
         let entries = [
