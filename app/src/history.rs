@@ -1,11 +1,12 @@
 //! The device's sale history: today's running totals, a search by receipt number, date or
 //! amount, reprints, and refunds at the original rates. Nothing is ever deleted.
 
-use akinai_core::sale::{Sale, SaleKind};
+use akinai_core::money::parse_whole;
+use akinai_core::sale::Sale;
+use akinai_core::{Field, Yen};
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use crate::register::parse_amount;
 use crate::state::{Screen, today, use_app};
 
 /// True when `sale` matches what was typed: a receipt number, a date (YYYY-MM-DD) or an amount.
@@ -17,17 +18,9 @@ fn matches(sale: &Sale, query: &str) -> bool {
     if sale.business_date.to_string() == q || sale.at.format("%Y-%m-%d").to_string() == q {
         return true;
     }
-    parse_amount(q.trim_start_matches("No.").trim())
-        .is_some_and(|n| sale.receipt_no == n as u64 || sale.receipt.total.get().abs() == n)
-}
-
-/// The refunds recorded against the sale `id`.
-fn refunds_of(sales: &[Sale], id: uuid::Uuid) -> Vec<Sale> {
-    sales
-        .iter()
-        .filter(|s| matches!(&s.kind, SaleKind::Refund { original, .. } if *original == id))
-        .cloned()
-        .collect()
+    let total = sale.receipt.total.get().abs();
+    parse_whole(q.trim_start_matches("No.")).is_some_and(|n| sale.receipt_no == n as u64)
+        || Yen::parse_typed(q, Field::top("search")).is_ok_and(|amount| amount.get() == total)
 }
 
 /// The history screen.
@@ -97,27 +90,9 @@ pub fn History() -> impl IntoView {
 fn SaleDetail(sale: Sale) -> impl IntoView {
     let app = use_app();
     let refunding = RwSignal::new(false);
-    let earlier = refunds_of(&app.sales.get_untracked(), sale.id);
-    let left: Vec<u32> = sale
-        .cart
-        .lines
-        .iter()
-        .enumerate()
-        .map(|(i, line)| {
-            let done: u32 = earlier
-                .iter()
-                .filter_map(|r| match &r.kind {
-                    SaleKind::Refund { lines, .. } => {
-                        Some(lines.iter().filter(|(l, _)| *l == i).map(|(_, q)| *q).sum::<u32>())
-                    }
-                    SaleKind::Sale => None,
-                })
-                .sum();
-            line.qty.saturating_sub(done)
-        })
-        .collect();
+    let left = app.sales.with_untracked(|sales| sale.refundable(sales));
     let picks: RwSignal<Vec<u32>> = RwSignal::new(vec![0; left.len()]);
-    let refundable = !sale.is_refund() && left.iter().any(|q| *q > 0);
+    let refundable = left.iter().any(|q| *q > 0);
     let reprint = {
         let sale = sale.clone();
         move |_| {
@@ -136,8 +111,7 @@ fn SaleDetail(sale: Sale) -> impl IntoView {
         };
         // The refunds as stored now, not as they were when this screen opened.
         let original = original.get_value();
-        let earlier = refunds_of(&app.sales.get_untracked(), original.id);
-        match original.refund(ctx, &chosen, &earlier) {
+        match app.sales.with_untracked(|sales| original.refund(ctx, &chosen, sales)) {
             Err(err) => app.fail(err),
             Ok(refund) => {
                 busy.set(true);

@@ -186,7 +186,7 @@ fn Nav() -> impl IntoView {
         }
     };
     let owner = move || {
-        app.user.with(|u| u.as_ref().is_some_and(|u| u.role == akinai_core::shop::Role::Owner))
+        app.user.with(|u| u.as_ref().is_some_and(|u| u.role == akinai_core::staff::Role::Owner))
     };
     view! {
         <nav class="nav" aria-label=move || app.t("nav")>

@@ -74,7 +74,7 @@ pub fn ReceiptView(
                 <dt>{t("tax-total")}</dt><dd>{r.tax.to_string()}</dd>
                 // Split payments list each tender; a single one is just お預かり below.
                 {(sale.tenders.len() > 1).then(|| sale.tenders.iter().map(|tender| view! {
-                    <dt>{t(match tender.method { akinai_core::sale::PaymentMethod::Cash => "cash" })}</dt>
+                    <dt>{t(akinai_core::tax::Named::word(tender.method))}</dt>
                     <dd>{tender.amount.to_string()}</dd>
                 }).collect_view())}
                 {(refund_of.is_none()).then(|| view! {

@@ -3,7 +3,8 @@
 //! (the demo shop, or later the paired store), they fill the form in.
 
 use akinai_core::catalog::Item;
-use akinai_core::shop::{Pin, Role, ShopSettings, Staff};
+use akinai_core::shop::ShopSettings;
+use akinai_core::staff::{Pin, Role, Staff};
 use akinai_core::tax::{PricingMode, Rounding};
 use leptos::prelude::*;
 use serde::Deserialize;

@@ -8,7 +8,6 @@ use chrono::Utc;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use crate::register::parse_amount;
 use crate::state::{Screen, use_app};
 
 /// The shift screen.
@@ -123,21 +122,18 @@ fn OpenShift(shift: Shift) -> impl IntoView {
         let Some(mut updated) = app.open_shift().filter(|_| !busy.get_untracked()) else { return };
         let why = reason.get_untracked();
         let Some(yen) =
-            parse_amount(&amount.get_untracked()).filter(|y| *y > 0 && !why.trim().is_empty())
+            Yen::parse_typed(&amount.get_untracked(), akinai_core::Field::top("amount"))
+                .ok()
+                .filter(|y| *y > Yen::ZERO && !why.trim().is_empty())
         else {
             return app.fail(crate::error::Error::Domain(akinai_core::Error::Invalid {
                 field: akinai_core::Field::top("amount"),
                 detail: app.t("cash-move-needs"),
             }));
         };
-        if let Err(err) = updated.add_move(
-            Uuid::now_v7(),
-            Utc::now(),
-            &app.user_name(),
-            kind,
-            Yen::new(yen),
-            &why,
-        ) {
+        if let Err(err) =
+            updated.add_move(Uuid::now_v7(), Utc::now(), &app.user_name(), kind, yen, &why)
+        {
             return app.fail(err);
         }
         save(
@@ -214,7 +210,7 @@ fn Report(#[prop(into)] report: Signal<ShiftReport>) -> impl IntoView {
                     <table aria-label=t("report-summary")>
                         <tbody>
                             {row(t("gross-sales"), r.gross_sales.to_string())}
-                            {r.methods.iter().map(|m| row(t(match m.method { akinai_core::sale::PaymentMethod::Cash => "cash" }), m.amount.to_string())).collect_view()}
+                            {r.methods.iter().map(|m| row(t(akinai_core::tax::Named::word(m.method)), m.amount.to_string())).collect_view()}
                             {r.categories.iter().map(|c| row(
                                 if c.category.is_empty() { t("no-category") } else { c.category.clone() },
                                 format!("{} ({})", c.amount, c.qty),

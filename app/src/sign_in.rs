@@ -1,7 +1,7 @@
 //! Sign-in with a staff PIN on a large keypad; the register locks itself after a while
 //! without a touch.
 
-use akinai_core::shop::{Pin, sign_in};
+use akinai_core::staff::{Pin, sign_in};
 use leptos::prelude::*;
 
 use crate::pin_lock::PinLock;

@@ -99,6 +99,20 @@ pub enum Error {
         /// The amount it would come off.
         applies_to: Yen,
     },
+    /// A name left empty.
+    #[error("{field}: a name is needed")]
+    NameNeeded {
+        /// Where.
+        field: Field,
+    },
+    /// Typed text that is not a whole number of yen.
+    #[error("{field}: \"{value}\" is not an amount of yen")]
+    NotAnAmount {
+        /// Where.
+        field: Field,
+        /// What was typed (width-folded and trimmed).
+        value: String,
+    },
     /// An amount too large to compute with.
     #[error("{field}: amount too large")]
     TooLarge {
@@ -145,6 +159,9 @@ pub enum Error {
     /// Another staff member already signs in with this PIN.
     #[error("pin: another staff member already has this PIN")]
     PinTaken,
+    /// The change would leave the store without an owner to manage it.
+    #[error("role: a store keeps at least one owner")]
+    LastOwner,
     /// The shift is closed: no more cash moves, no second close.
     #[error("shift: the shift is already closed")]
     ShiftClosed,
@@ -260,6 +277,7 @@ impl Error {
             Error::NotRefundable => Field::top("kind"),
             Error::ShiftClosed => Field::top("shift"),
             Error::PinTaken => Field::top("pin"),
+            Error::LastOwner => Field::top("role"),
             Error::InvalidRegistrationNumber { .. } => Field::top("registration_number"),
             Error::NoRate { .. } => Field::top("date"),
             Error::CsvEncoding { .. } | Error::CsvEmpty => Field::csv(None, None),
@@ -277,6 +295,8 @@ impl Error {
             | Error::Negative { field }
             | Error::DiscountTooLarge { field, .. }
             | Error::TooLarge { field }
+            | Error::NotAnAmount { field, .. }
+            | Error::NameNeeded { field }
             | Error::RefundTooMuch { field }
             | Error::InvalidPin { field }
             | Error::InvalidDate { field, .. } => field.clone(),

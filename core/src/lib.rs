@@ -1,24 +1,32 @@
 //! Akinai's domain, shared by the tablet app and the server so that a receipt computed on
 //! either can never disagree.
 //!
-//! - [`money`]: whole yen.
+//! - [`money`]: whole yen, and amounts as people type them.
+//! - [`name`]: names as people type them.
 //! - [`tax`]: tax classes, dining and pricing modes, rounding, and the dated rate table —
 //!   where "8% on take-out food" is decided.
 //! - [`cart`]: a validated cart of sale lines with discounts.
 //! - [`receipt`]: the computed receipt (per-rate totals, one rounding per rate) and its reversal.
 //! - [`quote`]: the JSON contract of `akinai quote`.
-//! - [`sale`]: completed sales and refunds with their tenders.
-//! - [`shop`]: the shop's settings, registration number and staff.
+//! - [`payment`]: payment methods, tenders and the change rule.
+//! - [`sale`]: completed sales and refunds, and what is left to refund.
+//! - [`ledger`]: what a sale or refund adds to the books, for the shift report and the server.
+//! - [`shop`]: the shop's settings and registration number.
+//! - [`staff`]: staff, PINs, sign-in and the staff rules (PIN unique, at least one owner).
 
 pub mod cart;
 pub mod catalog;
 pub mod error;
+pub mod ledger;
 pub mod money;
+pub mod name;
+pub mod payment;
 pub mod quote;
 pub mod receipt;
 pub mod sale;
 pub mod shift;
 pub mod shop;
+pub mod staff;
 pub mod sync;
 pub mod tax;
 #[cfg(test)]

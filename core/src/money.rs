@@ -2,10 +2,20 @@
 
 use std::fmt;
 use std::iter::Sum;
+use std::ops::{Add, AddAssign, Neg, Sub, SubAssign};
 
 use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
 
-/// An amount of yen. Arithmetic that could overflow is checked and returns `None`.
+use crate::error::{Error, Field, Result};
+
+/// The largest amount a line, a receipt or a typed amount may come to (a quadrillion yen): far
+/// above any sale, and low enough that no tax computation can overflow.
+pub const MAX_AMOUNT: Yen = Yen::new(1_000_000_000_000_000);
+
+/// An amount of yen. `+`, `-` and `sum` saturate (amounts are capped at [`MAX_AMOUNT`], so only
+/// absurd data reaches the limit, and a report must still print); `checked_*` return `None` on
+/// overflow where a limit must be refused.
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
@@ -50,6 +60,87 @@ impl Yen {
     pub const fn is_negative(self) -> bool {
         self.0 < 0
     }
+
+    /// Reads an amount as a person types it into `field`: full-width digits, surrounding spaces,
+    /// a yen sign before (`¥`, `￥`, or `\`, which is the yen key on a Japanese keyboard and
+    /// in Shift_JIS) or `円` after, thousands commas only between groups of three (`1,200`, not
+    /// `1,2,0,0`), and Excel's `1200.00`. From 0 up to [`MAX_AMOUNT`].
+    pub fn parse_typed(text: &str, field: Field) -> Result<Yen> {
+        let folded: String = text.nfkc().collect();
+        let text = folded.trim();
+        let text = text.strip_prefix(['¥', '\\']).unwrap_or(text).trim_start();
+        let text = text.strip_suffix('円').unwrap_or(text).trim_end();
+        let text = match text.split_once('.') {
+            Some((whole, fraction))
+                if !fraction.is_empty() && fraction.bytes().all(|b| b == b'0') =>
+            {
+                whole
+            }
+            Some(_) => "",
+            None => text,
+        };
+        match parse_whole(text) {
+            Some(yen) if yen <= MAX_AMOUNT.0 => Ok(Yen(yen)),
+            Some(_) => Err(Error::TooLarge { field }),
+            None => Err(Error::NotAnAmount { field, value: folded.trim().to_owned() }),
+        }
+    }
+}
+
+/// A whole number, 0 or more, as a person types it (a quantity, a percentage, a receipt
+/// number): full-width digits and surrounding spaces are forgiven, and commas only between
+/// groups of three. `None` for anything else, or beyond `i64`.
+pub fn parse_whole(text: &str) -> Option<i64> {
+    let folded: String = text.nfkc().collect();
+    let text = folded.trim();
+    let mut groups = text.split(',');
+    let first = groups.next().unwrap_or_default();
+    let grouped = text.contains(',');
+    let digits = |group: &str| !group.is_empty() && group.bytes().all(|b| b.is_ascii_digit());
+    if !digits(first) || (grouped && first.len() > 3) {
+        return None;
+    }
+    let mut plain = first.to_owned();
+    for group in groups {
+        if !digits(group) || group.len() != 3 {
+            return None;
+        }
+        plain.push_str(group);
+    }
+    plain.parse().ok()
+}
+
+impl Add for Yen {
+    type Output = Yen;
+    fn add(self, other: Yen) -> Yen {
+        Yen(self.0.saturating_add(other.0))
+    }
+}
+
+impl Sub for Yen {
+    type Output = Yen;
+    fn sub(self, other: Yen) -> Yen {
+        Yen(self.0.saturating_sub(other.0))
+    }
+}
+
+impl AddAssign for Yen {
+    fn add_assign(&mut self, other: Yen) {
+        *self = *self + other;
+    }
+}
+
+impl SubAssign for Yen {
+    fn sub_assign(&mut self, other: Yen) {
+        *self = *self - other;
+    }
+}
+
+impl Neg for Yen {
+    type Output = Yen;
+    fn neg(self) -> Yen {
+        Yen(self.0.saturating_neg())
+    }
 }
 
 impl fmt::Display for Yen {
@@ -69,9 +160,16 @@ impl fmt::Display for Yen {
 }
 
 impl Sum for Yen {
-    /// Sums amounts that are known to be in range (totals of a validated cart).
+    /// Sums, saturating as `+` does.
     fn sum<I: Iterator<Item = Yen>>(iter: I) -> Yen {
-        Yen(iter.map(|y| y.0).sum())
+        iter.fold(Yen::ZERO, Add::add)
+    }
+}
+
+impl<'a> Sum<&'a Yen> for Yen {
+    /// Sums, saturating as `+` does.
+    fn sum<I: Iterator<Item = &'a Yen>>(iter: I) -> Yen {
+        iter.copied().sum()
     }
 }
 
@@ -85,6 +183,77 @@ mod tests {
         assert_eq!(Yen::new(980).to_string(), "¥980");
         assert_eq!(Yen::new(1234).to_string(), "¥1,234");
         assert_eq!(Yen::new(-1_234_567).to_string(), "-¥1,234,567");
+    }
+
+    fn typed(text: &str) -> Result<Yen> {
+        Yen::parse_typed(text, Field::top("amount"))
+    }
+
+    #[test]
+    fn typed_amounts_forgive_what_people_type() {
+        for text in
+            ["1200", "1,200", "¥1,200", "￥１，２００", " 1200円 ", "１２００", "\\1200", "1200.00"]
+        {
+            assert_eq!(typed(text), Ok(Yen::new(1200)), "{text}");
+        }
+        assert_eq!(typed("0"), Ok(Yen::ZERO));
+        assert_eq!(typed("1,234,567"), Ok(Yen::new(1_234_567)));
+    }
+
+    #[test]
+    fn typed_amounts_refuse_misplaced_commas_and_other_text() {
+        for text in [
+            "1,2,3", "12,00", "1234,567", ",123", "123,", "", "  ", "-5", "12a", "1.5", "¥",
+            "1 200",
+        ] {
+            assert_eq!(
+                typed(text),
+                Err(Error::NotAnAmount {
+                    field: Field::top("amount"),
+                    value: text.nfkc().collect::<String>().trim().to_owned()
+                }),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            typed("1000000000000000001"),
+            Err(Error::TooLarge { field: Field::top("amount") })
+        );
+        assert_eq!(parse_whole("99999999999999999999"), None);
+        assert_eq!(parse_whole("０００１２３"), Some(123));
+    }
+
+    #[test]
+    fn operators_saturate_instead_of_wrapping() {
+        assert_eq!(Yen::new(5) + Yen::new(3), Yen::new(8));
+        assert_eq!(Yen::new(5) - Yen::new(8), Yen::new(-3));
+        assert_eq!(Yen::new(i64::MAX) + Yen::new(1), Yen::new(i64::MAX));
+        assert_eq!(Yen::new(i64::MIN) - Yen::new(1), Yen::new(i64::MIN));
+        assert_eq!(-Yen::new(7), Yen::new(-7));
+        assert_eq!([Yen::new(i64::MAX), Yen::new(1)].iter().sum::<Yen>(), Yen::new(i64::MAX));
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn what_the_app_shows_reads_back(yen in 0..=MAX_AMOUNT.get()) {
+            let shown = Yen::new(yen).to_string();
+            proptest::prop_assert_eq!(typed(&shown), Ok(Yen::new(yen)));
+            proptest::prop_assert_eq!(typed(&yen.to_string()), Ok(Yen::new(yen)));
+        }
+
+        #[test]
+        fn full_width_reads_as_half_width(text in "[0-9,¥円 .a-]{0,12}") {
+            let wide: String = text
+                .chars()
+                .map(|c| match c {
+                    '0'..='9' | ',' | '.' | 'a' | '-' => char::from_u32(c as u32 - 0x21 + 0xFF01).unwrap_or(c),
+                    '¥' => '￥',
+                    ' ' => '　',
+                    c => c,
+                })
+                .collect();
+            proptest::prop_assert_eq!(typed(&wide), typed(&text));
+        }
     }
 
     #[test]

@@ -9,12 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::cart::Cart;
 use crate::error::{Error, Field, Result};
-use crate::money::Yen;
+use crate::money::{MAX_AMOUNT, Yen};
 use crate::tax::{AppliedRate, DiningMode, PricingMode, RateTable, Rounding, TaxClass, tax_on};
-
-/// The largest amount a line or a receipt may come to (a quadrillion yen): far above any
-/// sale, and low enough that no tax computation can overflow.
-pub const MAX_AMOUNT: Yen = Yen::new(1_000_000_000_000_000);
 
 /// A line as it appears on the receipt.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -146,15 +142,15 @@ impl Receipt {
         let mut rates = Vec::new();
         let (mut exempt, mut exempt_discount) = (Yen::ZERO, Yen::ZERO);
         for ((rate, amount), share) in parts.into_iter().zip(shares) {
-            let after = Yen::new(amount.get() - share.get());
+            let after = amount - share;
             let Some(rate) = rate else {
                 (exempt, exempt_discount) = (after, share);
                 continue;
             };
             let tax = tax_on(after, rate.percent, cart.pricing, cart.rounding);
             let (gross, net) = match cart.pricing {
-                PricingMode::TaxIncluded => (after, Yen::new(after.get() - tax.get())),
-                PricingMode::TaxExcluded => (Yen::new(after.get() + tax.get()), after),
+                PricingMode::TaxIncluded => (after, after - tax),
+                PricingMode::TaxExcluded => (after + tax, after),
             };
             rates.push(RateTotal {
                 rate: rate.percent,
@@ -166,7 +162,7 @@ impl Receipt {
             });
         }
         let tax = rates.iter().map(|r| r.tax).sum();
-        let total = rates.iter().map(|r| r.gross).sum::<Yen>().get() + exempt.get();
+        let total = rates.iter().map(|r| r.gross).sum::<Yen>() + exempt;
 
         Ok(Receipt {
             date: cart.date,
@@ -180,7 +176,7 @@ impl Receipt {
             subtotal,
             discount,
             tax,
-            total: Yen::new(total),
+            total,
         })
     }
 
@@ -259,7 +255,7 @@ fn at_most(discount: Yen, applies_to: Yen, field: Field) -> Result<Yen> {
     if discount > applies_to {
         Err(Error::DiscountTooLarge { field, discount, applies_to })
     } else {
-        Ok(Yen::new(applies_to.get() - discount.get()))
+        Ok(applies_to - discount)
     }
 }
 

@@ -8,26 +8,10 @@ use uuid::Uuid;
 use crate::cart::{Cart, CartLine, Discount};
 use crate::error::{Error, Field, Result};
 use crate::money::Yen;
+use crate::payment::{self, PaymentMethod, Tender};
 use crate::receipt::{RateTotal, Receipt};
 use crate::shop::ShopSettings;
 use crate::tax::RateTable;
-
-/// How a customer pays. One sale can carry several tenders (part cash, part card).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum PaymentMethod {
-    /// Notes and coins in the drawer; the only method that gives change.
-    Cash,
-}
-
-/// One payment towards a sale.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Tender {
-    /// How.
-    pub method: PaymentMethod,
-    /// How much was handed over (negative when money goes back on a refund).
-    pub amount: Yen,
-}
 
 /// Whether a record is a sale or gives money back for one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -110,21 +94,13 @@ impl Sale {
         cart.pricing = ctx.shop.pricing;
         cart.rounding = ctx.shop.rounding;
         let receipt = Receipt::compute(&cart, &RateTable::japan())?;
-        let tendered: Yen = tenders.iter().map(|t| t.amount).sum();
-        let change = tendered
-            .checked_sub(receipt.total)
-            .filter(|change| !change.is_negative())
-            .ok_or(Error::TenderShort { due: receipt.total, tendered })?;
-        let cash: Yen =
-            tenders.iter().filter(|t| t.method == PaymentMethod::Cash).map(|t| t.amount).sum();
-        if change > cash {
-            return Err(Error::ChangeWithoutCash { change });
-        }
+        let change = payment::change_due(receipt.total, &tenders)?;
         Ok(Sale::record(ctx, at, SaleKind::Sale, cart, receipt, tenders, change))
     }
 
     /// A refund of `picks` ((line index, quantity) of this sale), given back in cash at the
-    /// sale's own rates. `earlier` are the refunds already made against this sale.
+    /// sale's own rates. `earlier` holds the refunds already made against this sale (and may
+    /// hold any other records: only this sale's refunds count).
     ///
     /// Refunding everything at once is an exact reversal of the sale. A partial refund is its own
     /// receipt: each picked line carries its share of the line discount and the refund its share
@@ -141,25 +117,15 @@ impl Sale {
         if self.kind != SaleKind::Sale {
             return Err(Error::NotRefundable);
         }
-        let mut refunded = vec![0u32; self.cart.lines.len()];
-        for sale in earlier {
-            if let SaleKind::Refund { original, lines, .. } = &sale.kind
-                && *original == self.id
-            {
-                for (index, qty) in lines {
-                    if let Some(done) = refunded.get_mut(*index) {
-                        *done = done.saturating_add(*qty);
-                    }
-                }
-            }
-        }
+        let left = self.refundable(earlier);
+        let refunded: Vec<u32> =
+            self.cart.lines.iter().zip(&left).map(|(line, left)| line.qty - left).collect();
         let mut taken = vec![0u32; self.cart.lines.len()];
         for (index, qty) in picks.iter().copied().filter(|(_, qty)| *qty > 0) {
             let field = Field::line(index, "qty");
-            let line =
-                self.cart.lines.get(index).ok_or(Error::RefundTooMuch { field: field.clone() })?;
+            let left = left.get(index).ok_or(Error::RefundTooMuch { field: field.clone() })?;
             taken[index] = taken[index].saturating_add(qty);
-            if refunded[index].saturating_add(taken[index]) > line.qty {
+            if taken[index] > *left {
                 return Err(Error::RefundTooMuch { field });
             }
         }
@@ -195,13 +161,8 @@ impl Sale {
         refunded: &[u32],
         earlier: &[Sale],
     ) -> Result<(Cart, Receipt)> {
-        let ours: Vec<&Receipt> = earlier
-            .iter()
-            .filter(
-                |s| matches!(&s.kind, SaleKind::Refund { original, .. } if *original == self.id),
-            )
-            .map(|s| &s.receipt)
-            .collect();
+        let ours: Vec<&Receipt> =
+            earlier.iter().filter(|s| s.is_refund_of(self.id)).map(|s| &s.receipt).collect();
         let mut cart = Cart { lines: Vec::new(), discount: Discount::NONE, ..self.cart.clone() };
         for (index, qty) in lines {
             let (line, printed) = (&self.cart.lines[*index], &self.receipt.lines[*index]);
@@ -230,7 +191,7 @@ impl Sale {
         if finishing {
             // What is left of each figure: the sale's, less what earlier refunds gave back.
             let left = |of: &dyn Fn(&Receipt) -> Yen| {
-                Yen::new(-of(&self.receipt).get() - ours.iter().map(|r| of(r).get()).sum::<i64>())
+                -of(&self.receipt) - ours.iter().map(|r| of(r)).sum::<Yen>()
             };
             let pick = |r: &Receipt, key: (u8, bool), f: fn(&RateTotal) -> Yen| {
                 r.rates.iter().find(|t| (t.rate, t.reduced) == key).map_or(Yen::ZERO, f)
@@ -298,11 +259,38 @@ impl Sale {
         matches!(self.kind, SaleKind::Refund { .. })
     }
 
+    /// True when this record is a refund of the sale `id`.
+    pub fn is_refund_of(&self, id: Uuid) -> bool {
+        matches!(&self.kind, SaleKind::Refund { original, .. } if *original == id)
+    }
+
+    /// What is left to refund of each line of this sale, given `records` that hold its earlier
+    /// refunds (other records among them are left out). Nothing is left of a refund.
+    pub fn refundable(&self, records: &[Sale]) -> Vec<u32> {
+        let mut left: Vec<u32> = match self.kind {
+            SaleKind::Sale => self.cart.lines.iter().map(|line| line.qty).collect(),
+            SaleKind::Refund { .. } => vec![0; self.cart.lines.len()],
+        };
+        for record in records {
+            if let SaleKind::Refund { original, lines, .. } = &record.kind
+                && *original == self.id
+            {
+                for (index, qty) in lines {
+                    if let Some(left) = left.get_mut(*index) {
+                        *left = left.saturating_sub(*qty);
+                    }
+                }
+            }
+        }
+        left
+    }
+
     /// What this record put into (or, negative, took out of) the cash drawer.
     pub fn cash_in_drawer(&self) -> Yen {
-        let cash: Yen =
-            self.tenders.iter().filter(|t| t.method == PaymentMethod::Cash).map(|t| t.amount).sum();
-        Yen::new(cash.get() - self.change.get())
+        payment::kept(&self.tenders, self.change)
+            .get(&PaymentMethod::Cash)
+            .copied()
+            .unwrap_or_default()
     }
 }
 

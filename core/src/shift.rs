@@ -5,7 +5,6 @@
 //! stored and synced as it stands. Its report ([`Shift::report`]) is the X report while it is open
 //! and the Z report once it is closed.
 
-use std::cmp::Reverse;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, FixedOffset, Utc};
@@ -13,9 +12,11 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{Error, Field, Result};
+use crate::ledger::{Postings, TaxAmounts, TaxBucket};
+use crate::money::MAX_AMOUNT;
 use crate::money::Yen;
-use crate::receipt::MAX_AMOUNT;
-use crate::sale::{PaymentMethod, Sale};
+use crate::payment::PaymentMethod;
+use crate::sale::Sale;
 
 /// A Japanese note or coin, as counted in the drawer. Serialized as its face value (`"10000"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -406,7 +407,7 @@ impl ShiftReport {
         to: DateTime<FixedOffset>,
         counted: Option<&DrawerCount>,
     ) -> ShiftReport {
-        let mut rates: BTreeMap<(Reverse<u8>, bool), RateLine> = BTreeMap::new();
+        let mut rates: BTreeMap<TaxBucket, TaxAmounts> = BTreeMap::new();
         let mut methods: BTreeMap<PaymentMethod, Yen> = BTreeMap::new();
         // Keyed so that the empty category sorts last.
         let mut categories: BTreeMap<(bool, &str), (i64, Yen)> = BTreeMap::new();
@@ -441,56 +442,49 @@ impl ShiftReport {
 
         for sale in sales.iter().filter(|s| s.shift_id == shift.id) {
             let receipt = &sale.receipt;
-            for t in &receipt.rates {
-                let line = rates.entry((Reverse(t.rate), t.reduced)).or_insert(RateLine {
-                    rate: t.rate,
-                    reduced: t.reduced,
-                    gross: Yen::ZERO,
-                    net: Yen::ZERO,
-                    tax: Yen::ZERO,
-                });
-                line.gross = plus(line.gross, t.gross);
-                line.net = plus(line.net, t.net);
-                line.tax = plus(line.tax, t.tax);
+            let postings = Postings::of(sale);
+            for (bucket, amounts) in postings.taxes {
+                match bucket {
+                    TaxBucket::Rate { .. } => *rates.entry(bucket).or_default() += amounts,
+                    TaxBucket::Exempt => r.exempt += amounts.gross,
+                }
             }
-            r.exempt = plus(r.exempt, receipt.exempt);
+            for (method, amount) in postings.methods {
+                *methods.entry(method).or_default() += amount;
+            }
+            for item in postings.items {
+                let (qty, amount) =
+                    categories.entry((item.category.is_empty(), item.category)).or_default();
+                *qty = qty.saturating_add(item.qty);
+                *amount += item.amount;
+                r.line_discounts += item.discount;
+            }
+            r.receipt_discounts += receipt.discount;
 
-            for tender in sale.tenders.iter().filter(|t| t.method != PaymentMethod::Cash) {
-                let total = methods.entry(tender.method).or_insert(Yen::ZERO);
-                *total = plus(*total, tender.amount);
-            }
             let cash = sale.cash_in_drawer();
-            if sale.tenders.iter().any(|t| t.method == PaymentMethod::Cash) {
-                let total = methods.entry(PaymentMethod::Cash).or_insert(Yen::ZERO);
-                *total = plus(*total, cash);
-            }
-
-            // A refund's cart holds the lines given back, index for index with its receipt.
-            let sign = if sale.is_refund() { -1 } else { 1 };
-            for (line, printed) in sale.cart.lines.iter().zip(&receipt.lines) {
-                let key = (line.category.is_empty(), line.category.as_str());
-                let (qty, amount) = categories.entry(key).or_insert((0, Yen::ZERO));
-                *qty = qty.saturating_add(sign * i64::from(line.qty));
-                *amount = plus(*amount, printed.amount);
-                r.line_discounts = plus(r.line_discounts, printed.discount);
-            }
-            r.receipt_discounts = plus(r.receipt_discounts, receipt.discount);
-
             r.receipts = r.receipts.saturating_add(1);
             let no = sale.receipt_no;
             r.first_receipt_no = Some(r.first_receipt_no.map_or(no, |first| first.min(no)));
             r.last_receipt_no = Some(r.last_receipt_no.map_or(no, |last| last.max(no)));
             if sale.is_refund() {
                 r.refund_count = r.refund_count.saturating_add(1);
-                r.refund_amount = plus(r.refund_amount, receipt.total);
-                r.cash_refunds = plus(r.cash_refunds, cash);
+                r.refund_amount += receipt.total;
+                r.cash_refunds += cash;
             } else {
-                r.gross_sales = plus(r.gross_sales, receipt.total);
-                r.cash_sales = plus(r.cash_sales, cash);
+                r.gross_sales += receipt.total;
+                r.cash_sales += cash;
             }
         }
-        r.net_sales = plus(r.gross_sales, r.refund_amount);
-        r.rates = rates.into_values().collect();
+        r.net_sales = r.gross_sales + r.refund_amount;
+        r.rates = rates
+            .into_iter()
+            .filter_map(|(bucket, TaxAmounts { gross, net, tax })| match bucket {
+                TaxBucket::Rate { percent, reduced } => {
+                    Some(RateLine { rate: percent, reduced, gross, net, tax })
+                }
+                TaxBucket::Exempt => None,
+            })
+            .collect();
         r.methods =
             methods.into_iter().map(|(method, amount)| MethodLine { method, amount }).collect();
         r.categories = categories
@@ -504,28 +498,14 @@ impl ShiftReport {
 
         for m in &shift.moves {
             match m.kind {
-                CashMoveKind::In => r.cash_in = plus(r.cash_in, m.amount),
-                CashMoveKind::Out => r.cash_out = plus(r.cash_out, m.amount),
+                CashMoveKind::In => r.cash_in += m.amount,
+                CashMoveKind::Out => r.cash_out += m.amount,
             }
         }
-        r.expected_cash = minus(
-            [r.cash_sales, r.cash_refunds, r.cash_in].into_iter().fold(r.opening_float, plus),
-            r.cash_out,
-        );
-        r.over_short = r.counted_cash.map(|c| minus(c, r.expected_cash));
+        r.expected_cash = r.opening_float + r.cash_sales + r.cash_refunds + r.cash_in - r.cash_out;
+        r.over_short = r.counted_cash.map(|c| c - r.expected_cash);
         r
     }
-}
-
-/// Adds without panicking: a report must print even on absurd data (amounts are each capped at
-/// [`MAX_AMOUNT`], so only thousands of maximal sales could reach the limit).
-fn plus(a: Yen, b: Yen) -> Yen {
-    Yen::new(a.get().saturating_add(b.get()))
-}
-
-/// Subtracts without panicking, as [`plus`] adds.
-fn minus(a: Yen, b: Yen) -> Yen {
-    Yen::new(a.get().saturating_sub(b.get()))
 }
 
 #[cfg(test)]

@@ -15,7 +15,8 @@ use uuid::Uuid;
 use crate::catalog::Item;
 use crate::sale::{Sale, SaleContext, SaleKind};
 use crate::shift::Shift;
-use crate::shop::{ShopSettings, Staff};
+use crate::shop::ShopSettings;
+use crate::staff::Staff;
 
 /// The `prev_hash` of a device's first entry: 64 zeros.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";

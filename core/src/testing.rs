@@ -7,7 +7,8 @@ use uuid::Uuid;
 
 use crate::cart::{Cart, CartLine, Discount};
 use crate::money::Yen;
-use crate::sale::{PaymentMethod, Sale, SaleContext, Tender};
+use crate::payment::{PaymentMethod, Tender};
+use crate::sale::{Sale, SaleContext};
 use crate::tax::TaxClass;
 
 /// A line of `qty` × `price` yen in `category`, without a discount.

@@ -105,6 +105,11 @@ impl Lang {
                 "error-discount-too-large"
             }
             Error::TooLarge { .. } => "error-too-large",
+            Error::NameNeeded { .. } => "error-name-needed",
+            Error::NotAnAmount { value, .. } => {
+                args.push(("value", s(value.clone())));
+                "error-not-an-amount"
+            }
             Error::InvalidDate { value, .. } => {
                 args.push(("value", s(value.clone())));
                 "error-invalid-date"
@@ -129,6 +134,7 @@ impl Lang {
             Error::InvalidPin { .. } => "error-invalid-pin",
             Error::ShiftClosed => "error-shift-closed",
             Error::PinTaken => "error-pin-taken",
+            Error::LastOwner => "error-last-owner",
             Error::NoRate { date } => {
                 args.push(("date", s(date.to_string())));
                 "error-no-rate"
@@ -247,6 +253,8 @@ mod tests {
                 applies_to: Yen::new(1),
             },
             Error::TooLarge { field: field() },
+            Error::NotAnAmount { field: field(), value: "1,2,3".into() },
+            Error::NameNeeded { field: field() },
             Error::InvalidDate { field: field(), value: "2024-13-01".into() },
             Error::EmptySale,
             Error::TenderShort { due: Yen::new(500), tendered: Yen::new(100) },
@@ -255,6 +263,8 @@ mod tests {
             Error::NothingToRefund,
             Error::NotRefundable,
             Error::ShiftClosed,
+            Error::PinTaken,
+            Error::LastOwner,
             Error::InvalidRegistrationNumber { value: "T123".into() },
             Error::InvalidPin { field: field() },
             Error::NoRate { date: chrono::NaiveDate::MIN },

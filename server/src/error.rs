@@ -75,9 +75,16 @@ impl IntoResponse for Error {
     fn into_response(self) -> Response {
         match self {
             Error::Domain(err) => {
+                // The staff rules refuse what the store holds now, not the input's form.
+                let status = match err {
+                    akinai_core::Error::PinTaken | akinai_core::Error::LastOwner => {
+                        StatusCode::CONFLICT
+                    }
+                    _ => StatusCode::UNPROCESSABLE_ENTITY,
+                };
                 let body =
                     ErrorBody { error: err.to_string(), field: Some(err.field().as_str().into()) };
-                (StatusCode::UNPROCESSABLE_ENTITY, Json(body)).into_response()
+                (status, Json(body)).into_response()
             }
             Error::BadRequest { field, message } => {
                 let body = ErrorBody { error: message, field: Some(field.to_owned()) };

@@ -11,12 +11,14 @@ use serde::{Deserialize, Serialize};
 use sqlx::{Any, Transaction};
 use uuid::Uuid;
 
-use akinai_core::shop::{Pin, Role, Staff, pin_taken};
+use akinai_core::Field;
+use akinai_core::name::Name;
+use akinai_core::staff::{Pin, Role, Staff, check_owner_stays, check_pin};
 
 use crate::AppState;
 use crate::auth::{OwnerSession, owned_store};
 use crate::error::{Error, ErrorBody, Result};
-use crate::input::{Input, invalid};
+use crate::input::Input;
 use crate::stores::{Removable, put_staff, remove};
 
 /// A staff member as the owner sees them: no salt, no hash.
@@ -51,7 +53,7 @@ pub struct StaffInput {
 }
 
 /// The store's current (not removed) staff.
-async fn current(tx: &mut Transaction<'_, Any>, store_id: &str) -> Result<Vec<Staff>> {
+pub async fn current(tx: &mut Transaction<'_, Any>, store_id: &str) -> Result<Vec<Staff>> {
     let bodies: Vec<String> =
         sqlx::query_scalar("SELECT body FROM staff WHERE store_id = $1 AND removed = 0")
             .bind(store_id)
@@ -69,27 +71,7 @@ fn new_salt() -> String {
 
 /// The trimmed name, which must not be empty.
 fn name(input: &StaffInput) -> Result<String> {
-    let name = input.name.trim();
-    if name.is_empty() { Err(invalid("name", "a name is needed")) } else { Ok(name.to_owned()) }
-}
-
-/// Refuses a PIN that another member of the store (not `except`) already signs in with.
-fn check_pin(staff: &[Staff], pin: &Pin, except: Option<Uuid>) -> Result<()> {
-    if pin_taken(staff, pin, except) {
-        Err(Error::Rejected("another staff member of this store already has this PIN".into()))
-    } else {
-        Ok(())
-    }
-}
-
-/// Refuses to leave a store that has an owner-role member without one.
-fn keep_an_owner(staff: &[Staff], leaving: Uuid) -> Result<()> {
-    let owners = staff.iter().filter(|s| s.role == Role::Owner);
-    if owners.clone().any(|s| s.id == leaving) && owners.count() == 1 {
-        Err(Error::Rejected("the store's last owner-role staff member must stay".into()))
-    } else {
-        Ok(())
-    }
+    Ok(Name::parse(&input.name, Field::top("name"))?.into())
 }
 
 /// `GET /api/v1/stores/{store}/staff`: the store's staff by name.
@@ -152,9 +134,7 @@ pub async fn edit(
     let mut tx = state.db.pool.begin().await?;
     let staff = current(&mut tx, &store).await?;
     let old = staff.iter().find(|s| s.id.to_string() == id).ok_or(Error::NotFound)?;
-    if input.role != Role::Owner {
-        keep_an_owner(&staff, old.id)?;
-    }
+    check_owner_stays(&staff, old.id, Some(input.role))?;
     let new = match &pin {
         Some(pin) => {
             check_pin(&staff, pin, Some(old.id))?;
@@ -181,7 +161,7 @@ pub async fn delete(
     let mut tx = state.db.pool.begin().await?;
     let staff = current(&mut tx, &store).await?;
     let leaving = staff.iter().find(|s| s.id.to_string() == id).ok_or(Error::NotFound)?;
-    keep_an_owner(&staff, leaving.id)?;
+    check_owner_stays(&staff, leaving.id, None)?;
     remove(&mut tx, &store, Removable::Staff, &id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
@@ -191,29 +171,8 @@ pub async fn delete(
 mod tests {
     use super::*;
 
-    fn member(role: Role, pin: &str) -> Staff {
-        Staff::new(Uuid::now_v7(), "x", role, &Pin::parse(pin).unwrap(), &new_salt())
-    }
-
     #[test]
-    fn the_last_owner_stays() {
-        let (a, b, c) = (
-            member(Role::Owner, "1111"),
-            member(Role::Owner, "2222"),
-            member(Role::Cashier, "3333"),
-        );
-        assert!(keep_an_owner(&[a.clone(), c.clone()], a.id).is_err());
-        assert!(keep_an_owner(&[a.clone(), c.clone()], c.id).is_ok());
-        assert!(keep_an_owner(&[a.clone(), b, c], a.id).is_ok());
-    }
-
-    #[test]
-    fn pins_are_unique_and_salted() {
-        let a = member(Role::Cashier, "1234");
-        assert!(check_pin(std::slice::from_ref(&a), &Pin::parse("1234").unwrap(), None).is_err());
-        assert!(
-            check_pin(std::slice::from_ref(&a), &Pin::parse("1234").unwrap(), Some(a.id)).is_ok()
-        );
-        assert_ne!(member(Role::Cashier, "1234").pin_hash, a.pin_hash);
+    fn salts_differ() {
+        assert_ne!(new_salt(), new_salt());
     }
 }

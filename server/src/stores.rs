@@ -6,7 +6,8 @@
 //! device's pull (`/api/v1/changes`); staff and items have their own modules.
 
 use akinai_core::catalog::Item;
-use akinai_core::shop::{ShopSettings, Staff};
+use akinai_core::shop::ShopSettings;
+use akinai_core::staff::Staff;
 use akinai_core::sync::Changes;
 use axum::Json;
 use axum::extract::{Path, RawQuery, State};

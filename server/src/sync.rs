@@ -14,11 +14,14 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use akinai_core::sale::{PaymentMethod, Sale, SaleKind};
+use akinai_core::ledger::{Postings, TaxBucket};
+use akinai_core::sale::{Sale, SaleKind};
 use akinai_core::shift::Shift;
+use akinai_core::staff::check_owner_stays;
 use akinai_core::sync::{
     MAX_BATCH, OutboxEntry, Record, Rejected, Rejection, SyncBatch, SyncReply, check_sale,
 };
+use akinai_core::tax::Named;
 use akinai_core::{TOKYO, Yen};
 use axum::Json;
 use axum::extract::State;
@@ -188,7 +191,7 @@ enum Change<'a> {
     Shift(&'a Shift, i64),
     Item(&'a akinai_core::catalog::Item),
     ItemRemoved(Uuid),
-    Staff(&'a akinai_core::shop::Staff),
+    Staff(&'a akinai_core::staff::Staff),
     StaffRemoved(Uuid),
     Shop(&'a akinai_core::shop::ShopSettings),
 }
@@ -324,7 +327,7 @@ async fn land(
                 } else if !seq_free {
                     Some(Rejection::SeqTaken)
                 } else {
-                    judge_record(&mut tx, store_id, entry, &pending.sales_so_far).await?
+                    judge_record(&mut tx, store_id, entry, &pending).await?
                 };
                 // Kept, accepted or not, whenever it can sit in the device's chain.
                 if let (Some(seq), true, true) = (seq, entry.device_id == caller, seq_free) {
@@ -361,20 +364,42 @@ async fn land(
 }
 
 /// Why an entry from the right device, hashed right, cannot be accepted, if it cannot: a sale
-/// the domain computes differently, or a shift of another device's drawer.
+/// the domain computes differently, a shift of another device's drawer, or a staff change that
+/// would leave the store without an owner.
 async fn judge_record(
     tx: &mut Transaction<'_, Any>,
     store_id: &str,
     entry: &OutboxEntry,
-    sales_so_far: &[&Sale],
+    pending: &Pending<'_>,
 ) -> Result<Option<Rejection>> {
-    match &entry.record {
-        Record::Sale(sale) => judge_sale(tx, store_id, entry, sale, sales_so_far).await,
-        Record::Shift(shift) if shift.device_id != entry.device_id => {
-            Ok(Some(Rejection::WrongDevice))
+    let staff_change = match &entry.record {
+        Record::Sale(sale) => {
+            return judge_sale(tx, store_id, entry, sale, &pending.sales_so_far).await;
         }
-        _ => Ok(None),
+        Record::Shift(shift) if shift.device_id != entry.device_id => {
+            return Ok(Some(Rejection::WrongDevice));
+        }
+        Record::Staff(staff) => (staff.id, Some(staff.role)),
+        Record::StaffRemoved(id) => (*id, None),
+        _ => return Ok(None),
+    };
+    // The store's staff as this batch leaves them so far. A PIN cannot be checked here: the
+    // device sends it salted and hashed, so it checks PINs itself.
+    let mut staff = crate::staff::current(tx, store_id).await?;
+    for change in &pending.changes {
+        match change {
+            Change::Staff(member) => {
+                staff.retain(|s| s.id != member.id);
+                staff.push((*member).clone());
+            }
+            Change::StaffRemoved(id) => staff.retain(|s| s.id != *id),
+            _ => {}
+        }
     }
+    let (id, becomes) = staff_change;
+    Ok(check_owner_stays(&staff, id, becomes)
+        .err()
+        .map(|error| Rejection::Invalid { detail: error.to_string() }))
 }
 
 /// Why a sale entry cannot be accepted, if it cannot: the domain recomputes it (a refund from
@@ -409,10 +434,12 @@ async fn judge_sale(
         .filter(|(store, _)| store == store_id)
         .map(|(_, body)| serde_json::from_str::<Sale>(body))
         .collect::<Result<Vec<_>, _>>()?;
-    stored.extend(batch_sales.iter().map(|s| (*s).clone()).filter(|s| {
-        s.id == *original_id
-            || matches!(&s.kind, SaleKind::Refund { original, .. } if original == original_id)
-    }));
+    stored.extend(
+        batch_sales
+            .iter()
+            .filter(|s| s.id == *original_id || s.is_refund_of(*original_id))
+            .map(|s| (*s).clone()),
+    );
     let original = stored.iter().find(|s| s.id == *original_id);
     let earlier: Vec<Sale> = stored.iter().filter(|s| s.id != *original_id).cloned().collect();
     Ok(check_sale(sale, original, &earlier).err())
@@ -442,8 +469,9 @@ fn store_entry(
     Ok(())
 }
 
-/// Adds an accepted sale's rows: the sale, its rates (the non-taxable part as rate 0), what
-/// each payment method kept (cash less change) and its lines (quantities negative on refunds).
+/// Adds an accepted sale's rows from its postings in the ledger: the sale, its rates (the
+/// non-taxable part as rate 0), what each payment method kept (cash less change) and its lines
+/// (quantities negative on refunds).
 fn store_sale(
     store_id: &str,
     sale: &Sale,
@@ -481,65 +509,51 @@ fn store_sale(
         sale.receipt.discount.get().into(),
         serde_json::to_string(sale)?.into(),
     ]);
-    for rate in &sale.receipt.rates {
+    let postings = Postings::of(sale);
+    for (bucket, amounts) in &postings.taxes {
+        // The tables keep the non-taxable part as rate 0, not reduced.
+        let (rate, reduced) = match *bucket {
+            TaxBucket::Rate { percent, reduced } => (i64::from(percent), reduced),
+            TaxBucket::Exempt => (0, false),
+        };
         rates.push([
             id.as_str().into(),
             store_id.into(),
             date.as_str().into(),
-            i64::from(rate.rate).into(),
-            rate.reduced.into(),
-            rate.gross.get().into(),
-            rate.net.get().into(),
-            rate.tax.get().into(),
+            rate.into(),
+            reduced.into(),
+            amounts.gross.get().into(),
+            amounts.net.get().into(),
+            amounts.tax.get().into(),
         ]);
-        days.add_rate(&date, i64::from(rate.rate), rate.reduced, [rate.gross, rate.net, rate.tax]);
+        days.add_rate(&date, rate, reduced, [amounts.gross, amounts.net, amounts.tax]);
     }
-    let exempt = sale.receipt.exempt.get();
-    if exempt != 0 {
-        rates.push([
-            id.as_str().into(),
-            store_id.into(),
-            date.as_str().into(),
-            0i64.into(),
-            false.into(),
-            exempt.into(),
-            exempt.into(),
-            0i64.into(),
-        ]);
-        days.add_rate(&date, 0, false, [sale.receipt.exempt, sale.receipt.exempt, Yen::ZERO]);
-    }
-    let mut kept: BTreeMap<PaymentMethod, i64> = BTreeMap::new();
-    for tender in &sale.tenders {
-        *kept.entry(tender.method).or_default() += tender.amount.get();
-    }
-    // Change always comes out of the cash handed over (the domain refuses it otherwise).
-    *kept.entry(PaymentMethod::Cash).or_default() -= sale.change.get();
-    for (method, amount) in kept.into_iter().filter(|(_, amount)| *amount != 0) {
-        *days.tenders.entry((date.clone(), method_name(method)?)).or_default() += amount;
+    for (method, amount) in postings.methods.into_iter().filter(|(_, amount)| *amount != Yen::ZERO)
+    {
+        *days.tenders.entry((date.clone(), method.word().to_owned())).or_default() += amount.get();
         tenders.push([
             id.as_str().into(),
             store_id.into(),
             date.as_str().into(),
-            method_name(method)?.into(),
-            amount.into(),
+            method.word().into(),
+            amount.get().into(),
         ]);
     }
-    let sign = if sale.is_refund() { -1 } else { 1 };
-    for (n, (line, printed)) in sale.cart.lines.iter().zip(&sale.receipt.lines).enumerate() {
+    for (n, item) in postings.items.iter().enumerate() {
         lines.push([
             id.as_str().into(),
             store_id.into(),
             date.as_str().into(),
             to_i64(n as u64)?.into(),
-            line.item_id.map(|i| i.to_string()).into(),
-            printed.name.as_str().into(),
-            line.category.as_str().into(),
-            (sign * i64::from(printed.qty)).into(),
-            printed.amount.get().into(),
+            item.item_id.map(|i| i.to_string()).into(),
+            item.name.into(),
+            item.category.into(),
+            item.qty.into(),
+            item.amount.get().into(),
         ]);
-        let sums = days.items.entry((date.clone(), printed.name.clone())).or_default();
-        sums[0] += sign * i64::from(printed.qty);
-        sums[1] += printed.amount.get();
+        let sums = days.items.entry((date.clone(), item.name.to_owned())).or_default();
+        sums[0] += item.qty;
+        sums[1] += item.amount.get();
     }
     Ok(())
 }
@@ -626,14 +640,6 @@ impl Days {
         }
         [hours, rates, tenders, items]
     }
-}
-
-/// A payment method's name as the API spells it (`cash`).
-pub fn method_name(method: PaymentMethod) -> Result<String> {
-    serde_json::to_value(method)?
-        .as_str()
-        .map(str::to_owned)
-        .ok_or_else(|| Error::Internal("a payment method is not named by a string".to_owned()))
 }
 
 fn to_i64(n: u64) -> Result<i64> {

@@ -11,7 +11,8 @@ use std::time::Duration;
 
 use akinai_core::Yen;
 use akinai_core::cart::{Cart, CartLine, Discount};
-use akinai_core::sale::{PaymentMethod, Sale, SaleContext, Tender};
+use akinai_core::payment::{PaymentMethod, Tender};
+use akinai_core::sale::{Sale, SaleContext};
 use akinai_core::shift::{DrawerCount, Shift};
 use akinai_core::shop::{RegistrationNumber, ShopSettings};
 use akinai_core::sync::{GENESIS, MAX_BATCH, OutboxEntry, Record, Rejection, SyncBatch, SyncReply};
@@ -386,6 +387,52 @@ async fn rejected_entries_are_kept_and_do_not_stop_the_rest() {
 }
 
 #[tokio::test]
+async fn a_device_cannot_leave_the_store_without_an_owner() {
+    for backend in backends() {
+        let server = start(backend).await;
+        let shop = seed(&server, "o@example.jp").await;
+        let mut register = Register::new(shop.device);
+        let member = |name: &str, role, pin: &str| {
+            akinai_core::staff::Staff::new(
+                Uuid::now_v7(),
+                name,
+                role,
+                &akinai_core::staff::Pin::parse(pin).unwrap(),
+                "salt",
+            )
+        };
+        let (owner, cashier) = (
+            member("店長", akinai_core::staff::Role::Owner, "1111"),
+            member("佐藤", akinai_core::staff::Role::Cashier, "2222"),
+        );
+        let demoted =
+            akinai_core::staff::Staff { role: akinai_core::staff::Role::Cashier, ..owner.clone() };
+        let batch = [
+            register.entry(Uuid::now_v7(), Record::Staff(Box::new(owner.clone()))),
+            register.entry(Uuid::now_v7(), Record::Staff(Box::new(cashier.clone()))),
+            // Within the batch: the only owner is neither removed nor made a cashier.
+            register.entry(Uuid::now_v7(), Record::StaffRemoved(owner.id)),
+            register.entry(Uuid::now_v7(), Record::Staff(Box::new(demoted.clone()))),
+            register.entry(Uuid::now_v7(), Record::StaffRemoved(cashier.id)),
+        ];
+        let reply = sync(&server, &shop, &batch).await;
+        assert_eq!(reply.acked, vec![batch[0].id, batch[1].id, batch[4].id], "{backend:?}");
+        let refused: Vec<Uuid> = reply.rejected.iter().map(|r| r.id).collect();
+        assert_eq!(refused, vec![batch[2].id, batch[3].id]);
+        // In a later batch too, and once a second owner joins, the first may go.
+        let again = [register.entry(Uuid::now_v7(), Record::StaffRemoved(owner.id))];
+        assert_eq!(sync(&server, &shop, &again).await.rejected.len(), 1);
+        let second = member("副店長", akinai_core::staff::Role::Owner, "3333");
+        let handover = [
+            register.entry(Uuid::now_v7(), Record::Staff(Box::new(second))),
+            register.entry(Uuid::now_v7(), Record::StaffRemoved(owner.id)),
+        ];
+        let reply = sync(&server, &shop, &handover).await;
+        assert_eq!(reply.acked, vec![handover[0].id, handover[1].id], "{backend:?}");
+    }
+}
+
+#[tokio::test]
 async fn refunds_are_checked_against_their_original() {
     for backend in backends() {
         let server = start(backend).await;
@@ -652,11 +699,11 @@ async fn the_export_has_every_table_and_a_readme() {
         let server = start(backend).await;
         let shop = seed(&server, "g@example.jp").await;
         let mut register = Register::new(shop.device);
-        let staff = akinai_core::shop::Staff::new(
+        let staff = akinai_core::staff::Staff::new(
             Uuid::now_v7(),
             "佐藤",
-            akinai_core::shop::Role::Cashier,
-            &akinai_core::shop::Pin::parse("1234").unwrap(),
+            akinai_core::staff::Role::Cashier,
+            &akinai_core::staff::Pin::parse("1234").unwrap(),
             "salt",
         );
         let entries = [

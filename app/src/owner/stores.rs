@@ -3,7 +3,8 @@
 //! version on so its registers pull it.
 
 use akinai_core::catalog::Item;
-use akinai_core::shop::{Role, ShopSettings};
+use akinai_core::shop::ShopSettings;
+use akinai_core::staff::Role;
 use akinai_core::tax::Named;
 use gloo_net::http::Method;
 use leptos::prelude::*;
@@ -184,7 +185,7 @@ fn StaffEditor(store: Uuid) -> impl IntoView {
                 detail: owner.t("name-needed"),
             }));
         }
-        if let Err(err) = akinai_core::shop::Pin::parse(&person.pin) {
+        if let Err(err) = akinai_core::staff::Pin::parse(&person.pin) {
             return owner.fail(err.into());
         }
         owner.spawn(async move {

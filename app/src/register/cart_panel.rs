@@ -1,7 +1,8 @@
 //! The cart side of the register: its lines with quantities and discounts, eat-in / take-out,
 //! the receipt discount, the totals, and the carts held aside.
 
-use akinai_core::Yen;
+use akinai_core::money::parse_whole;
+use akinai_core::{Field, Yen};
 use akinai_core::cart::{Cart, Discount};
 use akinai_core::receipt::Receipt;
 use akinai_core::tax::{DiningMode, RateTable};
@@ -9,7 +10,6 @@ use chrono::Utc;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use super::parse_amount;
 use crate::device::HeldCart;
 use crate::device::storage::stores;
 use crate::state::use_app;
@@ -222,14 +222,10 @@ fn DiscountForm(
         let typed = text.get_untracked();
         let discount = if typed.trim().is_empty() {
             Some(Discount::NONE)
+        } else if percent.get_untracked() {
+            parse_whole(&typed).map(|n| Discount::Percent(n.clamp(0, 100) as u8))
         } else {
-            parse_amount(&typed).map(|n| {
-                if percent.get_untracked() {
-                    Discount::Percent(n.clamp(0, 100) as u8)
-                } else {
-                    Discount::Yen(Yen::new(n))
-                }
-            })
+            Yen::parse_typed(&typed, Field::top("discount")).ok().map(Discount::Yen)
         };
         if let Some(discount) = discount {
             on_apply.run(discount);

@@ -1,12 +1,11 @@
 //! The catalog side of the register: the search / barcode box, the categories, the quick keys,
 //! and the price asked for an open-price item.
 
-use akinai_core::Yen;
+use akinai_core::{Field, Yen};
 use akinai_core::cart::{CartLine, Discount};
 use akinai_core::catalog::{Item, SearchIndex, by_barcode};
 use leptos::prelude::*;
 
-use super::parse_amount;
 use super::scanner::{CameraScan, use_scanner_keys};
 use crate::state::use_app;
 
@@ -208,10 +207,10 @@ fn OpenPriceDialog(
     let app = use_app();
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        if let (Some(picked), Some(price)) =
-            (item.get_untracked(), parse_amount(&amount.get_untracked()))
+        if let (Some(picked), Ok(price)) =
+            (item.get_untracked(), Yen::parse_typed(&amount.get_untracked(), Field::top("price")))
         {
-            app.cart.update(|cart| cart.add(cart_line(&picked, Yen::new(price))));
+            app.cart.update(|cart| cart.add(cart_line(&picked, price)));
             item.set(None);
         }
     };

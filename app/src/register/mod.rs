@@ -17,19 +17,6 @@ use cart_panel::CartPanel;
 use catalog_panel::CatalogPanel;
 use pay::PayPanel;
 
-/// Reads a whole number of yen (or percent) as typed, forgiving full-width digits and commas.
-pub fn parse_amount(text: &str) -> Option<i64> {
-    let digits: String = text
-        .chars()
-        .filter_map(|c| match c {
-            '０'..='９' => char::from_u32(c as u32 - '０' as u32 + '0' as u32),
-            ',' | '，' | '¥' | '￥' | ' ' => None,
-            c => Some(c),
-        })
-        .collect();
-    digits.parse::<i64>().ok().filter(|n| *n >= 0)
-}
-
 /// The register screen.
 #[component]
 pub fn Register() -> impl IntoView {

@@ -1,12 +1,12 @@
 //! Paying for the cart: today cash (tendered amount, quick buttons, change shown large); the
 //! cashless methods join here.
 
-use akinai_core::Yen;
+use akinai_core::payment::{PaymentMethod, Tender, change_due};
 use akinai_core::receipt::Receipt;
-use akinai_core::sale::{PaymentMethod, Sale, Tender};
+use akinai_core::sale::Sale;
+use akinai_core::{Field, Yen};
 use leptos::prelude::*;
 
-use super::parse_amount;
 use crate::state::use_app;
 
 /// Cash payment: tendered amount, quick buttons, change shown large.
@@ -18,9 +18,9 @@ pub(super) fn PayPanel(
     let app = use_app();
     let tendered = RwSignal::new(String::new());
     let total = move || receipt.with(|r| r.as_ref().map(|r| r.total).unwrap_or_default());
-    let tendered_yen = move || parse_amount(&tendered.get()).map(Yen::new);
-    let change =
-        move || tendered_yen().and_then(|t| t.checked_sub(total())).filter(|c| !c.is_negative());
+    let tendered_yen = move || Yen::parse_typed(&tendered.get(), Field::top("tendered")).ok();
+    let cash = |amount| vec![Tender { method: PaymentMethod::Cash, amount }];
+    let change = move || tendered_yen().and_then(|t| change_due(total(), &cash(t)).ok());
     let busy = RwSignal::new(false);
     let complete = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -28,8 +28,7 @@ pub(super) fn PayPanel(
         let Some(ctx) = app.sale_context() else {
             return app.fail(crate::error::Error::NoShift);
         };
-        let tenders = vec![Tender { method: PaymentMethod::Cash, amount }];
-        match Sale::ring_up(ctx, app.cart.get_untracked(), tenders) {
+        match Sale::ring_up(ctx, app.cart.get_untracked(), cash(amount)) {
             Err(err) => app.fail(err),
             Ok(sale) => {
                 busy.set(true);

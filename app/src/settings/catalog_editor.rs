@@ -11,7 +11,6 @@ use wasm_bindgen::JsCast;
 
 use crate::error::{Error, Result};
 use crate::fields::{read_file, text_field, word_select};
-use crate::register::parse_amount;
 use crate::state::use_app;
 
 /// An item as form fields, like [`crate::fields::ShopFields`] for the shop.
@@ -70,10 +69,11 @@ impl ItemFields {
 
     /// The item entered: it needs a name, and a price unless the price is asked at the register.
     fn item(&self, lang: Lang) -> Result<Item> {
-        let amount = parse_amount(&self.price.get_untracked());
+        let amount =
+            Yen::parse_typed(&self.price.get_untracked(), akinai_core::Field::top("price")).ok();
         let name = self.name.get_untracked().trim().to_owned();
         let (Some(amount), false) =
-            (amount.or(self.open_price.get_untracked().then_some(0)), name.is_empty())
+            (amount.or(self.open_price.get_untracked().then_some(Yen::ZERO)), name.is_empty())
         else {
             return Err(Error::Domain(akinai_core::Error::Invalid {
                 field: akinai_core::Field::top(if name.is_empty() { "name" } else { "price" }),
@@ -85,7 +85,7 @@ impl ItemFields {
             id: self.editing.get_untracked().unwrap_or_else(Uuid::now_v7),
             name,
             kana: self.kana.get_untracked(),
-            price: Yen::new(amount),
+            price: amount,
             tax_class: self.tax_class.get_untracked(),
             category: self.category.get_untracked().trim().to_owned(),
             barcode: (!code.is_empty()).then_some(code),

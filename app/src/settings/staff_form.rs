@@ -1,12 +1,12 @@
 //! Staff and their PINs.
 
-use akinai_core::shop::{Pin, Role, Staff, pin_taken};
+use akinai_core::name::Name;
+use akinai_core::staff::{Pin, Role, Staff, check_owner_stays, check_pin};
 use akinai_core::sync::Record;
 use akinai_core::tax::Named;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use crate::error::Error;
 use crate::fields::{pin_field, random_salt, text_field, word_select};
 use crate::state::use_app;
 
@@ -19,13 +19,12 @@ pub(super) fn StaffForm() -> impl IntoView {
     let role = RwSignal::new(Role::Cashier);
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let checked = Pin::parse(&pin.get_untracked()).map_err(Error::from).and_then(|p| {
-            if app.staff.with_untracked(|s| pin_taken(s, &p, None)) {
-                return Err(Error::Domain(akinai_core::Error::PinTaken));
-            }
+        let checked = Pin::parse(&pin.get_untracked()).and_then(|p| {
+            app.staff.with_untracked(|s| check_pin(s, &p, None))?;
+            let person = Name::parse(&name.get_untracked(), akinai_core::Field::top("name"))?;
             Ok(Staff::new(
                 Uuid::now_v7(),
-                name.get_untracked().trim(),
+                person.as_str(),
                 role.get_untracked(),
                 &p,
                 &random_salt(),
@@ -33,12 +32,6 @@ pub(super) fn StaffForm() -> impl IntoView {
         });
         match checked {
             Err(err) => app.fail(err),
-            Ok(person) if person.name.is_empty() => {
-                app.fail(Error::Domain(akinai_core::Error::Invalid {
-                    field: akinai_core::Field::top("name"),
-                    detail: app.t("name-needed"),
-                }))
-            }
             Ok(person) => app.spawn(async move {
                 app.edit(vec![Record::Staff(Box::new(person))]).await?;
                 name.set(String::new());
@@ -56,10 +49,7 @@ pub(super) fn StaffForm() -> impl IntoView {
                         let id = person.id;
                         let label = format!("{} {}", app.t("staff-remove"), person.name);
                         // The last owner stays: someone must be able to reach the settings.
-                        let last_owner = move || app.staff.with(|s| {
-                            s.iter().filter(|p| p.role == Role::Owner).count() <= 1
-                                && s.iter().any(|p| p.id == id && p.role == Role::Owner)
-                        });
+                        let last_owner = move || app.staff.with(|s| check_owner_stays(s, id, None).is_err());
                         view! {
                             <li>
                                 {format!("{} ({})", person.name, app.t(&format!("role-{}", person.role.word())))}

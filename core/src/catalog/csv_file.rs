@@ -16,9 +16,8 @@ use uuid::Uuid;
 
 use super::{Item, fold_width, normalize};
 use crate::Error;
-use crate::error::Result;
+use crate::error::{Field, Result};
 use crate::money::Yen;
-use crate::receipt::MAX_AMOUNT;
 use crate::tax::{Named, TaxClass};
 
 /// The result of an import. The catalog itself is not changed here: the caller stores
@@ -183,7 +182,10 @@ impl Row<'_> {
         }
         let price = match required(Column::Price) {
             "" => None,
-            cell => Some(parse_price(cell).ok_or_else(|| self.invalid(Column::Price, cell))?),
+            cell => Some(
+                Yen::parse_typed(cell, Field::csv(None, Some("price")))
+                    .map_err(|_| self.invalid(Column::Price, cell))?,
+            ),
         };
         let tax_class = required(Column::TaxClass);
         let tax_class =
@@ -213,40 +215,6 @@ struct Fields {
     barcode: Option<Option<String>>,
     color: Option<String>,
     open_price: Option<bool>,
-}
-
-/// `1200`, `1,200`, `¥1,200`, `１２００`, `1200円`; a whole number of yen from 0 up to
-/// [`MAX_AMOUNT`].
-fn parse_price(cell: &str) -> Option<Yen> {
-    let folded: String = cell.nfkc().collect();
-    let text = folded.trim();
-    // Shift_JIS has the yen sign where ASCII has the backslash, so a decoded ¥ may be `\`.
-    let text = text.strip_prefix(['¥', '\\']).unwrap_or(text).trim_start();
-    let text = text.strip_suffix('円').unwrap_or(text).trim_end();
-    // Excel may write a whole number as 1200.00.
-    let text = match text.split_once('.') {
-        Some((whole, fraction)) if !fraction.is_empty() && fraction.bytes().all(|b| b == b'0') => {
-            whole
-        }
-        Some(_) => return None,
-        None => text,
-    };
-    let mut groups = text.split(',');
-    let first = groups.next().unwrap_or_default();
-    let grouped = text.contains(',');
-    let digits = |group: &str| !group.is_empty() && group.bytes().all(|b| b.is_ascii_digit());
-    if !digits(first) || (grouped && first.len() > 3) {
-        return None;
-    }
-    let mut plain = first.to_owned();
-    for group in groups {
-        if !digits(group) || group.len() != 3 {
-            return None;
-        }
-        plain.push_str(group);
-    }
-    let yen = Yen::new(plain.parse().ok()?);
-    (yen <= MAX_AMOUNT).then_some(yen)
 }
 
 /// The contract's words and the Japanese ones a shop writes.
