@@ -1,11 +1,11 @@
 //! The cart side of the register: its lines with quantities and discounts, eat-in / take-out,
 //! the receipt discount, the totals, and the carts held aside.
 
-use akinai_core::money::parse_whole;
-use akinai_core::{Field, Yen};
 use akinai_core::cart::{Cart, Discount};
+use akinai_core::money::parse_whole;
 use akinai_core::receipt::Receipt;
 use akinai_core::tax::{DiningMode, RateTable};
+use akinai_core::{Field, Yen};
 use chrono::Utc;
 use leptos::prelude::*;
 use uuid::Uuid;

@@ -1,9 +1,9 @@
 //! The catalog side of the register: the search / barcode box, the categories, the quick keys,
 //! and the price asked for an open-price item.
 
-use akinai_core::{Field, Yen};
 use akinai_core::cart::{CartLine, Discount};
 use akinai_core::catalog::{Item, SearchIndex, by_barcode};
+use akinai_core::{Field, Yen};
 use leptos::prelude::*;
 
 use super::scanner::{CameraScan, use_scanner_keys};
