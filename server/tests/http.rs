@@ -80,6 +80,15 @@ async fn the_app_is_served_on_every_route_it_owns() {
     assert!(get(&server, "/manifest.webmanifest").await.1.contains("Akinai"));
 }
 
+/// Serves the built app in `dir` alone on a free port; returns its base URL.
+async fn serve_app(dir: &std::path::Path) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = akinai_server::app_shell::router(dir);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    base
+}
+
 #[tokio::test]
 async fn the_owner_routes_get_the_owner_page_and_its_worker_may_serve_them() {
     // Two bundles (xtask): the register at the root, the owner's view in owner-app/.
@@ -88,10 +97,7 @@ async fn the_owner_routes_get_the_owner_page_and_its_worker_may_serve_them() {
     std::fs::write(dir.path().join("index.html"), "register").unwrap();
     std::fs::write(dir.path().join("owner-app/index.html"), "owner").unwrap();
     std::fs::write(dir.path().join("owner-app/sw.js"), "worker").unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = akinai_server::app_shell::router(dir.path());
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let base = serve_app(dir.path()).await;
     let client = reqwest::Client::new();
     let body = |path: &'static str| {
         let request = client.get(format!("{base}{path}"));
@@ -117,10 +123,7 @@ async fn the_app_goes_out_compressed_to_browsers_that_take_it() {
     std::fs::write(dir.path().join("app.wasm"), "plain").unwrap();
     std::fs::write(dir.path().join("app.wasm.br"), "brotli").unwrap();
     std::fs::write(dir.path().join("app.wasm.gz"), "gzip").unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/app.wasm", listener.local_addr().unwrap());
-    let app = akinai_server::app_shell::router(dir.path());
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let url = format!("{}/app.wasm", serve_app(dir.path()).await);
     let client = reqwest::Client::new();
 
     for (accepts, encoding, body) in [
