@@ -55,6 +55,15 @@ test('after the first load the app opens offline, on any route', async ({ page, 
     await page.reload();
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 
+    // English is not compiled in: its texts come from the precache, so switching works offline,
+    // and so does starting in it.
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Akinai');
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Akinai');
+    await page.getByRole('button', { name: '日本語' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('商い');
+
     // A deep link (a route the server answers with index.html) reloads offline too.
     await page.goto('/any/route');
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
