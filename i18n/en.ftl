@@ -161,6 +161,7 @@ next-sale = Next customer
 ## History and refunds
 history-title = Sales history
 history-search = Search by receipt No., date or amount
+history-earlier = Show the business day before
 today-totals = Today { $total } ({ $count } sales)
 sales = Sales
 reprint = Reprint

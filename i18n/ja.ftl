@@ -160,6 +160,7 @@ next-sale = 次のお客様
 ## 履歴と返品
 history-title = 取引履歴
 history-search = レシート番号・日付・金額で検索
+history-earlier = 前の営業日を表示
 today-totals = 本日の売上 { $total }（{ $count } 件）
 sales = 取引
 reprint = 再印刷

@@ -1,14 +1,18 @@
-// Akinai's service worker: keeps the app shell (index.html, the hashed JS, WASM and CSS that Trunk
-// emits, the manifest and the icons) in a cache named after the build, so that the register opens
-// and works with no network after its first load.
+// Akinai's service worker: keeps a page's shell (index.html, the hashed JS, WASM and CSS that Trunk
+// emits, the manifest and the icons) in a cache named after the build, so that the page opens and
+// works with no network after its first load. Each page has its own copy of this file, beside its
+// own build: the register's at /sw.js (scope /), the owner's view's at /owner-app/sw.js (scope
+// /owner). Each precaches only its own page's files, so a tablet never downloads the owner's view
+// and a phone never downloads the register.
 //
 // The build fills in VERSION (a hash of every shipped file) and PRECACHE (their URLs):
 // app/sw-precache.sh, a Trunk post_build hook, rewrites this file in the dist folder. Unbuilt, the
 // list is empty and nothing is cached.
 //
 // - App-shell files: cache first (their names carry a content hash, so a cached copy is exact).
-// - Navigations (/, /owner, any app route): this version's cached index.html, online or not, so
-//   every route reloads offline and the page never runs ahead of its cached code.
+// - Navigations to this page's routes: this version's cached index.html, online or not, so every
+//   route reloads offline and the page never runs ahead of its cached code. The register's worker
+//   leaves the owner's routes to the network (or to the owner's worker once that is installed).
 // - /api/: never touched here (network only). The app keeps its own data offline in IndexedDB.
 // - A new version installs beside the old one and waits. It takes over only when the app posts
 //   {type: 'SKIP_WAITING'}, which the app does between sales, never in the middle of one; on
@@ -16,7 +20,11 @@
 'use strict';
 
 const VERSION = '__AKINAI_VERSION__';
-const PREFIX = 'akinai-shell-';
+// '' for the register, 'owner-app' for the owner's view: each page keeps and cleans its own caches.
+const PAGE = new URL('./', self.location.href).pathname.replace(/\//g, '');
+const PREFIX = PAGE ? `akinai-${PAGE}-shell-` : 'akinai-shell-';
+// The owner's view's routes (owner::Page): the owner's page, served from /owner-app/.
+const OWNER_ROUTE = /^\/owner(\/|$)/;
 const CACHE = PREFIX + VERSION;
 const PRECACHE = [/*__AKINAI_PRECACHE__*/];
 const SHELL = new Set(PRECACHE.map((url) => new URL(url, self.location.href).pathname));
@@ -24,11 +32,13 @@ const INDEX = new URL('index.html', self.location.href).href;
 // Shop Wi-Fi can hang rather than fail: after this long a navigation is served from the cache.
 
 self.addEventListener('install', (event) => {
-  // All or nothing: if one file fails to download, this version is not installed.
+  // All or nothing: if one file fails to download, this version is not installed. 'no-cache'
+  // asks the server whether the copy the page just loaded is still current (the server sends
+  // Last-Modified), so a first visit does not download the wasm a second time for the cache.
   event.waitUntil(
     caches
       .open(CACHE)
-      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: 'reload' })))),
+      .then((cache) => cache.addAll(PRECACHE.map((url) => new Request(url, { cache: 'no-cache' })))),
   );
 });
 
@@ -57,6 +67,8 @@ self.addEventListener('fetch', (event) => {
   if (url.origin !== self.location.origin) return;
   if (url.pathname.startsWith('/api/')) return;
   if (request.mode === 'navigate') {
+    // Another page's route: not this worker's to answer.
+    if (OWNER_ROUTE.test(url.pathname) !== (PAGE !== '')) return;
     event.respondWith(navigate(request));
   } else if (SHELL.has(url.pathname)) {
     event.respondWith(cacheFirst(request));

@@ -1,13 +1,18 @@
 //! The device's sale history: today's running totals, a search by receipt number, date or
-//! amount, reprints, and refunds at the original rates. Nothing is ever deleted.
+//! amount, reprints, and refunds at the original rates. Nothing is ever deleted. The screen starts
+//! with the sales in memory (today's and the last shift's) and reads older ones from the device's
+//! database only when asked: a page per business day, a receipt number or a date searched for,
+//! the refunds of a sale opened.
 
 use akinai_core::money::parse_whole;
 use akinai_core::sale::Sale;
 use akinai_core::{Field, Yen};
+use chrono::NaiveDate;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use crate::state::{Screen, today, use_app};
+use crate::error::Result;
+use crate::state::{AppState, Screen, today, use_app};
 
 /// True when `sale` matches what was typed: a receipt number, a date (YYYY-MM-DD) or an amount.
 fn matches(sale: &Sale, query: &str) -> bool {
@@ -23,15 +28,85 @@ fn matches(sale: &Sale, query: &str) -> bool {
         || Yen::parse_typed(q, Field::top("search")).is_ok_and(|amount| amount.get() == total)
 }
 
+/// Adds `more` to `sales`, each sale once, kept by receipt number.
+fn merge(sales: &mut Vec<Sale>, more: impl IntoIterator<Item = Sale>) {
+    for sale in more {
+        if !sales.iter().any(|s| s.id == sale.id) {
+            sales.push(sale);
+        }
+    }
+    sales.sort_by_key(|s| s.receipt_no);
+}
+
+/// The sales a search needs that are not in memory: the day it names, or the receipt it numbers.
+async fn search(app: AppState, query: String) -> Result<Vec<Sale>> {
+    let q = query.trim();
+    if let Ok(day) = q.parse::<NaiveDate>() {
+        return app.storage()?.sales_of_day(day).await;
+    }
+    match parse_whole(q.trim_start_matches("No.")).and_then(|n| u64::try_from(n).ok()) {
+        Some(receipt_no) => {
+            Ok(app.storage()?.sale_by_receipt_no(receipt_no).await?.into_iter().collect())
+        }
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The refunds recorded against `sale`, wherever they are stored: they come after it.
+async fn stored_refunds(app: AppState, sale: &Sale) -> Result<Vec<Sale>> {
+    let later = app.storage()?.sales_from(sale.business_date).await?;
+    Ok(later.into_iter().filter(|s| s.is_refund_of(sale.id)).collect())
+}
+
 /// The history screen.
 #[component]
 pub fn History() -> impl IntoView {
     let app = use_app();
     let query = RwSignal::new(String::new());
     let chosen: RwSignal<Option<Uuid>> = RwSignal::new(None);
+    // What this screen read from storage beyond the sales in memory.
+    let read: RwSignal<Vec<Sale>> = RwSignal::new(Vec::new());
+    let known = Memo::new(move |_| {
+        let mut all = app.sales.get();
+        read.with(|read| merge(&mut all, read.iter().cloned()));
+        all
+    });
+    // The earliest business day listed; `None` once no earlier day has a sale.
+    let oldest = RwSignal::new(Some(
+        app.sales.with_untracked(|s| s.first().map(|s| s.business_date)).unwrap_or_else(today),
+    ));
+    let earlier_day = move |_| {
+        let Some(day) = oldest.get_untracked() else { return };
+        app.spawn(async move {
+            let db = app.storage()?;
+            let before = db.day_before(day).await?;
+            if let Some(before) = before {
+                let sales = db.sales_of_day(before).await?;
+                read.update(|read| merge(read, sales));
+            }
+            oldest.set(before);
+            Ok(())
+        });
+    };
+    Effect::new(move |_| {
+        let q = query.get();
+        app.spawn(async move {
+            let found = search(app, q).await?;
+            read.update(|read| merge(read, found));
+            Ok(())
+        });
+    });
+    let open = move |sale: Sale| {
+        app.spawn(async move {
+            let refunds = stored_refunds(app, &sale).await?;
+            read.update(|read| merge(read, refunds));
+            chosen.set(Some(sale.id));
+            Ok(())
+        });
+    };
     let found = Memo::new(move |_| {
         let q = query.get();
-        app.sales.with(|sales| {
+        known.with(|sales| {
             sales.iter().rev().filter(|s| matches(s, &q)).cloned().collect::<Vec<_>>()
         })
     });
@@ -72,14 +147,19 @@ pub fn History() -> impl IntoView {
                             view! {
                                 <li>
                                     <button type="button" aria-pressed=move || (chosen.get() == Some(id)).to_string()
-                                        on:click=move |_| chosen.set(Some(id))>{label}</button>
+                                        on:click=move |_| open(sale.clone())>{label}</button>
                                 </li>
                             }
                         }
                     </For>
+                    <Show when=move || oldest.with(Option::is_some)>
+                        <li>
+                            <button type="button" class="earlier" on:click=earlier_day>{move || app.t("history-earlier")}</button>
+                        </li>
+                    </Show>
                 </ul>
-                {move || chosen.get().and_then(|id| app.sales.with(|s| s.iter().find(|s| s.id == id).cloned()))
-                    .map(|sale| view! { <SaleDetail sale /> })}
+                {move || chosen.get().and_then(|id| known.with(|s| s.iter().find(|s| s.id == id).cloned()))
+                    .map(|sale| view! { <SaleDetail sale known /> })}
             </div>
         </section>
     }
@@ -87,10 +167,15 @@ pub fn History() -> impl IntoView {
 
 /// One past sale: its receipt, a reprint, and a refund of the lines picked.
 #[component]
-fn SaleDetail(sale: Sale) -> impl IntoView {
+fn SaleDetail(
+    /// The sale shown.
+    sale: Sale,
+    /// The sales known on the history screen, the sale's stored refunds among them.
+    known: Memo<Vec<Sale>>,
+) -> impl IntoView {
     let app = use_app();
     let refunding = RwSignal::new(false);
-    let left = app.sales.with_untracked(|sales| sale.refundable(sales));
+    let left = known.with_untracked(|known| sale.refundable(known));
     let picks: RwSignal<Vec<u32>> = RwSignal::new(vec![0; left.len()]);
     let refundable = left.iter().any(|q| *q > 0);
     let reprint = {
@@ -111,7 +196,7 @@ fn SaleDetail(sale: Sale) -> impl IntoView {
         };
         // The refunds as stored now, not as they were when this screen opened.
         let original = original.get_value();
-        match app.sales.with_untracked(|sales| original.refund(ctx, &chosen, sales)) {
+        match known.with_untracked(|known| original.refund(ctx, &chosen, known)) {
             Err(err) => app.fail(err),
             Ok(refund) => {
                 busy.set(true);

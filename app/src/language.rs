@@ -1,7 +1,12 @@
-//! The UI language: Japanese by default, English at a tap, for every screen at once.
+//! The UI language: Japanese by default, English at a tap, for every screen at once. Japanese is
+//! compiled in; another language's texts are read from the page's build (`en.ftl`) when it is
+//! chosen, and the page's service worker keeps them for offline use.
 
 use akinai_i18n::Lang;
+use leptos::logging::warn;
 use leptos::prelude::*;
+
+use crate::device::pwa::Page;
 
 /// Where the device remembers the chosen language.
 const KEY: &str = "akinai.lang";
@@ -10,11 +15,40 @@ fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 
+/// The language this device chose last, if any.
+fn saved() -> Option<Lang> {
+    let tag = local_storage().and_then(|s| s.get_item(KEY).ok().flatten())?;
+    Lang::from_tag(&tag)
+}
+
+/// Reads `lang`'s texts from `page`'s build unless they are here already.
+async fn fetch_texts(page: Page, lang: Lang) -> Result<(), String> {
+    if lang.is_loaded() {
+        return Ok(());
+    }
+    let url = page.file(&lang.file());
+    let response = gloo_net::http::Request::get(&url).send().await.map_err(|e| e.to_string())?;
+    if !response.ok() {
+        return Err(format!("{url}: HTTP {}", response.status()));
+    }
+    lang.load(response.text().await.map_err(|e| e.to_string())?);
+    Ok(())
+}
+
+/// Before `page` mounts: reads the texts of the language the device chose, so that the first
+/// screen shows in it. If they cannot be read the app starts in Japanese.
+pub async fn prepare(page: Page) {
+    if let Some(lang) = saved()
+        && let Err(err) = fetch_texts(page, lang).await
+    {
+        warn!("the texts of {} could not be read: {err}", lang.tag());
+    }
+}
+
 /// Makes the UI language available to every component below, and keeps `<html lang>` in step
 /// so that screen readers and fonts follow it.
 pub fn provide_language() -> RwSignal<Lang> {
-    let saved = local_storage().and_then(|s| s.get_item(KEY).ok().flatten());
-    let lang = RwSignal::new(saved.and_then(|tag| Lang::from_tag(&tag)).unwrap_or_default());
+    let lang = RwSignal::new(saved().filter(|lang| lang.is_loaded()).unwrap_or_default());
     provide_context(lang);
     Effect::new(move || {
         let tag = lang.get().tag();
@@ -35,10 +69,26 @@ pub fn use_language() -> RwSignal<Lang> {
     expect_context::<RwSignal<Lang>>()
 }
 
-/// One button per language; the current one is pressed.
+/// One button per language; the current one is pressed. A language not read yet is read from
+/// the page's build first (offline, from the service worker's cache).
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let lang = use_language();
+    let page = use_context::<Page>();
+    let choose = move |choice: Lang| {
+        if choice.is_loaded() {
+            return lang.set(choice);
+        }
+        let Some(page) = page else {
+            return warn!("no page to read the texts of {} from", choice.tag());
+        };
+        leptos::task::spawn_local(async move {
+            match fetch_texts(page, choice).await {
+                Ok(()) => lang.set(choice),
+                Err(err) => warn!("the texts of {} could not be read: {err}", choice.tag()),
+            }
+        });
+    };
     let label = move || lang.get().text("language");
     view! {
         <div class="language-switch" role="group" aria-label=label>
@@ -50,9 +100,10 @@ pub fn LanguageSwitch() -> impl IntoView {
                             type="button"
                             lang=choice.tag()
                             aria-pressed=move || (lang.get() == choice).to_string()
-                            on:click=move |_| lang.set(choice)
+                            on:click=move |_| choose(choice)
                         >
-                            {choice.text(&format!("language-{}", choice.tag()))}
+                            // Each language's own name, the same in every file: the compiled-in one has it.
+                            {Lang::default().text(&format!("language-{}", choice.tag()))}
                         </button>
                     }
                 })

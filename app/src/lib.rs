@@ -1,5 +1,6 @@
 //! Akinai's app: the register on the shop's tablet and, under `/owner`, the owner's view on a
-//! phone: one Leptos CSR PWA that works with no network once loaded. The money is computed by
+//! phone: two Leptos CSR PWAs built from this crate as two bundles (`src/bin/register.rs`,
+//! `src/bin/owner.rs`), each working with no network once loaded. The money is computed by
 //! `akinai-core`, the same code the server runs; the device's data lives in IndexedDB.
 //!
 //! - [`state`]: what every screen shares, and the actions that store it.
@@ -24,6 +25,7 @@ pub mod state;
 
 use device::{pairing, pwa, storage};
 use leptos::prelude::*;
+use wasm_bindgen::JsCast;
 
 pub use language::{LanguageSwitch, provide_language, use_language};
 use state::{AppState, Screen};
@@ -31,15 +33,26 @@ use state::{AppState, Screen};
 /// How long opening the database may take before the cashier is told another tab holds it.
 const BLOCKED_AFTER_MS: u32 = 8000;
 
-/// Mounts the owner's view on the page's body under `/owner`, and the register (using the
-/// device's database) everywhere else.
-pub fn start() {
-    let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
-    if owner::Page::is_owner_path(&path) {
-        leptos::mount::mount_to_body(|| view! { <owner::OwnerApp /> });
-    } else {
-        leptos::mount::mount_to_body(|| view! { <App /> });
-    }
+/// Mounts the register (using the device's database) on the page's body: the tablet's bundle.
+pub fn start_register() {
+    start(pwa::REGISTER, || view! { <App /> }.into_any());
+}
+
+/// Mounts the owner's view on the page's body: the phone's bundle, served under `/owner`.
+pub fn start_owner() {
+    start(pwa::OWNER, || view! { <owner::OwnerApp /> }.into_any());
+}
+
+/// Mounts `app`, the root of `page`, once the texts of the device's language are read.
+fn start(page: pwa::Page, app: fn() -> AnyView) {
+    // Leptos' own executor starts with the mount: this first step runs on wasm-bindgen's.
+    wasm_bindgen_futures::spawn_local(async move {
+        language::prepare(page).await;
+        leptos::mount::mount_to_body(move || {
+            provide_context(page);
+            app()
+        });
+    });
 }
 
 /// The bar that offers a waiting new version when `ready` says it may take over now.
@@ -87,7 +100,7 @@ pub fn App(
     let lang = provide_language();
     let app = AppState::new(lang);
     provide_context(app);
-    pwa::register_service_worker();
+    pwa::register_service_worker(pwa::REGISTER);
     let update = pwa::update_state();
     let loaded = RwSignal::new(false);
     // An upgrade that another tab's older version holds up waits; say so meanwhile.
@@ -103,6 +116,11 @@ pub fn App(
                 loaded.set(true);
                 if app.error.get_untracked() == Some(error::Error::Blocked) {
                     app.error.set(None);
+                }
+                // The keypad first: the catalog (the longest read) once it is on screen.
+                after_paint().await;
+                if let Err(err) = app.load_catalog().await {
+                    app.fail(err);
                 }
             }
             Err(err) => app.fail(err),
@@ -120,6 +138,12 @@ pub fn App(
         update.get() && app.cart.with(|c| c.is_empty()) && app.screen.get() != Screen::Receipt
     };
     let text = move |id: &'static str| move || lang.get().text(id);
+    // The keypad and the first run need no catalog; every other screen waits for it.
+    let ready = move || {
+        loaded.get()
+            && (matches!(app.screen.get(), Screen::SignIn | Screen::Setup)
+                || app.catalog_loaded.get())
+    };
     view! {
         <header class="top-bar no-print">
             <div class="brand">
@@ -137,7 +161,7 @@ pub fn App(
         </Show>
         <ErrorBanner error=app.error />
         <main id="main" class="workspace">
-            <Show when=move || loaded.get() fallback=move || view! { <p class="loading">{text("loading")}</p> }>
+            <Show when=ready fallback=move || view! { <p class="loading">{text("loading")}</p> }>
                 {move || match app.screen.get() {
                     Screen::Setup => view! { <setup::Setup /> }.into_any(),
                     Screen::SignIn => view! { <sign_in::SignIn /> }.into_any(),
@@ -150,6 +174,29 @@ pub fn App(
             </Show>
         </main>
     }
+}
+
+/// Resolves once the frame showing the current DOM is painted: a `requestAnimationFrame`
+/// callback runs just before the paint, a timeout set from it just after.
+async fn after_paint() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        let Some(window) = web_sys::window() else {
+            return drop(resolve.call0(&wasm_bindgen::JsValue::NULL));
+        };
+        let done = resolve.clone();
+        let timeout = wasm_bindgen::closure::Closure::once_into_js(move || {
+            let timer = web_sys::window()
+                .map(|window| window.set_timeout_with_callback(done.unchecked_ref()));
+            // Without a timer the catalog is simply read at once.
+            if !matches!(timer, Some(Ok(_))) {
+                drop(done.call0(&wasm_bindgen::JsValue::NULL));
+            }
+        });
+        if window.request_animation_frame(timeout.unchecked_ref()).is_err() {
+            drop(resolve.call0(&wasm_bindgen::JsValue::NULL));
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
 /// Signs the cashier out after the device's `lock_minutes` without a touch or a key.

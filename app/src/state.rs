@@ -56,13 +56,16 @@ pub struct AppState {
     pub staff: RwSignal<Vec<Staff>>,
     /// The catalog.
     pub catalog: RwSignal<Vec<Item>>,
+    /// Whether the catalog is read: the keypad shows before, the register waits for it.
+    pub catalog_loaded: RwSignal<bool>,
     /// Who is signed in.
     pub user: RwSignal<Option<Staff>>,
     /// This device's shifts, oldest first; the last one may be open.
     pub shifts: RwSignal<Vec<Shift>>,
     /// The sale being rung up.
     pub cart: RwSignal<Cart>,
-    /// Every sale and refund made on this device, oldest first.
+    /// The sales and refunds of today and of the last shift, by receipt number: what the register
+    /// and the shift report need. The history screen reads older days from storage.
     pub sales: RwSignal<Vec<Sale>>,
     /// Carts put aside.
     pub held: RwSignal<Vec<HeldCart>>,
@@ -96,6 +99,7 @@ impl AppState {
             device: RwSignal::new(None),
             staff: RwSignal::new(Vec::new()),
             catalog: RwSignal::new(Vec::new()),
+            catalog_loaded: RwSignal::new(false),
             user: RwSignal::new(None),
             shifts: RwSignal::new(Vec::new()),
             cart: RwSignal::new(Cart::new(today())),
@@ -118,7 +122,8 @@ impl AppState {
         self.db.with_value(Clone::clone).ok_or_else(|| Error::Unavailable("not open".into()))
     }
 
-    /// Opens the database `name` and loads everything the screens show.
+    /// Opens the database `name` and loads what the keypad and the shift need; then
+    /// [`AppState::load_catalog`] reads the rest.
     pub async fn load(self, name: &str) -> Result<()> {
         let db = Rc::new(Storage::open(name).await?);
         let device = match db.get::<Device>(stores::SETTINGS, keys::DEVICE).await? {
@@ -131,11 +136,15 @@ impl AppState {
         };
         let shop = db.get::<ShopSettings>(stores::SETTINGS, keys::SHOP).await?;
         let staff = db.all::<Staff>(stores::STAFF).await?;
-        let catalog = db.all::<Item>(stores::CATALOG).await?;
-        let mut sales = db.all::<Sale>(stores::SALES).await?;
-        sales.sort_by_key(|s| s.receipt_no);
         let mut shifts = db.all::<Shift>(stores::SHIFTS).await?;
         shifts.sort_by_key(|s| s.opened_at);
+        // Today's sales and the last shift's (open, or closed and reported on the shift screen),
+        // not every sale ever made: the history pages older days in by business day.
+        let since = shifts
+            .last()
+            .map(|s| akinai_core::tokyo_date(s.opened_at.with_timezone(&Utc)))
+            .map_or(today(), |opened| opened.min(today()));
+        let sales = db.sales_from(since).await?;
         let held = db.all::<HeldCart>(stores::HELD).await?;
         let outbox = db.count(stores::OUTBOX).await?;
         self.db.set_value(Some(db));
@@ -144,11 +153,19 @@ impl AppState {
         self.shop.set(shop);
         self.cart.set(self.fresh_cart());
         self.staff.set(staff);
-        self.catalog.set(catalog);
         self.sales.set(sales);
         self.shifts.set(shifts);
         self.held.set(held);
         self.outbox.set(outbox);
+        Ok(())
+    }
+
+    /// Reads the catalog (after the keypad is painted: a PIN takes a person longer), then starts
+    /// syncing, which may change it.
+    pub async fn load_catalog(self) -> Result<()> {
+        let catalog = self.storage()?.all::<Item>(stores::CATALOG).await?;
+        self.catalog.set(catalog);
+        self.catalog_loaded.set(true);
         let sync = self.sync_handle()?;
         sync.restore().await?;
         sync.start();

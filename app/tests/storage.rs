@@ -135,3 +135,23 @@ async fn receipt_numbers_continue_after_a_reload() {
     assert_eq!(numbers, vec![1, 2, 3, 4]);
     reopened.close();
 }
+
+#[wasm_bindgen_test]
+async fn the_history_pages_by_business_day_through_the_index() {
+    let db = fresh("akinai-test-days").await;
+    let day = |d: u32| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
+    // Two sales on the 20th, none on the 21st, one on the 22nd and one on the 23rd.
+    for (id, date) in [(10, day(20)), (11, day(22)), (12, day(20)), (13, day(23))] {
+        let mut sale = sale(id);
+        sale.business_date = date;
+        db.commit_sale(sale).await.unwrap();
+    }
+    let ids = |sales: Vec<Sale>| sales.iter().map(|s| s.id.as_u128()).collect::<Vec<_>>();
+
+    assert_eq!(ids(db.sales_from(day(22)).await.unwrap()), [11, 13]);
+    assert_eq!(ids(db.sales_of_day(day(20)).await.unwrap()), [10, 12]);
+    assert!(db.sales_of_day(day(21)).await.unwrap().is_empty());
+    assert_eq!(db.day_before(day(23)).await.unwrap(), Some(day(22)));
+    assert_eq!(db.day_before(day(22)).await.unwrap(), Some(day(20)));
+    assert_eq!(db.day_before(day(20)).await.unwrap(), None);
+}

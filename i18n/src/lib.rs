@@ -1,5 +1,8 @@
 //! Akinai's user-facing text. The translations are the Fluent files beside this crate
-//! (`i18n/ja.ftl`, `i18n/en.ftl`), compiled in so the app needs no network to speak.
+//! (`i18n/ja.ftl`, `i18n/en.ftl`). Each language's cargo feature (`ja`, `en`; both by default, as
+//! the server and its CLI use them) compiles that language in; the app compiles in only Japanese,
+//! the first screen's language, and gives the others to [`Lang::load`] when they are chosen (its
+//! pages ship the files, and their service workers keep them offline).
 
 use std::sync::OnceLock;
 
@@ -7,6 +10,9 @@ use akinai_core::Error;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::{LanguageIdentifier, langid};
+
+/// Each language's texts, parsed once (index: `Lang as usize`).
+static BUNDLES: [OnceLock<FluentBundle<FluentResource>>; 2] = [OnceLock::new(), OnceLock::new()];
 
 /// A language the UI speaks.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -36,32 +42,70 @@ impl Lang {
         Lang::ALL.into_iter().find(|lang| lang.tag() == primary)
     }
 
-    fn source(self) -> (&'static str, LanguageIdentifier) {
-        match self {
-            Lang::Ja => (include_str!("../ja.ftl"), langid!("ja")),
-            Lang::En => (include_str!("../en.ftl"), langid!("en")),
+    /// The file of this language's texts, as the app's pages ship it (`en.ftl`).
+    pub fn file(self) -> String {
+        format!("{}.ftl", self.tag())
+    }
+
+    /// Whether this language's texts are here: compiled in, or given to [`Lang::load`].
+    pub fn is_loaded(self) -> bool {
+        self.bundle().is_some()
+    }
+
+    /// Takes this language's texts (the content of [`Lang::file`]), read at run time. Texts
+    /// compiled in or loaded before stay: a language's texts never change while the app runs.
+    pub fn load(self, text: String) {
+        if self.bundle().is_none() {
+            let _ = BUNDLES[self as usize].get_or_init(|| self.parse(text));
         }
     }
 
-    fn bundle(self) -> &'static FluentBundle<FluentResource> {
-        static BUNDLES: [OnceLock<FluentBundle<FluentResource>>; 2] =
-            [OnceLock::new(), OnceLock::new()];
-        BUNDLES[self as usize].get_or_init(|| {
-            let (text, id) = self.source();
-            // A syntax error still yields the messages that parsed; the tests keep the files clean.
-            let resource = FluentResource::try_new(text.to_owned()).unwrap_or_else(|(res, _)| res);
-            let mut bundle = FluentBundle::new_concurrent(vec![id]);
-            // No Unicode isolation marks: the text goes to terminals and plain DOM text too.
-            bundle.set_use_isolating(false);
-            // Message ids are unique in each file (tested), so adding cannot clash.
-            let _ = bundle.add_resource(resource);
-            bundle
-        })
+    /// The texts compiled into this build, if this language's feature is on.
+    fn embedded(self) -> Option<&'static str> {
+        #[cfg(feature = "ja")]
+        if self == Lang::Ja {
+            return Some(include_str!("../ja.ftl"));
+        }
+        #[cfg(feature = "en")]
+        if self == Lang::En {
+            return Some(include_str!("../en.ftl"));
+        }
+        None
     }
 
-    /// The message `id`, with `args` filled in. A missing id shows as itself, never as a panic.
+    fn id(self) -> LanguageIdentifier {
+        match self {
+            Lang::Ja => langid!("ja"),
+            Lang::En => langid!("en"),
+        }
+    }
+
+    fn parse(self, text: String) -> FluentBundle<FluentResource> {
+        // A syntax error still yields the messages that parsed; the tests keep the files clean.
+        let resource = FluentResource::try_new(text).unwrap_or_else(|(res, _)| res);
+        let mut bundle = FluentBundle::new_concurrent(vec![self.id()]);
+        // No Unicode isolation marks: the text goes to terminals and plain DOM text too.
+        bundle.set_use_isolating(false);
+        // Message ids are unique in each file (tested), so adding cannot clash.
+        let _ = bundle.add_resource(resource);
+        bundle
+    }
+
+    fn bundle(self) -> Option<&'static FluentBundle<FluentResource>> {
+        let cell = &BUNDLES[self as usize];
+        if let Some(bundle) = cell.get() {
+            return Some(bundle);
+        }
+        let text = self.embedded()?;
+        Some(cell.get_or_init(|| self.parse(text.to_owned())))
+    }
+
+    /// The message `id`, with `args` filled in. A missing id (or language) shows as the id, never
+    /// as a panic.
     pub fn text_with(self, id: &str, args: &[(&str, FluentValue<'_>)]) -> String {
-        let bundle = self.bundle();
+        let Some(bundle) = self.bundle() else {
+            return id.to_owned();
+        };
         let Some(pattern) = bundle.get_message(id).and_then(|m| m.value()) else {
             return id.to_owned();
         };
@@ -194,8 +238,17 @@ mod tests {
     use super::*;
     use akinai_core::{Field, Yen};
 
+    #[test]
+    fn texts_compiled_in_outlive_a_load() {
+        // Both languages are compiled into this crate's tests (default features).
+        assert!(Lang::ALL.iter().all(|lang| lang.is_loaded()));
+        Lang::En.load("app-name = Something else".to_owned());
+        assert_eq!(Lang::En.text("app-name"), "Akinai");
+        assert_eq!(Lang::Ja.file(), "ja.ftl");
+    }
+
     fn ids(lang: Lang) -> Vec<String> {
-        let (text, _) = lang.source();
+        let text = lang.embedded().expect("the tests build every language in");
         let resource = match FluentResource::try_new(text.to_owned()) {
             Ok(resource) => resource,
             Err((_, errors)) => panic!("{lang:?}: {errors:?}"),

@@ -1,12 +1,16 @@
-//! Serves the built PWA (Trunk's output). Every path that is not a file gets `index.html`, so
-//! that the app's own routes (/owner, ...) load on a reload or a shared link.
+//! Serves the built PWA (Trunk's output): two pages, the register (`index.html`) and the owner's
+//! view (`owner-app/index.html`, for /owner and /owner/...). Every other path that is not a file
+//! gets the register's `index.html`, so that a reload or a shared link loads the right page.
 
 use std::path::Path;
 
 use axum::Router;
-use axum::http::{HeaderValue, header};
+use axum::http::{HeaderName, HeaderValue, header};
 use tower_http::services::{ServeDir, ServeFile};
-use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
+
+/// Where in the app's folder the owner's page is built (xtask builds app/owner.html there).
+const OWNER_DIR: &str = "owner-app";
 
 /// A router that serves the app found in `dir`.
 pub fn router(dir: &Path) -> Router {
@@ -19,7 +23,18 @@ pub fn router(dir: &Path) -> Router {
         .precompressed_br()
         .precompressed_gzip()
         .fallback(ServeFile::new(dir.join("index.html")));
+    let owner = dir.join(OWNER_DIR);
+    let owner_page = ServeFile::new(owner.join("index.html"));
+    // The owner's worker lives beside its page's files but serves /owner (pwa::OWNER).
+    let owner_worker = SetResponseHeader::overriding(
+        ServeFile::new(owner.join("sw.js")),
+        HeaderName::from_static("service-worker-allowed"),
+        HeaderValue::from_static("/owner"),
+    );
     Router::new()
+        .route_service("/owner", owner_page.clone())
+        .route_service("/owner/{*route}", owner_page)
+        .route_service(&format!("/{OWNER_DIR}/sw.js"), owner_worker)
         .fallback_service(files)
         .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,

@@ -75,9 +75,44 @@ async fn the_app_is_served_on_every_route_it_owns() {
     let (status, body) = get(&server, "/").await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("<title>Akinai</title>"));
-    // A reload on an app route still gets the app.
-    assert!(get(&server, "/owner/today").await.1.contains("<title>Akinai</title>"));
+    // A reload on a route that is not a file still gets the app.
+    assert!(get(&server, "/some/route").await.1.contains("<title>Akinai</title>"));
     assert!(get(&server, "/manifest.webmanifest").await.1.contains("Akinai"));
+}
+
+/// Serves the built app in `dir` alone on a free port; returns its base URL.
+async fn serve_app(dir: &std::path::Path) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    let app = akinai_server::app_shell::router(dir);
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    base
+}
+
+#[tokio::test]
+async fn the_owner_routes_get_the_owner_page_and_its_worker_may_serve_them() {
+    // Two bundles (xtask): the register at the root, the owner's view in owner-app/.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("owner-app")).unwrap();
+    std::fs::write(dir.path().join("index.html"), "register").unwrap();
+    std::fs::write(dir.path().join("owner-app/index.html"), "owner").unwrap();
+    std::fs::write(dir.path().join("owner-app/sw.js"), "worker").unwrap();
+    let base = serve_app(dir.path()).await;
+    let client = reqwest::Client::new();
+    let body = |path: &'static str| {
+        let request = client.get(format!("{base}{path}"));
+        async move { request.send().await.unwrap().text().await.unwrap() }
+    };
+
+    for path in ["/owner", "/owner/stores", "/owner/figures/2026-12-01"] {
+        assert_eq!(body(path).await, "owner", "{path}");
+    }
+    for path in ["/", "/ownership", "/history"] {
+        assert_eq!(body(path).await, "register", "{path}");
+    }
+    let worker = client.get(format!("{base}/owner-app/sw.js")).send().await.unwrap();
+    assert_eq!(worker.headers()["service-worker-allowed"], "/owner");
+    assert_eq!(worker.text().await.unwrap(), "worker");
 }
 
 #[tokio::test]
@@ -88,10 +123,7 @@ async fn the_app_goes_out_compressed_to_browsers_that_take_it() {
     std::fs::write(dir.path().join("app.wasm"), "plain").unwrap();
     std::fs::write(dir.path().join("app.wasm.br"), "brotli").unwrap();
     std::fs::write(dir.path().join("app.wasm.gz"), "gzip").unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}/app.wasm", listener.local_addr().unwrap());
-    let app = akinai_server::app_shell::router(dir.path());
-    tokio::spawn(async move { axum::serve(listener, app).await });
+    let url = format!("{}/app.wasm", serve_app(dir.path()).await);
     let client = reqwest::Client::new();
 
     for (accepts, encoding, body) in [

@@ -1,14 +1,17 @@
 // The register's figures as a cashier feels them, for `cargo xtask bench`: Debian's Chromium,
-// headless, CPU throttled 4x through CDP, a 10,000-item catalog. Not a test (tests/e2e is):
-// it prints nothing but progress and writes its samples as JSON to BENCH_OUT.
+// headless, CPU throttled 4x through CDP, a 10,000-item catalog and 20,000 past sales on the
+// device; what a first visit to each page (the register, the owner's view) downloads; Lighthouse
+// on the owner's page. Not a test (tests/e2e is): it prints nothing but progress and writes its
+// samples as JSON to BENCH_OUT.
 //
 // Every interaction is timed inside the page, from the input event's own timestamp (when the
 // browser received the tap or key) to the end of the first frame painted after the DOM shows the
 // result: a requestAnimationFrame callback that sees the result posts a message, and a message
 // posted in a frame's rAF callback is handled after that frame is painted.
 import { chromium } from '@playwright/test';
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -36,6 +39,11 @@ const COLD_STARTS = 5;
 // Each keystroke changes what the grid shows (a leading 0 would match every barcode).
 const SEARCHES = ['4217', '7791', '1264', '3358'];
 const THROTTLE = 4;
+/** Past sales put on the device before the cold starts, over past business days. */
+const PAST_SALES = 20_000;
+const PAST_PER_DAY = 200;
+/** Pinned: Lighthouse's figures move between versions. */
+const LIGHTHOUSE = 'lighthouse@12.2.3';
 const PIN = '2580';
 
 const log = (...args) => console.log('bench:', ...args);
@@ -260,6 +268,90 @@ async function sales(page) {
   return times;
 }
 
+/** Adds `count` past sales to the device's IndexedDB, `perDay` a business day going back from
+ * yesterday, each a copy of a sale the bench made with its own id, receipt number and shift: the
+ * history a tablet has after months of use. */
+async function seedPastSales(page, count, perDay) {
+  await page.evaluate(async ({ count, perDay }) => {
+    const done = (request) => new Promise((resolve, reject) => {
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const db = await done(indexedDB.open('akinai'));
+    const [template] = await done(db.transaction('sales').objectStore('sales').getAll(null, 1));
+    const tx = db.transaction('sales', 'readwrite');
+    const store = tx.objectStore('sales');
+    const day = 86_400_000;
+    let shift;
+    for (let n = 0; n < count; n++) {
+      const back = Math.floor(n / perDay) + 1;
+      if (n % perDay === 0) shift = crypto.randomUUID();
+      const at = new Date(Date.parse(template.at) - back * day + (n % perDay) * 1000);
+      const tokyo = new Date(at.getTime() + 9 * 3_600_000).toISOString().slice(0, 10);
+      store.put({ ...template, id: crypto.randomUUID(), receipt_no: 1_000_000 + n, shift_id: shift,
+        at: at.toISOString(), business_date: tokyo });
+    }
+    await new Promise((resolve, reject) => { tx.oncomplete = resolve; tx.onerror = () => reject(tx.error); });
+    db.close();
+  }, { count, perDay });
+}
+
+/** A proxy in front of the server that counts the bytes of the bodies it passes on, as they
+ * go over the wire (compressed when the server compresses them). */
+async function countingProxy() {
+  let bytes = 0;
+  const proxy = http.createServer((req, res) => {
+    const upstream = http.request({ host: '127.0.0.1', port, path: req.url, method: req.method, headers: req.headers },
+      (answer) => {
+        res.writeHead(answer.statusCode, answer.headers);
+        answer.on('data', (chunk) => { bytes += chunk.length; res.write(chunk); });
+        answer.on('end', () => res.end());
+      });
+    upstream.on('error', () => res.destroy());
+    req.pipe(upstream);
+  });
+  await new Promise((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${proxy.address().port}`, bytes: () => bytes, close: () => proxy.close() };
+}
+
+/** What a fresh browser downloads for the page at `path` until its service worker is active and
+ * the network has been quiet for a second: the page's own loads, its API calls and the worker's
+ * precache, measured at a counting proxy (a new origin, so nothing is cached). */
+async function firstVisit(path) {
+  const proxy = await countingProxy();
+  const browser = await chromium.launch({ executablePath: chromiumPath, headless: true,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
+  try {
+    const context = await browser.newContext({ locale: 'ja-JP', timezoneId: 'Asia/Tokyo' });
+    const page = await context.newPage();
+    await page.goto(proxy.url + path);
+    await page.evaluate(() => navigator.serviceWorker.ready);
+    for (let last = -1; last !== proxy.bytes();) {
+      last = proxy.bytes();
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    return proxy.bytes() / 1000;
+  } finally {
+    await browser.close();
+    proxy.close();
+  }
+}
+
+/** Lighthouse (pinned, its mobile default: simulated slow 4G and 4x CPU) on `url`: the largest
+ * contentful paint in seconds. */
+async function lighthouse(url) {
+  const report = join(work, 'lighthouse.json');
+  await new Promise((resolve, reject) => {
+    execFile('npm', ['exec', '--yes', `--package=${LIGHTHOUSE}`, '--', 'lighthouse', url,
+      '--only-categories=performance', '--output=json', `--output-path=${report}`, '--quiet',
+      '--chrome-flags=--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage'],
+    { env: { ...process.env, CHROME_PATH: chromiumPath }, maxBuffer: 1 << 24 },
+    (err) => (err ? reject(err) : resolve()));
+  });
+  const audits = JSON.parse(readFileSync(report, 'utf8')).audits;
+  return audits['largest-contentful-paint'].numericValue / 1000;
+}
+
 /** A new browser on the installed app, the server stopped: navigation start to the keypad, then
  * the sign-in tap to the register painted with the whole catalog. */
 async function coldStart() {
@@ -282,6 +374,17 @@ async function coldStart() {
 
 async function main() {
   server = await startServer();
+  const wire = { '/': [], '/owner': [] };
+  const lcp = [];
+  for (let run = 0; run < runs; run++) {
+    for (const path of Object.keys(wire)) wire[path].push(await firstVisit(path));
+    lcp.push(await lighthouse(`${base}/owner`));
+  }
+  const visit = 'a fresh headless Chromium (no throttling) until the service worker is active and the network is quiet 1 s, bytes of the response bodies at a proxy (brotli where the server sends it), API calls included';
+  record('first visit on the wire, register page (/) incl. precache', 'KB', wire['/'], visit);
+  record('first visit on the wire, owner page (/owner) incl. precache', 'KB', wire['/owner'], visit);
+  record('owner page (/owner) largest contentful paint, Lighthouse', 's', lcp,
+    `${LIGHTHOUSE}, mobile preset (simulated slow 4G, 4x CPU), performance only, Debian's Chromium headless; signed out (the sign-in screen)`);
   const conditions = `headless Chromium, CPU throttled ${THROTTLE}x (CDP), ${CATALOG_SIZE.toLocaleString('en')}-item catalog, 1280x800`;
   {
     const { context, page, throttle, cdp } = await launch();
@@ -307,6 +410,8 @@ async function main() {
         painted: 'complete sale → receipt painted' }, runs,
         `${conditions}; ${SALES} one-item cash sales a run, each one transaction (sale, outbox, counters)`,
         () => sales(page));
+      log('putting', PAST_SALES, 'past sales on the device');
+      await seedPastSales(page, PAST_SALES, PAST_PER_DAY);
     } finally {
       await context.close();
     }
@@ -319,7 +424,7 @@ async function main() {
     keypad.push(cold.keypad);
     register.push(cold.keypad + cold.register);
   }
-  const cold = `${conditions}; server stopped, app from its service-worker cache, a new browser process each run`;
+  const cold = `${conditions}; ${PAST_SALES.toLocaleString('en')} past sales over ${PAST_SALES / PAST_PER_DAY} business days; server stopped, app from its service-worker cache, a new browser process each run`;
   record('cold start → app shell painted (wasm running)', 'ms', shell, cold);
   record('cold start → PIN keypad painted (device data loaded)', 'ms', keypad, cold);
   record('cold start → register painted (keypad + sign-in tap)', 'ms', register,

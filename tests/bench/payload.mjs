@@ -1,7 +1,8 @@
-// The app's payload for `cargo xtask bench`: the bytes of wasm, js and css that a tablet downloads
-// on first load, uncompressed and as `akinai serve` sends them (the build's brotli -11 and gzip -9
-// copies, app/compress.mjs), beside the same for the minimal Leptos page built the same way (the
-// floor).
+// The app's payload for `cargo xtask bench`: the bytes of wasm, js and css of each of the app's two
+// pages (the register in APP_DIST, the owner's view in APP_DIST/owner-app), uncompressed and as
+// `akinai serve` sends them (the build's brotli -11 and gzip -9 copies, app/compress.mjs), beside
+// the same for the minimal Leptos page built the same way (the floor). What a first visit really
+// downloads, the service worker's precache included, is measured in a browser (browser.mjs).
 // Usage: node payload.mjs APP_DIST FLOOR_DIST OUT.json. Node's own zlib; no packages.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -35,7 +36,7 @@ function sizes(dist) {
 const samples = [];
 const add = (figure, bytes, conditions) =>
   samples.push({ figure, unit: 'KB', values: [bytes / 1000], conditions });
-const app = sizes(appDist);
+const pages = { register: sizes(appDist), owner: sizes(join(appDist, 'owner-app')) };
 const floor = sizes(floorDist);
 const release = 'trunk build --release (profile wasm-release, wasm-opt -Oz)';
 for (const encoding of Object.keys(encodings)) {
@@ -45,10 +46,12 @@ for (const encoding of Object.keys(encodings)) {
     gzip: 'gzip -9, as akinai serve sends it to a browser without brotli',
     brotli: 'brotli -11, as akinai serve sends it to a browser that accepts br',
   }[encoding];
-  add(`app payload wasm+js+css, ${encoding}`, sum(app[encoding]), `${release}; ${how}`);
-  add(`  app wasm, ${encoding}`, app[encoding].wasm, how);
-  add(`  app js, ${encoding}`, app[encoding].js, how);
-  add(`  app css, ${encoding}`, app[encoding].css, how);
+  for (const [page, sizes] of Object.entries(pages)) {
+    add(`${page} page wasm+js+css, ${encoding}`, sum(sizes[encoding]), `${release}; ${how}`);
+    // The parts once, as sent to today's browsers.
+    if (encoding !== 'brotli') continue;
+    for (const kind of ['wasm', 'js', 'css']) add(`  ${page} ${kind}, ${encoding}`, sizes[encoding][kind], how);
+  }
   add(`floor: minimal Leptos CSR page, ${encoding}`, sum(floor[encoding]),
     `bench/floor, one signal and one button, built the same way; ${how}`);
 }

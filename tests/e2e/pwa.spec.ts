@@ -1,10 +1,11 @@
-// The installed app: after its first load the service worker (public/sw.js) keeps a versioned copy
-// of the app shell, so the register opens, and every route reloads, with no network at all.
+// The installed app: after its first load each page's service worker (public/sw.js, one copy per
+// page) keeps a versioned copy of that page's shell, so the register and the owner's view open,
+// and every route reloads, with no network at all. Each precaches only its own page's bundle.
 import { expect, test, type BrowserContext, type Page, type Worker } from '@playwright/test';
 
-/** Loads the app and waits until its service worker controls the page; returns that worker. */
-async function installed(page: Page, context: BrowserContext): Promise<Worker> {
-  await page.goto('/');
+/** Loads the page at `path` and waits until its service worker (`script`) controls it. */
+async function installed(page: Page, context: BrowserContext, path = '/', script = '/sw.js'): Promise<Worker> {
+  await page.goto(path);
   await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   // The app registers /sw.js itself (pwa::register_service_worker in app/src/lib.rs).
   await page.evaluate(async () => {
@@ -14,8 +15,8 @@ async function installed(page: Page, context: BrowserContext): Promise<Worker> {
         navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }));
     }
   });
-  const worker = context.serviceWorkers().find((w) => w.url().endsWith('/sw.js'));
-  expect(worker, 'a service worker runs for /sw.js').toBeTruthy();
+  const worker = context.serviceWorkers().find((w) => new URL(w.url()).pathname === script);
+  expect(worker, `a service worker runs for ${script}`).toBeTruthy();
   return worker!;
 }
 
@@ -41,6 +42,8 @@ test('after the first load the app opens offline, on any route', async ({ page, 
       `a hashed ${ext} file is cached`).toBe(true);
   }
   expect(shell.paths.some((p) => p.startsWith('/api/'))).toBe(false);
+  // The owner's view is another bundle: a tablet never downloads it.
+  expect(shell.paths.filter((p) => p.startsWith('/owner'))).toEqual(['/owner.webmanifest']);
 
   await context.setOffline(true);
   try {
@@ -52,10 +55,47 @@ test('after the first load the app opens offline, on any route', async ({ page, 
     await page.reload();
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 
+    // English is not compiled in: its texts come from the precache, so switching works offline,
+    // and so does starting in it.
+    await page.getByRole('button', { name: 'English' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Akinai');
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Akinai');
+    await page.getByRole('button', { name: '日本語' }).click();
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText('商い');
+
     // A deep link (a route the server answers with index.html) reloads offline too.
-    await page.goto('/owner');
+    await page.goto('/any/route');
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     await page.reload();
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+  } finally {
+    await context.setOffline(false);
+  }
+});
+
+test('the owner\'s view installs its own bundle only, and reloads offline on its routes', async ({ page, context }) => {
+  const worker = await installed(page, context, '/owner', '/owner-app/sw.js');
+  const shell = await page.evaluate(async () => {
+    const names = await caches.keys();
+    const owner = names.filter((name) => name.startsWith('akinai-owner-app-shell-'));
+    const cache = await caches.open(owner[0]);
+    return { names, owner, paths: (await cache.keys()).map((r) => new URL(r.url).pathname) };
+  });
+  // A phone that opens /owner gets no register: no cache of it, nothing of it in the owner's.
+  expect(shell.names).toEqual(shell.owner);
+  expect(shell.owner[0]).toMatch(/^akinai-owner-app-shell-[0-9a-f]{16}$/);
+  expect(shell.paths.every((p) => p.startsWith('/owner-app/')), shell.paths.join(' ')).toBe(true);
+  expect(shell.paths).toEqual(expect.arrayContaining(['/owner-app/', '/owner-app/index.html', '/owner-app/en.ftl']));
+  expect(shell.paths.some((p) => /^\/owner-app\/owner-[0-9a-f]{1,16}_bg\.wasm$/.test(p)), 'the owner\'s wasm is cached').toBe(true);
+
+  await context.setOffline(true);
+  try {
+    expect(await worker.evaluate(() => fetch('/owner-app/index.html', { cache: 'no-store' }).then(() => 'online', () => 'offline')))
+      .toBe('offline');
+    await page.reload();
+    await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+    await page.goto('/owner/stores');
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
   } finally {
     await context.setOffline(false);

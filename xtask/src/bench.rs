@@ -2,8 +2,10 @@
 //! `bench/floor`) with Trunk and the server in release, then runs three parts that each write
 //! their samples as JSON into `target/bench/`:
 //!
-//! - `tests/bench/payload.mjs`: the app's wasm, js and css, raw, gzip and brotli, and the floor's.
-//! - `tests/bench/browser.mjs`: the register in headless Chromium with the CPU throttled 4x.
+//! - `tests/bench/payload.mjs`: each page's wasm, js and css, raw, gzip and brotli, and the floor's.
+//! - `tests/bench/browser.mjs`: what a first visit to each page downloads (service worker
+//!   included), Lighthouse on the owner's page, and the register in headless Chromium with the
+//!   CPU throttled 4x, 10,000 items and 20,000 past sales.
 //! - `akinai-bench` (`bench/server`): sync ingest against plain inserts, a device's backlog and the
 //!   owner's dashboard, on SQLite and on a throwaway PostgreSQL cluster.
 //!

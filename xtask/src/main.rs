@@ -61,10 +61,26 @@ fn step(what: &str, command: &mut Command) -> Result<()> {
     Ok(())
 }
 
+/// Builds the app's two pages into target/dist: the register (app/index.html) at the root, then
+/// the owner's view (app/owner.html) in target/dist/owner-app, which the server serves for /owner.
+/// In this order: each Trunk build empties its own dist folder first.
 fn build_app() -> Result<()> {
     step(
-        "build the app (trunk, release)",
-        command("trunk").args(["build", "--release", "--offline"]),
+        "build the register's page (trunk, release)",
+        command("trunk").args(["build", "app/index.html", "--release", "--offline"]),
+    )?;
+    step(
+        "build the owner's page (trunk, release)",
+        command("trunk").args([
+            "build",
+            "app/owner.html",
+            "--release",
+            "--offline",
+            "--dist",
+            "target/dist/owner-app",
+            "--public-url",
+            "/owner-app/",
+        ]),
     )
 }
 

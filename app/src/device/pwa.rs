@@ -16,10 +16,29 @@ use web_sys::{
     ServiceWorkerRegistration, ServiceWorkerState, StorageManager,
 };
 
-/// Where Trunk puts the service worker (app/index.html copies public/sw.js to the dist root).
-const SCRIPT: &str = "/sw.js";
-/// The whole app, so that /owner and every other route is served offline.
-const SCOPE: &str = "/";
+/// One of the app's two pages (two bundles): where its build lives on the site, and the routes
+/// its service worker serves so that every one of them reloads offline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Page {
+    /// The folder of the page's build (Trunk's public URL), holding its sw.js and texts.
+    base: &'static str,
+    /// The routes it serves.
+    scope: &'static str,
+}
+
+impl Page {
+    /// The URL of a file of this page's build (`sw.js`, `en.ftl`).
+    pub fn file(self, name: &str) -> String {
+        format!("{}{name}", self.base)
+    }
+}
+
+/// The register: the whole site but the owner's routes (which the owner's worker, with the
+/// longer scope, takes).
+pub const REGISTER: Page = Page { base: "/", scope: "/" };
+/// The owner's view: /owner and /owner/... (the server allows this scope for its worker).
+pub const OWNER: Page = Page { base: "/owner-app/", scope: "/owner" };
+
 /// How often a register left open all day asks the server whether there is a new version.
 const UPDATE_CHECK: Duration = Duration::from_secs(60 * 60);
 
@@ -30,15 +49,15 @@ thread_local! {
     static CONTROLLER_REPLACED: Cell<bool> = const { Cell::new(false) };
 }
 
-/// Registers /sw.js for the whole app if the browser supports service workers; never panics.
-pub fn register_service_worker() {
+/// Registers `page`'s service worker if the browser supports them; never panics.
+pub fn register_service_worker(page: Page) {
     let Some(container) = container() else {
         warn!("service workers are unavailable here (not a secure context?): no offline app shell");
         return;
     };
     let options = RegistrationOptions::new();
-    options.set_scope(SCOPE);
-    let registered = JsFuture::from(container.register_with_options(SCRIPT, &options));
+    options.set_scope(page.scope);
+    let registered = JsFuture::from(container.register_with_options(&page.file("sw.js"), &options));
     spawn_local(async move {
         match registered.await {
             Ok(registration) => check_for_updates(registration.unchecked_into()),

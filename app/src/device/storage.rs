@@ -8,7 +8,8 @@
 use akinai_core::sale::Sale;
 use akinai_core::shift::Shift;
 use akinai_core::sync::{GENESIS, OutboxEntry, Record};
-use rexie::{Index, ObjectStore, Rexie, TransactionMode};
+use chrono::NaiveDate;
+use rexie::{Direction, Index, KeyRange, ObjectStore, Rexie, TransactionMode};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use uuid::Uuid;
@@ -44,6 +45,8 @@ pub mod stores {
 }
 
 const RECEIPT_NO: &str = "receipt_no";
+/// The sales' index by business day (from version 2), which pages the history.
+const BUSINESS_DATE: &str = "business_date";
 const SEQ: &str = "seq";
 /// The hash of the device's newest outbox entry, which the next one links to.
 const CHAIN_HEAD: &str = "chain_head";
@@ -63,7 +66,7 @@ fn schema(version: u32) -> Vec<ObjectStore> {
         ObjectStore::new(OUTBOX).key_path("seq"),
     ];
     if version >= 2 {
-        sales = sales.add_index(Index::new("business_date", "business_date"));
+        sales = sales.add_index(Index::new(BUSINESS_DATE, "business_date"));
         all.push(ObjectStore::new(SHIFTS).key_path("id"));
         all.push(ObjectStore::new(HELD).key_path("id"));
     }
@@ -98,6 +101,23 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue> {
 
 fn from_js<T: DeserializeOwned>(value: JsValue) -> Result<T> {
     serde_wasm_bindgen::from_value(value).map_err(|err| Error::Data(err.to_string()))
+}
+
+/// Records read in one go: one JSON.stringify of the whole array and one parse in wasm. Reading
+/// 10,000 items field by field across the JS boundary (serde-wasm-bindgen) took most of a cold
+/// start. Records are stored JSON-compatible (`to_js`), so the text holds exactly what was stored.
+fn from_js_all<T: DeserializeOwned>(values: Vec<JsValue>, store: &str) -> Result<Vec<T>> {
+    let array: js_sys::Array = values.into_iter().collect();
+    let text = js_sys::JSON::stringify(&array)
+        .ok()
+        .and_then(|text| text.as_string())
+        .ok_or_else(|| Error::Data(format!("the {store} records are not JSON")))?;
+    serde_json::from_str(&text).map_err(|err| Error::Data(err.to_string()))
+}
+
+/// A business day as the `business_date` index keys it (the date as stored: `YYYY-MM-DD`).
+fn day_key(day: NaiveDate) -> JsValue {
+    JsValue::from_str(&day.to_string())
 }
 
 fn key(text: &str) -> JsValue {
@@ -180,15 +200,44 @@ impl Storage {
     pub async fn all<T: DeserializeOwned>(&self, store: &str) -> Result<Vec<T>> {
         let tx = self.db.transaction(&[store], TransactionMode::ReadOnly)?;
         let values = tx.store(store)?.get_all(None, None).await?;
-        // One JSON.stringify of the whole array and one parse in wasm: reading 10,000 items field
-        // by field across the JS boundary (serde-wasm-bindgen) took most of a cold start. Records
-        // are stored JSON-compatible (`to_js`), so the text holds exactly what was stored.
-        let array: js_sys::Array = values.into_iter().collect();
-        let text = js_sys::JSON::stringify(&array)
-            .ok()
-            .and_then(|text| text.as_string())
-            .ok_or_else(|| Error::Data(format!("the {store} records are not JSON")))?;
-        serde_json::from_str(&text).map_err(|err| Error::Data(err.to_string()))
+        from_js_all(values, store)
+    }
+
+    /// The sales and refunds of the business days from `from` on, by receipt number.
+    pub async fn sales_from(&self, from: NaiveDate) -> Result<Vec<Sale>> {
+        self.sales_in(
+            KeyRange::lower_bound(&day_key(from), Some(false)).map_err(rexie::Error::from)?,
+        )
+        .await
+    }
+
+    /// The sales and refunds of the business day `day`, by receipt number.
+    pub async fn sales_of_day(&self, day: NaiveDate) -> Result<Vec<Sale>> {
+        self.sales_in(KeyRange::only(&day_key(day)).map_err(rexie::Error::from)?).await
+    }
+
+    /// The latest business day before `day` with a sale or refund, if any: the history's next page.
+    pub async fn day_before(&self, day: NaiveDate) -> Result<Option<NaiveDate>> {
+        let range = KeyRange::upper_bound(&day_key(day), Some(true)).map_err(rexie::Error::from)?;
+        let tx = self.db.transaction(&[stores::SALES], TransactionMode::ReadOnly)?;
+        let index = tx.store(stores::SALES)?.index(BUSINESS_DATE)?;
+        let found = index.scan(Some(range), Some(1), None, Some(Direction::Prev)).await?;
+        let Some((key, _)) = found.into_iter().next() else {
+            return Ok(None);
+        };
+        let text =
+            key.as_string().ok_or_else(|| Error::Data("a business day is not text".into()))?;
+        text.parse().map(Some).map_err(|err: chrono::ParseError| Error::Data(err.to_string()))
+    }
+
+    /// The sales whose business day is in `range`, by receipt number.
+    async fn sales_in(&self, range: KeyRange) -> Result<Vec<Sale>> {
+        let tx = self.db.transaction(&[stores::SALES], TransactionMode::ReadOnly)?;
+        let index = tx.store(stores::SALES)?.index(BUSINESS_DATE)?;
+        let mut sales: Vec<Sale> =
+            from_js_all(index.get_all(Some(range), None).await?, stores::SALES)?;
+        sales.sort_by_key(|s| s.receipt_no);
+        Ok(sales)
     }
 
     /// The number of records in `store`.

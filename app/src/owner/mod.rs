@@ -26,9 +26,6 @@ use crate::{ErrorBanner, LanguageSwitch, UpdateBanner, provide_language};
 /// Where the owner view lives.
 const ROOT: &str = "/owner";
 
-/// The web app manifest that installs the owner's view (public/owner.webmanifest).
-const MANIFEST: &str = "/owner.webmanifest";
-
 /// A screen of the owner view; each has its own address so back and reload work.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Page {
@@ -294,13 +291,8 @@ pub fn OwnerApp() -> impl IntoView {
     let lang = provide_language();
     let owner = Owner::new(lang);
     provide_context(owner);
-    crate::device::pwa::register_service_worker();
+    crate::device::pwa::register_service_worker(crate::device::pwa::OWNER);
     let update = crate::device::pwa::update_state();
-    // Installed from here, the app should open on the owner's view, not on the register.
-    if let Ok(Some(link)) = document().query_selector("link[rel=manifest]") {
-        // Without it the view still works; installing would just open the register.
-        let _ = link.set_attribute("href", MANIFEST);
-    }
     // The phone's back button: show the page the address bar went back to.
     std::mem::forget(window_event_listener(leptos::ev::popstate, move |_| {
         owner.page.set(Page::current());

@@ -1,5 +1,0 @@
-//! Entry point of the WebAssembly app.
-
-fn main() {
-    akinai_app::start();
-}
