@@ -3,9 +3,10 @@
 //! `src/bin/owner.rs`), each working with no network once loaded. The money is computed by
 //! `akinai-core`, the same code the server runs; the device's data lives in IndexedDB.
 //!
-//! - [`state`]: what every screen shares, and the actions that store it.
-//! - [`storage`]: the device database.
-//! - Screens: [`setup`], [`sign_in`], [`register`], [`receipt`], [`history`], [`shift`], [`settings`].
+//! - [`device`]: the device's plumbing (its database, sync, the service worker), below
+//!   [`state`]: what every screen shares, and the actions that store it.
+//! - Screens: [`setup`], [`sign_in`], [`register`], [`receipt`], [`history`], [`shift`],
+//!   [`settings`], and [`pairing`] (pairing with a store, and how fresh the data is).
 //! - [`owner`]: the owner's view, which talks to the server and keeps nothing in IndexedDB.
 
 pub mod device;
@@ -14,6 +15,7 @@ mod fields;
 pub mod history;
 mod language;
 pub mod owner;
+pub mod pairing;
 pub mod pin_lock;
 pub mod receipt;
 pub mod register;
@@ -23,7 +25,7 @@ pub mod shift;
 pub mod sign_in;
 pub mod state;
 
-use device::{pairing, pwa, storage};
+use device::{pwa, storage};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 

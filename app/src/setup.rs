@@ -103,7 +103,7 @@ pub fn Setup() -> impl IntoView {
 
     view! {
         <section class="panel setup">
-            <crate::device::pairing::PairForm />
+            <crate::pairing::PairForm />
         </section>
         <section class="panel setup" aria-labelledby="setup-title">
             <h2 id="setup-title">{t("setup-title")}</h2>

@@ -2,6 +2,8 @@
 //! node/npm and apt needs to build, serve, test and measure Akinai, from package registries only.
 
 mod bench;
+#[cfg(test)]
+mod imports;
 mod postgres;
 mod tools;
 

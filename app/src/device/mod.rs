@@ -1,11 +1,10 @@
 //! The device's plumbing, below the app state and the screens: its database ([`storage`]), the
 //! sync with the server ([`sync`], which builds on storage), and the service worker ([`pwa`]).
-//! [`pairing`] holds the pairing form and the sync badge, which read the app state. This module
-//! itself holds the plain data they share.
+//! This module itself holds the plain data they share. Nothing here reads the app state or a
+//! screen: the pairing form and the sync badge are screen parts (`crate::pairing`).
 //!
-//! Imports run one way: `storage` <- `sync` <- `state` <- screens.
+//! Imports run one way: `storage` <- `sync` <- `state` <- screens (held by a test in xtask).
 
-pub mod pairing;
 pub mod pwa;
 pub mod storage;
 pub mod sync;

@@ -20,7 +20,7 @@ pub fn Settings() -> impl IntoView {
             <ShopForm />
             <StaffForm />
             <CatalogEditor />
-            <crate::device::pairing::SyncPanel />
+            <crate::pairing::SyncPanel />
         </section>
     }
 }
