@@ -90,7 +90,7 @@ async fn the_app_goes_out_compressed_to_browsers_that_take_it() {
     std::fs::write(dir.path().join("app.wasm.gz"), "gzip").unwrap();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}/app.wasm", listener.local_addr().unwrap());
-    let app = akinai_server::app_shell::router(dir.path());
+    let app = akinai_server::http::app_shell::router(dir.path());
     tokio::spawn(async move { axum::serve(listener, app).await });
     let client = reqwest::Client::new();
 

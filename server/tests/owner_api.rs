@@ -376,7 +376,7 @@ async fn a_pairing_code_works_once_within_ten_minutes() {
         let code =
             pairing_code(&server, &owner.token, &store).await["code"].as_str().unwrap().to_owned();
         sqlx::query("UPDATE pairing SET expires_at = $1 WHERE used_at IS NULL")
-            .bind(akinai_server::database::time_text(
+            .bind(akinai_server::db::database::time_text(
                 chrono::Utc::now() - chrono::Duration::seconds(1),
             ))
             .execute(&server.state.db.pool)
@@ -422,7 +422,7 @@ async fn devices_show_their_sync_and_can_be_renamed_and_revoked() {
             .bind(uuid::Uuid::now_v7().to_string())
             .bind(&store)
             .bind(rejection)
-            .bind(akinai_server::database::now_text())
+            .bind(akinai_server::db::database::now_text())
             .execute(&server.state.db.pool)
             .await
             .unwrap();

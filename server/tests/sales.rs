@@ -16,10 +16,12 @@ use akinai_core::shift::{DrawerCount, Shift};
 use akinai_core::shop::{RegistrationNumber, ShopSettings};
 use akinai_core::sync::{GENESIS, MAX_BATCH, OutboxEntry, Record, Rejection, SyncBatch, SyncReply};
 use akinai_core::tax::{PricingMode, Rounding, TaxClass};
-use akinai_server::auth::token_hash;
-use akinai_server::database::{now_text, time_text};
-use akinai_server::figures::Figures;
-use akinai_server::{AppState, stores, verify};
+use akinai_server::AppState;
+use akinai_server::db::database::{now_text, time_text};
+use akinai_server::http::auth::token_hash;
+use akinai_server::owner::stores;
+use akinai_server::reports::figures::Figures;
+use akinai_server::tools::verify;
 use chrono::{DateTime, Duration as Span, NaiveDate, TimeZone, Utc};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -73,7 +75,7 @@ async fn seed_in_database(state: &AppState, email: &str) -> Shop {
     .execute(pool)
     .await
     .unwrap();
-    let owner_token = akinai_server::auth::new_token();
+    let owner_token = akinai_server::http::auth::new_token();
     sqlx::query(
         "INSERT INTO session (token_hash, owner_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
     )
@@ -88,7 +90,7 @@ async fn seed_in_database(state: &AppState, email: &str) -> Shop {
     let store_id = stores::create_store(&mut tx, &owner_id, &settings(email)).await.unwrap();
     tx.commit().await.unwrap();
     let device = Uuid::now_v7();
-    let device_token = akinai_server::auth::new_token();
+    let device_token = akinai_server::http::auth::new_token();
     sqlx::query(
         "INSERT INTO device (id, store_id, name, token_hash, paired_at) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -711,14 +713,17 @@ async fn the_export_has_every_table_and_a_readme() {
         assert_eq!(other.status(), StatusCode::BAD_REQUEST);
 
         let dir = tempfile::tempdir().unwrap();
-        let written =
-            akinai_server::export::write_dirs(&server.state.db, dir.path(), Some("g@example.jp"))
-                .await
-                .unwrap();
+        let written = akinai_server::reports::export::write_dirs(
+            &server.state.db,
+            dir.path(),
+            Some("g@example.jp"),
+        )
+        .await
+        .unwrap();
         assert_eq!(written, vec![dir.path().join("g@example.jp")]);
         assert!(dir.path().join("g@example.jp/sale_lines.csv").exists());
         assert!(
-            akinai_server::export::write_dirs(
+            akinai_server::reports::export::write_dirs(
                 &server.state.db,
                 dir.path(),
                 Some("nobody@example.jp")
@@ -823,9 +828,11 @@ async fn verify_and_export_on_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("akinai.db");
     let state = AppState::new(
-        akinai_server::database::open(&akinai_server::database::Target::Sqlite(db_path.clone()))
-            .await
-            .unwrap(),
+        akinai_server::db::database::open(&akinai_server::db::database::Target::Sqlite(
+            db_path.clone(),
+        ))
+        .await
+        .unwrap(),
     );
     let shop = seed_in_database(&state, "cli@example.jp").await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

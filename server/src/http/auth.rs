@@ -13,8 +13,8 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
-use crate::database::now_text;
-use crate::error::{Error, Result};
+use crate::db::database::now_text;
+use crate::http::error::{Error, Result};
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "akinai_session";

@@ -16,8 +16,8 @@ use utoipa::openapi::{
 };
 use utoipa::{Modify, OpenApi};
 
-use crate::error::ErrorBody;
-use crate::{accounts, devices, items, pairing, staff, stores};
+use crate::http::error::ErrorBody;
+use crate::owner::{accounts, catalog, devices, pairing, staff, stores};
 
 /// The domain's types, named in the document and shown as JSON objects.
 pub mod core {
@@ -302,7 +302,7 @@ impl Modify for Additions {
         accounts::sign_up, accounts::sign_in, accounts::sign_out, accounts::me,
         stores::list, stores::create, stores::get, stores::put, stores::pull,
         staff::list, staff::add, staff::edit, staff::delete,
-        items::list, items::put, items::delete, items::import, items::export,
+        catalog::list, catalog::put, catalog::delete, catalog::import, catalog::export,
         pairing::create, pairing::pair,
         devices::list, devices::rename, devices::revoke,
     ),

@@ -20,8 +20,8 @@ use sqlx::any::AnyRow;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::ReceiverStream;
 
-use crate::auth::OwnerSession;
-use crate::error::{Error, Result};
+use crate::http::auth::OwnerSession;
+use crate::http::error::{Error, Result};
 use crate::{AppState, Db};
 
 /// How a column is read and written.

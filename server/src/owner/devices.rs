@@ -10,10 +10,10 @@ use serde::{Deserialize, Serialize};
 use akinai_core::sync::gaps;
 
 use crate::AppState;
-use crate::auth::{OwnerSession, owned_store};
-use crate::database::now_text;
-use crate::error::{Error, ErrorBody, Result};
-use crate::input::{Input, invalid};
+use crate::db::database::now_text;
+use crate::http::auth::{OwnerSession, owned_store};
+use crate::http::error::{Error, ErrorBody, Result};
+use crate::http::input::{Input, invalid};
 
 /// The longest device name kept, in characters.
 const MAX_NAME: usize = 100;

@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 
 use akinai_core::error::Field;
 
-use crate::error::Error;
+use crate::http::error::Error;
 
 /// A JSON body of type `T`.
 #[derive(Clone, Debug)]

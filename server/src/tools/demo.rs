@@ -11,10 +11,10 @@ use akinai_core::catalog::Item;
 use akinai_core::shop::ShopSettings;
 
 use crate::AppState;
-use crate::accounts::hash_password;
-use crate::database::now_text;
-use crate::error::{Error, Result};
-use crate::stores::{create_store, put_item};
+use crate::db::database::now_text;
+use crate::http::error::{Error, Result};
+use crate::owner::accounts::hash_password;
+use crate::owner::stores::{create_store, put_item};
 
 /// The demo owner's e-mail address.
 pub const DEMO_EMAIL: &str = "demo@akinai.jp";
@@ -31,7 +31,7 @@ struct Demo {
 
 /// Loads the demo owner and store unless they are there already; true when it loaded them.
 pub async fn load_demo(state: &AppState) -> Result<bool> {
-    let Demo { shop, items } = serde_json::from_str(include_str!("../demo/shop.json"))?;
+    let Demo { shop, items } = serde_json::from_str(include_str!("../../demo/shop.json"))?;
     let mut tx = state.db.pool.begin().await?;
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM owner WHERE email = $1")
         .bind(DEMO_EMAIL)

@@ -1,7 +1,7 @@
 //! Owners' accounts: sign-up, sign-in and sign-out (`/api/v1/owner/...`). Passwords are kept
 //! as argon2id hashes (PHC strings), hashed off the async threads; sessions are random tokens
 //! kept as SHA-256 hashes for 30 days; failed sign-ins are limited per e-mail address and
-//! client address ([`crate::limiter`]).
+//! client address ([`crate::http::limiter`]).
 
 use std::sync::LazyLock;
 
@@ -18,11 +18,11 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::{OwnerSession, SESSION_COOKIE, new_token, session_token, token_hash};
-use crate::database::{now_text, time_text};
-use crate::error::{Error, ErrorBody, Result};
-use crate::input::{Input, invalid};
-use crate::limiter::{ClientIp, Key};
+use crate::db::database::{now_text, time_text};
+use crate::http::auth::{OwnerSession, SESSION_COOKIE, new_token, session_token, token_hash};
+use crate::http::error::{Error, ErrorBody, Result};
+use crate::http::input::{Input, invalid};
+use crate::http::limiter::{ClientIp, Key};
 
 /// How long a session lasts.
 pub const SESSION_DAYS: i64 = 30;

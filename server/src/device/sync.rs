@@ -26,13 +26,13 @@ use chrono::{Timelike, Utc};
 use sqlx::{Any, AssertSqlSafe, Transaction};
 use uuid::Uuid;
 
-use crate::auth::DeviceAuth;
-use crate::database::{now_text, time_text};
-use crate::error::{Error, Result};
-use crate::events::Event;
-use crate::input::Input;
-use crate::rows::{Rows, push_placeholders};
-use crate::stores::{self, Removable};
+use crate::db::database::{now_text, time_text};
+use crate::db::rows::{Rows, push_placeholders};
+use crate::http::auth::DeviceAuth;
+use crate::http::error::{Error, Result};
+use crate::http::input::Input;
+use crate::owner::stores::{self, Removable};
+use crate::reports::events::Event;
 use crate::{AppState, Db};
 
 /// `POST /api/v1/sync`: lands a device's batch and says, for each entry, acked or why not.

@@ -15,7 +15,7 @@ use sqlx::Row;
 use tokio_stream::StreamExt;
 
 use crate::Db;
-use crate::error::Result;
+use crate::http::error::Result;
 
 /// Something wrong, on one line.
 #[derive(Clone, Debug, PartialEq, Eq)]

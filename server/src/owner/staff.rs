@@ -14,10 +14,10 @@ use uuid::Uuid;
 use akinai_core::shop::{Pin, Role, Staff, pin_taken};
 
 use crate::AppState;
-use crate::auth::{OwnerSession, owned_store};
-use crate::error::{Error, ErrorBody, Result};
-use crate::input::{Input, invalid};
-use crate::stores::{Removable, put_staff, remove};
+use crate::http::auth::{OwnerSession, owned_store};
+use crate::http::error::{Error, ErrorBody, Result};
+use crate::http::input::{Input, invalid};
+use crate::owner::stores::{Removable, put_staff, remove};
 
 /// A staff member as the owner sees them: no salt, no hash.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]

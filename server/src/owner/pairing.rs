@@ -4,7 +4,7 @@
 //!
 //! Codes are 8 characters from an alphabet without look-alikes (no 0/O, 1/I), valid for 10
 //! minutes and once; the database keeps only their SHA-256. That is 40 bits against at most 20
-//! failed guesses per client address in 15 minutes ([`crate::limiter`]).
+//! failed guesses per client address in 15 minutes ([`crate::http::limiter`]).
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -21,12 +21,12 @@ use uuid::Uuid;
 use akinai_core::sync::Pairing;
 
 use crate::AppState;
-use crate::auth::{OwnerSession, new_token, owned_store, token_hash};
-use crate::database::time_text;
-use crate::error::{Error, ErrorBody, Result};
-use crate::input::{Input, invalid};
-use crate::limiter::{ClientIp, Key};
-use crate::stores::changes;
+use crate::db::database::time_text;
+use crate::http::auth::{OwnerSession, new_token, owned_store, token_hash};
+use crate::http::error::{Error, ErrorBody, Result};
+use crate::http::input::{Input, invalid};
+use crate::http::limiter::{ClientIp, Key};
+use crate::owner::stores::changes;
 
 /// The characters of a code: capitals and digits without 0, O, 1 and I, which read alike.
 const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -124,7 +124,7 @@ pub async fn create(
 
 /// `POST /api/v1/pair`: pairs the device that shows a valid code with the code's store.
 #[utoipa::path(post, path = "/api/v1/pair", operation_id = "pair", tag = "devices", request_body = PairRequest,
-    responses((status = 201, body = crate::openapi::core::Pairing, description = "The device's id, token and store, and the store's data (changes since 0)"),
+    responses((status = 201, body = crate::http::openapi::core::Pairing, description = "The device's id, token and store, and the store's data (changes since 0)"),
         (status = 409, body = ErrorBody, description = "The code is unknown, used or expired, or the device is already paired"),
         (status = 422, body = ErrorBody, description = "No device name"),
         (status = 429, body = ErrorBody, description = "Too many failed attempts from this client; see `Retry-After`")))]

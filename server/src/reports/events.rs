@@ -11,7 +11,7 @@ use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::{Stream, StreamExt};
 
 use crate::AppState;
-use crate::auth::OwnerSession;
+use crate::http::auth::OwnerSession;
 
 /// One happening in one store.
 #[derive(Clone, Debug, Serialize)]

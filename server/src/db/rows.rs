@@ -3,7 +3,7 @@
 
 use sqlx::{Any, AssertSqlSafe, Transaction};
 
-use crate::error::Result;
+use crate::http::error::Result;
 
 /// The most values bound to one multi-row insert, well inside both engines' limits.
 const MAX_PARAMS: usize = 8_000;

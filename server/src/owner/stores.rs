@@ -16,10 +16,10 @@ use sqlx::{Any, Transaction};
 use uuid::Uuid;
 
 use crate::AppState;
-use crate::auth::{DeviceAuth, OwnerSession, owned_store};
-use crate::database::now_text;
-use crate::error::{ErrorBody, Result};
-use crate::input::{Input, invalid};
+use crate::db::database::now_text;
+use crate::http::auth::{DeviceAuth, OwnerSession, owned_store};
+use crate::http::error::{ErrorBody, Result};
+use crate::http::input::{Input, invalid};
 
 /// Moves the store's version on by one and returns the new version; every change takes one.
 pub async fn bump_version(tx: &mut Transaction<'_, Any>, store_id: &str) -> Result<i64> {
@@ -179,7 +179,7 @@ pub struct StoreView {
     /// The store's id.
     pub id: String,
     /// Its settings.
-    #[schema(value_type = crate::openapi::core::ShopSettings)]
+    #[schema(value_type = crate::http::openapi::core::ShopSettings)]
     pub settings: ShopSettings,
     /// Its version: every change moves it on.
     pub version: u64,
@@ -223,7 +223,7 @@ pub async fn list(
 
 /// `POST /api/v1/stores`: a new store with these settings.
 #[utoipa::path(post, path = "/api/v1/stores", operation_id = "create_store", tag = "stores", security(("owner" = [])),
-    request_body = crate::openapi::core::ShopSettings,
+    request_body = crate::http::openapi::core::ShopSettings,
     responses((status = 201, body = StoreView), (status = 401, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "A setting is invalid (`field` says which)")))]
 pub async fn create(
@@ -252,7 +252,7 @@ pub async fn get(
 /// `PUT /api/v1/stores/{store}`: replaces the store's settings.
 #[utoipa::path(put, path = "/api/v1/stores/{store}", operation_id = "put_store", tag = "stores", security(("owner" = [])),
     params(("store" = String, Path, description = "The store's id")),
-    request_body = crate::openapi::core::ShopSettings,
+    request_body = crate::http::openapi::core::ShopSettings,
     responses((status = 200, body = StoreView), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
 pub async fn put(
@@ -285,7 +285,7 @@ fn since(query: Option<&str>) -> Result<i64> {
 /// `GET /api/v1/changes?since=N`: what changed in the device's store after version N.
 #[utoipa::path(get, path = "/api/v1/changes", operation_id = "pull_changes", tag = "sync", security(("device" = [])),
     params(("since" = Option<u64>, Query, description = "The version the device has (0 or absent: everything)")),
-    responses((status = 200, body = crate::openapi::core::Changes),
+    responses((status = 200, body = crate::http::openapi::core::Changes),
         (status = 401, body = ErrorBody, description = "No valid device token, or the device was revoked")))]
 pub async fn pull(
     State(state): State<AppState>,

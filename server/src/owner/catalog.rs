@@ -14,10 +14,10 @@ use uuid::Uuid;
 use akinai_core::catalog::{Item, export_csv, import_csv};
 
 use crate::AppState;
-use crate::auth::{OwnerSession, owned_store};
-use crate::error::{Error, ErrorBody, Result};
-use crate::input::{Input, invalid};
-use crate::stores::{Removable, put_item, remove};
+use crate::http::auth::{OwnerSession, owned_store};
+use crate::http::error::{Error, ErrorBody, Result};
+use crate::http::input::{Input, invalid};
+use crate::owner::stores::{Removable, put_item, remove};
 
 /// What a CSV import did.
 #[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
@@ -50,7 +50,7 @@ async fn catalog(state: &AppState, store_id: &str) -> Result<Vec<Item>> {
 /// `GET /api/v1/stores/{store}/items`: the catalog in order.
 #[utoipa::path(get, path = "/api/v1/stores/{store}/items", operation_id = "list_items", tag = "items", security(("owner" = [])),
     params(("store" = String, Path, description = "The store's id")),
-    responses((status = 200, body = [crate::openapi::core::Item]), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [crate::http::openapi::core::Item]), (status = 404, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     owner: OwnerSession,
@@ -63,8 +63,8 @@ pub async fn list(
 /// `PUT /api/v1/stores/{store}/items/{id}`: adds or replaces an item.
 #[utoipa::path(put, path = "/api/v1/stores/{store}/items/{id}", operation_id = "put_item", tag = "items", security(("owner" = [])),
     params(("store" = String, Path, description = "The store's id"), ("id" = Uuid, Path, description = "The item's id (as in the body)")),
-    request_body = crate::openapi::core::Item,
-    responses((status = 200, body = crate::openapi::core::Item), (status = 404, body = ErrorBody),
+    request_body = crate::http::openapi::core::Item,
+    responses((status = 200, body = crate::http::openapi::core::Item), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "An invalid field, or an `id` other than the path's")))]
 pub async fn put(
     State(state): State<AppState>,

@@ -16,8 +16,8 @@ use serde::{Deserialize, Serialize};
 use sqlx::AssertSqlSafe;
 
 use crate::AppState;
-use crate::auth::{OwnerSession, owned_store};
-use crate::error::{Error, Result};
+use crate::http::auth::{OwnerSession, owned_store};
+use crate::http::error::{Error, Result};
 
 /// How many best-selling items the figures list.
 const TOP_ITEMS: i64 = 10;

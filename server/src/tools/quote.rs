@@ -9,7 +9,7 @@ use akinai_core::receipt::Receipt;
 use akinai_core::{Error as DomainError, tokyo_date};
 use akinai_i18n::Lang;
 
-use crate::error::Result;
+use crate::http::error::Result;
 
 /// Computes the receipt for a cart given as JSON, dated today in Tokyo unless it says.
 pub fn quote_json(input: &[u8]) -> Result<Receipt, DomainError> {

@@ -1,0 +1,3 @@
+//! What a paired device calls: its outbox arriving.
+
+pub mod sync;
