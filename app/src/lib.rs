@@ -9,6 +9,7 @@
 
 pub mod error;
 pub mod history;
+pub mod http;
 mod language;
 pub mod owner;
 mod pairing;

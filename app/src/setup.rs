@@ -6,25 +6,11 @@ use akinai_core::catalog::Item;
 use akinai_core::shop::{Pin, RegistrationNumber, Role, ShopSettings, Staff};
 use akinai_core::tax::{PricingMode, Rounding};
 use leptos::prelude::*;
-use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
+use crate::http::{Auth, get};
 use crate::state::{Screen, use_app};
-use crate::sync::get;
-
-/// The server's shop profile, as `GET /api/v1/shop` gives it (its registration number is
-/// checked again here, as the owner confirms it).
-#[derive(Clone, Debug, Deserialize)]
-struct ServerShop {
-    name: String,
-    address: String,
-    phone: String,
-    registration_number: String,
-    pricing: PricingMode,
-    rounding: Rounding,
-    receipt_footer: String,
-}
 
 /// Random hex, for PIN salts.
 pub fn random_salt() -> String {
@@ -45,19 +31,19 @@ pub fn Setup() -> impl IntoView {
     let owner = RwSignal::new(String::new());
     let pin = RwSignal::new(String::new());
     let pin_again = RwSignal::new(String::new());
-    let server_shop: RwSignal<Option<ServerShop>> = RwSignal::new(None);
+    let server_shop: RwSignal<Option<ShopSettings>> = RwSignal::new(None);
     let server_items: RwSignal<Vec<Item>> = RwSignal::new(Vec::new());
     let problem: RwSignal<Option<String>> = RwSignal::new(None);
 
     // Offer what the server knows; without a server the form simply starts empty.
     leptos::task::spawn_local(async move {
-        if let Ok(shop) = get::<ServerShop>("/api/v1/shop").await {
+        if let Ok(shop) = get::<ShopSettings>(Auth::Browser, "/shop").await {
             name.set(shop.name.clone());
-            registration.set(shop.registration_number.clone());
+            registration.set(shop.registration_number.to_string());
             address.set(shop.address.clone());
             phone.set(shop.phone.clone());
             server_shop.set(Some(shop));
-            if let Ok(items) = get::<Vec<Item>>("/api/v1/catalog").await {
+            if let Ok(items) = get::<Vec<Item>>(Auth::Browser, "/catalog").await {
                 server_items.set(items);
             }
         }

@@ -6,17 +6,18 @@
 
 use std::cell::Cell;
 
+use akinai_core::api::PairRequest;
 use akinai_core::sync::{
     Changes, MAX_BATCH, Pairing, Rejected, SyncBatch, SyncReply, retry_delay_ms,
 };
 use chrono::{DateTime, Utc};
-use gloo_net::http::{Request, Response};
+use gloo_net::http::Method;
 use leptos::prelude::*;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
+use crate::http::{self, Auth};
 use crate::state::{AppState, Screen};
 use crate::storage::{Edit, LINK, sleep, stores};
 
@@ -113,7 +114,9 @@ async fn round(app: AppState) -> Result<bool> {
     if !entries.is_empty() {
         let waiting = u64::from(db.count(stores::OUTBOX).await?);
         let batch = SyncBatch { entries, waiting };
-        let reply: SyncReply = send(Request::post("/api/v1/sync"), &link, Some(&batch)).await?;
+        let reply: SyncReply = http::call(Auth::Device(&link.token), Method::POST, "/sync", &batch)
+            .await
+            .map_err(unpaired)?;
         let answered: Vec<u64> = batch
             .entries
             .iter()
@@ -129,8 +132,8 @@ async fn round(app: AppState) -> Result<bool> {
         db.drop_sent(&answered).await?;
         app.outbox.set(db.count(stores::OUTBOX).await?);
     }
-    let path = format!("/api/v1/changes?since={}", link.version);
-    let changes: Changes = send(Request::get(&path), &link, None::<&()>).await?;
+    let path = format!("/changes?since={}", link.version);
+    let changes: Changes = http::get(Auth::Device(&link.token), &path).await.map_err(unpaired)?;
     if changes.version != link.version {
         let records = changes.records();
         let link = Link { version: changes.version, ..link };
@@ -146,33 +149,9 @@ async fn round(app: AppState) -> Result<bool> {
     Ok(full)
 }
 
-/// Sends a device request and reads its JSON answer.
-async fn send<T: DeserializeOwned>(
-    request: gloo_net::http::RequestBuilder,
-    link: &Link,
-    body: Option<&impl Serialize>,
-) -> Result<T> {
-    let request = request.header("Authorization", &format!("Bearer {}", link.token));
-    let request = match body {
-        Some(body) => request.json(body).map_err(|e| Error::Network(e.to_string()))?,
-        None => request.build().map_err(|e| Error::Network(e.to_string()))?,
-    };
-    answer(request.send().await.map_err(|e| Error::Network(e.to_string()))?).await
-}
-
-/// `GET path` of a public resource (no token): its JSON, or the error its status means.
-pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T> {
-    answer(Request::get(path).send().await.map_err(|e| Error::Network(e.to_string()))?).await
-}
-
-/// A response's JSON, or the error its status means.
-async fn answer<T: DeserializeOwned>(response: Response) -> Result<T> {
-    match response.status() {
-        200..=299 => response.json().await.map_err(|e| Error::Network(e.to_string())),
-        401 => Err(Error::Unpaired),
-        409 => Err(Error::PairingRefused),
-        status => Err(Error::Network(status.to_string())),
-    }
+/// A 401 to the tablet's token: the owner revoked this tablet.
+fn unpaired(err: Error) -> Error {
+    if err.status() == Some(401) { Error::Unpaired } else { err }
 }
 
 /// Loads the refused records kept on the device.
@@ -183,24 +162,14 @@ pub async fn load_refused(app: AppState) -> Result<()> {
     Ok(())
 }
 
-/// `POST /api/v1/pair`'s body.
-#[derive(Serialize)]
-struct PairRequest<'a> {
-    code: &'a str,
-    name: &'a str,
-    device_id: Uuid,
-}
-
 /// Pairs this tablet with a store using the owner's one-time `code`: the store's catalog,
 /// staff and settings replace the device's, and sync starts.
 pub async fn pair(app: AppState, code: &str, name: &str) -> Result<()> {
     let device_id =
         app.device.with_untracked(|d| d.as_ref().map(|d| d.id)).ok_or(Error::NoDevice)?;
-    let body = PairRequest { code: code.trim(), name: name.trim(), device_id };
-    let request =
-        Request::post("/api/v1/pair").json(&body).map_err(|e| Error::Network(e.to_string()))?;
-    let pairing: Pairing =
-        answer(request.send().await.map_err(|e| Error::Network(e.to_string()))?).await?;
+    let body =
+        PairRequest { code: code.trim().to_owned(), name: name.trim().to_owned(), device_id };
+    let pairing: Pairing = http::call(Auth::Browser, Method::POST, "/pair", &body).await?;
     let link =
         Link { token: pairing.token, store_id: pairing.store_id, version: pairing.changes.version };
     let records = pairing.changes.records();

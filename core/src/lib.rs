@@ -9,7 +9,9 @@
 //! - [`quote`]: the JSON contract of `akinai quote`.
 //! - [`sale`]: completed sales and refunds with their tenders.
 //! - [`shop`]: the shop's settings, registration number and staff.
+//! - [`api`]: the HTTP API's bodies and error codes, shared by the server and the app.
 
+pub mod api;
 pub mod cart;
 pub mod catalog;
 pub mod error;

@@ -18,6 +18,7 @@ pub const MAX_AMOUNT: Yen = Yen::new(1_000_000_000_000_000);
 
 /// A line as it appears on the receipt.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReceiptLine {
     /// What was sold.
     pub name: String,
@@ -41,6 +42,7 @@ pub struct ReceiptLine {
 
 /// The totals of one rate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RateTotal {
     /// Rate in whole percent.
     pub rate: u8,
@@ -58,6 +60,7 @@ pub struct RateTotal {
 
 /// A computed receipt. Serialized, it is the output contract of `akinai quote`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     /// The business day, which selected the rates.
     pub date: NaiveDate,

@@ -14,6 +14,7 @@ use crate::tax::RateTable;
 
 /// How a customer pays. One sale can carry several tenders (part cash, part card).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentMethod {
     /// Notes and coins in the drawer; the only method that gives change.
@@ -22,6 +23,7 @@ pub enum PaymentMethod {
 
 /// One payment towards a sale.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tender {
     /// How.
     pub method: PaymentMethod,
@@ -31,6 +33,7 @@ pub struct Tender {
 
 /// Whether a record is a sale or gives money back for one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SaleKind {
     /// An ordinary sale.
@@ -65,6 +68,7 @@ pub struct SaleContext {
 
 /// A completed sale or refund.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Sale {
     /// Made on the device; the server accepts each id once.
     pub id: Uuid,

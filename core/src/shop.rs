@@ -12,6 +12,7 @@ use crate::tax::{Named, PricingMode, Rounding};
 
 /// A qualified invoice issuer registration number (適格請求書発行事業者登録番号): `T` and 13 digits.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct RegistrationNumber(String);
 
@@ -63,6 +64,7 @@ impl From<RegistrationNumber> for String {
 
 /// The shop's settings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShopSettings {
     /// Trading name, printed at the head of each receipt.
     pub name: String,
@@ -71,6 +73,7 @@ pub struct ShopSettings {
     /// Telephone number.
     pub phone: String,
     /// Registration number, so receipts are qualified simplified invoices.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^T[0-9]{13}$"))]
     pub registration_number: RegistrationNumber,
     /// Whether catalog prices include tax.
     pub pricing: PricingMode,
@@ -82,6 +85,7 @@ pub struct ShopSettings {
 
 /// What a staff member may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Sees everything: settings, catalog, reports.
@@ -99,6 +103,7 @@ impl Named for Role {
 
 /// A person who signs in at the register with a PIN.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Staff {
     /// Id, made where the staff member was added.
     pub id: Uuid,

@@ -10,6 +10,7 @@ use std::io::Read;
 use std::time::Duration;
 
 use akinai_core::Yen;
+use akinai_core::api::Figures;
 use akinai_core::cart::{Cart, CartLine, Discount};
 use akinai_core::sale::{PaymentMethod, Sale, SaleContext, Tender};
 use akinai_core::shift::{DrawerCount, Shift};
@@ -18,9 +19,8 @@ use akinai_core::sync::{GENESIS, MAX_BATCH, OutboxEntry, Record, Rejection, Sync
 use akinai_core::tax::{PricingMode, Rounding, TaxClass};
 use akinai_server::AppState;
 use akinai_server::db::database::{now_text, time_text};
+use akinai_server::db::store_data;
 use akinai_server::http::auth::token_hash;
-use akinai_server::owner::stores;
-use akinai_server::reports::figures::Figures;
 use akinai_server::tools::verify;
 use chrono::{DateTime, Duration as Span, NaiveDate, TimeZone, Utc};
 use reqwest::StatusCode;
@@ -87,7 +87,7 @@ async fn seed_in_database(state: &AppState, email: &str) -> Shop {
     .await
     .unwrap();
     let mut tx = pool.begin().await.unwrap();
-    let store_id = stores::create_store(&mut tx, &owner_id, &settings(email)).await.unwrap();
+    let store_id = store_data::create_store(&mut tx, &owner_id, &settings(email)).await.unwrap();
     tx.commit().await.unwrap();
     let device = Uuid::now_v7();
     let device_token = akinai_server::http::auth::new_token();
@@ -498,52 +498,53 @@ async fn figures_add_up_per_rate_hour_item_store_and_week() {
             sales.iter().map(|s| s.receipt.total.get()).sum::<i64>() + refund.receipt.total.get();
         let tax: i64 =
             sales.iter().map(|s| s.receipt.tax.get()).sum::<i64>() + refund.receipt.tax.get();
-        assert_eq!((figures.gross, figures.tax, figures.net), (gross, tax, gross - tax));
-        assert_eq!(figures.receipts, 4);
-        assert_eq!(figures.average, gross.div_euclid(4));
+        let yen = |figure: Yen| figure.get();
         assert_eq!(
-            (figures.refunds.count, figures.refunds.amount),
-            (1, refund.receipt.total.get())
+            (yen(figures.gross), yen(figures.tax), yen(figures.net)),
+            (gross, tax, gross - tax)
         );
-        assert_eq!(figures.rates.iter().map(|r| r.gross).sum::<i64>(), gross, "rates add up");
-        assert_eq!(figures.rates.iter().map(|r| r.tax).sum::<i64>(), tax);
+        assert_eq!(figures.receipts, 4);
+        assert_eq!(yen(figures.average), gross.div_euclid(4));
+        assert_eq!((figures.refunds.count, figures.refunds.amount), (1, refund.receipt.total));
+        assert_eq!(figures.rates.iter().map(|r| yen(r.gross)).sum::<i64>(), gross, "rates add up");
+        assert_eq!(figures.rates.iter().map(|r| yen(r.tax)).sum::<i64>(), tax);
         assert_eq!(
             figures.rates.iter().map(|r| (r.rate, r.reduced)).collect::<Vec<_>>(),
             vec![(10, false), (8, true), (0, false)]
         );
-        assert_eq!(figures.rates[2].gross, 420, "stamps are non-taxable");
+        assert_eq!(yen(figures.rates[2].gross), 420, "stamps are non-taxable");
         assert_eq!(figures.hours.len(), 24);
-        assert_eq!(figures.hours.iter().map(|h| h.gross).sum::<i64>(), gross);
+        assert_eq!(figures.hours.iter().map(|h| yen(h.gross)).sum::<i64>(), gross);
         assert_eq!(figures.hours[9].receipts, 2);
-        assert_eq!(figures.hours[9].gross, sales[0].receipt.total.get() + 500);
-        assert_eq!(figures.hours[13].gross, refund.receipt.total.get());
+        assert_eq!(yen(figures.hours[9].gross), sales[0].receipt.total.get() + 500);
+        assert_eq!(figures.hours[13].gross, refund.receipt.total);
         assert_eq!(figures.hours[23].receipts, 1);
         assert_eq!(figures.payments.len(), 1);
         assert_eq!(
-            (figures.payments[0].method.as_str(), figures.payments[0].amount),
+            (figures.payments[0].method.as_str(), yen(figures.payments[0].amount)),
             ("cash", gross)
         );
         let top: Vec<(&str, i64, i64)> =
-            figures.top_items.iter().map(|t| (t.name.as_str(), t.qty, t.amount)).collect();
+            figures.top_items.iter().map(|t| (t.name.as_str(), t.qty, yen(t.amount))).collect();
         assert_eq!(
             top,
             vec![("ビール", 6, 1500), ("おにぎり", 4, 640), ("切手", 5, 420), ("弁当", 0, 0)]
         );
         assert_eq!(figures.stores.len(), 1);
         assert_eq!(
-            (figures.stores[0].id.clone(), figures.stores[0].gross),
+            (figures.stores[0].id.to_string(), yen(figures.stores[0].gross)),
             (shop.store_id.clone(), gross)
         );
         assert_eq!(figures.compare.from, NaiveDate::from_ymd_opt(2026, 11, 13).unwrap());
-        assert_eq!(
-            (figures.compare.gross, figures.compare.receipts),
-            (last_week.receipt.total.get(), 1)
-        );
+        assert_eq!((figures.compare.gross, figures.compare.receipts), (last_week.receipt.total, 1));
 
         // One store: the owner's own, never another's.
         let path = format!("/api/v1/figures?from=2026-11-20&to=2026-11-20&store={}", shop.store_id);
         let one: Figures = owner_get(&server, &shop.owner_token, &path).await.json().await.unwrap();
-        assert_eq!((one.gross, one.store.as_deref()), (gross, Some(shop.store_id.as_str())));
+        assert_eq!(
+            (yen(one.gross), one.store.map(|id| id.to_string())),
+            (gross, Some(shop.store_id.clone()))
+        );
         let path =
             format!("/api/v1/figures?from=2026-11-20&to=2026-11-20&store={}", other.store_id);
         assert_eq!(

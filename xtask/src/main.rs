@@ -3,6 +3,7 @@
 
 mod bench;
 mod postgres;
+mod schemathesis;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -150,6 +151,7 @@ fn test() -> Result<()> {
             .env("E2E_PORT", port.to_string())
             .env("CHROMIUM", tools::CHROMIUM),
     )?;
+    schemathesis::run()?;
     println!("\nxtask: every test passed");
     Ok(())
 }

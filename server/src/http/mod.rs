@@ -11,62 +11,52 @@ pub mod openapi;
 use std::path::Path;
 
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, patch, post, put};
-use serde_json::json;
+use axum::routing::{any, get};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-use crate::AppState;
-use crate::device::sync;
+use akinai_core::api::Health;
+
 use crate::http::error::Error;
-use crate::owner::{accounts, catalog, devices, pairing, staff, stores};
-use crate::reports::{events, export, figures};
-use crate::tools::{demo, quote};
+use crate::{AppState, device, owner, reports, tools};
 
-/// The largest sync request: a full batch of large sales, with room to spare.
-const SYNC_BODY_LIMIT: usize = 32 * 1024 * 1024;
+/// `GET /api/v1/health`: the server is up.
+#[utoipa::path(get, path = "/api/v1/health", operation_id = "health", tag = "public",
+    responses((status = 200, body = Health, description = "The server is up, and its version")))]
+async fn health() -> axum::Json<Health> {
+    axum::Json(Health { status: "ok".to_owned(), version: env!("CARGO_PKG_VERSION").to_owned() })
+}
 
-/// The whole HTTP surface: the versioned API under /api/v1 and the app everywhere else.
+/// The versioned API: each room's routes, with their descriptions.
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(health))
+        .merge(owner::router())
+        .merge(device::router())
+        .merge(reports::router())
+        .merge(tools::router())
+}
+
+/// The whole HTTP surface: the versioned API under /api/v1, its document, and the app
+/// everywhere else.
 pub fn router(state: AppState, app_dir: &Path) -> Router {
-    let api = Router::new()
-        .route(
-            "/health",
-            get(|| async {
-                axum::Json(json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}))
-            }),
-        )
-        .route("/shop", get(demo::profile))
-        .route("/catalog", get(demo::catalog))
-        .route("/quote", post(quote::handle))
-        // Accounts, stores, staff, items, pairing and devices (the owner's side), and a
-        // device's pull of changes.
-        .route("/owner/signup", post(accounts::sign_up))
-        .route("/owner/signin", post(accounts::sign_in))
-        .route("/owner/signout", post(accounts::sign_out))
-        .route("/owner/me", get(accounts::me))
-        .route("/stores", get(stores::list).post(stores::create))
-        .route("/stores/{store}", get(stores::get).put(stores::put))
-        .route("/stores/{store}/staff", get(staff::list).post(staff::add))
-        .route("/stores/{store}/staff/{id}", put(staff::edit).delete(staff::delete))
-        .route("/stores/{store}/items", get(catalog::list))
-        .route("/stores/{store}/items/{id}", put(catalog::put).delete(catalog::delete))
-        .route("/stores/{store}/items.csv", get(catalog::export).post(catalog::import))
-        .route("/stores/{store}/pairings", post(pairing::create))
-        .route("/stores/{store}/devices", get(devices::list))
-        .route("/devices/{device}", patch(devices::rename).delete(devices::revoke))
-        .route("/pair", post(pairing::pair))
-        .route("/changes", get(stores::pull))
-        // Devices' sync and the owner's live figures, sales, events and export.
-        .route("/sync", post(sync::handle).layer(DefaultBodyLimit::max(SYNC_BODY_LIMIT)))
-        .route("/figures", get(figures::figures))
-        .route("/sales", get(figures::sales))
-        .route("/sales/{id}", get(figures::sale))
-        .route("/events", get(events::stream))
-        .route("/export", get(export::download))
-        .fallback(|| async { Error::NotFound })
+    let (api, mut doc) = api().split_for_parts();
+    openapi::add_common_refusals(&mut doc);
+    let doc = std::sync::Arc::new(doc);
+    let not_found = || async { Error::NotFound };
+    let api = api
+        // Anything else under the API is a JSON 404, never the app's page.
+        .route("/api/v1", any(not_found))
+        .route("/api/v1/{*rest}", any(not_found))
         .with_state(state);
+    let document = move || {
+        let doc = doc.clone();
+        async move { axum::Json(doc.as_ref().clone()) }
+    };
     Router::new()
-        .route("/api/openapi.json", get(openapi::document))
-        .nest("/api/v1", api)
+        .route("/api/openapi.json", get(document))
+        .merge(api)
         .merge(app_shell::router(app_dir))
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }

@@ -15,18 +15,20 @@ use chrono::{Duration, Utc};
 use qrcode::QrCode;
 use qrcode::render::svg;
 use rand::Rng;
-use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
+use akinai_core::api::{ErrorBody, PairRequest, PairingCode};
 use akinai_core::sync::Pairing;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::db::database::time_text;
+use crate::db::store_data::changes;
 use crate::http::auth::{OwnerSession, new_token, owned_store, token_hash};
-use crate::http::error::{Error, ErrorBody, Result};
+use crate::http::error::{Error, Result};
 use crate::http::input::{Input, invalid};
 use crate::http::limiter::{ClientIp, Key};
-use crate::owner::stores::changes;
 
 /// The characters of a code: capitals and digits without 0, O, 1 and I, which read alike.
 const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
@@ -51,28 +53,6 @@ fn code_hash(code: &str) -> String {
     token_hash(&folded)
 }
 
-/// A new pairing code.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct PairingCode {
-    /// `XXXX-XXXX`.
-    pub code: String,
-    /// When it stops working.
-    pub expires_at: String,
-    /// An SVG QR code of `<origin>/pair?code=<code>`, for the tablet's camera.
-    pub qr_svg: String,
-}
-
-/// `POST /pair`'s body.
-#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
-pub struct PairRequest {
-    /// The code the owner was shown (case and dash do not matter).
-    pub code: String,
-    /// A name for the device, like "Counter 1".
-    pub name: String,
-    /// The id the device made for itself, which its records carry.
-    pub device_id: Uuid,
-}
-
 /// The origin the app is reached at, as the owner's request shows it. The server speaks plain
 /// HTTP; a TLS proxy in front says so with `X-Forwarded-Proto`.
 fn origin(headers: &HeaderMap) -> Result<String> {
@@ -95,7 +75,7 @@ fn qr_svg(url: &str) -> Result<String> {
 }
 
 /// `POST /api/v1/stores/{store}/pairings`: a new code for pairing a tablet with the store.
-#[utoipa::path(post, path = "/api/v1/stores/{store}/pairings", operation_id = "create_pairing_code", tag = "devices", security(("owner" = [])),
+#[utoipa::path(post, path = "/api/v1/stores/{store}/pairings", operation_id = "create_pairing_code", tag = "devices", security(("owner" = []), ("owner_cookie" = [])),
     params(("store" = String, Path, description = "The store's id")),
     responses((status = 201, body = PairingCode), (status = 404, body = ErrorBody)))]
 pub async fn create(
@@ -108,14 +88,14 @@ pub async fn create(
     let origin = origin(&headers)?;
     let code = new_code();
     let now = Utc::now();
-    let expires_at = time_text(now + Duration::minutes(CODE_MINUTES));
+    let expires_at = now + Duration::minutes(CODE_MINUTES);
     sqlx::query(
         "INSERT INTO pairing (code_hash, store_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
     )
     .bind(code_hash(&code))
     .bind(&store)
     .bind(time_text(now))
-    .bind(&expires_at)
+    .bind(time_text(expires_at))
     .execute(&state.db.pool)
     .await?;
     let qr_svg = qr_svg(&format!("{origin}/pair?code={code}"))?;
@@ -124,7 +104,7 @@ pub async fn create(
 
 /// `POST /api/v1/pair`: pairs the device that shows a valid code with the code's store.
 #[utoipa::path(post, path = "/api/v1/pair", operation_id = "pair", tag = "devices", request_body = PairRequest,
-    responses((status = 201, body = crate::http::openapi::core::Pairing, description = "The device's id, token and store, and the store's data (changes since 0)"),
+    responses((status = 201, body = Pairing, description = "The device's id, token and store, and the store's data (changes since 0)"),
         (status = 409, body = ErrorBody, description = "The code is unknown, used or expired, or the device is already paired"),
         (status = 422, body = ErrorBody, description = "No device name"),
         (status = 429, body = ErrorBody, description = "Too many failed attempts from this client; see `Retry-After`")))]
@@ -142,7 +122,7 @@ pub async fn pair(
     match pair_device(&state, &request, &name).await {
         Ok(pairing) => Ok((StatusCode::CREATED, Json(pairing))),
         Err(err) => {
-            if matches!(err, Error::Rejected(_)) {
+            if matches!(err, Error::CodeRefused | Error::AlreadyPaired) {
                 state.limiter.fail(&keys);
             }
             Err(err)
@@ -163,8 +143,7 @@ async fn pair_device(state: &AppState, request: &PairRequest, name: &str) -> Res
     .bind(&hash)
     .fetch_optional(&mut *tx)
     .await?;
-    let store_id = store_id
-        .ok_or_else(|| Error::Rejected("this pairing code is unknown, used or expired".into()))?;
+    let store_id = store_id.ok_or(Error::CodeRefused)?;
     let device_id = request.device_id.to_string();
     // A device the owner revoked may come back to the same store with a new code (its chain
     // goes on); a device paired elsewhere, or still paired, may not.
@@ -182,7 +161,7 @@ async fn pair_device(state: &AppState, request: &PairRequest, name: &str) -> Res
             "UPDATE device SET name = $3, token_hash = $4, paired_at = $5, revoked_at = NULL
              WHERE id = $1 AND store_id = $2"
         }
-        Some(_) => return Err(Error::Rejected("this device is already paired".into())),
+        Some(_) => return Err(Error::AlreadyPaired),
     };
     sqlx::query(sql)
         .bind(&device_id)
@@ -196,6 +175,11 @@ async fn pair_device(state: &AppState, request: &PairRequest, name: &str) -> Res
     tx.commit().await?;
     let store_id = store_id.parse().map_err(|_| Error::Internal(format!("store id {store_id}")))?;
     Ok(Pairing { device_id: request.device_id, token, store_id, changes })
+}
+
+/// The pairing routes: the owner's code, and a device's use of it.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(create)).routes(routes!(pair))
 }
 
 #[cfg(test)]

@@ -7,47 +7,24 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
 use sqlx::{Any, Transaction};
 use uuid::Uuid;
 
+use akinai_core::api::{ErrorBody, StaffInput, StaffMember};
 use akinai_core::shop::{Pin, Role, Staff, pin_taken};
 
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::AppState;
+use crate::db::store_data::{Removable, put_staff, remove};
 use crate::http::auth::{OwnerSession, owned_store};
-use crate::http::error::{Error, ErrorBody, Result};
+use crate::http::error::{Error, Result};
 use crate::http::input::{Input, invalid};
-use crate::owner::stores::{Removable, put_staff, remove};
 
 /// A staff member as the owner sees them: no salt, no hash.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct StaffView {
-    /// Id.
-    pub id: Uuid,
-    /// Name.
-    pub name: String,
-    /// `owner` or `cashier`.
-    #[schema(value_type = String, example = "cashier")]
-    pub role: Role,
-}
-
-impl From<&Staff> for StaffView {
-    fn from(staff: &Staff) -> StaffView {
-        StaffView { id: staff.id, name: staff.name.clone(), role: staff.role }
-    }
-}
-
-/// `POST /staff` and `PUT /staff/{id}`'s body; a new member needs a PIN, an edit keeps the old
-/// one unless a new one is given.
-#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
-pub struct StaffInput {
-    /// Name shown on receipts and reports.
-    pub name: String,
-    /// `owner` or `cashier`.
-    #[schema(value_type = String, example = "cashier")]
-    pub role: Role,
-    /// 4 to 6 digits.
-    pub pin: Option<String>,
+fn member(staff: &Staff) -> StaffMember {
+    StaffMember { id: staff.id, name: staff.name.clone(), role: staff.role }
 }
 
 /// The store's current (not removed) staff.
@@ -75,45 +52,41 @@ fn name(input: &StaffInput) -> Result<String> {
 
 /// Refuses a PIN that another member of the store (not `except`) already signs in with.
 fn check_pin(staff: &[Staff], pin: &Pin, except: Option<Uuid>) -> Result<()> {
-    if pin_taken(staff, pin, except) {
-        Err(Error::Rejected("another staff member of this store already has this PIN".into()))
-    } else {
-        Ok(())
-    }
+    if pin_taken(staff, pin, except) { Err(Error::PinTaken) } else { Ok(()) }
 }
 
 /// Refuses to leave a store that has an owner-role member without one.
 fn keep_an_owner(staff: &[Staff], leaving: Uuid) -> Result<()> {
     let owners = staff.iter().filter(|s| s.role == Role::Owner);
     if owners.clone().any(|s| s.id == leaving) && owners.count() == 1 {
-        Err(Error::Rejected("the store's last owner-role staff member must stay".into()))
+        Err(Error::LastOwner)
     } else {
         Ok(())
     }
 }
 
 /// `GET /api/v1/stores/{store}/staff`: the store's staff by name.
-#[utoipa::path(get, path = "/api/v1/stores/{store}/staff", operation_id = "list_staff", tag = "staff", security(("owner" = [])),
+#[utoipa::path(get, path = "/api/v1/stores/{store}/staff", operation_id = "list_staff", tag = "staff", security(("owner" = []), ("owner_cookie" = [])),
     params(("store" = String, Path, description = "The store's id")),
-    responses((status = 200, body = [StaffView]), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [StaffMember]), (status = 404, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     owner: OwnerSession,
     Path(store): Path<String>,
-) -> Result<Json<Vec<StaffView>>> {
+) -> Result<Json<Vec<StaffMember>>> {
     owned_store(&state, &owner, &store).await?;
     let mut tx = state.db.pool.begin().await?;
     let mut staff = current(&mut tx, &store).await?;
     tx.commit().await?;
     staff.sort_by(|a, b| (&a.name, a.id).cmp(&(&b.name, b.id)));
-    Ok(Json(staff.iter().map(StaffView::from).collect()))
+    Ok(Json(staff.iter().map(member).collect()))
 }
 
 /// `POST /api/v1/stores/{store}/staff`: adds a staff member.
-#[utoipa::path(post, path = "/api/v1/stores/{store}/staff", operation_id = "add_staff", tag = "staff", security(("owner" = [])),
+#[utoipa::path(post, path = "/api/v1/stores/{store}/staff", operation_id = "add_staff", tag = "staff", security(("owner" = []), ("owner_cookie" = [])),
     params(("store" = String, Path, description = "The store's id")),
     request_body = StaffInput,
-    responses((status = 201, body = StaffView), (status = 404, body = ErrorBody),
+    responses((status = 201, body = StaffMember), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "The PIN is taken in the store"),
         (status = 422, body = ErrorBody, description = "No name, or a PIN that is not 4 to 6 digits")))]
 pub async fn add(
@@ -121,7 +94,7 @@ pub async fn add(
     owner: OwnerSession,
     Path(store): Path<String>,
     Input(input): Input<StaffInput>,
-) -> Result<(StatusCode, Json<StaffView>)> {
+) -> Result<(StatusCode, Json<StaffMember>)> {
     owned_store(&state, &owner, &store).await?;
     let name = name(&input)?;
     let pin = Pin::parse(input.pin.as_deref().unwrap_or_default())?;
@@ -130,14 +103,14 @@ pub async fn add(
     let staff = Staff::new(Uuid::now_v7(), &name, input.role, &pin, &new_salt());
     put_staff(&mut tx, &store, &staff).await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(StaffView::from(&staff))))
+    Ok((StatusCode::CREATED, Json(member(&staff))))
 }
 
 /// `PUT /api/v1/stores/{store}/staff/{id}`: renames, changes the role or sets a new PIN.
-#[utoipa::path(put, path = "/api/v1/stores/{store}/staff/{id}", operation_id = "edit_staff", tag = "staff", security(("owner" = [])),
+#[utoipa::path(put, path = "/api/v1/stores/{store}/staff/{id}", operation_id = "edit_staff", tag = "staff", security(("owner" = []), ("owner_cookie" = [])),
     params(("store" = String, Path, description = "The store's id"), ("id" = Uuid, Path, description = "The staff member's id")),
     request_body = StaffInput,
-    responses((status = 200, body = StaffView), (status = 404, body = ErrorBody),
+    responses((status = 200, body = StaffMember), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "The PIN is taken, or this would leave the store without an owner"),
         (status = 422, body = ErrorBody)))]
 pub async fn edit(
@@ -145,7 +118,7 @@ pub async fn edit(
     owner: OwnerSession,
     Path((store, id)): Path<(String, String)>,
     Input(input): Input<StaffInput>,
-) -> Result<Json<StaffView>> {
+) -> Result<Json<StaffMember>> {
     owned_store(&state, &owner, &store).await?;
     let name = name(&input)?;
     let pin = input.pin.as_deref().map(Pin::parse).transpose()?;
@@ -164,11 +137,11 @@ pub async fn edit(
     };
     put_staff(&mut tx, &store, &new).await?;
     tx.commit().await?;
-    Ok(Json(StaffView::from(&new)))
+    Ok(Json(member(&new)))
 }
 
 /// `DELETE /api/v1/stores/{store}/staff/{id}`.
-#[utoipa::path(delete, path = "/api/v1/stores/{store}/staff/{id}", operation_id = "remove_staff", tag = "staff", security(("owner" = [])),
+#[utoipa::path(delete, path = "/api/v1/stores/{store}/staff/{id}", operation_id = "remove_staff", tag = "staff", security(("owner" = []), ("owner_cookie" = [])),
     params(("store" = String, Path, description = "The store's id"), ("id" = Uuid, Path, description = "The staff member's id")),
     responses((status = 204, description = "Removed"), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "The store's last owner-role member stays")))]
@@ -185,6 +158,11 @@ pub async fn delete(
     remove(&mut tx, &store, Removable::Staff, &id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The owner's staff routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, add)).routes(routes!(edit, delete))
 }
 
 #[cfg(test)]

@@ -3,3 +3,12 @@
 pub mod demo;
 pub mod quote;
 pub mod verify;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::AppState;
+
+/// This room's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().merge(demo::router()).merge(quote::router())
+}
