@@ -15,8 +15,9 @@ macro_rules! codes {
         /// is for people reading logs.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+        #[serde(rename_all = "snake_case")]
         pub enum ErrorCode {
-            $($(#[doc = $doc])* #[serde(rename = $word)] $code,)*
+            $($(#[doc = $doc])* $code,)*
         }
 
         impl ErrorCode {
@@ -188,10 +189,10 @@ pub struct SignUp {
     )]
     pub email: String,
     /// The owner's name: not only spaces.
-    #[cfg_attr(feature = "openapi", schema(max_length = 100, pattern = r"\S"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"\S"))]
     pub name: String,
     /// At least 10 characters.
-    #[cfg_attr(feature = "openapi", schema(min_length = 10, max_length = 1000))]
+    #[cfg_attr(feature = "openapi", schema(min_length = 10))]
     pub password: String,
 }
 
@@ -251,13 +252,26 @@ pub struct StaffMember {
     pub role: Role,
 }
 
-/// `POST /staff` and `PUT /staff/{id}`'s body; a new member needs a PIN, an edit keeps the old
-/// one unless a new one is given.
+/// `POST /staff`'s body: a new member, with the PIN they sign in with.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-pub struct StaffInput {
+pub struct NewStaff {
     /// Name shown on receipts and reports: not only spaces.
-    #[cfg_attr(feature = "openapi", schema(max_length = 100, pattern = r"\S"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"\S"))]
+    pub name: String,
+    /// What they may do.
+    pub role: Role,
+    /// 4 to 6 digits.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[0-9]{4,6}$"))]
+    pub pin: String,
+}
+
+/// `PUT /staff/{id}`'s body: the old PIN stays unless a new one is given.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct StaffEdit {
+    /// Name shown on receipts and reports: not only spaces.
+    #[cfg_attr(feature = "openapi", schema(pattern = r"\S"))]
     pub name: String,
     /// What they may do.
     pub role: Role,
@@ -297,7 +311,7 @@ pub struct PairRequest {
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 100))]
     pub code: String,
     /// A name for the device, like "Counter 1": not only spaces.
-    #[cfg_attr(feature = "openapi", schema(max_length = 100, pattern = r"\S"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"\S"))]
     pub name: String,
     /// The id the device made for itself, which its records carry.
     pub device_id: Uuid,
@@ -335,7 +349,7 @@ pub struct DeviceStatus {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rename {
     /// The new name: not only spaces.
-    #[cfg_attr(feature = "openapi", schema(max_length = 100, pattern = r"\S"))]
+    #[cfg_attr(feature = "openapi", schema(pattern = r"\S"))]
     pub name: String,
 }
 

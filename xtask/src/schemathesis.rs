@@ -15,7 +15,7 @@ use crate::{command, root, step, target_dir, tools};
 /// The schemathesis release the checks are written for.
 const VERSION: &str = "4.32.5";
 /// Examples per operation: enough to find what is undocumented, few enough for a minute or two.
-const EXAMPLES: &str = "25";
+const EXAMPLES: &str = "10";
 
 /// The venv's `st`, installed if it is missing or another version.
 fn ensure() -> Result<PathBuf> {
@@ -110,6 +110,8 @@ pub fn run() -> Result<()> {
     step(
         "schemathesis against /api/openapi.json, signed in as the demo owner",
         command(&st.to_string_lossy())
+            .arg("--config-file")
+            .arg(root().join("tests/schemathesis.toml"))
             .arg("run")
             .arg(format!("http://127.0.0.1:{port}/api/openapi.json"))
             .arg("--header")

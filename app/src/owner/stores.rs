@@ -2,7 +2,7 @@
 //! (CSV in and out) and devices. Every change goes to the server, which moves the store's
 //! version on so its registers pull it.
 
-use akinai_core::api::{Imported, StaffInput, StaffMember, Store};
+use akinai_core::api::{Imported, NewStaff, StaffMember, Store};
 use akinai_core::catalog::Item;
 use akinai_core::shop::{Role, ShopSettings};
 use akinai_core::tax::Named;
@@ -147,10 +147,10 @@ fn StaffEditor(store: Uuid) -> impl IntoView {
     let role = RwSignal::new(Role::Cashier);
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let person = StaffInput {
+        let person = NewStaff {
             name: name.get_untracked().trim().to_owned(),
             role: role.get_untracked(),
-            pin: Some(pin.get_untracked()),
+            pin: pin.get_untracked(),
         };
         if person.name.is_empty() {
             return owner.fail(Error::Domain(akinai_core::Error::Invalid {
@@ -158,7 +158,7 @@ fn StaffEditor(store: Uuid) -> impl IntoView {
                 detail: owner.t("name-needed"),
             }));
         }
-        if let Err(err) = akinai_core::shop::Pin::parse(person.pin.as_deref().unwrap_or_default()) {
+        if let Err(err) = akinai_core::shop::Pin::parse(&person.pin) {
             return owner.fail(err.into());
         }
         owner.spawn(async move {

@@ -10,7 +10,7 @@ use rand::RngCore;
 use sqlx::{Any, Transaction};
 use uuid::Uuid;
 
-use akinai_core::api::{ErrorBody, StaffInput, StaffMember};
+use akinai_core::api::{ErrorBody, NewStaff, StaffEdit, StaffMember};
 use akinai_core::shop::{Pin, Role, Staff, pin_taken};
 
 use utoipa_axum::router::OpenApiRouter;
@@ -45,8 +45,8 @@ fn new_salt() -> String {
 }
 
 /// The trimmed name, which must not be empty.
-fn name(input: &StaffInput) -> Result<String> {
-    let name = input.name.trim();
+fn name(name: &str) -> Result<String> {
+    let name = name.trim();
     if name.is_empty() { Err(invalid("name", "a name is needed")) } else { Ok(name.to_owned()) }
 }
 
@@ -85,7 +85,7 @@ pub async fn list(
 /// `POST /api/v1/stores/{store}/staff`: adds a staff member.
 #[utoipa::path(post, path = "/api/v1/stores/{store}/staff", operation_id = "add_staff", tag = "staff", security(("owner" = []), ("owner_cookie" = [])),
     params(("store" = String, Path, description = "The store's id")),
-    request_body = StaffInput,
+    request_body = NewStaff,
     responses((status = 201, body = StaffMember), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "The PIN is taken in the store"),
         (status = 422, body = ErrorBody, description = "No name, or a PIN that is not 4 to 6 digits")))]
@@ -93,11 +93,11 @@ pub async fn add(
     State(state): State<AppState>,
     owner: OwnerSession,
     Path(store): Path<String>,
-    Input(input): Input<StaffInput>,
+    Input(input): Input<NewStaff>,
 ) -> Result<(StatusCode, Json<StaffMember>)> {
     owned_store(&state, &owner, &store).await?;
-    let name = name(&input)?;
-    let pin = Pin::parse(input.pin.as_deref().unwrap_or_default())?;
+    let name = name(&input.name)?;
+    let pin = Pin::parse(&input.pin)?;
     let mut tx = state.db.pool.begin().await?;
     check_pin(&current(&mut tx, &store).await?, &pin, None)?;
     let staff = Staff::new(Uuid::now_v7(), &name, input.role, &pin, &new_salt());
@@ -109,7 +109,7 @@ pub async fn add(
 /// `PUT /api/v1/stores/{store}/staff/{id}`: renames, changes the role or sets a new PIN.
 #[utoipa::path(put, path = "/api/v1/stores/{store}/staff/{id}", operation_id = "edit_staff", tag = "staff", security(("owner" = []), ("owner_cookie" = [])),
     params(("store" = String, Path, description = "The store's id"), ("id" = Uuid, Path, description = "The staff member's id")),
-    request_body = StaffInput,
+    request_body = StaffEdit,
     responses((status = 200, body = StaffMember), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "The PIN is taken, or this would leave the store without an owner"),
         (status = 422, body = ErrorBody)))]
@@ -117,10 +117,10 @@ pub async fn edit(
     State(state): State<AppState>,
     owner: OwnerSession,
     Path((store, id)): Path<(String, String)>,
-    Input(input): Input<StaffInput>,
+    Input(input): Input<StaffEdit>,
 ) -> Result<Json<StaffMember>> {
     owned_store(&state, &owner, &store).await?;
-    let name = name(&input)?;
+    let name = name(&input.name)?;
     let pin = input.pin.as_deref().map(Pin::parse).transpose()?;
     let mut tx = state.db.pool.begin().await?;
     let staff = current(&mut tx, &store).await?;

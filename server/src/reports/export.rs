@@ -431,6 +431,7 @@ pub enum ExportFormat {
 #[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// Only `zip` (the default).
+    #[param(inline)]
     pub format: Option<ExportFormat>,
 }
 
