@@ -81,7 +81,7 @@ fn start(db: &Path, port: u16) -> Result<Server> {
         .context("starting target/debug/akinai")?;
     let server = Server(child);
     let deadline = Instant::now() + Duration::from_secs(30);
-    while http(port, "GET", "/api/v1/health", "").map(|(s, _)| s) != Ok(200) {
+    while !http(port, "GET", "/api/v1/health", "").is_ok_and(|(status, _)| status == 200) {
         if Instant::now() > deadline {
             bail!("the server did not answer on port {port}");
         }
