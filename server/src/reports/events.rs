@@ -10,7 +10,7 @@ use serde::Serialize;
 use tokio_stream::wrappers::BroadcastStream;
 use tokio_stream::{Stream, StreamExt};
 
-use akinai_core::api::{ErrorBody, EventKind};
+use akinai_core::api::EventKind;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
