@@ -1,6 +1,6 @@
 //! Pairing a tablet with a store: the owner asks for a one-time code (`POST
 //! /api/v1/stores/{store}/pairings`), shown as text and as a QR code; the tablet sends it back
-//! with its own id (`POST /api/v1/pair`) and gets its device token and the store's data.
+//! ([`crate::device::pair`]) with its own id and gets its device token and the store's data.
 //!
 //! Codes are 8 characters from an alphabet without look-alikes (no 0/O, 1/I), valid for 10
 //! minutes and once; the database keeps only their SHA-256. That is 40 bits against at most 20
@@ -16,26 +16,21 @@ use qrcode::QrCode;
 use qrcode::render::svg;
 use rand::Rng;
 
-use akinai_core::api::{ErrorBody, PairRequest, PairingCode};
-use akinai_core::sync::Pairing;
+use akinai_core::api::{ErrorBody, PairingCode};
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
 use crate::db::database::time_text;
-use crate::db::store_data::changes;
-use crate::http::auth::{OwnerSession, new_token, owned_store, token_hash};
+use crate::http::auth::{OwnerSession, owned_store, token_hash};
 use crate::http::error::{Error, Result};
-use crate::http::input::{Input, invalid};
-use crate::http::limiter::{ClientIp, Key};
+use crate::http::input::invalid;
 
 /// The characters of a code: capitals and digits without 0, O, 1 and I, which read alike.
 const ALPHABET: &[u8; 32] = b"ABCDEFGHJKLMNPQRSTUVWXYZ23456789";
 /// How long a code is valid.
 pub const CODE_MINUTES: i64 = 10;
-/// The longest device name kept, in characters.
-const MAX_NAME: usize = 100;
 
 /// A new code, `XXXX-XXXX`.
 fn new_code() -> String {
@@ -47,7 +42,7 @@ fn new_code() -> String {
 }
 
 /// What the database keeps of a code, however it was typed: case and dashes do not matter.
-fn code_hash(code: &str) -> String {
+pub fn code_hash(code: &str) -> String {
     let folded: String =
         code.chars().filter(|c| !matches!(c, '-' | ' ')).map(|c| c.to_ascii_uppercase()).collect();
     token_hash(&folded)
@@ -102,84 +97,9 @@ pub async fn create(
     Ok((StatusCode::CREATED, Json(PairingCode { code, expires_at, qr_svg })))
 }
 
-/// `POST /api/v1/pair`: pairs the device that shows a valid code with the code's store.
-#[utoipa::path(post, path = "/api/v1/pair", operation_id = "pair", tag = "devices", request_body = PairRequest,
-    responses((status = 201, body = Pairing, description = "The device's id, token and store, and the store's data (changes since 0)"),
-        (status = 409, body = ErrorBody, description = "The code is unknown, used or expired, or the device is already paired"),
-        (status = 422, body = ErrorBody, description = "No device name"),
-        (status = 429, body = ErrorBody, description = "Too many failed attempts from this client; see `Retry-After`")))]
-pub async fn pair(
-    State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
-    Input(request): Input<PairRequest>,
-) -> Result<(StatusCode, Json<Pairing>)> {
-    let keys = [Key::Ip(ip)];
-    state.limiter.check(&keys)?;
-    let name: String = request.name.trim().chars().take(MAX_NAME).collect();
-    if name.is_empty() {
-        return Err(invalid("name", "a device name is needed"));
-    }
-    match pair_device(&state, &request, &name).await {
-        Ok(pairing) => Ok((StatusCode::CREATED, Json(pairing))),
-        Err(err) => {
-            if matches!(err, Error::CodeRefused | Error::AlreadyPaired) {
-                state.limiter.fail(&keys);
-            }
-            Err(err)
-        }
-    }
-}
-
-/// Uses the code and adds the device, all or nothing: a refused device leaves the code usable.
-async fn pair_device(state: &AppState, request: &PairRequest, name: &str) -> Result<Pairing> {
-    let now = time_text(Utc::now());
-    let hash = code_hash(&request.code);
-    let mut tx = state.db.pool.begin().await?;
-    let store_id: Option<String> = sqlx::query_scalar(
-        "UPDATE pairing SET used_at = $1
-         WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING store_id",
-    )
-    .bind(&now)
-    .bind(&hash)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let store_id = store_id.ok_or(Error::CodeRefused)?;
-    let device_id = request.device_id.to_string();
-    // A device the owner revoked may come back to the same store with a new code (its chain
-    // goes on); a device paired elsewhere, or still paired, may not.
-    let known: Option<(String, Option<String>)> =
-        sqlx::query_as("SELECT store_id, revoked_at FROM device WHERE id = $1")
-            .bind(&device_id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let token = new_token();
-    let sql = match known {
-        None => {
-            "INSERT INTO device (id, store_id, name, token_hash, paired_at) VALUES ($1, $2, $3, $4, $5)"
-        }
-        Some((store, Some(_))) if store == store_id => {
-            "UPDATE device SET name = $3, token_hash = $4, paired_at = $5, revoked_at = NULL
-             WHERE id = $1 AND store_id = $2"
-        }
-        Some(_) => return Err(Error::AlreadyPaired),
-    };
-    sqlx::query(sql)
-        .bind(&device_id)
-        .bind(&store_id)
-        .bind(name)
-        .bind(token_hash(&token))
-        .bind(&now)
-        .execute(&mut *tx)
-        .await?;
-    let changes = changes(&mut tx, &store_id, 0).await?;
-    tx.commit().await?;
-    let store_id = store_id.parse().map_err(|_| Error::Internal(format!("store id {store_id}")))?;
-    Ok(Pairing { device_id: request.device_id, token, store_id, changes })
-}
-
-/// The pairing routes: the owner's code, and a device's use of it.
+/// The owner's pairing route.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(create)).routes(routes!(pair))
+    OpenApiRouter::new().routes(routes!(create))
 }
 
 #[cfg(test)]
