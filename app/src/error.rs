@@ -1,6 +1,7 @@
 //! The app's one error type. Each variant is something the cashier can be told in their
 //! language and, where possible, act on.
 
+use akinai_core::api::ErrorCode;
 use akinai_i18n::Lang;
 
 /// Everything the app can fail at.
@@ -42,28 +43,22 @@ pub enum Error {
     /// The server no longer knows this tablet's token: it was revoked in the owner's view.
     #[error("this device is no longer paired")]
     Unpaired,
-    /// The pairing code is unknown, used or expired.
-    #[error("pairing code refused")]
-    PairingRefused,
     /// The device's own settings are missing.
     #[error("the device is not set up")]
     NoDevice,
     /// The server could not be reached or answered with an error.
     #[error("server: {0}")]
     Network(String),
-    /// The owner's session is missing or over: they must sign in (again).
-    #[error("not signed in")]
-    SignedOut,
-    /// The e-mail address or password given to sign in is wrong.
-    #[error("wrong e-mail or password")]
-    WrongCredentials,
-    /// The server refused a request: its HTTP status and what it said.
-    #[error("server refused ({status}): {detail}")]
+    /// The server refused a request: its HTTP status, and its machine code and the field it
+    /// names when it said them.
+    #[error("server refused ({status}): {code:?} {field:?}")]
     Refused {
         /// The HTTP status.
         status: u16,
-        /// The server's own words (and the field it names, if any).
-        detail: String,
+        /// Why, when the server said.
+        code: Option<ErrorCode>,
+        /// The field of the request it is about, when there is one.
+        field: Option<String>,
     },
 }
 
@@ -86,6 +81,14 @@ impl From<rexie::Error> for Error {
 }
 
 impl Error {
+    /// The HTTP status the server refused with, if it did.
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            Error::Refused { status, .. } => Some(*status),
+            _ => None,
+        }
+    }
+
     /// An error while opening the database: the browser may refuse storage altogether.
     pub fn opening(err: rexie::Error) -> Self {
         match Error::from(err) {
@@ -112,12 +115,10 @@ impl Error {
                 lang.text_with("scan-not-found", &[("code", code.clone().into())])
             }
             Error::Unpaired => lang.text("sync-unpaired"),
-            Error::PairingRefused => lang.text("pair-refused"),
             Error::NoDevice => lang.text("storage-unavailable"),
             Error::Network(detail) => format!("{} ({detail})", lang.text("network-failed")),
-            Error::SignedOut => lang.text("owner-signed-out"),
-            Error::WrongCredentials => lang.text("owner-wrong-credentials"),
-            Error::Refused { status, detail } => {
+            Error::Refused { code: Some(code), field, .. } => lang.refusal(*code, field.as_deref()),
+            Error::Refused { status, code: None, .. } => {
                 let id = match status {
                     400 | 422 => "server-refused-invalid",
                     403 => "server-refused-forbidden",
@@ -126,7 +127,7 @@ impl Error {
                     429 => "server-refused-too-many",
                     _ => "server-refused-other",
                 };
-                format!("{} ({detail})", lang.text(id))
+                lang.text(id)
             }
         }
     }

@@ -75,16 +75,30 @@ pub(crate) struct ShopFields {
 impl ShopFields {
     /// Fields filled from `shop`, or empty (with the usual pricing and rounding).
     pub(crate) fn new(shop: Option<&ShopSettings>) -> ShopFields {
-        let get = |f: fn(&ShopSettings) -> String| RwSignal::new(shop.map(f).unwrap_or_default());
-        ShopFields {
-            name: get(|s| s.name.clone()),
-            address: get(|s| s.address.clone()),
-            phone: get(|s| s.phone.clone()),
-            registration: get(|s| s.registration_number.to_string()),
-            footer: get(|s| s.receipt_footer.clone()),
-            pricing: RwSignal::new(shop.map_or(PricingMode::default(), |s| s.pricing)),
-            rounding: RwSignal::new(shop.map_or(Rounding::default(), |s| s.rounding)),
+        let fields = ShopFields {
+            name: RwSignal::default(),
+            address: RwSignal::default(),
+            phone: RwSignal::default(),
+            registration: RwSignal::default(),
+            footer: RwSignal::default(),
+            pricing: RwSignal::default(),
+            rounding: RwSignal::default(),
+        };
+        if let Some(shop) = shop {
+            fields.fill(shop);
         }
+        fields
+    }
+
+    /// Shows `shop` in the fields.
+    pub(crate) fn fill(&self, shop: &ShopSettings) {
+        self.name.set(shop.name.clone());
+        self.address.set(shop.address.clone());
+        self.phone.set(shop.phone.clone());
+        self.registration.set(shop.registration_number.to_string());
+        self.footer.set(shop.receipt_footer.clone());
+        self.pricing.set(shop.pricing);
+        self.rounding.set(shop.rounding);
     }
 
     /// The settings entered, once the registration number is checked.

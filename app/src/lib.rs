@@ -13,6 +13,7 @@ pub mod device;
 pub mod error;
 mod fields;
 pub mod history;
+pub mod http;
 mod language;
 pub mod owner;
 pub mod pairing;

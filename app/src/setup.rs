@@ -5,42 +5,13 @@
 use akinai_core::catalog::Item;
 use akinai_core::shop::ShopSettings;
 use akinai_core::staff::{Pin, Role, Staff};
-use akinai_core::tax::{PricingMode, Rounding};
 use leptos::prelude::*;
-use serde::Deserialize;
 use uuid::Uuid;
 
-use crate::device::sync::get;
 use crate::error::{Error, Result};
 use crate::fields::{ShopFields, input_field, pin_field, random_salt};
+use crate::http::{Auth, get};
 use crate::state::{Screen, use_app};
-
-/// The server's shop profile, as `GET /api/v1/shop` gives it (its registration number is
-/// checked again here, as the owner confirms it).
-#[derive(Clone, Debug, Deserialize)]
-struct ServerShop {
-    name: String,
-    address: String,
-    phone: String,
-    registration_number: String,
-    pricing: PricingMode,
-    rounding: Rounding,
-    receipt_footer: String,
-}
-
-impl ServerShop {
-    /// Fills the form with this profile: what the owner sees and confirms, and the pricing,
-    /// rounding and footer the form does not ask about.
-    fn fill(self, fields: ShopFields) {
-        fields.name.set(self.name);
-        fields.registration.set(self.registration_number);
-        fields.address.set(self.address);
-        fields.phone.set(self.phone);
-        fields.pricing.set(self.pricing);
-        fields.rounding.set(self.rounding);
-        fields.footer.set(self.receipt_footer);
-    }
-}
 
 /// The first-run form.
 #[component]
@@ -57,10 +28,10 @@ pub fn Setup() -> impl IntoView {
 
     // Offer what the server knows; without a server the form simply starts empty.
     leptos::task::spawn_local(async move {
-        if let Ok(shop) = get::<ServerShop>("/api/v1/shop").await {
-            shop.fill(fields);
+        if let Ok(shop) = get::<ShopSettings>(Auth::Browser, "/shop").await {
+            fields.fill(&shop);
             from_server.set(true);
-            if let Ok(items) = get::<Vec<Item>>("/api/v1/catalog").await {
+            if let Ok(items) = get::<Vec<Item>>(Auth::Browser, "/catalog").await {
                 server_items.set(items);
             }
         }

@@ -10,6 +10,7 @@ use crate::tax::{DiningMode, PricingMode, Rounding, TaxClass};
 
 /// Money off a line or a receipt: a fixed amount, or a percentage of what it applies to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", content = "value", rename_all = "snake_case")]
 pub enum Discount {
     /// Yen off.
@@ -46,6 +47,7 @@ impl Discount {
 
 /// One line of a cart.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CartLine {
     /// The catalog item rung up, if any (open departments and quotes have none).
     #[serde(default)]
@@ -75,6 +77,7 @@ impl CartLine {
 
 /// A sale being rung up.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Cart {
     /// The business day of the sale, which selects the rates in force.
     pub date: NaiveDate,

@@ -19,6 +19,7 @@ pub use csv_file::{CsvImport, export_csv, import_csv, import_csv_text};
 
 /// One item the shop sells.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Item {
     /// Made on the device that created the item.
     pub id: Uuid,

@@ -13,7 +13,9 @@
 //! - [`ledger`]: what a sale or refund adds to the books, for the shift report and the server.
 //! - [`shop`]: the shop's settings and registration number.
 //! - [`staff`]: staff, PINs, sign-in and the staff rules (PIN unique, at least one owner).
+//! - [`api`]: the HTTP API's bodies and error codes, shared by the server and the app.
 
+pub mod api;
 pub mod cart;
 pub mod catalog;
 pub mod error;

@@ -19,6 +19,7 @@ pub const MAX_AMOUNT: Yen = Yen::new(1_000_000_000_000_000);
 #[derive(
     Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
 )]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(transparent)]
 pub struct Yen(i64);
 

@@ -12,6 +12,7 @@ use crate::tax::Named;
 
 /// How a customer pays. One sale can carry several tenders (part cash, part card).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentMethod {
     /// Notes and coins in the drawer; the only method that gives change.
@@ -32,6 +33,7 @@ impl PaymentMethod {
 
 /// One payment towards a sale.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tender {
     /// How.
     pub method: PaymentMethod,

@@ -13,6 +13,7 @@ use crate::tax::{Named, RateTable, TaxClass};
 
 /// The cart as it comes in: words and plain numbers, checked by [`QuoteRequest::into_cart`].
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct QuoteRequest {
     pricing: Option<String>,
@@ -25,6 +26,7 @@ pub struct QuoteRequest {
 
 /// One line as it comes in.
 #[derive(Debug, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 struct QuoteLine {
     name: String,

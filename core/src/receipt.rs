@@ -14,6 +14,7 @@ use crate::tax::{AppliedRate, DiningMode, PricingMode, RateTable, Rounding, TaxC
 
 /// A line as it appears on the receipt.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReceiptLine {
     /// What was sold.
     pub name: String,
@@ -37,6 +38,7 @@ pub struct ReceiptLine {
 
 /// The totals of one rate.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RateTotal {
     /// Rate in whole percent.
     pub rate: u8,
@@ -54,6 +56,7 @@ pub struct RateTotal {
 
 /// A computed receipt. Serialized, it is the output contract of `akinai quote`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Receipt {
     /// The business day, which selected the rates.
     pub date: NaiveDate,

@@ -15,6 +15,7 @@ use crate::tax::RateTable;
 
 /// Whether a record is a sale or gives money back for one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum SaleKind {
     /// An ordinary sale.
@@ -49,6 +50,7 @@ pub struct SaleContext {
 
 /// A completed sale or refund.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Sale {
     /// Made on the device; the server accepts each id once.
     pub id: Uuid,

@@ -20,6 +20,7 @@ use crate::sale::Sale;
 
 /// A Japanese note or coin, as counted in the drawer. Serialized as its face value (`"10000"`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Denomination {
     /// The 10,000 yen note.
     #[serde(rename = "10000")]
@@ -97,6 +98,7 @@ impl Denomination {
 
 /// How many of each note and coin are in the drawer.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DrawerCount {
     /// Counts in the order of [`Denomination::ALL`], largest first.
     counts: [u32; 10],
@@ -130,6 +132,7 @@ impl DrawerCount {
 
 /// Whether cash goes into the drawer or out of it outside a sale.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CashMoveKind {
     /// Put in (入金): more change from the bank, say.
@@ -140,6 +143,7 @@ pub enum CashMoveKind {
 
 /// Cash put into or taken out of the drawer, with the reason given.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CashMove {
     /// Made on the device.
     pub id: Uuid,
@@ -168,6 +172,7 @@ impl CashMove {
 /// A cashier's shift: the float it started with, the cash moved since, and the closing count once
 /// closed. Sales belong to it through their `shift_id`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Shift {
     /// Made on the device; sales rung up in the shift carry it.
     pub id: Uuid,
@@ -187,6 +192,7 @@ pub struct Shift {
 
 /// The count at the end of a shift.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Closing {
     /// When the shift closed, in Tokyo time.
     pub at: DateTime<FixedOffset>,

@@ -11,6 +11,7 @@ use crate::tax::{PricingMode, Rounding};
 
 /// A qualified invoice issuer registration number (適格請求書発行事業者登録番号): `T` and 13 digits.
 #[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct RegistrationNumber(String);
 
@@ -61,6 +62,7 @@ impl From<RegistrationNumber> for String {
 
 /// The shop's settings.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShopSettings {
     /// Trading name, printed at the head of each receipt.
     pub name: String,
@@ -69,6 +71,7 @@ pub struct ShopSettings {
     /// Telephone number.
     pub phone: String,
     /// Registration number, so receipts are qualified simplified invoices.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, pattern = "^T[0-9]{13}$"))]
     pub registration_number: RegistrationNumber,
     /// Whether catalog prices include tax.
     pub pricing: PricingMode,

@@ -14,6 +14,7 @@ use crate::tax::Named;
 
 /// What a staff member may do.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Sees everything: settings, catalog, reports.
@@ -31,6 +32,7 @@ impl Named for Role {
 
 /// A person who signs in at the register with a PIN.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Staff {
     /// Id, made where the staff member was added.
     pub id: Uuid,

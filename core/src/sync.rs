@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::api::ErrorCode;
 use crate::catalog::Item;
 use crate::sale::{Sale, SaleContext, SaleKind};
 use crate::shift::Shift;
@@ -26,6 +27,7 @@ pub const MAX_BATCH: usize = 200;
 
 /// A record made on a device.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", content = "data", rename_all = "snake_case")]
 pub enum Record {
     /// A sale or a refund.
@@ -64,6 +66,7 @@ impl Record {
 /// A record waiting on the device until the server acknowledges it, linked to the device's
 /// previous entry by hash.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct OutboxEntry {
     /// The entry's id, made on the device (a sale's entry has the sale's id).
@@ -124,6 +127,7 @@ impl OutboxEntry {
 
 /// Why the server refused a record. The device shows it; re-sending will not change it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "reason", rename_all = "snake_case")]
 pub enum Rejection {
     /// The entry's hash does not match its content: it was changed after it was made.
@@ -132,10 +136,14 @@ pub enum Rejection {
     WrongDevice,
     /// A sale's receipt, change or tenders differ from what the domain computes for its lines.
     TotalsMismatch,
-    /// The sale cannot be computed at all (the domain's reason, in English).
+    /// The record cannot be taken at all: the domain's error, by code and field.
     Invalid {
-        /// The domain's message.
-        detail: String,
+        /// What is wrong (`invalid` for refusals kept from before codes were sent).
+        #[serde(default = "ErrorCode::invalid")]
+        code: ErrorCode,
+        /// Where (empty for refusals kept from before fields were sent).
+        #[serde(default)]
+        field: String,
     },
     /// A refund names a sale the server does not have.
     UnknownOriginal,
@@ -145,6 +153,7 @@ pub enum Rejection {
 
 /// A device's request: some of its waiting entries, oldest first, and how many wait in all.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SyncBatch {
     /// Entries, at most [`MAX_BATCH`].
     pub entries: Vec<OutboxEntry>,
@@ -154,6 +163,7 @@ pub struct SyncBatch {
 
 /// One refused entry.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Rejected {
     /// The entry's id.
     pub id: Uuid,
@@ -167,6 +177,7 @@ pub struct Rejected {
 /// The server's answer to a batch. Every entry of the batch is in exactly one of the lists;
 /// the device may drop both (the server keeps rejected ones for the owner to see).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SyncReply {
     /// Entries stored, now or by an earlier request.
     pub acked: Vec<Uuid>,
@@ -191,6 +202,7 @@ impl SyncReply {
 /// What changed on the server for a store since a version: the newest state of each changed
 /// thing (the newest version wins everywhere).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Changes {
     /// The store's version now; ask for changes since it next time.
     pub version: u64,
@@ -220,6 +232,7 @@ impl Changes {
 
 /// What a tablet gets when it pairs: who it is, its token, and the store as it is.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Pairing {
     /// The device's id, made by the server.
     pub device_id: Uuid,
@@ -250,8 +263,10 @@ pub fn check_sale(sale: &Sale, original: Option<&Sale>, earlier: &[Sale]) -> Res
             original.refund(ctx, lines, earlier)
         }
     };
-    let mut computed =
-        computed.map_err(|error| Rejection::Invalid { detail: error.to_string() })?;
+    let mut computed = computed.map_err(|error| Rejection::Invalid {
+        code: error.code(),
+        field: error.field().to_string(),
+    })?;
     computed.seq = sale.seq;
     computed.receipt_no = sale.receipt_no;
     if computed == *sale { Ok(()) } else { Err(Rejection::TotalsMismatch) }

@@ -35,6 +35,7 @@ pub trait Named: Sized + Copy + PartialEq + 'static {
 
 /// What kind of goods a line is, for tax.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum TaxClass {
     /// Everything else: always the standard rate.
@@ -62,6 +63,7 @@ impl Named for TaxClass {
 
 /// Whether the customer takes the goods away or eats in the shop (イートイン).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DiningMode {
     /// Take-out or delivery: food is reduced-rate.
@@ -79,6 +81,7 @@ impl Named for DiningMode {
 
 /// Whether prices include tax (内税) or have it added (外税).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PricingMode {
     /// Prices include tax; tax is worked out of each rate's total.
@@ -96,6 +99,7 @@ impl Named for PricingMode {
 
 /// How the yen fraction of a rate's tax is rounded: a shop setting, floor by default.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Rounding {
     /// Drop the fraction (切り捨て), the usual choice.

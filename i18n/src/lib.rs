@@ -7,6 +7,7 @@
 use std::sync::OnceLock;
 
 use akinai_core::Error;
+use akinai_core::api::ErrorCode;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
 use unic_langid::{LanguageIdentifier, langid};
@@ -120,6 +121,16 @@ impl Lang {
     /// The message `id`, which takes no arguments.
     pub fn text(self, id: &str) -> String {
         self.text_with(id, &[])
+    }
+
+    /// A refusal the server answered with a machine code, in this language, naming the field
+    /// when the server did.
+    pub fn refusal(self, code: ErrorCode, field: Option<&str>) -> String {
+        let text = self.text(&format!("code-{}", code.as_str().replace('_', "-")));
+        match field {
+            Some(field) => format!("{field}: {text}"),
+            None => text,
+        }
     }
 
     /// A domain error as one line in this language, naming the field.
@@ -355,6 +366,24 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn every_error_code_has_a_message_in_every_language() {
+        for code in ErrorCode::ALL {
+            for lang in Lang::ALL {
+                let text = lang.refusal(*code, None);
+                assert!(!text.starts_with("code-"), "{lang:?} lacks a message for {code:?}");
+            }
+        }
+        assert_eq!(
+            Lang::Ja.refusal(ErrorCode::EmailTaken, Some("email")),
+            "email: このメールアドレスはすでに登録されています"
+        );
+        assert_eq!(
+            Lang::En.refusal(ErrorCode::LastOwner, None),
+            "The store's last owner must stay"
+        );
     }
 
     #[test]

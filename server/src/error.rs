@@ -3,7 +3,8 @@
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde::Serialize;
+
+use akinai_core::api::{ErrorBody, ErrorCode};
 
 /// Everything the server can fail at.
 #[derive(Debug, thiserror::Error)]
@@ -23,9 +24,18 @@ pub enum Error {
     /// Signed in, but not allowed to do this.
     #[error("not allowed")]
     Forbidden,
-    /// The request cannot be taken as it is (a taken e-mail address, an expired code ...).
-    #[error("{0}")]
-    Rejected(String),
+    /// Sign-up with an e-mail address that already has an account.
+    #[error("this e-mail address already has an account")]
+    EmailTaken,
+    /// A pairing code that is unknown, used or expired.
+    #[error("this pairing code is unknown, used or expired")]
+    CodeRefused,
+    /// Pairing a device that is paired (with this store or another).
+    #[error("this device is already paired")]
+    AlreadyPaired,
+    /// The request body is larger than the route takes.
+    #[error("the request is too large")]
+    TooLarge,
     /// The request itself is malformed (a missing or impossible parameter, an oversized batch).
     #[error("{field}: {message}")]
     BadRequest {
@@ -51,70 +61,59 @@ pub enum Error {
     Data(#[from] serde_json::Error),
 }
 
-/// What every error answers with.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct ErrorBody {
-    /// What is wrong, in English (the app translates by status and `field`).
-    pub error: String,
-    /// The field of the request it is about, when there is one (`lines[0].qty`, `email`).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub field: Option<String>,
-}
-
-impl ErrorBody {
-    /// A body without a field.
-    fn new(error: impl Into<String>) -> Json<ErrorBody> {
-        Json(ErrorBody { error: error.into(), field: None })
-    }
-}
-
 /// The server's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+impl Error {
+    /// The HTTP status and machine code this error answers with.
+    pub fn status_and_code(&self) -> (StatusCode, ErrorCode) {
+        match self {
+            // The staff rules refuse what the store holds now, not the input's form.
+            Error::Domain(err @ (akinai_core::Error::PinTaken | akinai_core::Error::LastOwner)) => {
+                (StatusCode::CONFLICT, err.code())
+            }
+            Error::Domain(err) => (StatusCode::UNPROCESSABLE_ENTITY, err.code()),
+            Error::BadRequest { .. } => (StatusCode::BAD_REQUEST, ErrorCode::BadParameter),
+            Error::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
+            Error::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            Error::WrongCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::WrongCredentials),
+            Error::Forbidden => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
+            Error::EmailTaken => (StatusCode::CONFLICT, ErrorCode::EmailTaken),
+            Error::CodeRefused => (StatusCode::CONFLICT, ErrorCode::PairingCodeRefused),
+            Error::AlreadyPaired => (StatusCode::CONFLICT, ErrorCode::DeviceAlreadyPaired),
+            Error::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::BodyTooLarge),
+            Error::TooMany(_) => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAttempts),
+            Error::Database(_) | Error::Migrate(_) | Error::Internal(_) | Error::Data(_) => {
+                (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
+            }
+        }
+    }
+}
+
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        match self {
-            Error::Domain(err) => {
-                // The staff rules refuse what the store holds now, not the input's form.
-                let status = match err {
-                    akinai_core::Error::PinTaken | akinai_core::Error::LastOwner => {
-                        StatusCode::CONFLICT
-                    }
-                    _ => StatusCode::UNPROCESSABLE_ENTITY,
-                };
-                let body =
-                    ErrorBody { error: err.to_string(), field: Some(err.field().as_str().into()) };
-                (status, Json(body)).into_response()
-            }
-            Error::BadRequest { field, message } => {
-                let body = ErrorBody { error: message, field: Some(field.to_owned()) };
-                (StatusCode::BAD_REQUEST, Json(body)).into_response()
-            }
-            Error::NotFound
-            | Error::Unauthorized
-            | Error::WrongCredentials
-            | Error::Forbidden
-            | Error::Rejected(_) => {
-                let status = match self {
-                    Error::NotFound => StatusCode::NOT_FOUND,
-                    Error::Unauthorized | Error::WrongCredentials => StatusCode::UNAUTHORIZED,
-                    Error::Forbidden => StatusCode::FORBIDDEN,
-                    _ => StatusCode::CONFLICT,
-                };
-                (status, ErrorBody::new(self.to_string())).into_response()
-            }
-            Error::TooMany(seconds) => (
-                StatusCode::TOO_MANY_REQUESTS,
-                [(axum::http::header::RETRY_AFTER, seconds.to_string())],
-                ErrorBody::new(self.to_string()),
-            )
-                .into_response(),
+        let (status, code) = self.status_and_code();
+        let field = match &self {
+            Error::Domain(err) => Some(err.field().as_str().to_owned()),
+            Error::BadRequest { field, .. } => Some((*field).to_owned()),
+            _ => None,
+        };
+        let error = match &self {
+            Error::BadRequest { message, .. } => message.clone(),
             // Internals stay in the log, not in the answer.
-            other => {
-                tracing::error!(error = %other, "request failed");
-                (StatusCode::INTERNAL_SERVER_ERROR, ErrorBody::new("internal error"))
+            _ if status.is_server_error() => {
+                tracing::error!(error = %self, "request failed");
+                "internal error".to_owned()
+            }
+            other => other.to_string(),
+        };
+        let body = Json(ErrorBody { code, error, field });
+        match self {
+            Error::TooMany(seconds) => {
+                (status, [(axum::http::header::RETRY_AFTER, seconds.to_string())], body)
                     .into_response()
             }
+            _ => (status, body).into_response(),
         }
     }
 }

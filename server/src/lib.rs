@@ -1,57 +1,38 @@
 //! Akinai's server: keeps the shops' data and serves the app and its API.
 //!
-//! - [`database`]: SQLite or PostgreSQL, one set of queries.
-//! - [`auth`]: who is asking (an owner's session or a paired device) and what they may see.
-//! - [`accounts`]: owners' accounts and sessions; [`limiter`] slows down guessing.
-//! - [`stores`]: stores and the changes devices pull; [`staff`] and [`items`]: their staff and
-//!   catalog.
-//! - [`pairing`] and [`devices`]: tablets joining a store, and the owner's view of them.
-//! - [`openapi`]: the API's OpenAPI document; [`input`]: reading request bodies.
-//! - [`shop`]: the demo shop.
-//! - [`quote`]: the receipt of a cart, over HTTP and on the command line.
-//! - [`sync`]: devices' outbox entries arriving.
-//! - [`figures`]: the owner's sales figures and sales.
-//! - [`events`]: live happenings for the owner's view.
-//! - [`export`]: everything an owner has, as JSON and CSV files.
-//! - [`verify`]: checks every device's chain and every stored sale against its record.
-//! - [`app_shell`]: the built PWA.
+//! - [`router`] (here): every room's routes joined, the generated OpenAPI document, the app.
+//! - [`error`]: the server's one error type and how each kind answers (status, machine code).
+//! - [`http`]: the plumbing under the rooms: reading input, who is asking, limits, the OpenAPI
+//!   document's common parts and the built app.
+//! - [`owner`]: what an owner manages: accounts, stores, staff, catalog, devices and pairing codes.
+//! - [`device`]: what a paired device calls: its outbox arriving.
+//! - [`reports`]: the owner's figures and sales, live events and export.
+//! - [`db`]: SQLite or PostgreSQL, one set of queries, and multi-row inserts.
+//! - [`tools`]: the command line's verify and quote, and the demo shop.
 
-pub mod accounts;
-pub mod app_shell;
-pub mod auth;
-pub mod database;
-pub mod devices;
+pub mod db;
+pub mod device;
 pub mod error;
-pub mod events;
-pub mod export;
-pub mod figures;
-pub mod input;
-pub mod items;
-pub mod limiter;
-pub mod openapi;
-pub mod pairing;
-pub mod quote;
-pub mod rows;
-pub mod shop;
-pub mod staff;
-pub mod stores;
-pub mod sync;
-pub mod verify;
+pub mod http;
+pub mod owner;
+pub mod reports;
+pub mod tools;
 
 use std::path::Path;
 use std::sync::Arc;
 
+use akinai_core::api::Health;
 use axum::Router;
-use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, patch, post, put};
-use serde_json::json;
+use axum::routing::{any, get};
 use tokio::sync::broadcast;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-pub use database::Db;
+use crate::http::{app_shell, openapi};
+
+pub use db::database::Db;
 pub use error::{Error, Result};
-
-/// The largest sync request: a full batch of large sales, with room to spare.
-const SYNC_BODY_LIMIT: usize = 32 * 1024 * 1024;
 
 /// What every handler can reach.
 #[derive(Clone, Debug)]
@@ -59,9 +40,9 @@ pub struct AppState {
     /// The database.
     pub db: Db,
     /// Live events for owners' open views.
-    pub events: broadcast::Sender<events::Event>,
+    pub events: broadcast::Sender<reports::events::Event>,
     /// Failed sign-ins and pairing attempts, to slow down guessing.
-    pub limiter: Arc<limiter::Limiter>,
+    pub limiter: Arc<http::limiter::Limiter>,
 }
 
 impl AppState {
@@ -72,48 +53,42 @@ impl AppState {
     }
 }
 
-/// The whole HTTP surface: the versioned API under /api/v1 and the app everywhere else.
+/// `GET /api/v1/health`: the server is up.
+#[utoipa::path(get, path = "/api/v1/health", operation_id = "health", tag = "public",
+    responses((status = 200, body = Health, description = "The server is up, and its version")))]
+async fn health() -> axum::Json<Health> {
+    axum::Json(Health { status: "ok".to_owned(), version: env!("CARGO_PKG_VERSION").to_owned() })
+}
+
+/// The versioned API: each room's routes, with their descriptions.
+fn api() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(health))
+        .merge(owner::router())
+        .merge(device::router())
+        .merge(reports::router())
+        .merge(tools::router())
+}
+
+/// The whole HTTP surface: the versioned API under /api/v1, its document, and the app
+/// everywhere else.
 pub fn router(state: AppState, app_dir: &Path) -> Router {
-    let api = Router::new()
-        .route(
-            "/health",
-            get(|| async {
-                axum::Json(json!({"status": "ok", "version": env!("CARGO_PKG_VERSION")}))
-            }),
-        )
-        .route("/shop", get(shop::profile))
-        .route("/catalog", get(shop::catalog))
-        .route("/quote", post(quote::handle))
-        // Accounts, stores, staff, items, pairing and devices (the owner's side), and a
-        // device's pull of changes.
-        .route("/owner/signup", post(accounts::sign_up))
-        .route("/owner/signin", post(accounts::sign_in))
-        .route("/owner/signout", post(accounts::sign_out))
-        .route("/owner/me", get(accounts::me))
-        .route("/stores", get(stores::list).post(stores::create))
-        .route("/stores/{store}", get(stores::get).put(stores::put))
-        .route("/stores/{store}/staff", get(staff::list).post(staff::add))
-        .route("/stores/{store}/staff/{id}", put(staff::edit).delete(staff::delete))
-        .route("/stores/{store}/items", get(items::list))
-        .route("/stores/{store}/items/{id}", put(items::put).delete(items::delete))
-        .route("/stores/{store}/items.csv", get(items::export).post(items::import))
-        .route("/stores/{store}/pairings", post(pairing::create))
-        .route("/stores/{store}/devices", get(devices::list))
-        .route("/devices/{device}", patch(devices::rename).delete(devices::revoke))
-        .route("/pair", post(pairing::pair))
-        .route("/changes", get(stores::pull))
-        // Devices' sync and the owner's live figures, sales, events and export.
-        .route("/sync", post(sync::handle).layer(DefaultBodyLimit::max(SYNC_BODY_LIMIT)))
-        .route("/figures", get(figures::figures))
-        .route("/sales", get(figures::sales))
-        .route("/sales/{id}", get(figures::sale))
-        .route("/events", get(events::stream))
-        .route("/export", get(export::download))
-        .fallback(|| async { Error::NotFound })
+    let (api, mut doc) = api().split_for_parts();
+    openapi::add_common_refusals(&mut doc);
+    let doc = std::sync::Arc::new(doc);
+    let not_found = || async { Error::NotFound };
+    let api = api
+        // Anything else under the API is a JSON 404, never the app's page.
+        .route("/api/v1", any(not_found))
+        .route("/api/v1/{*rest}", any(not_found))
         .with_state(state);
+    let document = move || {
+        let doc = doc.clone();
+        async move { axum::Json(doc.as_ref().clone()) }
+    };
     Router::new()
-        .route("/api/openapi.json", get(openapi::document))
-        .nest("/api/v1", api)
+        .route("/api/openapi.json", get(document))
+        .merge(api)
         .merge(app_shell::router(app_dir))
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }

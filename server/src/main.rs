@@ -9,7 +9,10 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 
 use akinai_i18n::Lang;
-use akinai_server::{AppState, database, export, router, shop, verify};
+use akinai_server::db::database;
+use akinai_server::reports::export;
+use akinai_server::tools::{demo, verify};
+use akinai_server::{AppState, router};
 
 #[derive(Parser)]
 #[command(
@@ -140,7 +143,7 @@ fn quote(lang: Option<String>) -> ExitCode {
         eprintln!("input: {err}");
         return ExitCode::FAILURE;
     }
-    match akinai_server::quote::run_cli(&input, lang) {
+    match akinai_server::tools::quote::run_cli(&input, lang) {
         Ok(json) => match std::io::stdout().write_all(json.as_bytes()) {
             Ok(()) => ExitCode::SUCCESS,
             Err(_) => ExitCode::FAILURE,
@@ -161,8 +164,8 @@ async fn serve(addr: SocketAddr, db: DbArgs, app_dir: PathBuf, demo: bool) -> an
         )
         .init();
     let state = AppState::new(open(&db).await?);
-    if demo && shop::load_demo(&state).await? {
-        println!("Demo owner: {} / {}", shop::DEMO_EMAIL, shop::DEMO_PASSWORD);
+    if demo && demo::load_demo(&state).await? {
+        println!("Demo owner: {} / {}", demo::DEMO_EMAIL, demo::DEMO_PASSWORD);
     }
     let listener = tokio::net::TcpListener::bind(addr)
         .await

@@ -84,7 +84,7 @@ async fn the_app_is_served_on_every_route_it_owns() {
 async fn serve_app(dir: &std::path::Path) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());
-    let app = akinai_server::app_shell::router(dir);
+    let app = akinai_server::http::app_shell::router(dir);
     tokio::spawn(async move { axum::serve(listener, app).await });
     base
 }

@@ -10,6 +10,7 @@ use std::io::Read;
 use std::time::Duration;
 
 use akinai_core::Yen;
+use akinai_core::api::Figures;
 use akinai_core::cart::{Cart, CartLine, Discount};
 use akinai_core::payment::{PaymentMethod, Tender};
 use akinai_core::sale::{Sale, SaleContext};
@@ -17,10 +18,11 @@ use akinai_core::shift::{DrawerCount, Shift};
 use akinai_core::shop::{RegistrationNumber, ShopSettings};
 use akinai_core::sync::{GENESIS, MAX_BATCH, OutboxEntry, Record, Rejection, SyncBatch, SyncReply};
 use akinai_core::tax::{PricingMode, Rounding, TaxClass};
-use akinai_server::auth::token_hash;
-use akinai_server::database::{now_text, time_text};
-use akinai_server::figures::Figures;
-use akinai_server::{AppState, stores, verify};
+use akinai_server::AppState;
+use akinai_server::db::database::{now_text, time_text};
+use akinai_server::db::store_data;
+use akinai_server::http::auth::token_hash;
+use akinai_server::tools::verify;
 use chrono::{DateTime, Duration as Span, NaiveDate, TimeZone, Utc};
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -74,7 +76,7 @@ async fn seed_in_database(state: &AppState, email: &str) -> Shop {
     .execute(pool)
     .await
     .unwrap();
-    let owner_token = akinai_server::auth::new_token();
+    let owner_token = akinai_server::http::auth::new_token();
     sqlx::query(
         "INSERT INTO session (token_hash, owner_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
     )
@@ -86,10 +88,10 @@ async fn seed_in_database(state: &AppState, email: &str) -> Shop {
     .await
     .unwrap();
     let mut tx = pool.begin().await.unwrap();
-    let store_id = stores::create_store(&mut tx, &owner_id, &settings(email)).await.unwrap();
+    let store_id = store_data::create_store(&mut tx, &owner_id, &settings(email)).await.unwrap();
     tx.commit().await.unwrap();
     let device = Uuid::now_v7();
-    let device_token = akinai_server::auth::new_token();
+    let device_token = akinai_server::http::auth::new_token();
     sqlx::query(
         "INSERT INTO device (id, store_id, name, token_hash, paired_at) VALUES ($1, $2, $3, $4, $5)",
     )
@@ -543,52 +545,53 @@ async fn figures_add_up_per_rate_hour_item_store_and_week() {
             sales.iter().map(|s| s.receipt.total.get()).sum::<i64>() + refund.receipt.total.get();
         let tax: i64 =
             sales.iter().map(|s| s.receipt.tax.get()).sum::<i64>() + refund.receipt.tax.get();
-        assert_eq!((figures.gross, figures.tax, figures.net), (gross, tax, gross - tax));
-        assert_eq!(figures.receipts, 4);
-        assert_eq!(figures.average, gross.div_euclid(4));
+        let yen = |figure: Yen| figure.get();
         assert_eq!(
-            (figures.refunds.count, figures.refunds.amount),
-            (1, refund.receipt.total.get())
+            (yen(figures.gross), yen(figures.tax), yen(figures.net)),
+            (gross, tax, gross - tax)
         );
-        assert_eq!(figures.rates.iter().map(|r| r.gross).sum::<i64>(), gross, "rates add up");
-        assert_eq!(figures.rates.iter().map(|r| r.tax).sum::<i64>(), tax);
+        assert_eq!(figures.receipts, 4);
+        assert_eq!(yen(figures.average), gross.div_euclid(4));
+        assert_eq!((figures.refunds.count, figures.refunds.amount), (1, refund.receipt.total));
+        assert_eq!(figures.rates.iter().map(|r| yen(r.gross)).sum::<i64>(), gross, "rates add up");
+        assert_eq!(figures.rates.iter().map(|r| yen(r.tax)).sum::<i64>(), tax);
         assert_eq!(
             figures.rates.iter().map(|r| (r.rate, r.reduced)).collect::<Vec<_>>(),
             vec![(10, false), (8, true), (0, false)]
         );
-        assert_eq!(figures.rates[2].gross, 420, "stamps are non-taxable");
+        assert_eq!(yen(figures.rates[2].gross), 420, "stamps are non-taxable");
         assert_eq!(figures.hours.len(), 24);
-        assert_eq!(figures.hours.iter().map(|h| h.gross).sum::<i64>(), gross);
+        assert_eq!(figures.hours.iter().map(|h| yen(h.gross)).sum::<i64>(), gross);
         assert_eq!(figures.hours[9].receipts, 2);
-        assert_eq!(figures.hours[9].gross, sales[0].receipt.total.get() + 500);
-        assert_eq!(figures.hours[13].gross, refund.receipt.total.get());
+        assert_eq!(yen(figures.hours[9].gross), sales[0].receipt.total.get() + 500);
+        assert_eq!(figures.hours[13].gross, refund.receipt.total);
         assert_eq!(figures.hours[23].receipts, 1);
         assert_eq!(figures.payments.len(), 1);
         assert_eq!(
-            (figures.payments[0].method.as_str(), figures.payments[0].amount),
+            (figures.payments[0].method.as_str(), yen(figures.payments[0].amount)),
             ("cash", gross)
         );
         let top: Vec<(&str, i64, i64)> =
-            figures.top_items.iter().map(|t| (t.name.as_str(), t.qty, t.amount)).collect();
+            figures.top_items.iter().map(|t| (t.name.as_str(), t.qty, yen(t.amount))).collect();
         assert_eq!(
             top,
             vec![("ビール", 6, 1500), ("おにぎり", 4, 640), ("切手", 5, 420), ("弁当", 0, 0)]
         );
         assert_eq!(figures.stores.len(), 1);
         assert_eq!(
-            (figures.stores[0].id.clone(), figures.stores[0].gross),
+            (figures.stores[0].id.to_string(), yen(figures.stores[0].gross)),
             (shop.store_id.clone(), gross)
         );
         assert_eq!(figures.compare.from, NaiveDate::from_ymd_opt(2026, 11, 13).unwrap());
-        assert_eq!(
-            (figures.compare.gross, figures.compare.receipts),
-            (last_week.receipt.total.get(), 1)
-        );
+        assert_eq!((figures.compare.gross, figures.compare.receipts), (last_week.receipt.total, 1));
 
         // One store: the owner's own, never another's.
         let path = format!("/api/v1/figures?from=2026-11-20&to=2026-11-20&store={}", shop.store_id);
         let one: Figures = owner_get(&server, &shop.owner_token, &path).await.json().await.unwrap();
-        assert_eq!((one.gross, one.store.as_deref()), (gross, Some(shop.store_id.as_str())));
+        assert_eq!(
+            (yen(one.gross), one.store.map(|id| id.to_string())),
+            (gross, Some(shop.store_id.clone()))
+        );
         let path =
             format!("/api/v1/figures?from=2026-11-20&to=2026-11-20&store={}", other.store_id);
         assert_eq!(
@@ -758,14 +761,17 @@ async fn the_export_has_every_table_and_a_readme() {
         assert_eq!(other.status(), StatusCode::BAD_REQUEST);
 
         let dir = tempfile::tempdir().unwrap();
-        let written =
-            akinai_server::export::write_dirs(&server.state.db, dir.path(), Some("g@example.jp"))
-                .await
-                .unwrap();
+        let written = akinai_server::reports::export::write_dirs(
+            &server.state.db,
+            dir.path(),
+            Some("g@example.jp"),
+        )
+        .await
+        .unwrap();
         assert_eq!(written, vec![dir.path().join("g@example.jp")]);
         assert!(dir.path().join("g@example.jp/sale_lines.csv").exists());
         assert!(
-            akinai_server::export::write_dirs(
+            akinai_server::reports::export::write_dirs(
                 &server.state.db,
                 dir.path(),
                 Some("nobody@example.jp")
@@ -870,9 +876,11 @@ async fn verify_and_export_on_the_command_line() {
     let dir = tempfile::tempdir().unwrap();
     let db_path = dir.path().join("akinai.db");
     let state = AppState::new(
-        akinai_server::database::open(&akinai_server::database::Target::Sqlite(db_path.clone()))
-            .await
-            .unwrap(),
+        akinai_server::db::database::open(&akinai_server::db::database::Target::Sqlite(
+            db_path.clone(),
+        ))
+        .await
+        .unwrap(),
     );
     let shop = seed_in_database(&state, "cli@example.jp").await;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();

@@ -51,6 +51,17 @@ test('a new owner signs up, adds a store and staff, pairs a tablet, sees figures
   await staff.getByRole('button', { name: 'スタッフを追加' }).click();
   await expect(staff.getByRole('listitem').filter({ hasText: '佐藤' })).toContainText('レジ担当');
 
+  // The server refuses a PIN another member has: said in Japanese from its machine code, with no
+  // English from the server.
+  await staff.getByLabel('スタッフの名前').fill('鈴木');
+  await staff.getByLabel('暗証番号').fill('4321');
+  await staff.getByRole('button', { name: 'スタッフを追加' }).click();
+  const refusal = page.getByRole('alert');
+  await expect(refusal).toContainText('この暗証番号は別のスタッフが使っています');
+  await expect(refusal).not.toContainText(/[A-Za-z]{3,}/);
+  await expect(staff.getByRole('listitem').filter({ hasText: '鈴木' })).toHaveCount(0);
+  await refusal.getByRole('button').click();
+
   // Pairing: the code, big, and its QR code, valid for ten minutes.
   await page.getByRole('button', { name: '新しい端末をペアリング' }).click();
   const pairing = page.getByRole('group', { name: 'ペアリングコード' });

@@ -5,6 +5,7 @@ mod bench;
 #[cfg(test)]
 mod imports;
 mod postgres;
+mod schemathesis;
 mod tools;
 
 use std::path::{Path, PathBuf};
@@ -168,6 +169,7 @@ fn test() -> Result<()> {
             .env("E2E_PORT", port.to_string())
             .env("CHROMIUM", tools::CHROMIUM),
     )?;
+    schemathesis::run()?;
     println!("\nxtask: every test passed");
     Ok(())
 }

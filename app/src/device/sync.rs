@@ -7,23 +7,23 @@
 use std::pin::pin;
 use std::rc::Rc;
 
+use akinai_core::api::PairRequest;
 use akinai_core::sync::{
     Changes, MAX_BATCH, Pairing, Record, Rejected, SyncBatch, SyncReply, retry_delay_ms,
 };
 use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use futures::channel::mpsc::{UnboundedReceiver, UnboundedSender, unbounded};
-use gloo_net::http::{Request, Response};
+use gloo_net::http::Method;
 use gloo_timers::future::TimeoutFuture;
 use leptos::prelude::*;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
 use uuid::Uuid;
 
 use super::StoreLink;
 use super::keys::{LINK, REFUSED};
 use super::storage::{Edit, Storage, stores};
 use crate::error::{Error, Result};
+use crate::http::{self, Auth};
 
 /// How often a synced tablet asks for the store's changes.
 const POLL_MS: u32 = 30_000;
@@ -157,8 +157,9 @@ impl SyncHandle {
         if !entries.is_empty() {
             self.push(&link, entries).await?;
         }
-        let path = format!("/api/v1/changes?since={}", link.version);
-        let changes: Changes = send(Request::get(&path), &link, None::<&()>).await?;
+        let path = format!("/changes?since={}", link.version);
+        let changes: Changes =
+            http::get(Auth::Device(&link.token), &path).await.map_err(unpaired)?;
         if changes.version != link.version {
             let records = changes.records();
             let link = StoreLink { version: changes.version, ..link };
@@ -183,7 +184,9 @@ impl SyncHandle {
     ) -> Result<()> {
         let waiting = u64::from(self.db.count(stores::OUTBOX).await?);
         let batch = SyncBatch { entries, waiting };
-        let reply: SyncReply = send(Request::post("/api/v1/sync"), link, Some(&batch)).await?;
+        let reply: SyncReply = http::call(Auth::Device(&link.token), Method::POST, "/sync", &batch)
+            .await
+            .map_err(unpaired)?;
         let answered = reply.answered(&batch);
         if !reply.rejected.is_empty() {
             let mut refused = self.status.with_untracked(|s| s.refused.clone());
@@ -199,11 +202,9 @@ impl SyncHandle {
     /// Pairs this tablet (`device_id`) with a store using the owner's one-time `code`: the
     /// store's catalog, staff and settings replace the device's, and sync starts.
     pub async fn pair(self, device_id: Uuid, code: &str, name: &str) -> Result<()> {
-        let body = PairRequest { code: code.trim(), name: name.trim(), device_id };
-        let request =
-            Request::post("/api/v1/pair").json(&body).map_err(|e| Error::Network(e.to_string()))?;
-        let pairing: Pairing =
-            answer(request.send().await.map_err(|e| Error::Network(e.to_string()))?).await?;
+        let body =
+            PairRequest { code: code.trim().to_owned(), name: name.trim().to_owned(), device_id };
+        let pairing: Pairing = http::call(Auth::Browser, Method::POST, "/pair", &body).await?;
         let link = StoreLink {
             token: pairing.token,
             store_id: pairing.store_id,
@@ -223,41 +224,9 @@ impl SyncHandle {
     }
 }
 
-/// Sends a device request and reads its JSON answer.
-async fn send<T: DeserializeOwned>(
-    request: gloo_net::http::RequestBuilder,
-    link: &StoreLink,
-    body: Option<&impl Serialize>,
-) -> Result<T> {
-    let request = request.header("Authorization", &format!("Bearer {}", link.token));
-    let request = match body {
-        Some(body) => request.json(body).map_err(|e| Error::Network(e.to_string()))?,
-        None => request.build().map_err(|e| Error::Network(e.to_string()))?,
-    };
-    answer(request.send().await.map_err(|e| Error::Network(e.to_string()))?).await
-}
-
-/// `GET path` of a public resource (no token): its JSON, or the error its status means.
-pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T> {
-    answer(Request::get(path).send().await.map_err(|e| Error::Network(e.to_string()))?).await
-}
-
-/// A response's JSON, or the error its status means.
-async fn answer<T: DeserializeOwned>(response: Response) -> Result<T> {
-    match response.status() {
-        200..=299 => response.json().await.map_err(|e| Error::Network(e.to_string())),
-        401 => Err(Error::Unpaired),
-        409 => Err(Error::PairingRefused),
-        status => Err(Error::Network(status.to_string())),
-    }
-}
-
-/// `POST /api/v1/pair`'s body.
-#[derive(Serialize)]
-struct PairRequest<'a> {
-    code: &'a str,
-    name: &'a str,
-    device_id: Uuid,
+/// A 401 to the tablet's token: the owner revoked this tablet.
+fn unpaired(err: Error) -> Error {
+    if err.status() == Some(401) { Error::Unpaired } else { err }
 }
 
 /// The code in what was typed or scanned: the code itself, or the pairing URL's `code`.

@@ -1,28 +1,14 @@
 //! Signing in to, or up for, an owner's account. The server sets the session cookie; this
 //! screen only needs to know who signed in.
 
+use akinai_core::api::{SignIn, SignUp, SignedIn};
 use gloo_net::http::Method;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 
-use super::{Me, api, use_owner};
+use super::use_owner;
 use crate::error::Error;
 use crate::fields::input_field;
-
-/// What sign-up and sign-in send (sign-in without a name).
-#[derive(Serialize)]
-struct Credentials {
-    email: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    name: Option<String>,
-    password: String,
-}
-
-/// What sign-up and sign-in answer (the token is for API clients; the browser uses the cookie).
-#[derive(Deserialize)]
-struct Signed {
-    owner: Me,
-}
+use crate::http::{self, Auth};
 
 /// The shortest password the server accepts.
 const MIN_PASSWORD: usize = 10;
@@ -44,19 +30,17 @@ pub fn Account() -> impl IntoView {
                 detail: owner.t("owner-password-hint"),
             }));
         }
-        let body = Credentials {
-            email: email.get_untracked().trim().to_owned(),
-            name: up.then(|| name.get_untracked().trim().to_owned()),
-            password: password.get_untracked(),
-        };
-        let path = if up { "/owner/signup" } else { "/owner/signin" };
+        let email = email.get_untracked().trim().to_owned();
+        let password_text = password.get_untracked();
+        let name = name.get_untracked().trim().to_owned();
         owner.spawn(async move {
-            // Here a 401 is a wrong password, not a lapsed session.
-            let signed: Signed =
-                api::call(Method::POST, path, &body).await.map_err(|err| match err {
-                    Error::SignedOut => Error::WrongCredentials,
-                    other => other,
-                })?;
+            let signed: SignedIn = if up {
+                let body = SignUp { email, name, password: password_text };
+                http::call(Auth::Browser, Method::POST, "/owner/signup", &body).await?
+            } else {
+                let body = SignIn { email, password: password_text };
+                http::call(Auth::Browser, Method::POST, "/owner/signin", &body).await?
+            };
             password.set(String::new());
             owner.error.set(None);
             owner.signed_in(signed.owner);

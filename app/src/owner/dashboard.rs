@@ -5,106 +5,22 @@
 //! reached.
 
 use akinai_core::Yen;
+use akinai_core::api::{Figures, SaleKindName, SaleSummary, Store};
 use akinai_core::sale::Sale;
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Owner, Page, api, use_owner};
+use super::{Owner, Page, use_owner};
 use crate::error::{Error, Result};
-
-/// Refunds in the range.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-struct Refunds {
-    count: u64,
-    amount: Yen,
-}
-
-/// One tax rate's totals.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-struct RateFigure {
-    rate: u8,
-    reduced: bool,
-    gross: Yen,
-    net: Yen,
-    tax: Yen,
-}
-
-/// One Tokyo hour of the day.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-struct HourFigure {
-    hour: u8,
-    gross: Yen,
-    receipts: u64,
-}
-
-/// What came in by one payment method.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-struct PaymentFigure {
-    method: String,
-    amount: Yen,
-}
-
-/// One of the best-selling items.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-struct TopItem {
-    name: String,
-    qty: i64,
-    amount: Yen,
-}
-
-/// One store's share of the range.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-struct StoreFigure {
-    id: Uuid,
-    name: String,
-    gross: Yen,
-    receipts: u64,
-}
-
-/// The same weekdays one week earlier.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-struct Compare {
-    from: NaiveDate,
-    to: NaiveDate,
-    gross: Yen,
-    receipts: u64,
-}
-
-/// `GET /figures`, as `docs/api.md` describes it.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default)]
-struct FiguresData {
-    from: NaiveDate,
-    to: NaiveDate,
-    store: Option<Uuid>,
-    gross: Yen,
-    tax: Yen,
-    net: Yen,
-    receipts: u64,
-    average: Yen,
-    refunds: Refunds,
-    rates: Vec<RateFigure>,
-    hours: Vec<HourFigure>,
-    payments: Vec<PaymentFigure>,
-    top_items: Vec<TopItem>,
-    stores: Vec<StoreFigure>,
-    compare: Compare,
-}
+use crate::http::{self, Auth};
 
 /// Figures as kept for offline use: what the server said, and when.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 struct Kept {
     at: DateTime<Utc>,
-    figures: FiguresData,
+    figures: Figures,
 }
 
 /// The localStorage key of the last figures of a scope (all stores, or one).
@@ -120,9 +36,9 @@ fn local_storage() -> Option<web_sys::Storage> {
 }
 
 /// Keeps fresh figures for when the server cannot be reached.
-fn keep(store: Option<Uuid>, figures: &FiguresData) {
+fn keep(store: Option<Uuid>, figures: &Figures) {
     let kept = Kept { at: Utc::now(), figures: figures.clone() };
-    if let (Some(storage), Ok(json)) = (local_storage(), api::to_json(&kept)) {
+    if let (Some(storage), Ok(json)) = (local_storage(), http::to_json(&kept)) {
         // Keeping is a convenience for offline use; a full storage only loses that.
         let _ = storage.set_item(&kept_key(store), &json);
     }
@@ -131,7 +47,7 @@ fn keep(store: Option<Uuid>, figures: &FiguresData) {
 /// The figures last kept for a scope.
 fn kept(store: Option<Uuid>) -> Option<Kept> {
     let json = local_storage()?.get_item(&kept_key(store)).ok().flatten()?;
-    api::from_json(&json).ok()
+    http::from_json(&json).ok()
 }
 
 /// The query for a range and scope.
@@ -143,13 +59,14 @@ fn query(from: NaiveDate, to: NaiveDate, store: Option<Uuid>) -> String {
 /// Figures to show: fresh, or kept from `as_of` when the server could not be reached.
 #[derive(Clone, Debug, PartialEq)]
 struct Shown {
-    figures: FiguresData,
+    figures: Figures,
     as_of: Option<DateTime<Utc>>,
 }
 
 /// Fetches figures, falling back to the kept ones when offline.
 async fn load(owner: Owner, from: NaiveDate, to: NaiveDate, store: Option<Uuid>) -> Result<Shown> {
-    match api::get::<FiguresData>(&format!("/figures?{}", query(from, to, store))).await {
+    match http::get::<Figures>(Auth::Browser, &format!("/figures?{}", query(from, to, store))).await
+    {
         Ok(figures) => {
             keep(store, &figures);
             Ok(Shown { figures, as_of: None })
@@ -158,8 +75,8 @@ async fn load(owner: Owner, from: NaiveDate, to: NaiveDate, store: Option<Uuid>)
             .map(|k| Shown { figures: k.figures, as_of: Some(k.at) })
             .ok_or(Error::Network(detail)),
         Err(err) => {
-            if err == Error::SignedOut {
-                owner.fail(Error::SignedOut);
+            if super::lapsed(&err) {
+                owner.fail(err.clone());
             }
             Err(err)
         }
@@ -398,31 +315,6 @@ fn method_name(owner: Owner, method: &str) -> String {
     if text == id { method.to_owned() } else { text }
 }
 
-/// One row of `GET /sales`.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-struct SaleRow {
-    id: Uuid,
-    store_id: Uuid,
-    receipt_no: u64,
-    kind: String,
-    at: DateTime<Utc>,
-    staff: String,
-    total: Yen,
-}
-
-/// A store's id and name, as `GET /stores` lists them.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-struct StoreName {
-    id: Uuid,
-    settings: NameOnly,
-}
-
-/// The part of a store's settings the receipts list shows.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-struct NameOnly {
-    name: String,
-}
-
 /// How many receipts a page of the list shows.
 const PAGE: usize = 50;
 
@@ -441,13 +333,13 @@ pub fn Receipts(
             shown.get()
         );
         owner.live.track();
-        async move { owner.fetch::<Vec<SaleRow>>(&path).await.unwrap_or_default() }
+        async move { owner.fetch::<Vec<SaleSummary>>(&path).await.unwrap_or_default() }
     });
     // Across all stores, each receipt says whose it is.
     let names = LocalResource::new(move || async move {
         match store {
             Some(_) => Vec::new(),
-            None => owner.fetch::<Vec<StoreName>>("/stores").await.unwrap_or_default(),
+            None => owner.fetch::<Vec<Store>>("/stores").await.unwrap_or_default(),
         }
     });
     view! {
@@ -470,7 +362,7 @@ pub fn Receipts(
                         <ul class="sale-list">
                             {rows.iter().map(|row| {
                                 let id = row.id;
-                                let refund = row.kind == "refund";
+                                let refund = row.kind == SaleKindName::Refund;
                                 view! {
                                     <li><button type="button" class="row" on:click=move |_| owner.go(Page::Receipt(id))>
                                         <span>{format!("No. {:06}", row.receipt_no)}</span>

@@ -2,47 +2,14 @@
 //! see how fresh each device's data is (last sync, waiting, sequence gaps, rejected records),
 //! rename one, or revoke a lost one.
 
-use chrono::{DateTime, Utc};
+use akinai_core::api::{DeviceStatus, PairingCode, Rename};
+use chrono::Utc;
 use gloo_net::http::Method;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{api, use_owner};
-
-/// A one-time pairing code, as `POST /stores/{store}/pairings` answers.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-struct PairingCode {
-    code: String,
-    expires_at: DateTime<Utc>,
-    /// An SVG of a QR code of the pairing address, made by our own server.
-    qr_svg: String,
-}
-
-/// `DeviceStatus`: how fresh one device's data is.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-struct DeviceStatus {
-    id: Uuid,
-    name: String,
-    #[serde(default)]
-    revoked_at: Option<DateTime<Utc>>,
-    #[serde(default)]
-    last_sync_at: Option<DateTime<Utc>>,
-    #[serde(default)]
-    last_seq: u64,
-    #[serde(default)]
-    waiting: u64,
-    #[serde(default)]
-    gaps: Vec<(u64, u64)>,
-    #[serde(default)]
-    rejected: u64,
-}
-
-/// A new name for a device.
-#[derive(Serialize)]
-struct Rename {
-    name: String,
-}
+use super::use_owner;
+use crate::http::{self, Auth};
 
 /// Sequence gaps as `3–5, 9`.
 fn gaps_text(gaps: &[(u64, u64)]) -> String {
@@ -74,7 +41,7 @@ pub fn Devices(
     let pairing = RwSignal::new(None::<PairingCode>);
     let pair = move |_| {
         owner.spawn(async move {
-            let code = api::post(&format!("/stores/{store}/pairings")).await?;
+            let code = http::post(Auth::Browser, &format!("/stores/{store}/pairings")).await?;
             pairing.set(Some(code));
             Ok(())
         });
@@ -145,14 +112,14 @@ fn DeviceRow(
         let body = Rename { name: name.get_untracked().trim().to_owned() };
         owner.spawn(async move {
             let _: DeviceStatus =
-                api::call(Method::PATCH, &format!("/devices/{id}"), &body).await?;
+                http::call(Auth::Browser, Method::PATCH, &format!("/devices/{id}"), &body).await?;
             on_change();
             Ok(())
         });
     };
     let revoke = move |_| {
         owner.spawn(async move {
-            api::act(Method::DELETE, &format!("/devices/{id}")).await?;
+            http::act(Auth::Browser, Method::DELETE, &format!("/devices/{id}")).await?;
             confirming.set(false);
             on_change();
             Ok(())

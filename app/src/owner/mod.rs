@@ -1,26 +1,26 @@
 //! The owner's view, phone first, under `/owner`: today's figures per store and for all stores,
 //! live as registers sync; the receipts behind them; stores, staff, catalog and devices; and an
-//! export of everything. It talks to the server ([`api`]) and keeps nothing in IndexedDB; only
+//! export of everything. It talks to the server ([`crate::http`]) and keeps nothing in IndexedDB; only
 //! the last figures stay in localStorage, to be shown (with their time) when offline.
 //!
 //! Navigation is a signal mirrored into the address bar with `history.pushState`, so the
 //! phone's back button walks back through the drill-down without a router crate.
 
 mod account;
-pub mod api;
 mod dashboard;
 mod devices;
 mod stores;
 
+use akinai_core::api::{self, ErrorCode, EventKind, LiveEvent};
 use akinai_i18n::Lang;
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
-use serde::Deserialize;
 use uuid::Uuid;
 use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
 
 use crate::error::{Error, Result};
+use crate::http::{self, Auth};
 use crate::{ErrorBanner, LanguageSwitch, UpdateBanner, provide_language};
 
 /// Where the owner view lives.
@@ -82,17 +82,6 @@ impl Page {
     }
 }
 
-/// The signed-in owner, as `GET /owner/me` answers.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct Me {
-    /// Id.
-    pub id: Uuid,
-    /// Sign-in e-mail.
-    pub email: String,
-    /// Name.
-    pub name: String,
-}
-
 /// Whether anyone is signed in.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Session {
@@ -101,24 +90,13 @@ pub enum Session {
     /// Nobody: show sign-in and sign-up.
     SignedOut,
     /// This owner.
-    SignedIn(Me),
+    SignedIn(api::Owner),
     /// The server cannot be reached: show what was kept from last time.
     Offline,
 }
 
-/// A happening the server pushed: a sale or a device synced.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-pub struct LiveEvent {
-    /// The store.
-    pub store_id: Uuid,
-    /// How many records landed.
-    pub count: u64,
-    /// `sale` or `device`.
-    pub kind: String,
-    /// When it arrived here (not sent by the server).
-    #[serde(skip, default = "Utc::now")]
-    pub at: DateTime<Utc>,
-}
+/// A happening the server pushed, and when it arrived here.
+pub type Live = (LiveEvent, DateTime<Utc>);
 
 /// An open event stream and the listener it calls.
 type Stream = (web_sys::EventSource, Closure<dyn FnMut(web_sys::MessageEvent)>);
@@ -139,9 +117,9 @@ pub struct Owner {
     /// The last business day of the figures shown.
     pub to: RwSignal<NaiveDate>,
     /// The last live event; screens showing synced data reload when it changes.
-    pub live: RwSignal<Option<LiveEvent>>,
+    pub live: RwSignal<Option<Live>>,
     /// The last sales that landed, for the status line (a device's own sync says less).
-    pub last_sale: RwSignal<Option<LiveEvent>>,
+    pub last_sale: RwSignal<Option<Live>>,
     /// The open event stream and its listener (dropping the listener would break the stream).
     stream: StoredValue<Option<Stream>, LocalStorage>,
 }
@@ -200,7 +178,7 @@ impl Owner {
 
     /// Shows a failure: a lapsed session goes back to sign-in, anything else to the banner.
     pub fn fail(&self, err: Error) {
-        if err == Error::SignedOut {
+        if lapsed(&err) {
             self.signed_out();
         } else {
             self.error.set(Some(err));
@@ -209,7 +187,7 @@ impl Owner {
 
     /// `GET path`; a failure goes to the banner (or to sign-in) and answers `None`.
     pub async fn fetch<T: serde::de::DeserializeOwned>(self, path: &str) -> Option<T> {
-        api::get(path).await.map_err(|err| self.fail(err)).ok()
+        http::get(Auth::Browser, path).await.map_err(|err| self.fail(err)).ok()
     }
 
     /// Runs a server action in the background, showing its error if it fails.
@@ -222,7 +200,7 @@ impl Owner {
     }
 
     /// Signed in as `me`: start listening for live events.
-    fn signed_in(self, me: Me) {
+    fn signed_in(self, me: api::Owner) {
         self.session.set(Session::SignedIn(me));
         self.listen();
     }
@@ -243,27 +221,34 @@ impl Owner {
         if self.stream.with_value(Option::is_some) {
             return;
         }
-        let Ok(source) = web_sys::EventSource::new(&format!("{}/events", api::BASE)) else {
+        let Ok(source) = web_sys::EventSource::new(&format!("{}/events", http::BASE)) else {
             return;
         };
         let on_event =
             Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |ev: web_sys::MessageEvent| {
                 let event =
-                    ev.data().as_string().and_then(|data| api::from_json::<LiveEvent>(&data).ok());
+                    ev.data().as_string().and_then(|data| http::from_json::<LiveEvent>(&data).ok());
                 if let Some(event) = event {
-                    if event.kind == "sale" {
-                        self.last_sale.set(Some(event.clone()));
+                    let live = (event, Utc::now());
+                    if live.0.kind == EventKind::Sale {
+                        self.last_sale.set(Some(live.clone()));
                     }
-                    self.live.set(Some(event));
+                    self.live.set(Some(live));
                 }
             });
-        for kind in ["sale", "device"] {
+        for kind in [EventKind::Sale, EventKind::Device] {
             // Without a listener the view still works; it just is not live.
-            let _ =
-                source.add_event_listener_with_callback(kind, on_event.as_ref().unchecked_ref());
+            let _ = source
+                .add_event_listener_with_callback(kind.as_str(), on_event.as_ref().unchecked_ref());
         }
         self.stream.set_value(Some((source, on_event)));
     }
+}
+
+/// Whether the server refused because the owner's session is missing or over (not a wrong
+/// password at sign-in, which is a 401 too).
+pub fn lapsed(err: &Error) -> bool {
+    matches!(err, Error::Refused { status: 401, code: Some(ErrorCode::Unauthorized) | None, .. })
 }
 
 /// The owner state provided by [`OwnerApp`]; a component mounted outside it is a bug.
@@ -274,7 +259,7 @@ pub fn use_owner() -> Owner {
 /// Asks the server who is signed in; with no server, shows what was kept from last time.
 fn check_session(owner: Owner) {
     leptos::task::spawn_local(async move {
-        match api::get::<Me>("/owner/me").await {
+        match http::get::<api::Owner>(Auth::Browser, "/owner/me").await {
             Ok(me) => owner.signed_in(me),
             Err(Error::Network(_)) => owner.session.set(Session::Offline),
             Err(err) => {
@@ -365,7 +350,7 @@ fn Nav() -> impl IntoView {
     };
     let sign_out = move |_| {
         owner.spawn(async move {
-            api::act(gloo_net::http::Method::POST, "/owner/signout").await?;
+            http::act(Auth::Browser, gloo_net::http::Method::POST, "/owner/signout").await?;
             owner.signed_out();
             Ok(())
         });
@@ -386,8 +371,8 @@ fn Nav() -> impl IntoView {
             </Show>
         </p>
         <p class="live-status" role="status">
-            {move || owner.last_sale.get().map(|event| {
-                let time = event.at.with_timezone(&akinai_core::TOKYO).format("%H:%M:%S").to_string();
+            {move || owner.last_sale.get().map(|(event, at)| {
+                let time = at.with_timezone(&akinai_core::TOKYO).format("%H:%M:%S").to_string();
                 owner.text("owner-live-sale", &[("count", event.count.to_string()), ("time", time)])
             })}
         </p>

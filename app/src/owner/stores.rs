@@ -2,48 +2,19 @@
 //! (CSV in and out) and devices. Every change goes to the server, which moves the store's
 //! version on so its registers pull it.
 
+use akinai_core::api::{Imported, NewStaff, StaffMember, Store};
 use akinai_core::catalog::Item;
 use akinai_core::shop::ShopSettings;
 use akinai_core::staff::Role;
 use akinai_core::tax::Named;
 use gloo_net::http::Method;
 use leptos::prelude::*;
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use super::{Page, api, use_owner};
+use super::{Page, use_owner};
 use crate::error::{Error, Result};
 use crate::fields::{ShopFields, input_field, read_file, text_field, word_select};
-
-/// A store as the server keeps it.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-struct Store {
-    id: Uuid,
-    settings: ShopSettings,
-}
-
-/// A staff member as the server shows one (never the PIN's hash).
-#[derive(Clone, Debug, PartialEq, Deserialize)]
-struct StaffRow {
-    id: Uuid,
-    name: String,
-    role: Role,
-}
-
-/// A staff member to add.
-#[derive(Serialize)]
-struct NewStaff {
-    name: String,
-    role: Role,
-    pin: String,
-}
-
-/// What a CSV import changed.
-#[derive(Deserialize)]
-struct Imported {
-    added: u64,
-    updated: u64,
-}
+use crate::http::{self, Auth};
 
 /// The owner's stores, and a form for a new one.
 #[component]
@@ -60,7 +31,8 @@ pub fn Stores() -> impl IntoView {
             Err(err) => return owner.fail(err),
         };
         owner.spawn(async move {
-            let store: Store = api::call(Method::POST, "/stores", &settings).await?;
+            let store: Store =
+                http::call(Auth::Browser, Method::POST, "/stores", &settings).await?;
             owner.go(Page::Store(store.id));
             Ok(())
         });
@@ -69,7 +41,7 @@ pub fn Stores() -> impl IntoView {
         <section class="panel stores" aria-labelledby="stores-title">
             <h2 id="stores-title">{owner.tr("owner-stores")}</h2>
             <div class="export">
-                <a class="button wide" href=format!("{}/export?format=zip", api::BASE) download="akinai-export.zip">
+                <a class="button wide" href=format!("{}/export?format=zip", http::BASE) download="akinai-export.zip">
                     {owner.tr("owner-export")}
                 </a>
                 <p class="hint">{owner.tr("owner-export-hint")}</p>
@@ -140,7 +112,9 @@ fn SettingsForm(store: Uuid, settings: ShopSettings) -> impl IntoView {
             Err(err) => return owner.fail(err),
         };
         owner.spawn(async move {
-            let _: Store = api::call(Method::PUT, &format!("/stores/{store}"), &settings).await?;
+            let _: Store =
+                http::call(Auth::Browser, Method::PUT, &format!("/stores/{store}"), &settings)
+                    .await?;
             saved.set(true);
             Ok(())
         });
@@ -164,7 +138,7 @@ fn StaffEditor(store: Uuid) -> impl IntoView {
         changed.track();
         async move {
             owner
-                .fetch::<Vec<StaffRow>>(&format!("/stores/{store}/staff"))
+                .fetch::<Vec<StaffMember>>(&format!("/stores/{store}/staff"))
                 .await
                 .unwrap_or_default()
         }
@@ -189,8 +163,9 @@ fn StaffEditor(store: Uuid) -> impl IntoView {
             return owner.fail(err.into());
         }
         owner.spawn(async move {
-            let _: StaffRow =
-                api::call(Method::POST, &format!("/stores/{store}/staff"), &person).await?;
+            let _: StaffMember =
+                http::call(Auth::Browser, Method::POST, &format!("/stores/{store}/staff"), &person)
+                    .await?;
             name.set(String::new());
             pin.set(String::new());
             changed.update(|n| *n += 1);
@@ -199,7 +174,8 @@ fn StaffEditor(store: Uuid) -> impl IntoView {
     };
     let remove = move |id: Uuid| {
         owner.spawn(async move {
-            api::act(Method::DELETE, &format!("/stores/{store}/staff/{id}")).await?;
+            http::act(Auth::Browser, Method::DELETE, &format!("/stores/{store}/staff/{id}"))
+                .await?;
             changed.update(|n| *n += 1);
             Ok(())
         });
@@ -247,7 +223,8 @@ fn Catalog(store: Uuid) -> impl IntoView {
         owner.spawn(async move {
             let bytes = read_file(&input).await?;
             let path = format!("/stores/{store}/items.csv");
-            let result: Result<Imported> = api::post_bytes(&path, "text/csv", bytes).await;
+            let result: Result<Imported> =
+                http::post_bytes(Auth::Browser, &path, "text/csv", bytes).await;
             imported.set(Some(result?));
             changed.update(|n| *n += 1);
             Ok(())
@@ -262,7 +239,7 @@ fn Catalog(store: Uuid) -> impl IntoView {
             </label>
             <div class="actions">
                 <button type="button" on:click=import>{owner.tr("csv-import")}</button>
-                <a class="button" href=format!("{}/stores/{store}/items.csv", api::BASE) download="akinai-catalog.csv">
+                <a class="button" href=format!("{}/stores/{store}/items.csv", http::BASE) download="akinai-catalog.csv">
                     {owner.tr("csv-export")}
                 </a>
             </div>

@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use akinai_server::database::Backend;
+use akinai_server::db::database::Backend;
 use anyhow::{Context, Result, bail};
 use chrono::{Days, NaiveDate, Utc};
 use sqlx::AssertSqlSafe;

@@ -4,8 +4,8 @@
 
 use akinai_core::sale::Sale;
 use akinai_core::sync::{MAX_BATCH, OutboxEntry, Record};
-use akinai_server::database::{now_text, time_text};
-use akinai_server::rows::{Rows, Value};
+use akinai_server::db::database::{now_text, time_text};
+use akinai_server::db::rows::{Rows, Value};
 use anyhow::Result;
 use chrono::{Timelike, Utc};
 

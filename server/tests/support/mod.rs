@@ -8,7 +8,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 
 use akinai_server::AppState;
-use akinai_server::database::{self, Target};
+use akinai_server::db::database::{self, Target};
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 use sqlx::Connection;
@@ -240,8 +240,8 @@ pub async fn start_with(backend: Backend, demo: bool) -> TestServer {
     };
     let state = AppState::new(database::open(&target).await.unwrap());
     if demo {
-        assert!(akinai_server::shop::load_demo(&state).await.unwrap());
-        assert!(!akinai_server::shop::load_demo(&state).await.unwrap(), "loaded once only");
+        assert!(akinai_server::tools::demo::load_demo(&state).await.unwrap());
+        assert!(!akinai_server::tools::demo::load_demo(&state).await.unwrap(), "loaded once only");
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

@@ -1,7 +1,7 @@
 //! Owners' accounts: sign-up, sign-in and sign-out (`/api/v1/owner/...`). Passwords are kept
 //! as argon2id hashes (PHC strings), hashed off the async threads; sessions are random tokens
 //! kept as SHA-256 hashes for 30 days; failed sign-ins are limited per e-mail address and
-//! client address ([`crate::limiter`]).
+//! client address ([`crate::http::limiter`]).
 
 use std::sync::LazyLock;
 
@@ -14,15 +14,19 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use chrono::{Duration, Utc};
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use akinai_core::api::{ErrorBody, Owner, SignIn, SignUp, SignedIn};
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::AppState;
-use crate::auth::{OwnerSession, SESSION_COOKIE, new_token, session_token, token_hash};
-use crate::database::{now_text, time_text};
-use crate::error::{Error, ErrorBody, Result};
-use crate::input::{Input, invalid};
-use crate::limiter::{ClientIp, Key};
+use crate::db::database::{now_text, parse_id, time_text};
+use crate::error::{Error, Result};
+use crate::http::auth::{OwnerSession, SESSION_COOKIE, new_token, session_token, token_hash};
+use crate::http::input::{Input, invalid};
+use crate::http::limiter::{ClientIp, Key};
 
 /// How long a session lasts.
 pub const SESSION_DAYS: i64 = 30;
@@ -44,46 +48,6 @@ pub fn hash_password(password: &str) -> Result<String> {
 pub fn password_matches(password: &str, stored: &str) -> bool {
     PasswordHash::new(stored)
         .is_ok_and(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
-}
-
-/// An owner as the API shows them.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct OwnerView {
-    /// The owner's id.
-    pub id: String,
-    /// Their e-mail address (normalised: trimmed, lower-case).
-    pub email: String,
-    /// Their name.
-    pub name: String,
-}
-
-/// The answer to a sign-up or sign-in; the token is also set as the session cookie.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct SignedIn {
-    /// Who signed in.
-    pub owner: OwnerView,
-    /// The session token, for `Authorization: Bearer`.
-    pub token: String,
-}
-
-/// `POST /owner/signup`'s body.
-#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
-pub struct SignUp {
-    /// E-mail address.
-    pub email: String,
-    /// The owner's name.
-    pub name: String,
-    /// At least 10 characters.
-    pub password: String,
-}
-
-/// `POST /owner/signin`'s body.
-#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
-pub struct SignIn {
-    /// E-mail address.
-    pub email: String,
-    /// Password.
-    pub password: String,
 }
 
 /// An e-mail address as it is kept and compared: trimmed and lower-case.
@@ -142,7 +106,7 @@ fn cookie(token: &str, max_age: i64) -> String {
 }
 
 /// The answer for a new session: the status, the cookie and the body.
-fn signed_in(status: StatusCode, owner: OwnerView, token: String) -> Response {
+fn signed_in(status: StatusCode, owner: Owner, token: String) -> Response {
     let set_cookie = cookie(&token, SESSION_DAYS * 24 * 60 * 60);
     (status, AppendHeaders([(SET_COOKIE, set_cookie)]), Json(SignedIn { owner, token }))
         .into_response()
@@ -168,21 +132,20 @@ pub async fn sign_up(
     if body.password.chars().count() < MIN_PASSWORD {
         return Err(invalid("password", "a password has at least 10 characters"));
     }
-    let taken = || Error::Rejected("this e-mail address already has an account".into());
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM owner WHERE email = $1")
         .bind(&email)
         .fetch_one(&state.db.pool)
         .await?;
     if existing > 0 {
-        return Err(taken());
+        return Err(Error::EmailTaken);
     }
     let password = body.password;
     let hash = blocking(move || hash_password(&password)).await??;
-    let id = Uuid::now_v7().to_string();
+    let id = Uuid::now_v7();
     let inserted = sqlx::query(
         "INSERT INTO owner (id, email, name, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
     )
-    .bind(&id)
+    .bind(id.to_string())
     .bind(&email)
     .bind(&name)
     .bind(hash)
@@ -191,11 +154,13 @@ pub async fn sign_up(
     .await;
     match inserted {
         // Two sign-ups for one address at once: the unique index decides.
-        Err(sqlx::Error::Database(err)) if err.is_unique_violation() => return Err(taken()),
+        Err(sqlx::Error::Database(err)) if err.is_unique_violation() => {
+            return Err(Error::EmailTaken);
+        }
         other => other?,
     };
-    let token = open_session(&state, &id).await?;
-    Ok(signed_in(StatusCode::CREATED, OwnerView { id, email, name }, token))
+    let token = open_session(&state, &id.to_string()).await?;
+    Ok(signed_in(StatusCode::CREATED, Owner { id, email, name }, token))
 }
 
 /// `POST /api/v1/owner/signin`.
@@ -225,7 +190,7 @@ pub async fn sign_in(
     };
     state.limiter.clear(&keys[0]);
     let token = open_session(&state, &id).await?;
-    Ok(signed_in(StatusCode::OK, OwnerView { id, email, name }, token))
+    Ok(signed_in(StatusCode::OK, Owner { id: parse_id(&id)?, email, name }, token))
 }
 
 /// `POST /api/v1/owner/signout`: ends the request's session (if any) and clears the cookie.
@@ -242,15 +207,24 @@ pub async fn sign_out(State(state): State<AppState>, headers: HeaderMap) -> Resu
 }
 
 /// `GET /api/v1/owner/me`: who is signed in.
-#[utoipa::path(get, path = "/api/v1/owner/me", operation_id = "me", tag = "accounts", security(("owner" = [])),
-    responses((status = 200, body = OwnerView), (status = 401, body = ErrorBody)))]
-pub async fn me(State(state): State<AppState>, owner: OwnerSession) -> Result<Json<OwnerView>> {
+#[utoipa::path(get, path = "/api/v1/owner/me", operation_id = "me", tag = "accounts", security(("owner" = []), ("owner_cookie" = [])),
+    responses((status = 200, body = Owner), (status = 401, body = ErrorBody)))]
+pub async fn me(State(state): State<AppState>, owner: OwnerSession) -> Result<Json<Owner>> {
     let (email, name): (String, String) =
         sqlx::query_as("SELECT email, name FROM owner WHERE id = $1")
             .bind(&owner.owner_id)
             .fetch_one(&state.db.pool)
             .await?;
-    Ok(Json(OwnerView { id: owner.owner_id, email, name }))
+    Ok(Json(Owner { id: parse_id(&owner.owner_id)?, email, name }))
+}
+
+/// The owner's account routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(sign_up))
+        .routes(routes!(sign_in))
+        .routes(routes!(sign_out))
+        .routes(routes!(me))
 }
 
 #[cfg(test)]

@@ -7,26 +7,20 @@ use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
-use serde::Serialize;
 use sqlx::{Any, Transaction};
 use uuid::Uuid;
 
+use akinai_core::api::{ErrorBody, Imported};
 use akinai_core::catalog::{Item, export_csv, import_csv};
 
-use crate::AppState;
-use crate::auth::{OwnerSession, owned_store};
-use crate::error::{Error, ErrorBody, Result};
-use crate::input::{Input, invalid};
-use crate::stores::{Removable, put_item, remove};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
-/// What a CSV import did.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct Imported {
-    /// Rows that became new items.
-    pub added: usize,
-    /// Rows that changed an existing item.
-    pub updated: usize,
-}
+use crate::AppState;
+use crate::db::store_data::{Removable, put_item, remove};
+use crate::error::{Error, Result};
+use crate::http::auth::{OwnerSession, owned_store};
+use crate::http::input::{Input, invalid};
 
 /// The store's current (not removed) items in catalog order.
 async fn current(tx: &mut Transaction<'_, Any>, store_id: &str) -> Result<Vec<Item>> {
@@ -48,9 +42,9 @@ async fn catalog(state: &AppState, store_id: &str) -> Result<Vec<Item>> {
 }
 
 /// `GET /api/v1/stores/{store}/items`: the catalog in order.
-#[utoipa::path(get, path = "/api/v1/stores/{store}/items", operation_id = "list_items", tag = "items", security(("owner" = [])),
+#[utoipa::path(get, path = "/api/v1/stores/{store}/items", operation_id = "list_items", tag = "items", security(("owner" = []), ("owner_cookie" = [])),
     params(("store" = String, Path, description = "The store's id")),
-    responses((status = 200, body = [crate::openapi::core::Item]), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [Item]), (status = 404, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     owner: OwnerSession,
@@ -61,10 +55,10 @@ pub async fn list(
 }
 
 /// `PUT /api/v1/stores/{store}/items/{id}`: adds or replaces an item.
-#[utoipa::path(put, path = "/api/v1/stores/{store}/items/{id}", operation_id = "put_item", tag = "items", security(("owner" = [])),
+#[utoipa::path(put, path = "/api/v1/stores/{store}/items/{id}", operation_id = "put_item", tag = "items", security(("owner" = []), ("owner_cookie" = [])),
     params(("store" = String, Path, description = "The store's id"), ("id" = Uuid, Path, description = "The item's id (as in the body)")),
-    request_body = crate::openapi::core::Item,
-    responses((status = 200, body = crate::openapi::core::Item), (status = 404, body = ErrorBody),
+    request_body = Item,
+    responses((status = 200, body = Item), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody, description = "An invalid field, or an `id` other than the path's")))]
 pub async fn put(
     State(state): State<AppState>,
@@ -83,7 +77,7 @@ pub async fn put(
 }
 
 /// `DELETE /api/v1/stores/{store}/items/{id}`.
-#[utoipa::path(delete, path = "/api/v1/stores/{store}/items/{id}", operation_id = "remove_item", tag = "items", security(("owner" = [])),
+#[utoipa::path(delete, path = "/api/v1/stores/{store}/items/{id}", operation_id = "remove_item", tag = "items", security(("owner" = []), ("owner_cookie" = [])),
     params(("store" = String, Path, description = "The store's id"), ("id" = Uuid, Path, description = "The item's id")),
     responses((status = 204, description = "Removed"), (status = 404, body = ErrorBody)))]
 pub async fn delete(
@@ -110,7 +104,7 @@ pub async fn delete(
 
 /// `POST /api/v1/stores/{store}/items.csv`: adds and updates items from a CSV file; items not
 /// in the file stay as they are.
-#[utoipa::path(post, path = "/api/v1/stores/{store}/items.csv", operation_id = "import_items_csv", tag = "items", security(("owner" = [])),
+#[utoipa::path(post, path = "/api/v1/stores/{store}/items.csv", operation_id = "import_items_csv", tag = "items", security(("owner" = []), ("owner_cookie" = [])),
     params(("store" = String, Path, description = "The store's id")),
     request_body(content = String, content_type = "text/csv", description = "The app's CSV format, UTF-8 or Shift_JIS"),
     responses((status = 200, body = Imported), (status = 404, body = ErrorBody),
@@ -132,11 +126,13 @@ pub async fn import(
         }
     }
     tx.commit().await?;
-    Ok(Json(Imported { added: import.added, updated: import.updated }))
+    // Counts of rows of one file always fit.
+    let count = |rows: usize| u64::try_from(rows).unwrap_or(u64::MAX);
+    Ok(Json(Imported { added: count(import.added), updated: count(import.updated) }))
 }
 
 /// `GET /api/v1/stores/{store}/items.csv`: the catalog as the app's CSV file.
-#[utoipa::path(get, path = "/api/v1/stores/{store}/items.csv", operation_id = "export_items_csv", tag = "items", security(("owner" = [])),
+#[utoipa::path(get, path = "/api/v1/stores/{store}/items.csv", operation_id = "export_items_csv", tag = "items", security(("owner" = []), ("owner_cookie" = [])),
     params(("store" = String, Path, description = "The store's id")),
     responses((status = 200, content_type = "text/csv", body = String, description = "UTF-8 with a BOM, so Excel reads it"),
         (status = 404, body = ErrorBody)))]
@@ -154,4 +150,12 @@ pub async fn export(
         ],
         csv,
     ))
+}
+
+/// The owner's catalog routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list))
+        .routes(routes!(put, delete))
+        .routes(routes!(export, import))
 }

@@ -5,10 +5,16 @@ use axum::Json;
 use axum::body::Bytes;
 use chrono::Utc;
 
+use akinai_core::api::ErrorBody;
+use akinai_core::quote::QuoteRequest;
 use akinai_core::receipt::Receipt;
 use akinai_core::{Error as DomainError, tokyo_date};
 use akinai_i18n::Lang;
 
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
 use crate::error::Result;
 
 /// Computes the receipt for a cart given as JSON, dated today in Tokyo unless it says.
@@ -23,6 +29,16 @@ pub fn run_cli(input: &[u8], lang: Lang) -> std::result::Result<String, String> 
 }
 
 /// `POST /api/v1/quote`.
+#[utoipa::path(post, path = "/api/v1/quote", operation_id = "quote", tag = "public",
+    request_body = QuoteRequest,
+    responses((status = 200, body = Receipt, description = "The receipt of the cart (docs/quote.md)"),
+        (status = 413, body = ErrorBody, description = "The body is too large"),
+        (status = 422, body = ErrorBody, description = "The cart is not valid; `field` says where")))]
 pub async fn handle(body: Bytes) -> Result<Json<Receipt>> {
     Ok(Json(quote_json(&body)?))
+}
+
+/// The public quote.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(handle))
 }

@@ -13,7 +13,7 @@ use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
-use crate::database::now_text;
+use crate::db::database::now_text;
 use crate::error::{Error, Result};
 
 /// The session cookie's name.

@@ -7,59 +7,25 @@ use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use rand::RngCore;
-use serde::{Deserialize, Serialize};
-use sqlx::{Any, Transaction};
 use uuid::Uuid;
 
 use akinai_core::Field;
+use akinai_core::api::{ErrorBody, NewStaff, StaffEdit, StaffMember};
 use akinai_core::name::Name;
-use akinai_core::staff::{Pin, Role, Staff, check_owner_stays, check_pin};
+use akinai_core::staff::{Pin, Staff, check_owner_stays, check_pin};
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::auth::{OwnerSession, owned_store};
-use crate::error::{Error, ErrorBody, Result};
-use crate::input::Input;
-use crate::stores::{Removable, put_staff, remove};
+use crate::db::store_data::{Removable, current_staff, put_staff, remove};
+use crate::error::{Error, Result};
+use crate::http::auth::{OwnerSession, owned_store};
+use crate::http::input::Input;
 
 /// A staff member as the owner sees them: no salt, no hash.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct StaffView {
-    /// Id.
-    pub id: Uuid,
-    /// Name.
-    pub name: String,
-    /// `owner` or `cashier`.
-    #[schema(value_type = String, example = "cashier")]
-    pub role: Role,
-}
-
-impl From<&Staff> for StaffView {
-    fn from(staff: &Staff) -> StaffView {
-        StaffView { id: staff.id, name: staff.name.clone(), role: staff.role }
-    }
-}
-
-/// `POST /staff` and `PUT /staff/{id}`'s body; a new member needs a PIN, an edit keeps the old
-/// one unless a new one is given.
-#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
-pub struct StaffInput {
-    /// Name shown on receipts and reports.
-    pub name: String,
-    /// `owner` or `cashier`.
-    #[schema(value_type = String, example = "cashier")]
-    pub role: Role,
-    /// 4 to 6 digits.
-    pub pin: Option<String>,
-}
-
-/// The store's current (not removed) staff.
-pub async fn current(tx: &mut Transaction<'_, Any>, store_id: &str) -> Result<Vec<Staff>> {
-    let bodies: Vec<String> =
-        sqlx::query_scalar("SELECT body FROM staff WHERE store_id = $1 AND removed = 0")
-            .bind(store_id)
-            .fetch_all(&mut **tx)
-            .await?;
-    Ok(bodies.iter().map(|body| serde_json::from_str(body)).collect::<Result<_, _>>()?)
+fn member(staff: &Staff) -> StaffMember {
+    StaffMember { id: staff.id, name: staff.name.clone(), role: staff.role }
 }
 
 /// A random salt for a PIN hash.
@@ -70,69 +36,69 @@ fn new_salt() -> String {
 }
 
 /// The trimmed name, which must not be empty.
-fn name(input: &StaffInput) -> Result<String> {
-    Ok(Name::parse(&input.name, Field::top("name"))?.into())
+fn name(name: &str) -> Result<String> {
+    Ok(Name::parse(name, Field::top("name"))?.into())
 }
 
 /// `GET /api/v1/stores/{store}/staff`: the store's staff by name.
-#[utoipa::path(get, path = "/api/v1/stores/{store}/staff", operation_id = "list_staff", tag = "staff", security(("owner" = [])),
+#[utoipa::path(get, path = "/api/v1/stores/{store}/staff", operation_id = "list_staff", tag = "staff", security(("owner" = []), ("owner_cookie" = [])),
     params(("store" = String, Path, description = "The store's id")),
-    responses((status = 200, body = [StaffView]), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = [StaffMember]), (status = 404, body = ErrorBody)))]
 pub async fn list(
     State(state): State<AppState>,
     owner: OwnerSession,
     Path(store): Path<String>,
-) -> Result<Json<Vec<StaffView>>> {
+) -> Result<Json<Vec<StaffMember>>> {
     owned_store(&state, &owner, &store).await?;
     let mut tx = state.db.pool.begin().await?;
-    let mut staff = current(&mut tx, &store).await?;
+    let mut staff = current_staff(&mut tx, &store).await?;
     tx.commit().await?;
     staff.sort_by(|a, b| (&a.name, a.id).cmp(&(&b.name, b.id)));
-    Ok(Json(staff.iter().map(StaffView::from).collect()))
+    Ok(Json(staff.iter().map(member).collect()))
 }
 
 /// `POST /api/v1/stores/{store}/staff`: adds a staff member.
-#[utoipa::path(post, path = "/api/v1/stores/{store}/staff", operation_id = "add_staff", tag = "staff", security(("owner" = [])),
+#[utoipa::path(post, path = "/api/v1/stores/{store}/staff", operation_id = "add_staff", tag = "staff", security(("owner" = []), ("owner_cookie" = [])),
     params(("store" = String, Path, description = "The store's id")),
-    request_body = StaffInput,
-    responses((status = 201, body = StaffView), (status = 404, body = ErrorBody),
+    request_body = NewStaff,
+    responses((status = 201, body = StaffMember), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "The PIN is taken in the store"),
         (status = 422, body = ErrorBody, description = "No name, or a PIN that is not 4 to 6 digits")))]
 pub async fn add(
     State(state): State<AppState>,
     owner: OwnerSession,
     Path(store): Path<String>,
-    Input(input): Input<StaffInput>,
-) -> Result<(StatusCode, Json<StaffView>)> {
+    Input(input): Input<NewStaff>,
+) -> Result<(StatusCode, Json<StaffMember>)> {
     owned_store(&state, &owner, &store).await?;
-    let name = name(&input)?;
-    let pin = Pin::parse(input.pin.as_deref().unwrap_or_default())?;
+    let name = name(&input.name)?;
+    let pin = Pin::parse(&input.pin)?;
     let mut tx = state.db.pool.begin().await?;
-    check_pin(&current(&mut tx, &store).await?, &pin, None)?;
+    check_pin(&current_staff(&mut tx, &store).await?, &pin, None)?;
     let staff = Staff::new(Uuid::now_v7(), &name, input.role, &pin, &new_salt());
     put_staff(&mut tx, &store, &staff).await?;
     tx.commit().await?;
-    Ok((StatusCode::CREATED, Json(StaffView::from(&staff))))
+    Ok((StatusCode::CREATED, Json(member(&staff))))
 }
 
 /// `PUT /api/v1/stores/{store}/staff/{id}`: renames, changes the role or sets a new PIN.
-#[utoipa::path(put, path = "/api/v1/stores/{store}/staff/{id}", operation_id = "edit_staff", tag = "staff", security(("owner" = [])),
+#[utoipa::path(put, path = "/api/v1/stores/{store}/staff/{id}", operation_id = "edit_staff", tag = "staff", security(("owner" = []), ("owner_cookie" = [])),
     params(("store" = String, Path, description = "The store's id"), ("id" = Uuid, Path, description = "The staff member's id")),
-    request_body = StaffInput,
-    responses((status = 200, body = StaffView), (status = 404, body = ErrorBody),
+    request_body = StaffEdit,
+    responses((status = 200, body = StaffMember), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "The PIN is taken, or this would leave the store without an owner"),
         (status = 422, body = ErrorBody)))]
 pub async fn edit(
     State(state): State<AppState>,
     owner: OwnerSession,
     Path((store, id)): Path<(String, String)>,
-    Input(input): Input<StaffInput>,
-) -> Result<Json<StaffView>> {
+    Input(input): Input<StaffEdit>,
+) -> Result<Json<StaffMember>> {
     owned_store(&state, &owner, &store).await?;
-    let name = name(&input)?;
+    let name = name(&input.name)?;
     let pin = input.pin.as_deref().map(Pin::parse).transpose()?;
     let mut tx = state.db.pool.begin().await?;
-    let staff = current(&mut tx, &store).await?;
+    let staff = current_staff(&mut tx, &store).await?;
     let old = staff.iter().find(|s| s.id.to_string() == id).ok_or(Error::NotFound)?;
     check_owner_stays(&staff, old.id, Some(input.role))?;
     let new = match &pin {
@@ -144,11 +110,11 @@ pub async fn edit(
     };
     put_staff(&mut tx, &store, &new).await?;
     tx.commit().await?;
-    Ok(Json(StaffView::from(&new)))
+    Ok(Json(member(&new)))
 }
 
 /// `DELETE /api/v1/stores/{store}/staff/{id}`.
-#[utoipa::path(delete, path = "/api/v1/stores/{store}/staff/{id}", operation_id = "remove_staff", tag = "staff", security(("owner" = [])),
+#[utoipa::path(delete, path = "/api/v1/stores/{store}/staff/{id}", operation_id = "remove_staff", tag = "staff", security(("owner" = []), ("owner_cookie" = [])),
     params(("store" = String, Path, description = "The store's id"), ("id" = Uuid, Path, description = "The staff member's id")),
     responses((status = 204, description = "Removed"), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody, description = "The store's last owner-role member stays")))]
@@ -159,12 +125,17 @@ pub async fn delete(
 ) -> Result<StatusCode> {
     owned_store(&state, &owner, &store).await?;
     let mut tx = state.db.pool.begin().await?;
-    let staff = current(&mut tx, &store).await?;
+    let staff = current_staff(&mut tx, &store).await?;
     let leaving = staff.iter().find(|s| s.id.to_string() == id).ok_or(Error::NotFound)?;
     check_owner_stays(&staff, leaving.id, None)?;
     remove(&mut tx, &store, Removable::Staff, &id).await?;
     tx.commit().await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The owner's staff routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list, add)).routes(routes!(edit, delete))
 }
 
 #[cfg(test)]

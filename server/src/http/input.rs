@@ -3,6 +3,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde::de::DeserializeOwned;
 
@@ -18,7 +19,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Input<T> {
     type Rejection = Response;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Response> {
-        let bytes = Bytes::from_request(req, state).await.map_err(IntoResponse::into_response)?;
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            // Too large is the one way reading a body fails that the client can fix.
+            let error = if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                Error::TooLarge
+            } else {
+                Error::BadRequest { field: "input", message: rejection.body_text() }
+            };
+            error.into_response()
+        })?;
         parse(&bytes).map(Input).map_err(IntoResponse::into_response)
     }
 }

@@ -1,6 +1,9 @@
-//! A small client for the server's owner API (`docs/api.md`): same-origin requests, so the
-//! browser sends the HttpOnly session cookie itself and the app never sees the token.
+//! The app's one client for the server's API (`docs/api.md`), for the owner's view and the
+//! tablet alike. Every answer other than 2xx becomes [`Error::Refused`] with the server's machine
+//! code: what a status means (a lapsed session, a revoked tablet, a refused pairing code) is for
+//! the caller to decide.
 
+use akinai_core::api::ErrorBody;
 use gloo_net::http::{Method, RequestBuilder, Response};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -10,37 +13,40 @@ use crate::error::{Error, Result};
 /// Where the API lives.
 pub const BASE: &str = "/api/v1";
 
-/// What the server says when it refuses a request.
-#[derive(serde::Deserialize)]
-struct Refusal {
-    error: String,
-    #[serde(default)]
-    field: Option<String>,
+/// Who a request speaks for.
+#[derive(Clone, Copy, Debug)]
+pub enum Auth<'a> {
+    /// The browser's own: the owner's HttpOnly session cookie (same origin), or nobody for the
+    /// public routes.
+    Browser,
+    /// A paired tablet's bearer token.
+    Device(&'a str),
 }
 
 /// A request to `path` (under [`BASE`]).
-fn request(method: Method, path: &str) -> RequestBuilder {
-    RequestBuilder::new(&format!("{BASE}{path}")).method(method)
+fn request(auth: Auth<'_>, method: Method, path: &str) -> RequestBuilder {
+    let request = RequestBuilder::new(&format!("{BASE}{path}")).method(method);
+    match auth {
+        Auth::Browser => request,
+        Auth::Device(token) => request.header("Authorization", &format!("Bearer {token}")),
+    }
 }
 
-/// Sends a built request and turns every failure into the app's error: no network, a lapsed
-/// session (so the view can ask to sign in), or the server's refusal in its own words.
+/// Sends a built request: no network, or the server's refusal by status and code.
 async fn send(request: Result<gloo_net::http::Request, gloo_net::Error>) -> Result<Response> {
     let network = |e: gloo_net::Error| Error::Network(e.to_string());
     let response = request.map_err(network)?.send().await.map_err(network)?;
-    match response.status() {
-        200..=299 => Ok(response),
-        401 => Err(Error::SignedOut),
-        status => {
-            let refusal = response.text().await.map_err(|e| Error::Data(e.to_string()));
-            let detail = match refusal.and_then(|text| from_json::<Refusal>(&text)) {
-                Ok(Refusal { error, field: Some(field) }) => format!("{field}: {error}"),
-                Ok(Refusal { error, field: None }) => error,
-                Err(_) => response.status_text(),
-            };
-            Err(Error::Refused { status, detail })
-        }
+    let status = response.status();
+    if (200..300).contains(&status) {
+        return Ok(response);
     }
+    // A proxy in front may answer without the server's body: the status alone then.
+    let body = match response.text().await {
+        Ok(text) => from_json::<ErrorBody>(&text).ok(),
+        Err(_) => None,
+    };
+    let (code, field) = body.map_or((None, None), |body| (Some(body.code), body.field));
+    Err(Error::Refused { status, code, field })
 }
 
 /// A JavaScript failure as the app's error.
@@ -58,7 +64,10 @@ pub fn from_json<T: DeserializeOwned>(text: &str) -> Result<T> {
 
 /// Writes a value as JSON text (the browser's JSON.stringify, for the reason of [`from_json`]).
 pub fn to_json<T: Serialize>(value: &T) -> Result<String> {
-    let value = serde_wasm_bindgen::to_value(value).map_err(|e| Error::Data(e.to_string()))?;
+    // JSON's own shapes: `null` for none, objects for maps, as serde_json would write them.
+    let value = value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .map_err(|e| Error::Data(e.to_string()))?;
     // Some values (a unit, a lone `undefined`) have no JSON text at all.
     js_sys::JSON::stringify(&value)
         .map_err(js_error)?
@@ -71,42 +80,40 @@ async fn json<T: DeserializeOwned>(response: Response) -> Result<T> {
     from_json(&response.text().await.map_err(|e| Error::Data(e.to_string()))?)
 }
 
-/// `method path` with no body, answered with JSON.
-async fn bodiless<T: DeserializeOwned>(method: Method, path: &str) -> Result<T> {
-    json(send(request(method, path).build()).await?).await
-}
-
 /// `GET path`, answered with JSON.
-pub async fn get<T: DeserializeOwned>(path: &str) -> Result<T> {
-    bodiless(Method::GET, path).await
+pub async fn get<T: DeserializeOwned>(auth: Auth<'_>, path: &str) -> Result<T> {
+    json(send(request(auth, Method::GET, path).build()).await?).await
 }
 
 /// `POST path` with no body (making something the server fills in), answered with JSON.
-pub async fn post<T: DeserializeOwned>(path: &str) -> Result<T> {
-    bodiless(Method::POST, path).await
+pub async fn post<T: DeserializeOwned>(auth: Auth<'_>, path: &str) -> Result<T> {
+    json(send(request(auth, Method::POST, path).build()).await?).await
 }
 
 /// `method path` with a JSON body, answered with JSON.
 pub async fn call<B: Serialize, T: DeserializeOwned>(
+    auth: Auth<'_>,
     method: Method,
     path: &str,
     body: &B,
 ) -> Result<T> {
-    let request = request(method, path).header("Content-Type", "application/json");
+    let request = request(auth, method, path).header("Content-Type", "application/json");
     json(send(request.body(to_json(body)?)).await?).await
 }
 
 /// `method path` with no body and no answer worth reading (a 201 or 204).
-pub async fn act(method: Method, path: &str) -> Result<()> {
-    send(request(method, path).build()).await.map(drop)
+pub async fn act(auth: Auth<'_>, method: Method, path: &str) -> Result<()> {
+    send(request(auth, method, path).build()).await.map(drop)
 }
 
 /// `POST path` with raw bytes (a CSV file as the owner chose it), answered with JSON.
 pub async fn post_bytes<T: DeserializeOwned>(
+    auth: Auth<'_>,
     path: &str,
     content_type: &str,
     bytes: js_sys::Uint8Array,
 ) -> Result<T> {
-    let request = request(Method::POST, path).header("Content-Type", content_type).body(bytes);
+    let request =
+        request(auth, Method::POST, path).header("Content-Type", content_type).body(bytes);
     json(send(request).await?).await
 }

@@ -7,14 +7,18 @@ use axum::extract::State;
 use serde::Deserialize;
 use uuid::Uuid;
 
+use akinai_core::api::ErrorBody;
 use akinai_core::catalog::Item;
 use akinai_core::shop::ShopSettings;
 
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::AppState;
-use crate::accounts::hash_password;
-use crate::database::now_text;
+use crate::db::database::now_text;
+use crate::db::store_data::{create_store, put_item};
 use crate::error::{Error, Result};
-use crate::stores::{create_store, put_item};
+use crate::owner::accounts::hash_password;
 
 /// The demo owner's e-mail address.
 pub const DEMO_EMAIL: &str = "demo@akinai.jp";
@@ -31,7 +35,7 @@ struct Demo {
 
 /// Loads the demo owner and store unless they are there already; true when it loaded them.
 pub async fn load_demo(state: &AppState) -> Result<bool> {
-    let Demo { shop, items } = serde_json::from_str(include_str!("../demo/shop.json"))?;
+    let Demo { shop, items } = serde_json::from_str(include_str!("../../demo/shop.json"))?;
     let mut tx = state.db.pool.begin().await?;
     let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM owner WHERE email = $1")
         .bind(DEMO_EMAIL)
@@ -72,6 +76,9 @@ async fn demo_store(state: &AppState) -> Result<String> {
 }
 
 /// `GET /api/v1/shop`: the demo store's profile (what its receipts print anyway).
+#[utoipa::path(get, path = "/api/v1/shop", operation_id = "demo_shop", tag = "public",
+    responses((status = 200, body = ShopSettings, description = "The demo store's settings"),
+        (status = 404, body = ErrorBody, description = "The server was started without --demo")))]
 pub async fn profile(State(state): State<AppState>) -> Result<Json<ShopSettings>> {
     let store_id = demo_store(&state).await?;
     let settings: String = sqlx::query_scalar("SELECT settings FROM store WHERE id = $1")
@@ -82,6 +89,9 @@ pub async fn profile(State(state): State<AppState>) -> Result<Json<ShopSettings>
 }
 
 /// `GET /api/v1/catalog`: the demo store's items, in the order they were added.
+#[utoipa::path(get, path = "/api/v1/catalog", operation_id = "demo_catalog", tag = "public",
+    responses((status = 200, body = [Item], description = "The demo store's items"),
+        (status = 404, body = ErrorBody, description = "The server was started without --demo")))]
 pub async fn catalog(State(state): State<AppState>) -> Result<Json<Vec<Item>>> {
     let store_id = demo_store(&state).await?;
     let bodies: Vec<String> = sqlx::query_scalar(
@@ -92,4 +102,9 @@ pub async fn catalog(State(state): State<AppState>) -> Result<Json<Vec<Item>>> {
     .await?;
     let items = bodies.iter().map(|b| serde_json::from_str(b)).collect::<Result<_, _>>()?;
     Ok(Json(items))
+}
+
+/// The demo store's public profile and catalog.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(profile)).routes(routes!(catalog))
 }

@@ -29,16 +29,25 @@ use chrono::{Timelike, Utc};
 use sqlx::{Any, AssertSqlSafe, Transaction};
 use uuid::Uuid;
 
-use crate::auth::DeviceAuth;
-use crate::database::{now_text, time_text};
+use axum::extract::DefaultBodyLimit;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::db::database::{now_text, time_text};
+use crate::db::rows::{Rows, push_placeholders};
+use crate::db::store_data::{self, Removable};
 use crate::error::{Error, Result};
-use crate::events::Event;
-use crate::input::Input;
-use crate::rows::{Rows, push_placeholders};
-use crate::stores::{self, Removable};
+use crate::http::auth::DeviceAuth;
+use crate::http::input::Input;
+use crate::reports::events::Event;
 use crate::{AppState, Db};
+use akinai_core::api::{ErrorBody, ErrorCode, EventKind};
 
 /// `POST /api/v1/sync`: lands a device's batch and says, for each entry, acked or why not.
+#[utoipa::path(post, path = "/api/v1/sync", operation_id = "sync", tag = "sync", security(("device" = [])),
+    request_body = SyncBatch,
+    responses((status = 200, body = SyncReply, description = "Each entry acked or rejected with its reason"),
+        (status = 400, body = ErrorBody, description = "More than 200 entries (`code`: `bad_parameter`)")))]
 pub async fn handle(
     State(state): State<AppState>,
     device: DeviceAuth,
@@ -99,7 +108,8 @@ async fn land_one_by_one(db: &Db, device: &DeviceAuth, batch: &SyncBatch) -> Res
                     id: entry.id,
                     seq: entry.seq,
                     rejection: Rejection::Invalid {
-                        detail: "the server cannot store this record".to_owned(),
+                        code: ErrorCode::Invalid,
+                        field: "record".to_owned(),
                     },
                 });
             }
@@ -125,9 +135,9 @@ async fn publish(state: &AppState, device: &DeviceAuth, landed: &Landed) -> Resu
     };
     // Sending fails only when nobody is watching, which is fine.
     if landed.sales > 0 {
-        let _ = state.events.send(event("sale", landed.sales));
+        let _ = state.events.send(event(EventKind::Sale, landed.sales));
     }
-    let _ = state.events.send(event("device", landed.stored));
+    let _ = state.events.send(event(EventKind::Device, landed.stored));
     Ok(())
 }
 
@@ -323,7 +333,7 @@ async fn land(
                 } else if entry.device_id != caller {
                     Some(Rejection::WrongDevice)
                 } else if seq.is_none() {
-                    Some(Rejection::Invalid { detail: "sequence numbers start at 1".to_owned() })
+                    Some(Rejection::Invalid { code: ErrorCode::Invalid, field: "seq".to_owned() })
                 } else if !seq_free {
                     Some(Rejection::SeqTaken)
                 } else {
@@ -385,7 +395,7 @@ async fn judge_record(
     };
     // The store's staff as this batch leaves them so far. A PIN cannot be checked here: the
     // device sends it salted and hashed, so it checks PINs itself.
-    let mut staff = crate::staff::current(tx, store_id).await?;
+    let mut staff = crate::db::store_data::current_staff(tx, store_id).await?;
     for change in &pending.changes {
         match change {
             Change::Staff(member) => {
@@ -399,7 +409,7 @@ async fn judge_record(
     let (id, becomes) = staff_change;
     Ok(check_owner_stays(&staff, id, becomes)
         .err()
-        .map(|error| Rejection::Invalid { detail: error.to_string() }))
+        .map(|error| Rejection::Invalid { code: error.code(), field: error.field().to_string() }))
 }
 
 /// Why a sale entry cannot be accepted, if it cannot: the domain recomputes it (a refund from
@@ -412,9 +422,7 @@ async fn judge_sale(
     batch_sales: &[&Sale],
 ) -> Result<Option<Rejection>> {
     if sale.id != entry.id {
-        return Ok(Some(Rejection::Invalid {
-            detail: "a sale's entry must carry the sale's id".to_owned(),
-        }));
+        return Ok(Some(Rejection::Invalid { code: ErrorCode::Invalid, field: "id".to_owned() }));
     }
     if sale.device_id != entry.device_id {
         return Ok(Some(Rejection::WrongDevice));
@@ -674,15 +682,23 @@ async fn apply(
             .execute(&mut **tx)
             .await?;
         }
-        Change::Item(item) => stores::put_item(tx, store_id, item).await?,
+        Change::Item(item) => store_data::put_item(tx, store_id, item).await?,
         Change::ItemRemoved(id) => {
-            stores::remove(tx, store_id, Removable::Item, &id.to_string()).await?;
+            store_data::remove(tx, store_id, Removable::Item, &id.to_string()).await?;
         }
-        Change::Staff(staff) => stores::put_staff(tx, store_id, staff).await?,
+        Change::Staff(staff) => store_data::put_staff(tx, store_id, staff).await?,
         Change::StaffRemoved(id) => {
-            stores::remove(tx, store_id, Removable::Staff, &id.to_string()).await?;
+            store_data::remove(tx, store_id, Removable::Staff, &id.to_string()).await?;
         }
-        Change::Shop(shop) => stores::put_settings(tx, store_id, shop).await?,
+        Change::Shop(shop) => store_data::put_settings(tx, store_id, shop).await?,
     }
     Ok(())
+}
+
+/// The largest sync request: a full batch of large sales, with room to spare.
+const SYNC_BODY_LIMIT: usize = 32 * 1024 * 1024;
+
+/// A device's sync, with room for a full batch.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(handle)).layer(DefaultBodyLimit::max(SYNC_BODY_LIMIT))
 }

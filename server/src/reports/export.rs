@@ -20,8 +20,13 @@ use sqlx::any::AnyRow;
 use tokio_stream::StreamExt;
 use tokio_stream::wrappers::ReceiverStream;
 
-use crate::auth::OwnerSession;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use akinai_core::api::ErrorBody;
+
 use crate::error::{Error, Result};
+use crate::http::auth::OwnerSession;
 use crate::{AppState, Db};
 
 /// How a column is read and written.
@@ -413,24 +418,38 @@ fn readme() -> String {
     text
 }
 
+/// What the export is packed as.
+#[derive(Clone, Copy, Debug, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ExportFormat {
+    /// A zip file.
+    Zip,
+}
+
 /// `GET /api/v1/export` parameters.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ExportQuery {
     /// Only `zip` (the default).
-    pub format: Option<String>,
+    #[param(inline)]
+    pub format: Option<ExportFormat>,
 }
 
 /// `GET /api/v1/export?format=zip`: the owner's export as a zip download.
+#[utoipa::path(get, path = "/api/v1/export", operation_id = "export", tag = "export",
+    security(("owner" = []), ("owner_cookie" = [])),
+    params(ExportQuery),
+    responses((status = 200, content_type = "application/zip", body = Vec<u8>,
+            description = "Every table of the owner's data as JSON and CSV, with README.md"),
+        (status = 400, body = ErrorBody, description = "A format other than `zip`")))]
 pub async fn download(
     State(state): State<AppState>,
     owner: OwnerSession,
     query: std::result::Result<Query<ExportQuery>, QueryRejection>,
 ) -> Result<impl IntoResponse> {
-    let Query(query) =
-        query.map_err(|err| Error::BadRequest { field: "query", message: err.body_text() })?;
-    if query.format.as_deref().is_some_and(|format| format != "zip") {
-        return Err(Error::BadRequest { field: "format", message: "only zip".to_owned() });
-    }
+    // Zip is the one format: reading the query is the whole check.
+    let Query(_) =
+        query.map_err(|err| Error::BadRequest { field: "format", message: err.body_text() })?;
     // The zip is built in a file that is unlinked at once: nothing of it outlives the
     // request, and it is streamed back from the open handle.
     let path = std::env::temp_dir().join(format!("akinai-export-{}.zip", uuid::Uuid::new_v4()));
@@ -506,4 +525,9 @@ pub async fn write_dirs(db: &Db, out: &Path, only: Option<&str>) -> Result<Vec<P
         written.push(dir);
     }
     Ok(written)
+}
+
+/// The owner's export.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(download))
 }

@@ -5,51 +5,21 @@
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use serde::{Deserialize, Serialize};
 
+use akinai_core::api::{DeviceStatus, ErrorBody, Rename};
 use akinai_core::sync::gaps;
 
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
 use crate::AppState;
-use crate::auth::{OwnerSession, owned_store};
-use crate::database::now_text;
-use crate::error::{Error, ErrorBody, Result};
-use crate::input::{Input, invalid};
+use crate::db::database::{now_text, parse_id, parse_time};
+use crate::error::{Error, Result};
+use crate::http::auth::{OwnerSession, owned_store};
+use crate::http::input::{Input, invalid};
 
 /// The longest device name kept, in characters.
 const MAX_NAME: usize = 100;
-
-/// A device and how its sync stands.
-#[derive(Clone, Debug, Serialize, utoipa::ToSchema)]
-pub struct DeviceStatus {
-    /// The device's id.
-    pub id: String,
-    /// Its name.
-    pub name: String,
-    /// When it was paired.
-    pub paired_at: String,
-    /// When it was revoked, if it was.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub revoked_at: Option<String>,
-    /// When it last synced, if it has.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub last_sync_at: Option<String>,
-    /// The highest sequence number the server holds from it (0: none).
-    pub last_seq: u64,
-    /// How many records it last said it had waiting.
-    pub waiting: u64,
-    /// Sequence numbers missing before `last_seq`, as `[from, to]` ranges.
-    #[schema(value_type = Vec<Vec<u64>>)]
-    pub gaps: Vec<(u64, u64)>,
-    /// How many of its records the server refused.
-    pub rejected: u64,
-}
-
-/// `PATCH /devices/{device}`'s body.
-#[derive(Clone, Debug, Deserialize, utoipa::ToSchema)]
-pub struct Rename {
-    /// The new name.
-    pub name: String,
-}
 
 /// A device's row: id, name, paired_at, revoked_at, last_sync_at, waiting.
 type DeviceRow = (String, String, String, Option<String>, Option<String>, i64);
@@ -69,11 +39,11 @@ async fn status(state: &AppState, row: DeviceRow) -> Result<DeviceStatus> {
     .await?;
     let seqs: Vec<u64> = seqs.into_iter().filter_map(|seq| u64::try_from(seq).ok()).collect();
     Ok(DeviceStatus {
-        id,
+        id: parse_id(&id)?,
         name,
-        paired_at,
-        revoked_at,
-        last_sync_at,
+        paired_at: parse_time(&paired_at)?,
+        revoked_at: revoked_at.as_deref().map(parse_time).transpose()?,
+        last_sync_at: last_sync_at.as_deref().map(parse_time).transpose()?,
         last_seq: seqs.iter().copied().max().unwrap_or_default(),
         waiting: u64::try_from(waiting).unwrap_or_default(),
         gaps: gaps(seqs),
@@ -97,7 +67,7 @@ async fn owned_device(state: &AppState, owner: &OwnerSession, device: &str) -> R
 }
 
 /// `GET /api/v1/stores/{store}/devices`: the store's devices in the order they were paired.
-#[utoipa::path(get, path = "/api/v1/stores/{store}/devices", operation_id = "list_devices", tag = "devices", security(("owner" = [])),
+#[utoipa::path(get, path = "/api/v1/stores/{store}/devices", operation_id = "list_devices", tag = "devices", security(("owner" = []), ("owner_cookie" = [])),
     params(("store" = String, Path, description = "The store's id")),
     responses((status = 200, body = [DeviceStatus]), (status = 404, body = ErrorBody)))]
 pub async fn list(
@@ -121,7 +91,7 @@ pub async fn list(
 }
 
 /// `PATCH /api/v1/devices/{device}`: renames a device.
-#[utoipa::path(patch, path = "/api/v1/devices/{device}", operation_id = "rename_device", tag = "devices", security(("owner" = [])),
+#[utoipa::path(patch, path = "/api/v1/devices/{device}", operation_id = "rename_device", tag = "devices", security(("owner" = []), ("owner_cookie" = [])),
     params(("device" = String, Path, description = "The device's id")),
     request_body = Rename,
     responses((status = 200, body = DeviceStatus), (status = 404, body = ErrorBody),
@@ -147,7 +117,7 @@ pub async fn rename(
 }
 
 /// `DELETE /api/v1/devices/{device}`: revokes a device (again: no change).
-#[utoipa::path(delete, path = "/api/v1/devices/{device}", operation_id = "revoke_device", tag = "devices", security(("owner" = [])),
+#[utoipa::path(delete, path = "/api/v1/devices/{device}", operation_id = "revoke_device", tag = "devices", security(("owner" = []), ("owner_cookie" = [])),
     params(("device" = String, Path, description = "The device's id")),
     responses((status = 204, description = "Revoked: its token stops working, its records stay"),
         (status = 404, body = ErrorBody)))]
@@ -163,4 +133,9 @@ pub async fn revoke(
         .execute(&state.db.pool)
         .await?;
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The owner's device routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list)).routes(routes!(rename, revoke))
 }

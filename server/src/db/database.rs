@@ -11,7 +11,9 @@ use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
 
-use crate::error::Result;
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
 
 static SQLITE: Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES: Migrator = sqlx::migrate!("./migrations/postgres");
@@ -98,6 +100,18 @@ fn sqlite_url(path: &Path) -> String {
 /// A time as the database keeps it: UTC, RFC 3339, milliseconds, so text order is time order.
 pub fn time_text(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// A time as the database keeps it, read back.
+pub fn parse_time(text: &str) -> Result<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|at| at.with_timezone(&Utc))
+        .map_err(|err| Error::Internal(format!("stored time {text:?}: {err}")))
+}
+
+/// An id as the database keeps it (text), read back.
+pub fn parse_id(text: &str) -> Result<Uuid> {
+    text.parse().map_err(|err| Error::Internal(format!("stored id {text:?}: {err}")))
 }
 
 /// Now, as the database keeps times.

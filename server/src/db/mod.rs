@@ -1,0 +1,6 @@
+//! The database: SQLite or PostgreSQL, one set of queries, multi-row inserts, and the stores'
+//! versioned change feed.
+
+pub mod database;
+pub mod rows;
+pub mod store_data;

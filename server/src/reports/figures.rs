@@ -1,0 +1,202 @@
+//! The owner's figures: `GET /api/v1/figures`.
+//!
+//! Figures are added up by the database from the per-day sums that sync keeps (`day_hour`,
+//! `day_rate`, `day_tender`, `day_item`, keyed by store and business day), so a year of a busy
+//! shop network reads a few thousand rows, never every sale.
+//! Every query is scoped to the owner's stores (or one of them, checked to be theirs).
+
+use akinai_core::Yen;
+use akinai_core::api::{
+    Compare, ErrorBody, Figures, HourFigure, PaymentFigure, RateFigure, Refunds, StoreFigure,
+    TopItem,
+};
+use akinai_core::shop::ShopSettings;
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use chrono::{Days, NaiveDate};
+use sqlx::AssertSqlSafe;
+
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::AppState;
+use crate::db::database::parse_id;
+use crate::error::Result;
+use crate::http::auth::OwnerSession;
+use crate::reports::range::{Range, Scope, scope};
+
+/// How many best-selling items the figures list.
+const TOP_ITEMS: i64 = 10;
+
+/// A count the database summed (never negative), as the API writes it.
+fn count(sum: i64) -> u64 {
+    u64::try_from(sum).unwrap_or_default()
+}
+
+/// `GET /api/v1/figures?from&to[&store]`.
+#[utoipa::path(get, path = "/api/v1/figures", operation_id = "figures", tag = "figures",
+    security(("owner" = []), ("owner_cookie" = [])),
+    params(Range),
+    responses((status = 200, body = Figures, description = "Sales figures for the range"),
+        (status = 400, body = ErrorBody, description = "A missing or impossible date or store id, or `to` before `from`"),
+        (status = 404, body = ErrorBody, description = "The store is not one of the owner's")))]
+pub async fn figures(
+    State(state): State<AppState>,
+    owner: OwnerSession,
+    range: std::result::Result<Query<Range>, QueryRejection>,
+) -> Result<Json<Figures>> {
+    let (range, scope, key) = scope(&state, &owner, range).await?;
+    let (from, to) = (range.from.to_string(), range.to.to_string());
+    let pool = &state.db.pool;
+    let filter = format!("{} AND business_date >= $2 AND business_date <= $3", scope.sql());
+
+    // The days' hours give the totals, the hours and the stores.
+    let sql = format!(
+        "SELECT store_id, hour, CAST(SUM(gross) AS BIGINT), CAST(SUM(tax) AS BIGINT),
+             CAST(SUM(sales) AS BIGINT), CAST(SUM(refunds) AS BIGINT),
+             CAST(SUM(refund_total) AS BIGINT)
+         FROM day_hour WHERE {filter} GROUP BY store_id, hour"
+    );
+    // Statements here are constants and a constant scope; every value is bound.
+    let groups: Vec<(String, i64, i64, i64, i64, i64, i64)> =
+        sqlx::query_as(AssertSqlSafe(sql)).bind(&key).bind(&from).bind(&to).fetch_all(pool).await?;
+    let mut hours: Vec<HourFigure> =
+        (0..24).map(|hour| HourFigure { hour, gross: Yen::ZERO, receipts: 0 }).collect();
+    let (mut gross, mut tax, mut receipts) = (0i64, 0i64, 0i64);
+    let (mut refund_count, mut refund_amount) = (0i64, 0i64);
+    let mut per_store: std::collections::HashMap<&str, (i64, i64)> = Default::default();
+    for (store, hour, total, tax_sum, sales, refund_count_sum, refund_total) in &groups {
+        if let Some(slot) = usize::try_from(*hour).ok().and_then(|h| hours.get_mut(h)) {
+            slot.gross = Yen::new(slot.gross.get() + total);
+            slot.receipts += count(*sales);
+        }
+        gross += total;
+        tax += tax_sum;
+        receipts += sales;
+        refund_count += refund_count_sum;
+        refund_amount += refund_total;
+        let entry = per_store.entry(store.as_str()).or_default();
+        entry.0 += total;
+        entry.1 += sales;
+    }
+
+    let sql = format!(
+        "SELECT rate, reduced, CAST(SUM(gross) AS BIGINT), CAST(SUM(net) AS BIGINT),
+             CAST(SUM(tax) AS BIGINT)
+         FROM day_rate WHERE {filter} GROUP BY rate, reduced ORDER BY rate DESC, reduced"
+    );
+    let rates: Vec<(i64, i64, i64, i64, i64)> =
+        sqlx::query_as(AssertSqlSafe(sql)).bind(&key).bind(&from).bind(&to).fetch_all(pool).await?;
+    let rates = rates
+        .into_iter()
+        .map(|(rate, reduced, gross, net, tax)| RateFigure {
+            rate: u8::try_from(rate).unwrap_or_default(),
+            reduced: reduced != 0,
+            gross: Yen::new(gross),
+            net: Yen::new(net),
+            tax: Yen::new(tax),
+        })
+        .collect();
+
+    let sql = format!(
+        "SELECT method, CAST(SUM(amount) AS BIGINT) FROM day_tender WHERE {filter}
+         GROUP BY method ORDER BY 2 DESC, method"
+    );
+    let payments: Vec<(String, i64)> =
+        sqlx::query_as(AssertSqlSafe(sql)).bind(&key).bind(&from).bind(&to).fetch_all(pool).await?;
+    let payments = payments
+        .into_iter()
+        .map(|(method, amount)| PaymentFigure { method, amount: Yen::new(amount) })
+        .collect();
+
+    let sql = format!(
+        "SELECT name, CAST(SUM(qty) AS BIGINT), CAST(SUM(amount) AS BIGINT) FROM day_item
+         WHERE {filter} GROUP BY name ORDER BY 3 DESC, name LIMIT $4"
+    );
+    let top: Vec<(String, i64, i64)> = sqlx::query_as(AssertSqlSafe(sql))
+        .bind(&key)
+        .bind(&from)
+        .bind(&to)
+        .bind(TOP_ITEMS)
+        .fetch_all(pool)
+        .await?;
+    let top_items = top
+        .into_iter()
+        .map(|(name, qty, amount)| TopItem { name, qty, amount: Yen::new(amount) })
+        .collect();
+
+    let stores: Vec<(String, String)> = match scope {
+        Scope::Owner => {
+            sqlx::query_as(
+                "SELECT id, settings FROM store WHERE owner_id = $1 ORDER BY created_at, id",
+            )
+            .bind(&key)
+            .fetch_all(pool)
+            .await?
+        }
+        Scope::Store => {
+            sqlx::query_as("SELECT id, settings FROM store WHERE id = $1")
+                .bind(&key)
+                .fetch_all(pool)
+                .await?
+        }
+    };
+    let stores = stores
+        .into_iter()
+        .map(|(id, settings)| {
+            let name = serde_json::from_str::<ShopSettings>(&settings)?.name;
+            let (gross, receipts) = per_store.get(id.as_str()).copied().unwrap_or_default();
+            Ok(StoreFigure {
+                id: parse_id(&id)?,
+                name,
+                gross: Yen::new(gross),
+                receipts: count(receipts),
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+
+    let week = Days::new(7);
+    let (compare_from, compare_to) = (
+        range.from.checked_sub_days(week).unwrap_or(NaiveDate::MIN),
+        range.to.checked_sub_days(week).unwrap_or(NaiveDate::MIN),
+    );
+    let sql = format!(
+        "SELECT CAST(COALESCE(SUM(gross), 0) AS BIGINT), CAST(COALESCE(SUM(sales), 0) AS BIGINT)
+         FROM day_hour WHERE {filter}"
+    );
+    let (compare_gross, compare_receipts): (i64, i64) = sqlx::query_as(AssertSqlSafe(sql))
+        .bind(&key)
+        .bind(compare_from.to_string())
+        .bind(compare_to.to_string())
+        .fetch_one(pool)
+        .await?;
+
+    Ok(Json(Figures {
+        from: range.from,
+        to: range.to,
+        store: range.store,
+        gross: Yen::new(gross),
+        tax: Yen::new(tax),
+        net: Yen::new(gross - tax),
+        receipts: count(receipts),
+        average: Yen::new(if receipts > 0 { gross.div_euclid(receipts) } else { 0 }),
+        refunds: Refunds { count: count(refund_count), amount: Yen::new(refund_amount) },
+        rates,
+        hours,
+        payments,
+        top_items,
+        stores,
+        compare: Compare {
+            from: compare_from,
+            to: compare_to,
+            gross: Yen::new(compare_gross),
+            receipts: count(compare_receipts),
+        },
+    }))
+}
+
+/// The owner's figures.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(figures))
+}

@@ -1,0 +1,14 @@
+//! The command line's tools: verify the stored chains, quote a cart, and the demo shop.
+
+pub mod demo;
+pub mod quote;
+pub mod verify;
+
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::AppState;
+
+/// This room's routes.
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().merge(demo::router()).merge(quote::router())
+}
