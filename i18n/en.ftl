@@ -398,3 +398,13 @@ code-pairing-code-refused = The pairing code is wrong or has expired
 code-device-already-paired = This device is already paired
 code-too-many-attempts = Too many attempts. Wait a while and try again
 code-internal = The server could not do this
+
+# What forms call the API's fields, in refusals ("field: what is wrong").
+field-email = E-mail address
+field-password = Password
+field-name = Name
+field-pin = PIN
+field-role = Role
+field-registration-number = Registration number
+field-price = Price
+field-code = Pairing code

@@ -388,3 +388,13 @@ code-pairing-code-refused = ペアリングコードが違うか、期限が切�
 code-device-already-paired = この端末はすでにペアリングされています
 code-too-many-attempts = 試行回数が多すぎます。しばらくしてからお試しください
 code-internal = サーバーで処理できませんでした
+
+# What forms call the API's fields, in refusals ("field: what is wrong").
+field-email = メールアドレス
+field-password = パスワード
+field-name = 名前
+field-pin = 暗証番号
+field-role = 役割
+field-registration-number = 登録番号
+field-price = 価格
+field-code = ペアリングコード

@@ -124,13 +124,21 @@ impl Lang {
     }
 
     /// A refusal the server answered with a machine code, in this language, naming the field
-    /// when the server did.
+    /// when the server did and the field has a name in this language (a wire name such as
+    /// `registration_number` is never shown to a person).
     pub fn refusal(self, code: ErrorCode, field: Option<&str>) -> String {
         let text = self.text(&format!("code-{}", code.as_str().replace('_', "-")));
-        match field {
-            Some(field) => format!("{field}: {text}"),
+        match field.and_then(|field| self.field_label(field)) {
+            Some(label) => format!("{label}: {text}"),
             None => text,
         }
+    }
+
+    /// What a form calls the API field `field` (`field-registration-number`), if it has a name.
+    fn field_label(self, field: &str) -> Option<String> {
+        let id = format!("field-{}", field.replace('_', "-"));
+        let label = self.text(&id);
+        (label != id).then_some(label)
     }
 
     /// A domain error as one line in this language, naming the field.
@@ -378,7 +386,12 @@ mod tests {
         }
         assert_eq!(
             Lang::Ja.refusal(ErrorCode::EmailTaken, Some("email")),
-            "email: このメールアドレスはすでに登録されています"
+            "メールアドレス: このメールアドレスはすでに登録されています"
+        );
+        assert_eq!(
+            Lang::Ja.refusal(ErrorCode::Invalid, Some("lines[0].qty")),
+            "入力が正しくありません",
+            "a field with no name in the language is left out, not shown raw"
         );
         assert_eq!(
             Lang::En.refusal(ErrorCode::LastOwner, None),

@@ -97,11 +97,14 @@ pub fn is_root() -> bool {
     output("id", &["-u"]).is_some_and(|uid| uid.trim() == "0")
 }
 
-/// Debian's Chromium with its driver, and PostgreSQL for the server's integration tests.
+/// Debian's Chromium with its driver, PostgreSQL for the server's integration tests, and
+/// Python's venv for schemathesis.
 fn ensure_debian_packages() -> Result<()> {
+    let venv = Command::new("python3").args(["-m", "venv", "--help"]).output();
     if Path::new(CHROMIUM).is_file()
         && Path::new(CHROMEDRIVER).is_file()
         && crate::postgres::bin_dir().is_some()
+        && venv.is_ok_and(|out| out.status.success())
     {
         return Ok(());
     }
@@ -116,8 +119,8 @@ fn ensure_debian_packages() -> Result<()> {
     };
     step("apt-get update", &mut apt(&["update"]))?;
     step(
-        "install Chromium, ChromeDriver and PostgreSQL",
-        &mut apt(&["install", "-y", "chromium", "chromium-driver", "postgresql"]),
+        "install Chromium, ChromeDriver, PostgreSQL and Python's venv",
+        &mut apt(&["install", "-y", "chromium", "chromium-driver", "postgresql", "python3-venv"]),
     )
 }
 
