@@ -96,7 +96,15 @@ pub fn SyncPanel() -> impl IntoView {
             Rejection::HashMismatch => "refused-hash",
             Rejection::WrongDevice => "refused-device",
             Rejection::TotalsMismatch => "refused-totals",
-            Rejection::Invalid { .. } => "refused-invalid",
+            // What the domain refused, in the cashier's language.
+            Rejection::Invalid { code, field } => {
+                let lang = app.lang.get();
+                return format!(
+                    "{}: {}",
+                    lang.text("refused-invalid"),
+                    lang.refusal(*code, Some(field))
+                );
+            }
             Rejection::UnknownOriginal => "refused-original",
             Rejection::SeqTaken => "refused-seq",
         };
