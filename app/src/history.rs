@@ -75,7 +75,7 @@ pub fn History() -> impl IntoView {
     let oldest = RwSignal::new(Some(
         app.sales.with_untracked(|s| s.first().map(|s| s.business_date)).unwrap_or_else(today),
     ));
-    let earlier_day = move |_| {
+    let earlier_day = Callback::new(move |()| {
         let Some(day) = oldest.get_untracked() else { return };
         app.spawn(async move {
             let db = app.storage()?;
@@ -87,7 +87,7 @@ pub fn History() -> impl IntoView {
             oldest.set(before);
             Ok(())
         });
-    };
+    });
     Effect::new(move |_| {
         let q = query.get();
         app.spawn(async move {
@@ -96,72 +96,102 @@ pub fn History() -> impl IntoView {
             Ok(())
         });
     });
-    let open = move |sale: Sale| {
+    let open = Callback::new(move |sale: Sale| {
         app.spawn(async move {
             let refunds = stored_refunds(app, &sale).await?;
             read.update(|read| merge(read, refunds));
             chosen.set(Some(sale.id));
             Ok(())
         });
-    };
+    });
     let found = Memo::new(move |_| {
         let q = query.get();
         known.with(|sales| {
             sales.iter().rev().filter(|s| matches(s, &q)).cloned().collect::<Vec<_>>()
         })
     });
-    let today_total = Memo::new(move |_| {
-        let day = today();
-        app.sales.with(|sales| {
-            let of_today: Vec<&Sale> = sales.iter().filter(|s| s.business_date == day).collect();
-            let total: i64 = of_today.iter().map(|s| s.receipt.total.get()).sum();
-            let count = of_today.iter().filter(|s| !s.is_refund()).count();
-            (akinai_core::Yen::new(total), count)
-        })
-    });
     view! {
         <section class="panel history" aria-labelledby="history-title">
             <h2 id="history-title">{move || app.t("history-title")}</h2>
-            <p class="running" role="status">
-                {move || {
-                    let (total, count) = today_total.get();
-                    app.lang.get().text_with("today-totals", &[("total", total.to_string().into()), ("count", count.into())])
-                }}
-            </p>
+            <TodayTotals />
             <label class="field search">
                 <span>{move || app.t("history-search")}</span>
                 <input type="search" prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev)) />
             </label>
             <div class="history-body">
-                <ul class="sale-list" aria-label=move || app.t("sales")>
-                    <For each=move || found.get() key=|s| s.id let:sale>
-                        {
-                            let id = sale.id;
-                            let label = format!(
-                                "No. {:06} {} {}{}",
-                                sale.receipt_no,
-                                sale.at.format("%m/%d %H:%M"),
-                                sale.receipt.total,
-                                if sale.is_refund() { " ↩" } else { "" },
-                            );
-                            view! {
-                                <li>
-                                    <button type="button" aria-pressed=move || (chosen.get() == Some(id)).to_string()
-                                        on:click=move |_| open(sale.clone())>{label}</button>
-                                </li>
-                            }
-                        }
-                    </For>
-                    <Show when=move || oldest.with(Option::is_some)>
-                        <li>
-                            <button type="button" class="earlier" on:click=earlier_day>{move || app.t("history-earlier")}</button>
-                        </li>
-                    </Show>
-                </ul>
+                <SaleList found chosen oldest open earlier_day />
                 {move || chosen.get().and_then(|id| known.with(|s| s.iter().find(|s| s.id == id).cloned()))
                     .map(|sale| view! { <SaleDetail sale known /> })}
             </div>
         </section>
+    }
+}
+
+/// Today's takings and receipts so far, as a status line.
+#[component]
+fn TodayTotals() -> impl IntoView {
+    let app = use_app();
+    let today_total = Memo::new(move |_| {
+        let day = today();
+        app.sales.with(|sales| {
+            let of_today: Vec<&Sale> = sales.iter().filter(|s| s.business_date == day).collect();
+            let total: Yen = of_today.iter().map(|s| s.receipt.total).sum();
+            let count = of_today.iter().filter(|s| !s.is_refund()).count();
+            (total, count)
+        })
+    });
+    view! {
+        <p class="running" role="status">
+            {move || {
+                let (total, count) = today_total.get();
+                app.lang.get().text_with("today-totals", &[("total", total.to_string().into()), ("count", count.into())])
+            }}
+        </p>
+    }
+}
+
+/// The sales found, newest first, each opening its detail, and a button for the business day
+/// before the earliest listed.
+#[component]
+fn SaleList(
+    /// The sales to list.
+    found: Memo<Vec<Sale>>,
+    /// The sale whose detail is open.
+    chosen: RwSignal<Option<Uuid>>,
+    /// The earliest business day listed; `None` once no earlier day has a sale.
+    oldest: RwSignal<Option<NaiveDate>>,
+    /// Opens a sale's detail.
+    open: Callback<Sale>,
+    /// Reads the business day before `oldest`.
+    earlier_day: Callback<()>,
+) -> impl IntoView {
+    let app = use_app();
+    view! {
+        <ul class="sale-list" aria-label=move || app.t("sales")>
+            <For each=move || found.get() key=|s| s.id let:sale>
+                {
+                    let id = sale.id;
+                    let label = format!(
+                        "No. {:06} {} {}{}",
+                        sale.receipt_no,
+                        sale.at.format("%m/%d %H:%M"),
+                        sale.receipt.total,
+                        if sale.is_refund() { " ↩" } else { "" },
+                    );
+                    view! {
+                        <li>
+                            <button type="button" aria-pressed=move || (chosen.get() == Some(id)).to_string()
+                                on:click=move |_| open.run(sale.clone())>{label}</button>
+                        </li>
+                    }
+                }
+            </For>
+            <Show when=move || oldest.with(Option::is_some)>
+                <li>
+                    <button type="button" class="earlier" on:click=move |_| earlier_day.run(())>{move || app.t("history-earlier")}</button>
+                </li>
+            </Show>
+        </ul>
     }
 }
 
