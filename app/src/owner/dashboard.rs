@@ -214,7 +214,8 @@ fn FiguresView(shown: Shown, store: Option<Uuid>) -> impl IntoView {
     );
     // All stores list each store; one store's figures do not.
     let stores = std::mem::take(&mut f.stores);
-    let stores = (store.is_none() && !stores.is_empty()).then(|| view! { <ByStore stores=stores/> });
+    let stores =
+        (store.is_none() && !stores.is_empty()).then(|| view! { <ByStore stores=stores/> });
     let hours = std::mem::take(&mut f.hours);
     let rates = std::mem::take(&mut f.rates);
     let payments = std::mem::take(&mut f.payments);
