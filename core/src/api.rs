@@ -5,7 +5,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::ledger::TaxBucket;
 use crate::money::Yen;
+use crate::payment::PaymentMethod;
 use crate::shop::ShopSettings;
 use crate::staff::Role;
 
@@ -383,7 +385,7 @@ pub struct Figures {
     pub average: Yen,
     /// Refunds.
     pub refunds: Refunds,
-    /// Per tax rate, highest first; non-taxable sales as rate 0.
+    /// Per tax rate, highest first; the non-taxable part last.
     pub rates: Vec<RateFigure>,
     /// Per Tokyo hour, all 24.
     pub hours: Vec<HourFigure>,
@@ -407,14 +409,12 @@ pub struct Refunds {
     pub amount: Yen,
 }
 
-/// One tax rate's totals.
+/// One tax rate's totals, or the non-taxable part's.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RateFigure {
-    /// Whole percent (0: non-taxable).
-    pub rate: u8,
-    /// The reduced rate.
-    pub reduced: bool,
+    /// The rate, or the non-taxable part.
+    pub bucket: TaxBucket,
     /// Including tax.
     pub gross: Yen,
     /// Excluding tax.
@@ -439,8 +439,8 @@ pub struct HourFigure {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentFigure {
-    /// The method's wire word (`cash`, ...).
-    pub method: String,
+    /// The method.
+    pub method: PaymentMethod,
     /// Yen kept.
     pub amount: Yen,
 }

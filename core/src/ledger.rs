@@ -5,6 +5,7 @@
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::money::Yen;
@@ -13,7 +14,9 @@ use crate::sale::Sale;
 
 /// Where an amount goes for tax: a rate, or the non-taxable part (非課税), which DESIGN.md
 /// shows apart and which is never "a rate of 0%" (a law could set a real 0% rate).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(tag = "kind", rename_all = "snake_case")]
 pub enum TaxBucket {
     /// Taxed at a rate.
     Rate {
@@ -134,6 +137,17 @@ mod tests {
     use super::*;
     use crate::cart::Cart;
     use crate::testing::{any_line, cash, ctx, mixed_sale};
+
+    #[test]
+    fn a_bucket_on_the_wire_says_its_kind() -> serde_json::Result<()> {
+        let reduced = TaxBucket::Rate { percent: 8, reduced: true };
+        let text = r#"{"kind":"rate","percent":8,"reduced":true}"#;
+        assert_eq!(serde_json::to_string(&reduced)?, text);
+        assert_eq!(serde_json::from_str::<TaxBucket>(text)?, reduced);
+        assert_eq!(serde_json::to_string(&TaxBucket::Exempt)?, r#"{"kind":"exempt"}"#);
+        assert_eq!(serde_json::from_str::<TaxBucket>(r#"{"kind":"exempt"}"#)?, TaxBucket::Exempt);
+        Ok(())
+    }
 
     #[test]
     fn a_sale_posts_per_rate_per_method_and_per_line() {

@@ -12,6 +12,7 @@ use std::time::Duration;
 use akinai_core::Yen;
 use akinai_core::api::Figures;
 use akinai_core::cart::{Cart, CartLine, Discount};
+use akinai_core::ledger::TaxBucket;
 use akinai_core::payment::{PaymentMethod, Tender};
 use akinai_core::sale::{Sale, SaleContext};
 use akinai_core::shift::{DrawerCount, Shift};
@@ -556,8 +557,12 @@ async fn figures_add_up_per_rate_hour_item_store_and_week() {
         assert_eq!(figures.rates.iter().map(|r| yen(r.gross)).sum::<i64>(), gross, "rates add up");
         assert_eq!(figures.rates.iter().map(|r| yen(r.tax)).sum::<i64>(), tax);
         assert_eq!(
-            figures.rates.iter().map(|r| (r.rate, r.reduced)).collect::<Vec<_>>(),
-            vec![(10, false), (8, true), (0, false)]
+            figures.rates.iter().map(|r| r.bucket).collect::<Vec<_>>(),
+            vec![
+                TaxBucket::Rate { percent: 10, reduced: false },
+                TaxBucket::Rate { percent: 8, reduced: true },
+                TaxBucket::Exempt
+            ]
         );
         assert_eq!(yen(figures.rates[2].gross), 420, "stamps are non-taxable");
         assert_eq!(figures.hours.len(), 24);
@@ -568,8 +573,8 @@ async fn figures_add_up_per_rate_hour_item_store_and_week() {
         assert_eq!(figures.hours[23].receipts, 1);
         assert_eq!(figures.payments.len(), 1);
         assert_eq!(
-            (figures.payments[0].method.as_str(), yen(figures.payments[0].amount)),
-            ("cash", gross)
+            (figures.payments[0].method, yen(figures.payments[0].amount)),
+            (PaymentMethod::Cash, gross)
         );
         let top: Vec<(&str, i64, i64)> =
             figures.top_items.iter().map(|t| (t.name.as_str(), t.qty, yen(t.amount))).collect();

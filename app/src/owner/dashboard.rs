@@ -5,7 +5,12 @@
 //! reached.
 
 use akinai_core::Yen;
-use akinai_core::api::{Figures, SaleKindName, SaleSummary, Store};
+use akinai_core::api::{
+    Figures, HourFigure, PaymentFigure, RateFigure, SaleKindName, SaleSummary, Store, StoreFigure,
+    TopItem,
+};
+use akinai_core::ledger::TaxBucket;
+use akinai_core::payment::PaymentMethod;
 use akinai_core::sale::Sale;
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
@@ -184,44 +189,72 @@ pub fn Figures(
     }
 }
 
+/// A translated text with arguments, re-read when the language changes.
+fn text_with(
+    owner: Owner,
+    id: &'static str,
+    args: Vec<(&'static str, String)>,
+) -> impl Fn() -> String + Send + Sync + 'static {
+    move || owner.text(id, &args)
+}
+
 /// The figures themselves.
 #[component]
 fn FiguresView(shown: Shown, store: Option<Uuid>) -> impl IntoView {
     let owner = use_owner();
-    let f = shown.figures;
-    let with =
-        move |id: &'static str, args: Vec<(&'static str, String)>| move || owner.text(id, &args);
-    let as_of = shown.as_of.map(|at| {
-        view! { <p class="as-of" role="status">{with("owner-as-of", vec![("time", tokyo_time(at))])}</p> }
+    let Shown { figures: mut f, as_of } = shown;
+    let as_of = as_of.map(|at| {
+        let text = text_with(owner, "owner-as-of", vec![("time", tokyo_time(at))]);
+        view! { <p class="as-of" role="status">{text}</p> }
     });
-    // Against the same weekdays a week earlier: the difference, and as a whole percentage.
-    let diff = f.gross.get().saturating_sub(f.compare.gross.get());
-    let change = share(diff, f.compare.gross.get());
-    let compare = {
-        let sign = if diff >= 0 { "+" } else { "" };
-        let pct = change.map(|p| format!(" ({sign}{p}%)")).unwrap_or_default();
-        let amount =
-            if diff >= 0 { format!("+{}", Yen::new(diff)) } else { Yen::new(diff).to_string() };
-        with(
-            "owner-compare",
-            vec![
-                ("change", format!("{amount}{pct}")),
-                ("range", range_text(f.compare.from, f.compare.to)),
-                ("gross", f.compare.gross.to_string()),
-                ("receipts", f.compare.receipts.to_string()),
-            ],
-        )
-    };
-    let peak = f.hours.iter().map(|h| h.gross).max().unwrap_or(Yen::ZERO);
-    let busiest =
-        f.hours.iter().filter(|h| h.gross > Yen::ZERO).max_by_key(|h| h.gross).map(|h| h.hour);
-    let chart_label = with(
-        "owner-hours-label",
-        vec![("hour", busiest.map_or_else(|| "—".to_owned(), |h| h.to_string()))],
+    let refunds = text_with(
+        owner,
+        "owner-refunds",
+        vec![("count", f.refunds.count.to_string()), ("amount", f.refunds.amount.to_string())],
     );
-    let paid: Yen = f.payments.iter().map(|p| p.amount).sum();
+    // All stores list each store; one store's figures do not.
+    let stores = std::mem::take(&mut f.stores);
+    let stores =
+        (store.is_none() && !stores.is_empty()).then(|| view! { <ByStore stores=stores/> });
+    let hours = std::mem::take(&mut f.hours);
+    let rates = std::mem::take(&mut f.rates);
+    let payments = std::mem::take(&mut f.payments);
+    let items = std::mem::take(&mut f.top_items);
     view! {
         {as_of}
+        <Headline f=f/>
+        {stores}
+        <HourBars hours=hours/>
+        <RateTable rates=rates/>
+        <PaymentMix payments=payments/>
+        <TopItems items=items/>
+        <h3>{owner.tr("refunds")}</h3>
+        <p class="refunds">{refunds}</p>
+    }
+}
+
+/// The range's totals, and against the same weekdays a week earlier: the difference, and as a
+/// whole percentage.
+#[component]
+fn Headline(f: Figures) -> impl IntoView {
+    let owner = use_owner();
+    let diff = f.gross.get().saturating_sub(f.compare.gross.get());
+    let change = share(diff, f.compare.gross.get());
+    let sign = if diff >= 0 { "+" } else { "" };
+    let pct = change.map(|p| format!(" ({sign}{p}%)")).unwrap_or_default();
+    let amount =
+        if diff >= 0 { format!("+{}", Yen::new(diff)) } else { Yen::new(diff).to_string() };
+    let compare = text_with(
+        owner,
+        "owner-compare",
+        vec![
+            ("change", format!("{amount}{pct}")),
+            ("range", range_text(f.compare.from, f.compare.to)),
+            ("gross", f.compare.gross.to_string()),
+            ("receipts", f.compare.receipts.to_string()),
+        ],
+    );
+    view! {
         <p class="range-shown">{range_text(f.from, f.to)}</p>
         <dl class="headline">
             <div><dt>{owner.tr("owner-gross")}</dt><dd class="big">{f.gross.to_string()}</dd></div>
@@ -230,24 +263,47 @@ fn FiguresView(shown: Shown, store: Option<Uuid>) -> impl IntoView {
             <div><dt>{owner.tr("tax-total")}</dt><dd>{f.tax.to_string()}</dd></div>
         </dl>
         <p class="compare">{compare}</p>
-        {(store.is_none() && !f.stores.is_empty()).then(|| view! {
-            <h3>{owner.tr("owner-by-store")}</h3>
-            <ul class="store-list">
-                {f.stores.iter().map(|s| {
-                    let id = s.id;
-                    view! {
-                        <li><button type="button" class="row" on:click=move |_| owner.go(Page::Figures(Some(id)))>
-                            <span>{s.name.clone()}</span>
-                            <span>{s.gross.to_string()}</span>
-                            <span>{with("owner-receipts-n", vec![("count", s.receipts.to_string())])}</span>
-                        </button></li>
-                    }
-                }).collect_view()}
-            </ul>
-        })}
+    }
+}
+
+/// Each store's totals; a click drills down to the store.
+#[component]
+fn ByStore(stores: Vec<StoreFigure>) -> impl IntoView {
+    let owner = use_owner();
+    view! {
+        <h3>{owner.tr("owner-by-store")}</h3>
+        <ul class="store-list">
+            {stores.into_iter().map(|s| {
+                let id = s.id;
+                let receipts = text_with(owner, "owner-receipts-n", vec![("count", s.receipts.to_string())]);
+                view! {
+                    <li><button type="button" class="row" on:click=move |_| owner.go(Page::Figures(Some(id)))>
+                        <span>{s.name}</span>
+                        <span>{s.gross.to_string()}</span>
+                        <span>{receipts}</span>
+                    </button></li>
+                }
+            }).collect_view()}
+        </ul>
+    }
+}
+
+/// Sales per Tokyo hour as bars against the busiest hour.
+#[component]
+fn HourBars(hours: Vec<HourFigure>) -> impl IntoView {
+    let owner = use_owner();
+    let peak = hours.iter().map(|h| h.gross).max().unwrap_or(Yen::ZERO);
+    let busiest =
+        hours.iter().filter(|h| h.gross > Yen::ZERO).max_by_key(|h| h.gross).map(|h| h.hour);
+    let chart_label = text_with(
+        owner,
+        "owner-hours-label",
+        vec![("hour", busiest.map_or_else(|| "—".to_owned(), |h| h.to_string()))],
+    );
+    view! {
         <h3>{owner.tr("owner-hours")}</h3>
         <div class="bars" role="img" aria-label=chart_label>
-            {f.hours.iter().map(|h| {
+            {hours.iter().map(|h| {
                 let height = percent(h.gross, peak);
                 view! {
                     <div class="bar-slot" title=format!("{}:00 {} ({})", h.hour, h.gross, h.receipts)>
@@ -257,6 +313,14 @@ fn FiguresView(shown: Shown, store: Option<Uuid>) -> impl IntoView {
                 }
             }).collect_view()}
         </div>
+    }
+}
+
+/// Totals per tax rate, the non-taxable part last.
+#[component]
+fn RateTable(rates: Vec<RateFigure>) -> impl IntoView {
+    let owner = use_owner();
+    view! {
         <h3>{owner.tr("report-by-rate")}</h3>
         <table class="rates">
             <thead><tr>
@@ -264,11 +328,14 @@ fn FiguresView(shown: Shown, store: Option<Uuid>) -> impl IntoView {
                 <th scope="col">{owner.tr("net")}</th><th scope="col">{owner.tr("tax")}</th>
             </tr></thead>
             <tbody>
-                {f.rates.iter().map(|r| {
-                    // Non-taxable goods come as rate 0.
-                    let rate = r.rate;
-                    let reduced = if r.reduced { " ※" } else { "" };
-                    let label = move || if rate == 0 { owner.t("exempt") } else { format!("{rate}%{reduced}") };
+                {rates.iter().map(|r| {
+                    let bucket = r.bucket;
+                    let label = move || match bucket {
+                        TaxBucket::Rate { percent, reduced } => {
+                            format!("{percent}%{}", if reduced { " ※" } else { "" })
+                        }
+                        TaxBucket::Exempt => owner.t("exempt"),
+                    };
                     view! {
                     <tr>
                         <td>{label}</td>
@@ -278,41 +345,55 @@ fn FiguresView(shown: Shown, store: Option<Uuid>) -> impl IntoView {
                 }).collect_view()}
             </tbody>
         </table>
+    }
+}
+
+/// What each payment method kept, with its share of all.
+#[component]
+fn PaymentMix(payments: Vec<PaymentFigure>) -> impl IntoView {
+    let owner = use_owner();
+    let paid: Yen = payments.iter().map(|p| p.amount).sum();
+    view! {
         <h3>{owner.tr("owner-payments")}</h3>
         <ul class="mix">
-            {f.payments.iter().map(|p| {
+            {payments.iter().map(|p| {
                 let share = percent(p.amount, paid);
-                let method = p.method.clone();
                 view! {
                     <li>
-                        <span>{move || method_name(owner, &method)}</span>
+                        <span>{owner.tr(method_name(p.method))}</span>
                         <span>{format!("{} ({share}%)", p.amount)}</span>
                         <div class="share" style=format!("width: {share}%")></div>
                     </li>
                 }
             }).collect_view()}
         </ul>
+    }
+}
+
+/// The message id of a payment method's name; a new method cannot be left without one.
+fn method_name(method: PaymentMethod) -> &'static str {
+    match method {
+        PaymentMethod::Cash => "payment-cash",
+    }
+}
+
+/// The best sellers by amount.
+#[component]
+fn TopItems(items: Vec<TopItem>) -> impl IntoView {
+    let owner = use_owner();
+    view! {
         <h3>{owner.tr("owner-top-items")}</h3>
         <table class="top-items">
             <thead><tr>
                 <th scope="col">{owner.tr("item-name")}</th><th scope="col">{owner.tr("qty")}</th><th scope="col">{owner.tr("owner-amount")}</th>
             </tr></thead>
             <tbody>
-                {f.top_items.iter().map(|i| view! {
-                    <tr><td>{i.name.clone()}</td><td>{i.qty.to_string()}</td><td>{i.amount.to_string()}</td></tr>
+                {items.into_iter().map(|i| view! {
+                    <tr><td>{i.name}</td><td>{i.qty.to_string()}</td><td>{i.amount.to_string()}</td></tr>
                 }).collect_view()}
             </tbody>
         </table>
-        <h3>{owner.tr("refunds")}</h3>
-        <p class="refunds">{with("owner-refunds", vec![("count", f.refunds.count.to_string()), ("amount", f.refunds.amount.to_string())])}</p>
     }
-}
-
-/// A payment method's name in the UI language (the server's word if we have none for it).
-fn method_name(owner: Owner, method: &str) -> String {
-    let id = format!("payment-{method}");
-    let text = owner.t(&id);
-    if text == id { method.to_owned() } else { text }
 }
 
 /// How many receipts a page of the list shows.

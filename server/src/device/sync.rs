@@ -14,7 +14,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use akinai_core::ledger::{Postings, TaxBucket};
+use akinai_core::ledger::Postings;
 use akinai_core::sale::{Sale, SaleKind};
 use akinai_core::shift::Shift;
 use akinai_core::staff::check_owner_stays;
@@ -33,6 +33,7 @@ use axum::extract::DefaultBodyLimit;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
+use crate::db::columns::bucket_columns;
 use crate::db::database::{now_text, time_text};
 use crate::db::rows::{Rows, push_placeholders};
 use crate::db::store_data::{self, Removable};
@@ -519,11 +520,7 @@ fn store_sale(
     ]);
     let postings = Postings::of(sale);
     for (bucket, amounts) in &postings.taxes {
-        // The tables keep the non-taxable part as rate 0, not reduced.
-        let (rate, reduced) = match *bucket {
-            TaxBucket::Rate { percent, reduced } => (i64::from(percent), reduced),
-            TaxBucket::Exempt => (0, false),
-        };
+        let (rate, reduced) = bucket_columns(*bucket);
         rates.push([
             id.as_str().into(),
             store_id.into(),

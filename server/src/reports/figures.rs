@@ -21,6 +21,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::db::columns::{bucket_of, method_of};
 use crate::db::database::parse_id;
 use crate::error::Result;
 use crate::http::auth::OwnerSession;
@@ -90,14 +91,15 @@ pub async fn figures(
         sqlx::query_as(AssertSqlSafe(sql)).bind(&key).bind(&from).bind(&to).fetch_all(pool).await?;
     let rates = rates
         .into_iter()
-        .map(|(rate, reduced, gross, net, tax)| RateFigure {
-            rate: u8::try_from(rate).unwrap_or_default(),
-            reduced: reduced != 0,
-            gross: Yen::new(gross),
-            net: Yen::new(net),
-            tax: Yen::new(tax),
+        .map(|(rate, reduced, gross, net, tax)| {
+            Ok(RateFigure {
+                bucket: bucket_of(rate, reduced != 0)?,
+                gross: Yen::new(gross),
+                net: Yen::new(net),
+                tax: Yen::new(tax),
+            })
         })
-        .collect();
+        .collect::<Result<_>>()?;
 
     let sql = format!(
         "SELECT method, CAST(SUM(amount) AS BIGINT) FROM day_tender WHERE {filter}
@@ -107,8 +109,10 @@ pub async fn figures(
         sqlx::query_as(AssertSqlSafe(sql)).bind(&key).bind(&from).bind(&to).fetch_all(pool).await?;
     let payments = payments
         .into_iter()
-        .map(|(method, amount)| PaymentFigure { method, amount: Yen::new(amount) })
-        .collect();
+        .map(|(method, amount)| {
+            Ok(PaymentFigure { method: method_of(&method)?, amount: Yen::new(amount) })
+        })
+        .collect::<Result<_>>()?;
 
     let sql = format!(
         "SELECT name, CAST(SUM(qty) AS BIGINT), CAST(SUM(amount) AS BIGINT) FROM day_item
