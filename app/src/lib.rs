@@ -50,6 +50,10 @@ fn start(page: pwa::Page, app: fn() -> AnyView) {
     // Leptos' own executor starts with the mount: this first step runs on wasm-bindgen's.
     wasm_bindgen_futures::spawn_local(async move {
         language::prepare(page).await;
+        // The page's static splash (app/owner.html) gives way to the app.
+        if let Some(boot) = document().get_element_by_id("boot") {
+            boot.remove();
+        }
         leptos::mount::mount_to_body(move || {
             provide_context(page);
             app()
