@@ -51,11 +51,57 @@ fn start(page: pwa::Page, app: fn() -> AnyView) {
     // Leptos' own executor starts with the mount: this first step runs on wasm-bindgen's.
     wasm_bindgen_futures::spawn_local(async move {
         language::prepare(page).await;
+        // The page's static splash (app/owner.html) gives way to the app, once a frame with it
+        // was painted: removed before that, the browser does not count it as the first screen.
+        if let Some(boot) = document().get_element_by_id("boot") {
+            splash_painted().await;
+            boot.remove();
+        }
         leptos::mount::mount_to_body(move || {
             provide_context(page);
             app()
         });
     });
+}
+
+/// The longest the app waits for the browser to report the splash painted (a hidden tab never does).
+const SPLASH_WAIT_MS: u32 = 500;
+
+/// Resolves once the browser has reported the page's largest paint so far (the splash: removed
+/// before that report, it does not count as the first screen), at once where the browser reports
+/// no such paints (Safari), and after [`SPLASH_WAIT_MS`] at most.
+async fn splash_painted() {
+    const LCP: &str = "largest-contentful-paint";
+    let supported = js_sys::Reflect::get(&js_sys::global(), &"PerformanceObserver".into())
+        .and_then(|class| js_sys::Reflect::get(&class, &"supportedEntryTypes".into()))
+        .ok()
+        .and_then(|types| types.dyn_into::<js_sys::Array>().ok())
+        .is_some_and(|types| types.includes(&LCP.into(), 0));
+    if !supported {
+        return;
+    }
+    let (done, reported) = futures::channel::oneshot::channel();
+    let mut done = Some(done);
+    let callback = wasm_bindgen::closure::Closure::<dyn FnMut()>::new(move || {
+        if let Some(done) = done.take() {
+            // The receiver is gone only once the wait has timed out.
+            let _ = done.send(());
+        }
+    });
+    let Ok(observer) = web_sys::PerformanceObserver::new(callback.as_ref().unchecked_ref()) else {
+        return;
+    };
+    // `type` (not `entryTypes`) so that `buffered` replays a paint reported before the wasm ran.
+    let init = web_sys::PerformanceObserverInit::new(&js_sys::Array::new());
+    init.set_buffered(true);
+    if js_sys::Reflect::set(&init, &"type".into(), &LCP.into()).is_ok()
+        && js_sys::Reflect::delete_property(&init, &"entryTypes".into()).is_ok()
+    {
+        observer.observe(&init);
+        let timeout = gloo_timers::future::TimeoutFuture::new(SPLASH_WAIT_MS);
+        futures::future::select(reported, timeout).await;
+    }
+    observer.disconnect();
 }
 
 /// The bar that offers a waiting new version when `ready` says it may take over now.

@@ -70,11 +70,11 @@ fn step(what: &str, command: &mut Command) -> Result<()> {
 fn build_app() -> Result<()> {
     step(
         "build the register's page (trunk, release)",
-        command("trunk").args(["build", "app/index.html", "--release", "--offline"]),
+        trunk().args(["build", "app/index.html", "--release", "--offline"]),
     )?;
     step(
         "build the owner's page (trunk, release)",
-        command("trunk").args([
+        trunk().args([
             "build",
             "app/owner.html",
             "--release",
@@ -85,6 +85,15 @@ fn build_app() -> Result<()> {
             "/owner-app/",
         ]),
     )
+}
+
+/// Trunk for the app's release builds. Leptos' `erase_components` boxes each component's view
+/// type: the same screens in about 7% less wasm. Only these builds take it (RUSTFLAGS applies to
+/// the `--target` crates Trunk builds), so the tests' and lints' wasm builds keep their cache.
+fn trunk() -> Command {
+    let mut trunk = command("trunk");
+    trunk.env("RUSTFLAGS", "--cfg erase_components");
+    trunk
 }
 
 fn run(serve_args: Vec<String>) -> Result<()> {
