@@ -130,3 +130,51 @@ export async function importCatalog(page: Page, csv: string, added: number) {
   await page.getByRole('button', { name: 'CSV を取り込む' }).click();
   await expect(page.getByRole('status').filter({ hasText: `追加 ${added} 点` })).toBeVisible();
 }
+
+/** The staff PIN of the paired-tablet stories. */
+export const PIN = '2580';
+/** The catalog of the paired-tablet stories. */
+export const CATALOG = 'name,price,tax_class\nおにぎり 鮭,180,food\n缶ビール 350ml,250,alcohol\n新聞,160,reduced\n手ぬぐい,1200,standard\n日本酒 300ml,720,alcohol\n';
+
+/** Signs in on a paired tablet and opens a shift with ¥10,000 in the drawer. */
+export async function openShift(register: Page) {
+  await signIn(register, PIN);
+  await register.getByRole('group', { name: '釣り銭準備金' }).getByLabel('¥1,000', { exact: true }).fill('10');
+  await register.getByRole('button', { name: '開局' }).click();
+  await expect(register.getByLabel('商品検索・バーコード')).toBeVisible();
+}
+
+/** Rings up `item` paid exactly in cash and starts the next sale. */
+export async function sell(register: Page, item: string) {
+  await register.getByRole('button', { name: item }).click();
+  await register.getByRole('button', { name: 'お会計へ' }).click();
+  await register.getByRole('button', { name: 'ちょうど' }).click();
+  await register.getByRole('button', { name: '会計を確定' }).click();
+  await register.getByRole('button', { name: '次のお客様' }).click();
+}
+
+/** The tablet's sync line. */
+export function syncState(register: Page) {
+  return register.locator('.sync-state');
+}
+
+
+/** A new owner signs up on `phone`, creates a store with the stories' catalog and a cashier
+ * (PIN), and opens a pairing code for it; the code. */
+export async function storeToPair(phone: Page, base: string, email: string): Promise<string> {
+  await ownerSignsUp(phone, base, email);
+  await createStore(phone, '花子商店 浅草店');
+  await importCatalog(phone, CATALOG, 5);
+  await addStaff(phone, '花子', PIN);
+  return pairingCode(phone);
+}
+
+/** The receipt numbers of the owner's sales (the newest 500) as the server holds them, in order,
+ * by the owner's session in `phone`'s context. */
+export async function serverReceipts(phone: Page, base: string): Promise<number[]> {
+  const day = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Tokyo' });
+  const response = await phone.request.get(`${base}/api/v1/sales?from=${day}&to=${day}&limit=500`);
+  expect(response.status()).toBe(200);
+  const sales: { receipt_no: number }[] = await response.json();
+  return sales.map((s) => s.receipt_no).sort((a, b) => a - b);
+}

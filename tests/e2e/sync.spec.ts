@@ -7,38 +7,13 @@
 import { expect, test, type Page, type Request } from '@playwright/test';
 import { spawnSync } from 'node:child_process';
 import {
-  addStaff, akinai, createStore, importCatalog, ownerSignsUp, pairTablet, pairingCode, signIn,
-  startServer, stopServer,
+  addStaff, akinai, CATALOG, createStore, importCatalog, openShift, ownerSignsUp, pairTablet,
+  pairingCode, PIN, sell, startServer, stopServer, syncState,
 } from './shop';
-
-const PIN = '2580';
-const CATALOG = 'name,price,tax_class\nおにぎり 鮭,180,food\n缶ビール 350ml,250,alcohol\n新聞,160,reduced\n手ぬぐい,1200,standard\n日本酒 300ml,720,alcohol\n';
-
-/** Signs in on a paired tablet and opens a shift with ¥10,000 in the drawer. */
-async function openShift(register: Page) {
-  await signIn(register, PIN);
-  await register.getByRole('group', { name: '釣り銭準備金' }).getByLabel('¥1,000', { exact: true }).fill('10');
-  await register.getByRole('button', { name: '開局' }).click();
-  await expect(register.getByLabel('商品検索・バーコード')).toBeVisible();
-}
-
-/** Rings up `item` paid exactly in cash and starts the next sale. */
-async function sell(register: Page, item: string) {
-  await register.getByRole('button', { name: item }).click();
-  await register.getByRole('button', { name: 'お会計へ' }).click();
-  await register.getByRole('button', { name: 'ちょうど' }).click();
-  await register.getByRole('button', { name: '会計を確定' }).click();
-  await register.getByRole('button', { name: '次のお客様' }).click();
-}
 
 /** The owner's headline figure whose label contains `label`. */
 function headline(phone: Page, label: string) {
   return phone.locator('.headline > div').filter({ hasText: label }).locator('dd');
-}
-
-/** The tablet's sync line. */
-function syncState(register: Page) {
-  return register.locator('.sync-state');
 }
 
 test('fifty offline sales arrive exactly once, live, and tampering is found', async ({ browser }) => {
