@@ -27,10 +27,12 @@ pub fn SyncBadge() -> impl IntoView {
             return if waiting == 0 { lang.text("sync-standalone") } else { waiting_text };
         }
         app.sync.with(|s| match (&s.error, s.offline_since) {
-            (Some(crate::error::Error::Network(_)), Some(since)) => format!(
-                "{} · {waiting_text}",
-                lang.text_with("sync-offline-since", &[("time", clock(since).into())])
-            ),
+            (Some(crate::error::Error::Network(_)), Some(since)) => {
+                let offline =
+                    lang.text_with("sync-offline-since", &[("time", clock(since).into())]);
+                // Offline with nothing waiting is not "synced": the store's changes may not be.
+                if waiting == 0 { offline } else { format!("{offline} · {waiting_text}") }
+            }
             (Some(error), _) => format!("{} · {waiting_text}", error.message(lang)),
             (None, Some(_)) | (None, None) => match (waiting, s.last_ok) {
                 (0, Some(at)) => lang.text_with("sync-synced-at", &[("time", clock(at).into())]),

@@ -1,8 +1,9 @@
 //! The tablet's link to its store on the server. Sales never wait for it: the outbox is drained
 //! in the background in batches — at start, when the browser comes back online, after each
-//! sale, and on a timer that backs off with jitter while the server cannot be reached — and
-//! the store's catalog, staff and settings are pulled by version after each push. Nothing
-//! leaves the outbox until the server has answered for it.
+//! sale, as soon as the server answers again after an outage, and on a timer that backs off
+//! with jitter while the server answers with errors — and the store's catalog, staff and
+//! settings are pulled by version after each push. Nothing leaves the outbox until the server
+//! has answered for it.
 
 use std::pin::pin;
 use std::rc::Rc;
@@ -27,6 +28,10 @@ use crate::http::{self, Auth};
 
 /// How often a synced tablet asks for the store's changes.
 const POLL_MS: u32 = 30_000;
+
+/// How often a tablet that cannot reach the server asks whether it answers again: a health
+/// check is cheap, and a shop's outbox should drain within seconds of the server's return.
+const HEALTH_MS: u32 = 3_000;
 
 /// What the cashier sees of sync.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -117,7 +122,8 @@ impl SyncHandle {
     }
 
     /// Rounds forever: at once while more records wait, every [`POLL_MS`] when all went
-    /// through, backing off with jitter while the server cannot be reached; a kick cuts a wait.
+    /// through, as soon as the server answers again when it could not be reached, backing off
+    /// with jitter while it answers with errors; a kick cuts a wait.
     /// Ends when the app whose signals it updates is gone (tests unmount it; a page does not).
     async fn run(self, mut wakeups: UnboundedReceiver<()>) {
         let mut failures = 0u32;
@@ -129,19 +135,38 @@ impl SyncHandle {
                     POLL_MS
                 }
                 Err(err) => {
-                    failures = failures.saturating_add(1);
+                    let unreachable = unreachable(&err);
                     self.status.update(|s| {
                         s.offline_since.get_or_insert_with(Utc::now);
                         s.error = Some(err);
                     });
+                    if unreachable {
+                        // An attempt that never reached the server says nothing of its load:
+                        // no longer wait, only watch for its return.
+                        self.until_reachable(&mut wakeups).await;
+                        continue;
+                    }
+                    failures = failures.saturating_add(1);
                     // Only randomness, never money: spreads many tablets' retries apart.
                     let jitter = (js_sys::Math::random() * 1000.0) as u32;
                     u32::try_from(retry_delay_ms(failures, jitter)).unwrap_or(u32::MAX)
                 }
             };
-            futures::future::select(pin!(TimeoutFuture::new(delay)), wakeups.next()).await;
-            // Kicks that came together make one round.
-            while wakeups.try_recv().is_ok() {}
+            wait(delay, &mut wakeups).await;
+        }
+    }
+
+    /// Waits until the server answers a health check (asked every [`HEALTH_MS`] while the
+    /// browser is online) or a kick comes (a sale, the `online` event, the cashier).
+    async fn until_reachable(&self, wakeups: &mut UnboundedReceiver<()>) {
+        while self.link.try_get_untracked().is_some() {
+            if wait(HEALTH_MS, wakeups).await {
+                return;
+            }
+            let online = web_sys::window().is_none_or(|w| w.navigator().on_line());
+            if online && http::act(Auth::Browser, Method::GET, "/health").await.is_ok() {
+                return;
+            }
         }
     }
 
@@ -222,6 +247,23 @@ impl SyncHandle {
         trigger.kick();
         Ok(())
     }
+}
+
+/// Waits `ms` or until a kick; true when a kick (or the end of the kicks) cut it short.
+/// Kicks that came together count as one.
+async fn wait(ms: u32, wakeups: &mut UnboundedReceiver<()>) -> bool {
+    let kicked = matches!(
+        futures::future::select(pin!(TimeoutFuture::new(ms)), wakeups.next()).await,
+        futures::future::Either::Right(_)
+    );
+    while wakeups.try_recv().is_ok() {}
+    kicked
+}
+
+/// An attempt that never reached the server: no network, or a gateway in front of it that
+/// could not reach it either.
+fn unreachable(err: &Error) -> bool {
+    matches!(err, Error::Network(_) | Error::Refused { status: 502 | 504, .. })
 }
 
 /// A 401 to the tablet's token: the owner revoked this tablet.
