@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 use akinai_i18n::Lang;
 use akinai_server::db::database;
 use akinai_server::reports::export;
-use akinai_server::tools::{demo, verify};
+use akinai_server::tools::{backup, demo, verify};
 use akinai_server::{AppState, router};
 
 #[derive(Parser)]
@@ -75,6 +75,26 @@ enum Command {
         #[command(flatten)]
         db: DbArgs,
     },
+    /// Copy a live SQLite database to FILE, consistently, while the server runs (PostgreSQL:
+    /// use pg_dump).
+    Backup {
+        /// The backup file to write (replaced only once the new copy is complete).
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// Put a backup in place of the SQLite database (stop the server first).
+    Restore {
+        /// The backup file (made by `akinai backup`).
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        /// Replace a database that is there already.
+        #[arg(long)]
+        force: bool,
+        #[command(flatten)]
+        db: DbArgs,
+    },
     /// Read a cart as JSON on stdin and print its receipt as JSON (see docs/quote.md).
     Quote {
         /// Language of error messages (ja or en); by default from LC_ALL, LC_MESSAGES or LANG.
@@ -94,6 +114,8 @@ fn main() -> ExitCode {
             Err(err) => finish(Err(err)),
         },
         Command::Export { out, owner, db } => finish(export(out, owner, db)),
+        Command::Backup { out, db } => finish(make_backup(out, db)),
+        Command::Restore { from, force, db } => finish(restore(from, force, db)),
     }
 }
 
@@ -130,6 +152,21 @@ async fn export(out: PathBuf, owner: Option<String>, db: DbArgs) -> anyhow::Resu
     for dir in export::write_dirs(&open(&db).await?, &out, owner.as_deref()).await? {
         println!("{}", dir.display());
     }
+    Ok(())
+}
+
+#[tokio::main]
+async fn make_backup(out: PathBuf, db: DbArgs) -> anyhow::Result<()> {
+    backup::backup(&db.target(), &out).await?;
+    println!("{}", out.display());
+    Ok(())
+}
+
+#[tokio::main]
+async fn restore(from: PathBuf, force: bool, db: DbArgs) -> anyhow::Result<()> {
+    let target = db.target();
+    backup::restore(&from, &target, force).await?;
+    println!("{} restored from {}", target.describe(), from.display());
     Ok(())
 }
 

@@ -1,5 +1,7 @@
-//! The command line's tools: verify the stored chains, quote a cart, and the demo shop.
+//! The command line's tools: verify the stored chains, back up and restore, quote a cart, and
+//! the demo shop.
 
+pub mod backup;
 pub mod demo;
 pub mod quote;
 pub mod verify;

@@ -255,3 +255,10 @@ pub async fn start_with(backend: Backend, demo: bool) -> TestServer {
 pub async fn start(backend: Backend) -> TestServer {
     start_with(backend, false).await
 }
+
+impl TestServer {
+    /// The SQLite file of a server started on [`Backend::Sqlite`], for the command-line tools.
+    pub fn sqlite_file(&self) -> std::path::PathBuf {
+        self._dir.path().join("akinai.db")
+    }
+}
