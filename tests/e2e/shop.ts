@@ -28,6 +28,8 @@ export async function startServer(offset: number, db?: string): Promise<Server> 
     stdio: 'ignore',
   });
   for (let i = 0; i < 100; i++) {
+    // Another server answering on the port (one a failed test left behind) is not this one.
+    if (server.exitCode !== null) throw new Error(`akinai serve exited (${server.exitCode})`);
     try {
       if ((await fetch(`${base}/api/v1/health`)).ok) return { base, process: server, db, offset };
     } catch { /* not up yet */ }
@@ -169,12 +171,12 @@ export async function storeToPair(phone: Page, base: string, email: string): Pro
   return pairingCode(phone);
 }
 
-/** The receipt numbers of the owner's sales (the newest 500) as the server holds them, in order,
- * by the owner's session in `phone`'s context. */
-export async function serverReceipts(phone: Page, base: string): Promise<number[]> {
+/** The owner's sales of today (at most 500) as the server holds them, by receipt number, by the
+ * owner's session in `phone`'s context. */
+export async function serverSales(phone: Page, base: string): Promise<{ id: string; receipt_no: number }[]> {
   const day = new Date().toLocaleDateString('sv-SE', { timeZone: 'Asia/Tokyo' });
   const response = await phone.request.get(`${base}/api/v1/sales?from=${day}&to=${day}&limit=500`);
   expect(response.status()).toBe(200);
-  const sales: { receipt_no: number }[] = await response.json();
-  return sales.map((s) => s.receipt_no).sort((a, b) => a - b);
+  const sales: { id: string; receipt_no: number }[] = await response.json();
+  return sales.sort((a, b) => a.receipt_no - b.receipt_no);
 }
