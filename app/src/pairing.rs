@@ -26,18 +26,24 @@ pub fn SyncBadge() -> impl IntoView {
             // Nothing to sync with yet: "synced" would not be true.
             return if waiting == 0 { lang.text("sync-standalone") } else { waiting_text };
         }
-        app.sync.with(|s| match (&s.error, s.offline_since) {
-            (Some(crate::error::Error::Network(_)), Some(since)) => {
-                let offline =
-                    lang.text_with("sync-offline-since", &[("time", clock(since).into())]);
-                // Offline with nothing waiting is not "synced": the store's changes may not be.
-                if waiting == 0 { offline } else { format!("{offline} · {waiting_text}") }
+        app.sync.with(|s| {
+            let trouble = match (&s.error, s.offline_since) {
+                (Some(crate::error::Error::Network(_)), Some(since)) => {
+                    Some(lang.text_with("sync-offline-since", &[("time", clock(since).into())]))
+                }
+                (Some(error), _) => Some(error.message(lang)),
+                (None, _) => None,
+            };
+            match (trouble, waiting, s.last_ok) {
+                // Nothing waits, but the last round failed: the store's changes may not have
+                // arrived, so not "synced".
+                (Some(trouble), 0, _) => trouble,
+                (Some(trouble), _, _) => format!("{trouble} · {waiting_text}"),
+                (None, 0, Some(at)) => {
+                    lang.text_with("sync-synced-at", &[("time", clock(at).into())])
+                }
+                (None, _, _) => waiting_text,
             }
-            (Some(error), _) => format!("{} · {waiting_text}", error.message(lang)),
-            (None, Some(_)) | (None, None) => match (waiting, s.last_ok) {
-                (0, Some(at)) => lang.text_with("sync-synced-at", &[("time", clock(at).into())]),
-                _ => waiting_text,
-            },
         })
     };
     view! { <span class="sync-state" role="status">{text}</span> }
