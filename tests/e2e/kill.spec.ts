@@ -5,7 +5,7 @@
 // receipt numbers run 1..N with no gap and none twice, and `akinai verify` is clean.
 import { chromium, expect, test, type Browser, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -44,6 +44,7 @@ async function launchTablet(profile: string, port: number): Promise<Tablet> {
 
 /** SIGKILLs the tablet's browser and every process it started (its process group). */
 async function killTablet(tablet: Tablet) {
+  if (tablet.process.exitCode !== null || tablet.process.signalCode !== null) return;
   const exited = new Promise((r) => tablet.process.once('exit', r));
   try {
     process.kill(-tablet.process.pid!, 'SIGKILL');
@@ -167,6 +168,7 @@ test('killed servers and browsers lose no sale and make none twice', async ({ br
     calm = true;
     await chaos?.catch(() => undefined);
     await killTablet(tablet);
+    rmSync(profile, { recursive: true, force: true });
     await phoneContext.close();
     await stopServer(server);
   }
