@@ -291,7 +291,17 @@ pub fn code_in_location() -> Option<String> {
 mod tests {
     use wasm_bindgen_test::wasm_bindgen_test;
 
-    use super::code_from;
+    use super::{code_from, unreachable};
+    use crate::error::Error;
+
+    #[wasm_bindgen_test]
+    fn only_attempts_that_never_reached_the_server_skip_the_backoff() {
+        assert!(unreachable(&Error::Network("connection refused".into())));
+        assert!(unreachable(&Error::Refused { status: 502, code: None, field: None }));
+        assert!(!unreachable(&Error::Refused { status: 503, code: None, field: None }));
+        assert!(!unreachable(&Error::Refused { status: 500, code: None, field: None }));
+        assert!(!unreachable(&Error::Unpaired));
+    }
 
     #[wasm_bindgen_test]
     fn a_scanned_url_or_a_typed_code_gives_the_code() {
