@@ -92,15 +92,6 @@ mod tests {
     }
 
     #[wasm_bindgen_test]
-    fn the_lock_is_kept_on_the_device() {
-        let lock = misses(6, 1000.0);
-        lock.save();
-        assert_eq!(PinLock::saved(), lock);
-        PinLock::default().save();
-        assert_eq!(PinLock::saved(), PinLock::default());
-    }
-
-    #[wasm_bindgen_test]
     fn a_miss_after_the_pause_pauses_again_from_then() {
         let lock = misses(5, 0.0).missed(100_000.0);
         assert_eq!(lock.seconds_left(100_000.0), 60);
