@@ -33,6 +33,7 @@ error-invalid-pin = { $field }: a PIN is 4 to 6 digits
 error-csv-encoding = the file is neither UTF-8 nor Shift_JIS text (unreadable bytes on line { $line })
 error-csv-read = row { $row }: not readable as CSV ({ $message })
 error-csv-empty = the file is empty: the first row must name the columns, like name,price,tax_class
+error-csv-too-many-rows = the file has more than { $limit } rows: import it in parts of at most { $limit } rows
 error-csv-missing-column = the header row has no { $column } column
 error-csv-duplicate-column = the header row has two { $column } columns: "{ $first }" and "{ $second }"
 error-csv-extra-cells = row { $row }: { $found } cells but the header has { $expected } columns
@@ -97,6 +98,7 @@ pin = PIN
 pin-clear = Clear
 pin-locked = PIN entry is paused for { $seconds } seconds
 pin-wrong = Wrong PIN
+pin-checking = Checking…
 
 ## Register
 catalog-title = Items
@@ -386,6 +388,7 @@ code-csv-duplicate-column = The header row names a column twice
 code-csv-extra-cells = A row has more cells than the header has columns
 code-csv-cell = A cell is not valid for its column
 code-csv-duplicate-row = Two rows are the same item
+code-csv-too-many-rows = The file has more rows than one import takes
 code-bad-parameter = A parameter is missing or not valid
 code-body-too-large = What was sent is too large
 code-not-found = Not found

@@ -33,6 +33,7 @@ error-invalid-pin = { $field }: 暗証番号は 4〜6 桁の数字です
 error-csv-encoding = CSV ファイルの文字コードが UTF-8 でも Shift_JIS でもありません（{ $line } 行目に読めない文字があります）
 error-csv-read = CSV の { $row } 行目を読めません（{ $message }）
 error-csv-empty = CSV ファイルが空です。1 行目に「商品名,価格,税区分」のように列の名前を書いてください
+error-csv-too-many-rows = 行が { $limit } 行を超えています。{ $limit } 行以下のファイルに分けて取り込んでください
 error-csv-missing-column = CSV の 1 行目（見出し）に{ $column }の列がありません
 error-csv-duplicate-column = CSV の見出しに{ $column }の列が 2 つあります（「{ $first }」と「{ $second }」）。どちらか 1 つにしてください
 error-csv-extra-cells = CSV の { $row } 行目はセルが { $found } 個あり、見出しの { $expected } 列より多くなっています（1,200 のようにカンマを含む値は " で囲んでください）
@@ -96,6 +97,7 @@ pin = 暗証番号
 pin-clear = 消去
 pin-locked = 暗証番号の入力を { $seconds } 秒間停止しています
 pin-wrong = 暗証番号が違います
+pin-checking = 確認しています…
 
 ## レジ
 catalog-title = 商品
@@ -376,6 +378,7 @@ code-csv-duplicate-column = 見出しに同じ列が 2 つあります
 code-csv-extra-cells = 見出しより列の多い行があります
 code-csv-cell = 読めないセルがあります
 code-csv-duplicate-row = 同じ商品の行が 2 つあります
+code-csv-too-many-rows = 一度に取り込める行数を超えています
 code-bad-parameter = 指定が正しくありません
 code-body-too-large = 送る内容が大きすぎます
 code-not-found = 見つかりません

@@ -2,6 +2,7 @@
 //! labelled inputs, the shop's fields, PIN entry, and reading a chosen file.
 
 use akinai_core::shop::{RegistrationNumber, ShopSettings};
+use akinai_core::staff::SALT_LEN;
 use akinai_core::tax::{Named, PricingMode, Rounding};
 use akinai_i18n::Lang;
 use leptos::prelude::*;
@@ -151,11 +152,15 @@ pub(crate) fn pin_field(
     }
 }
 
-/// Random hex, for the salt of a new PIN.
-pub(crate) fn random_salt() -> String {
-    let mut bytes = [0u8; 16];
-    bytes.iter_mut().for_each(|b| *b = (js_sys::Math::random() * 256.0) as u8);
-    hex::encode(bytes)
+/// Random bytes from the browser's cryptographic generator, for the salt of a new PIN hash.
+pub(crate) fn random_salt() -> Result<[u8; SALT_LEN]> {
+    let mut salt = [0u8; SALT_LEN];
+    web_sys::window()
+        .ok_or(Error::NoDevice)?
+        .crypto()
+        .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut salt))
+        .map_err(|err| Error::Data(format!("{err:?}")))?;
+    Ok(salt)
 }
 
 /// The bytes of the file chosen in an `<input type=file>`.

@@ -1,5 +1,11 @@
 //! The keypad's pause after wrong PINs: guessing a 4-digit PIN by hand takes many tries, so
-//! after five misses in a row the keypad pauses, and each further miss doubles the pause.
+//! after five misses in a row the keypad pauses, and each further miss doubles the pause. The
+//! lock is kept in the device's localStorage, so reloading the page does not lift it.
+
+use serde::{Deserialize, Serialize};
+
+/// Where the device keeps its lock.
+const KEY: &str = "akinai.pin_lock";
 
 /// Wrong PINs in a row before the keypad pauses.
 const TRIES: u32 = 5;
@@ -8,13 +14,29 @@ const PAUSE_MS: f64 = 30_000.0;
 
 /// Wrong PINs in a row, and until when (ms since the epoch) the keypad is paused. A right PIN
 /// starts again from [`PinLock::default`].
-#[derive(Clone, Copy, Debug, Default, PartialEq)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PinLock {
     failures: u32,
     until_ms: f64,
 }
 
 impl PinLock {
+    /// The lock this device kept, or an open one.
+    pub fn saved() -> PinLock {
+        storage()
+            .and_then(|storage| storage.get_item(KEY).ok().flatten())
+            .and_then(|json| serde_json::from_str(&json).ok())
+            .unwrap_or_default()
+    }
+
+    /// Keeps the lock on this device. A browser that refuses storage keeps it only until the
+    /// page reloads: the keypad still pauses.
+    pub fn save(self) {
+        if let (Some(storage), Ok(json)) = (storage(), serde_json::to_string(&self)) {
+            let _ = storage.set_item(KEY, &json);
+        }
+    }
+
     /// The lock after one more wrong PIN at `now_ms`.
     pub fn missed(self, now_ms: f64) -> PinLock {
         let failures = self.failures.saturating_add(1);
@@ -35,6 +57,10 @@ impl PinLock {
     pub fn seconds_left(&self, now_ms: f64) -> u32 {
         (self.ms_left(now_ms) / 1000.0).ceil() as u32
     }
+}
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
 }
 
 #[cfg(test)]

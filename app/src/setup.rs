@@ -50,7 +50,7 @@ pub fn Setup() -> impl IntoView {
             }
             let owner_name = owner.get_untracked().trim().to_owned();
             let staff =
-                Staff::new(Uuid::now_v7(), &owner_name, Role::Owner, &pin_value, &random_salt());
+                Staff::new(Uuid::now_v7(), &owner_name, Role::Owner, &pin_value, &random_salt()?)?;
             Ok((shop, staff))
         })();
         let (shop, staff) = match checked {

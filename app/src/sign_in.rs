@@ -1,11 +1,53 @@
 //! Sign-in with a staff PIN on a large keypad; the register locks itself after a while
 //! without a touch.
+//!
+//! Checking a PIN against a member's hash takes about 100 ms (argon2id, slow on purpose), so the
+//! keypad says it is checking and lets the browser paint between members. A member whose hash is
+//! of an older format is re-hashed with the PIN just accepted.
 
-use akinai_core::staff::{Pin, sign_in};
+use akinai_core::staff::{Pin, Staff};
+use akinai_core::sync::Record;
 use leptos::prelude::*;
 
+use crate::fields::random_salt;
 use crate::pin_lock::PinLock;
-use crate::state::{Screen, use_app};
+use crate::state::{AppState, Screen, use_app};
+
+/// The member whose PIN `pin` is, if any, checked one by one with a pause between them for the
+/// browser to paint and handle input.
+async fn find(staff: Vec<Staff>, pin: Pin) -> Option<Staff> {
+    for member in staff {
+        gloo_timers::future::TimeoutFuture::new(0).await;
+        if member.accepts(&pin) {
+            return Some(member);
+        }
+    }
+    None
+}
+
+/// Keeps `member`'s PIN in today's hash format, when theirs is older.
+fn rehash(app: AppState, member: &Staff, pin: &Pin) {
+    if !member.needs_rehash() {
+        return;
+    }
+    let fresh = random_salt()
+        .and_then(|salt| Ok(Staff::new(member.id, &member.name, member.role, pin, &salt)?));
+    match fresh {
+        Ok(fresh) => app.spawn(app.edit(vec![Record::Staff(Box::new(fresh))])),
+        Err(err) => app.fail(err),
+    }
+}
+
+/// Re-renders the keypad when its pause ends.
+fn wake_after_pause(app: AppState) {
+    let wait = app.pin_lock.with_untracked(|lock| lock.ms_left(js_sys::Date::now()));
+    if wait > 0.0 {
+        set_timeout(
+            move || app.pin_lock.update(|_| {}),
+            std::time::Duration::from_millis(wait as u64 + 50),
+        );
+    }
+}
 
 /// The PIN keypad.
 #[component]
@@ -13,42 +55,41 @@ pub fn SignIn() -> impl IntoView {
     let app = use_app();
     let pin = RwSignal::new(String::new());
     let wrong = RwSignal::new(false);
+    let checking = RwSignal::new(false);
+    // The device keeps the lock: a reload does not lift it.
+    app.pin_lock.set(PinLock::saved());
+    wake_after_pause(app);
     let locked_for = move || app.pin_lock.get().seconds_left(js_sys::Date::now());
+    let missed = move || {
+        wrong.set(true);
+        let lock = app.pin_lock.get_untracked().missed(js_sys::Date::now());
+        lock.save();
+        app.pin_lock.set(lock);
+        wake_after_pause(app);
+    };
     let try_pin = move || {
-        if locked_for() > 0 {
+        if locked_for() > 0 || checking.get_untracked() {
             return;
         }
         let entered = pin.get_untracked();
-        let found = Pin::parse(&entered)
-            .ok()
-            .and_then(|p| app.staff.with_untracked(|staff| sign_in(staff, &p).cloned()));
-        match found {
-            Some(staff) => {
-                pin.set(String::new());
-                wrong.set(false);
-                app.pin_lock.set(PinLock::default());
-                app.user.set(Some(staff));
-                app.screen.set(if app.open_shift().is_some() {
-                    Screen::Register
-                } else {
-                    Screen::Shift
-                });
-            }
-            None => {
-                pin.set(String::new());
-                wrong.set(true);
-                let now = js_sys::Date::now();
-                app.pin_lock.update(|lock| *lock = lock.missed(now));
-                // Re-render the countdown when the pause ends.
-                let wait = app.pin_lock.with_untracked(|lock| lock.ms_left(now));
-                if wait > 0.0 {
-                    set_timeout(
-                        move || app.pin_lock.update(|_| {}),
-                        std::time::Duration::from_millis(wait as u64 + 50),
-                    );
-                }
-            }
-        }
+        pin.set(String::new());
+        let Ok(entered) = Pin::parse(&entered) else { return missed() };
+        checking.set(true);
+        leptos::task::spawn_local(async move {
+            let found = find(app.staff.get_untracked(), entered.clone()).await;
+            checking.set(false);
+            let Some(staff) = found else { return missed() };
+            wrong.set(false);
+            PinLock::default().save();
+            app.pin_lock.set(PinLock::default());
+            rehash(app, &staff, &entered);
+            app.user.set(Some(staff));
+            app.screen.set(if app.open_shift().is_some() {
+                Screen::Register
+            } else {
+                Screen::Shift
+            });
+        });
     };
     let press = move |digit: char| {
         wrong.set(false);
@@ -89,9 +130,12 @@ pub fn SignIn() -> impl IntoView {
                         "C"
                     </button>
                     <button type="button" on:click=move |_| press('0')>"0"</button>
-                    <button type="submit" class="primary">{move || app.t("sign-in")}</button>
+                    <button type="submit" class="primary" disabled=move || checking.get()>{move || app.t("sign-in")}</button>
                 </div>
-                <Show when=move || wrong.get() && locked_for() == 0>
+                <Show when=move || checking.get()>
+                    <p class="notice" role="status">{move || app.t("pin-checking")}</p>
+                </Show>
+                <Show when=move || wrong.get() && locked_for() == 0 && !checking.get()>
                     <p class="error" role="alert">{move || app.t("pin-wrong")}</p>
                 </Show>
                 <Show when=move || locked_for() != 0>

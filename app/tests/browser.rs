@@ -61,3 +61,32 @@ fn the_browser_computes_the_same_receipt_as_the_server() {
     assert_eq!(rates, vec![(10, 246, 22), (8, 314, 23)]);
     assert_eq!(receipt.total.get(), 560);
 }
+
+#[wasm_bindgen_test]
+fn the_keypad_lock_is_kept_on_the_device() {
+    use akinai_app::pin_lock::PinLock;
+    let lock = (0..6).fold(PinLock::default(), |lock, _| lock.missed(js_sys::Date::now()));
+    assert!(lock.seconds_left(js_sys::Date::now()) > 0);
+    lock.save();
+    assert_eq!(PinLock::saved(), lock, "a reload reads the same lock");
+    PinLock::default().save();
+    assert_eq!(PinLock::saved(), PinLock::default());
+}
+
+#[wasm_bindgen_test]
+fn a_pin_try_is_slow_on_purpose() {
+    use akinai_core::staff::{Pin, Role, Staff};
+    let pin = Pin::parse("482913").unwrap();
+    let owner =
+        Staff::new(uuid::Uuid::nil(), "店長", Role::Owner, &pin, b"sixteen-byte-slt").unwrap();
+    let wrong = Pin::parse("000000").unwrap();
+    let started = js_sys::Date::now();
+    let tries = 5;
+    for _ in 0..tries {
+        assert!(!owner.accepts(&wrong));
+    }
+    let per_try = (js_sys::Date::now() - started) / f64::from(tries);
+    leptos::logging::log!("one PIN try takes {per_try:.0} ms in this browser");
+    // A single SHA-256 took microseconds: finding a 6-digit PIN then took under a second.
+    assert!(per_try >= 10.0, "{per_try} ms a try");
+}

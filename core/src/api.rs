@@ -94,6 +94,8 @@ codes! {
     CsvCell = "csv_cell",
     /// A catalog CSV row is the same item as an earlier row.
     CsvDuplicateRow = "csv_duplicate_row",
+    /// A catalog CSV file has more rows than one import takes.
+    CsvTooManyRows = "csv_too_many_rows",
     /// A query or path parameter is missing or impossible.
     BadParameter = "bad_parameter",
     /// The body is larger than the server takes.
@@ -161,6 +163,7 @@ impl crate::Error {
             E::CsvExtraCells { .. } => ErrorCode::CsvExtraCells,
             E::CsvCell { .. } => ErrorCode::CsvCell,
             E::CsvDuplicateRow { .. } => ErrorCode::CsvDuplicateRow,
+            E::CsvTooManyRows { .. } => ErrorCode::CsvTooManyRows,
         }
     }
 }

@@ -10,12 +10,15 @@ use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 use uuid::Uuid;
 
+use crate::error::{Error, Field, Result};
 use crate::money::Yen;
 use crate::tax::TaxClass;
 
 mod csv_file;
 
-pub use csv_file::{CsvImport, export_csv, import_csv, import_csv_text};
+pub use csv_file::{
+    CsvImport, MAX_IMPORT_ROWS, export_csv, guard_csv_cell, import_csv, import_csv_text,
+};
 
 /// One item the shop sells.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -36,10 +39,35 @@ pub struct Item {
     pub category: String,
     /// JAN/EAN or the shop's own code.
     pub barcode: Option<String>,
-    /// The quick key's CSS colour such as `#2a9d8f`; may be empty.
+    /// The quick key's colour as `#rrggbb` such as `#2a9d8f`, or empty (see [`check_color`]).
     pub color: String,
     /// The price is typed at the register.
     pub open_price: bool,
+}
+
+impl Item {
+    /// The rules every item keeps, wherever it comes from (the owner API, a CSV file, a
+    /// device's sync): a colour the register can put in a style.
+    pub fn check(&self) -> Result<()> {
+        check_color(&self.color)
+    }
+}
+
+/// Refuses a colour other than empty or `#rrggbb` (hex digits, either case): the register puts
+/// it in a `style` attribute, where anything else could inject CSS (`red;background:url(…)`).
+pub fn check_color(color: &str) -> Result<()> {
+    let valid = color.is_empty()
+        || color
+            .strip_prefix('#')
+            .is_some_and(|hex| hex.len() == 6 && hex.bytes().all(|b| b.is_ascii_hexdigit()));
+    if valid {
+        Ok(())
+    } else {
+        Err(Error::Invalid {
+            field: Field::top("color"),
+            detail: "a colour is #rrggbb, like #2a9d8f, or empty".to_owned(),
+        })
+    }
 }
 
 /// Folds text for matching: compatibility forms to their plain form (NFKC, so `ＡＢＣ１２３`
@@ -172,6 +200,22 @@ mod tests {
 
     fn names<'a>(found: &[&'a Item]) -> Vec<&'a str> {
         found.iter().map(|item| item.name.as_str()).collect()
+    }
+
+    #[test]
+    fn a_colour_is_rrggbb_or_empty() {
+        for good in ["", "#2a9d8f", "#FFFFFF"] {
+            assert_eq!(check_color(good), Ok(()), "{good}");
+        }
+        for bad in
+            ["red;background:url(x)", "red", "#fff", "#2a9d8f;", "2a9d8f", "#2a9d8g", "＃2a9d8f"]
+        {
+            let err = check_color(bad).unwrap_err();
+            assert_eq!(err.field(), Field::top("color"), "{bad}");
+            let mut item = item("x", "", None);
+            item.color = bad.to_owned();
+            assert_eq!(item.check(), Err(err));
+        }
     }
 
     #[test]

@@ -237,6 +237,12 @@ pub enum Error {
         /// The cell as written (trimmed).
         value: String,
     },
+    /// A catalog CSV file has more rows than one import takes.
+    #[error("the file has more than {limit} rows: import it in parts of at most {limit} rows")]
+    CsvTooManyRows {
+        /// The most rows one import takes.
+        limit: usize,
+    },
     /// A catalog CSV row is the same item as an earlier row: the same barcode, or without a
     /// barcode the same name, or both rows would update the same existing item.
     #[error("row {row}: {column} \"{value}\" is the same item as row {first_row}")]
@@ -280,7 +286,9 @@ impl Error {
             Error::LastOwner => Field::top("role"),
             Error::InvalidRegistrationNumber { .. } => Field::top("registration_number"),
             Error::NoRate { .. } => Field::top("date"),
-            Error::CsvEncoding { .. } | Error::CsvEmpty => Field::csv(None, None),
+            Error::CsvEncoding { .. } | Error::CsvEmpty | Error::CsvTooManyRows { .. } => {
+                Field::csv(None, None)
+            }
             Error::CsvMissingColumn { column } | Error::CsvDuplicateColumn { column, .. } => {
                 Field::csv(None, Some(column))
             }

@@ -212,6 +212,10 @@ impl Lang {
                 "error-csv-read"
             }
             Error::CsvEmpty => "error-csv-empty",
+            Error::CsvTooManyRows { limit } => {
+                args.push(("limit", s(limit.to_string())));
+                "error-csv-too-many-rows"
+            }
             Error::CsvMissingColumn { column } => {
                 args.push(("column", s(self.csv_column(column))));
                 "error-csv-missing-column"

@@ -401,8 +401,9 @@ async fn a_device_cannot_leave_the_store_without_an_owner() {
                 name,
                 role,
                 &akinai_core::staff::Pin::parse(pin).unwrap(),
-                "salt",
+                b"a-sixteen-bytes!",
             )
+            .unwrap()
         };
         let (owner, cashier) = (
             member("店長", akinai_core::staff::Role::Owner, "1111"),
@@ -712,8 +713,9 @@ async fn the_export_has_every_table_and_a_readme() {
             "佐藤",
             akinai_core::staff::Role::Cashier,
             &akinai_core::staff::Pin::parse("1234").unwrap(),
-            "salt",
-        );
+            b"a-sixteen-bytes!",
+        )
+        .unwrap();
         let entries = [
             register.entry(Uuid::now_v7(), Record::Staff(Box::new(staff))),
             register.sell(tokyo(20, 9), vec![line("弁当", 500, 1, TaxClass::Food)]).1,

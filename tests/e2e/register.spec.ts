@@ -177,11 +177,13 @@ test('line discounts, holding a sale for the next customer, recalling it, and th
   }
 });
 
-test('five wrong PINs in a row pause the keypad', async ({ page }) => {
+test('five wrong PINs in a row pause the keypad, and a reload does not lift the pause', async ({ page }) => {
   const server = await startServer(3);
   try {
     await setUpShop(page, server, '2580');
     for (let i = 0; i < 5; i++) await signIn(page, '0000');
+    await expect(page.getByRole('alert')).toContainText('秒間停止しています');
+    await page.reload();
     await expect(page.getByRole('alert')).toContainText('秒間停止しています');
     await signIn(page, '2580');
     await expect(page.getByRole('heading', { name: '暗証番号を入力' })).toBeVisible();

@@ -19,17 +19,13 @@ pub(super) fn StaffForm() -> impl IntoView {
     let role = RwSignal::new(Role::Cashier);
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let checked = Pin::parse(&pin.get_untracked()).and_then(|p| {
+        let checked = (|| -> crate::error::Result<Staff> {
+            let p = Pin::parse(&pin.get_untracked())?;
             app.staff.with_untracked(|s| check_pin(s, &p, None))?;
             let person = Name::parse(&name.get_untracked(), akinai_core::Field::top("name"))?;
-            Ok(Staff::new(
-                Uuid::now_v7(),
-                person.as_str(),
-                role.get_untracked(),
-                &p,
-                &random_salt(),
-            ))
-        });
+            let salt = random_salt()?;
+            Ok(Staff::new(Uuid::now_v7(), person.as_str(), role.get_untracked(), &p, &salt)?)
+        })();
         match checked {
             Err(err) => app.fail(err),
             Ok(person) => app.spawn(async move {

@@ -20,6 +20,34 @@ use crate::error::{Field, Result};
 use crate::money::Yen;
 use crate::tax::{Named, TaxClass};
 
+/// Rows one import may hold: a shop's catalog fits many times over, and a bigger file is refused
+/// before it costs the server or the tablet much work.
+pub const MAX_IMPORT_ROWS: usize = 10_000;
+
+/// What makes a spreadsheet read a cell as a formula (`=HYPERLINK(…)`, `@SUM(…)`, `-2+3`).
+const FORMULA_STARTS: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// True when `text` is any number of `'` and then a formula start.
+fn formula_like(text: &str) -> bool {
+    text.trim_start_matches('\'').starts_with(FORMULA_STARTS)
+}
+
+/// A text cell made safe to open in Excel: one starting like a formula gets a `'` in front, so
+/// it shows as text. So does one already starting with `'`s before such a character, which lets
+/// an import take exactly one `'` off and get the original back. Number cells are not text
+/// cells: a negative amount stays a number.
+pub fn guard_csv_cell(text: &str) -> Cow<'_, str> {
+    if formula_like(text) { Cow::Owned(format!("'{text}")) } else { Cow::Borrowed(text) }
+}
+
+/// A cell as [`guard_csv_cell`] wrote it, back to the text it guarded.
+fn unguard(cell: &str) -> &str {
+    match cell.strip_prefix('\'') {
+        Some(rest) if formula_like(rest) => rest,
+        _ => cell,
+    }
+}
+
 /// The result of an import. The catalog itself is not changed here: the caller stores
 /// `items` by id (replacing the updated ones, adding the new ones), or uses
 /// [`CsvImport::merged_into`]. Items that are not in the file are left as they are.
@@ -158,7 +186,7 @@ impl Row<'_> {
     /// are empty: Excel drops trailing empty cells on some rows.
     fn cell(&self, column: Column) -> Option<&str> {
         self.layout.positions[column as usize]
-            .map(|at| self.record.get(at).unwrap_or_default().trim())
+            .map(|at| unguard(self.record.get(at).unwrap_or_default().trim()).trim())
     }
 
     fn invalid(&self, column: Column, value: &str) -> Error {
@@ -259,17 +287,10 @@ fn parse_barcode(cell: &str) -> Option<Option<String>> {
     Some((!code.is_empty()).then_some(code))
 }
 
-/// Empty, `#` and 3, 4, 6 or 8 hex digits, or a CSS colour name. Nothing else, since the app
-/// puts it in a style.
+/// Empty or `#rrggbb` (full-width forms folded), as every item keeps ([`super::check_color`]).
 fn parse_color(cell: &str) -> Option<String> {
     let color = fold_width(cell);
-    let valid = match color.strip_prefix('#') {
-        Some(hex) => {
-            matches!(hex.len(), 3 | 4 | 6 | 8) && hex.bytes().all(|b| b.is_ascii_hexdigit())
-        }
-        None => color.len() <= 32 && color.bytes().all(|b| b.is_ascii_alphabetic()),
-    };
-    valid.then_some(color)
+    super::check_color(&color).is_ok().then_some(color)
 }
 
 /// The file as text: UTF-8 (a BOM is dropped) if it is valid UTF-8, else Shift_JIS.
@@ -449,7 +470,8 @@ impl<'a> Existing<'a> {
 /// no barcode (the shop is adding barcodes to its catalog). Every other row becomes a new item
 /// with an id from `new_id`, called in the file's order. Two rows for one item are refused.
 /// Blank rows are skipped; columns Akinai does not know are ignored. A header with no rows
-/// imports nothing.
+/// imports nothing; more than [`MAX_IMPORT_ROWS`] rows are refused. A cell that
+/// [`export_csv`] guarded against formulas (`'=…`) is read without the `'`.
 ///
 /// On any error nothing is returned but the error, which names the row and column.
 pub fn import_csv(
@@ -479,6 +501,9 @@ pub fn import_csv_text(
     let mut keys: HashMap<(&'static str, String), usize> = HashMap::new();
     let mut taken: HashMap<usize, usize> = HashMap::new();
     while let Some((number, record)) = records.next()? {
+        if import.items.len() == MAX_IMPORT_ROWS {
+            return Err(Error::CsvTooManyRows { limit: MAX_IMPORT_ROWS });
+        }
         let row = Row { number, record: &record, layout: &layout };
         let found = record
             .iter()
@@ -547,8 +572,9 @@ fn duplicate(row: usize, first_row: usize, column: &'static str, value: String) 
 }
 
 /// The catalog as CSV that [`import_csv`] reads back to the same items: the English header,
-/// one row per item, CRLF line ends, prices as plain digits. It starts with a UTF-8 BOM,
-/// without which Japanese Excel reads UTF-8 as Shift_JIS and garbles every name.
+/// one row per item, CRLF line ends, prices as plain digits, text cells guarded against
+/// formulas ([`guard_csv_cell`]). It starts with a UTF-8 BOM, without which Japanese Excel
+/// reads UTF-8 as Shift_JIS and garbles every name.
 pub fn export_csv(items: &[Item]) -> String {
     let mut out = String::from("\u{FEFF}");
     push_row(&mut out, Column::ALL.map(Column::key));
@@ -557,13 +583,13 @@ pub fn export_csv(items: &[Item]) -> String {
         push_row(
             &mut out,
             [
-                &item.name,
-                &item.kana,
+                &guard_csv_cell(&item.name),
+                &guard_csv_cell(&item.kana),
                 &price,
                 item.tax_class.word(),
-                &item.category,
-                item.barcode.as_deref().unwrap_or_default(),
-                &item.color,
+                &guard_csv_cell(&item.category),
+                &guard_csv_cell(item.barcode.as_deref().unwrap_or_default()),
+                &guard_csv_cell(&item.color),
                 if item.open_price { "true" } else { "false" },
             ],
         );

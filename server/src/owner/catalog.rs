@@ -1,6 +1,13 @@
 //! A store's catalog, as the owner manages it (`/api/v1/stores/{store}/items`): one item at a
 //! time, or the whole catalog as the CSV file a shop keeps in Excel (the domain reads and
 //! writes it; an import is all or nothing).
+//!
+//! An import holds the database's write lock only while it writes: the file is read and
+//! compared with the catalog first, on the blocking pool, and then only the changed items are
+//! written, many rows per statement. The domain caps the rows of one file
+//! ([`akinai_core::catalog::MAX_IMPORT_ROWS`]).
+
+use std::collections::HashMap;
 
 use axum::Json;
 use axum::body::Bytes;
@@ -17,6 +24,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
+use crate::db::rows::Rows;
 use crate::db::store_data::{Removable, put_item, remove};
 use crate::error::{Error, Result};
 use crate::http::auth::{OwnerSession, owned_store};
@@ -70,6 +78,7 @@ pub async fn put(
     if id.parse::<Uuid>().ok() != Some(item.id) {
         return Err(invalid("id", "the item's id must be the one in the path"));
     }
+    item.check()?;
     let mut tx = state.db.pool.begin().await?;
     put_item(&mut tx, &store, &item).await?;
     tx.commit().await?;
@@ -116,19 +125,69 @@ pub async fn import(
     body: Bytes,
 ) -> Result<Json<Imported>> {
     owned_store(&state, &owner, &store).await?;
+    let existing = catalog(&state, &store).await?;
+    let (import, changed) = tokio::task::spawn_blocking(move || {
+        let import = import_csv(&body, &existing, Uuid::now_v7)?;
+        let changed = changed_rows(&import.items, &existing)?;
+        Ok::<_, Error>((import, changed))
+    })
+    .await
+    .map_err(|err| Error::Internal(err.to_string()))??;
     let mut tx = state.db.pool.begin().await?;
-    let existing = current(&mut tx, &store).await?;
-    let import = import_csv(&body, &existing, Uuid::now_v7)?;
-    for item in &import.items {
-        // Unchanged rows are not written, so devices are not sent them again.
-        if !existing.contains(item) {
-            put_item(&mut tx, &store, item).await?;
-        }
-    }
+    put_items(&mut tx, &store, &changed).await?;
     tx.commit().await?;
     // Counts of rows of one file always fit.
     let count = |rows: usize| u64::try_from(rows).unwrap_or(u64::MAX);
     Ok(Json(Imported { added: count(import.added), updated: count(import.updated) }))
+}
+
+/// The imported items that differ from the existing one with their id (or are new), as id and
+/// JSON body. Unchanged rows are not written, so devices are not sent them again.
+fn changed_rows(imported: &[Item], existing: &[Item]) -> Result<Vec<(String, String)>> {
+    let by_id: HashMap<Uuid, &Item> = existing.iter().map(|item| (item.id, item)).collect();
+    imported
+        .iter()
+        .filter(|item| by_id.get(&item.id) != Some(item))
+        .map(|item| Ok((item.id.to_string(), serde_json::to_string(item)?)))
+        .collect()
+}
+
+/// Adds or replaces `items` (id and body) as [`put_item`] does one by one: each gets its own
+/// store version, in order, so new items keep the file's order; but the versions are taken in
+/// one update and the rows written many to a statement ([`Rows`]).
+async fn put_items(
+    tx: &mut Transaction<'_, Any>,
+    store_id: &str,
+    items: &[(String, String)],
+) -> Result<()> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let count = i64::try_from(items.len()).map_err(|err| Error::Internal(err.to_string()))?;
+    let last: i64 = sqlx::query_scalar(
+        "UPDATE store SET version = version + $2 WHERE id = $1 RETURNING version",
+    )
+    .bind(store_id)
+    .bind(count)
+    .fetch_one(&mut **tx)
+    .await?;
+    let mut rows = Rows::adding(
+        "INSERT INTO item (store_id, id, position, body, version, removed)",
+        6,
+        " ON CONFLICT (store_id, id) DO UPDATE SET body = excluded.body, \
+         version = excluded.version, removed = 0",
+    );
+    for ((id, body), version) in items.iter().zip(last - count + 1..) {
+        rows.push([
+            store_id.into(),
+            id.as_str().into(),
+            version.into(),
+            body.as_str().into(),
+            version.into(),
+            0.into(),
+        ]);
+    }
+    rows.insert(tx).await
 }
 
 /// `GET /api/v1/stores/{store}/items.csv`: the catalog as the app's CSV file.

@@ -1,7 +1,8 @@
 //! A store's staff, as the owner manages them (`/api/v1/stores/{store}/staff`): people who sign
-//! in at the register with a PIN. The PIN is hashed with a random salt by the domain
-//! ([`Staff::new`]) and never leaves the server in an answer; PINs are unique in a store so a
-//! PIN alone says who signs in; a store keeps at least one owner-role member once it has one.
+//! in at the register with a PIN. The PIN is hashed (argon2id, slow on purpose) with a random
+//! salt by the domain ([`Staff::new`]), off the async threads, and never leaves the server in an
+//! answer; PINs are unique in a store so a PIN alone says who signs in; a store keeps at least
+//! one owner-role member once it has one.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -12,7 +13,7 @@ use uuid::Uuid;
 use akinai_core::Field;
 use akinai_core::api::{ErrorBody, NewStaff, StaffEdit, StaffMember};
 use akinai_core::name::Name;
-use akinai_core::staff::{Pin, Staff, check_owner_stays, check_pin};
+use akinai_core::staff::{Pin, Role, SALT_LEN, Staff, check_owner_stays, check_pin};
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -29,10 +30,28 @@ fn member(staff: &Staff) -> StaffMember {
 }
 
 /// A random salt for a PIN hash.
-fn new_salt() -> String {
-    let mut salt = [0u8; 16];
+fn new_salt() -> [u8; SALT_LEN] {
+    let mut salt = [0u8; SALT_LEN];
     rand::rng().fill_bytes(&mut salt);
-    hex::encode(salt)
+    salt
+}
+
+/// The member with `pin` hashed: argon2id takes tens of milliseconds of CPU, so on the
+/// blocking pool. So does checking that no one else has the PIN, which verifies every hash.
+async fn hashed(
+    others: Vec<Staff>,
+    except: Option<Uuid>,
+    (id, name, role): (Uuid, String, Role),
+    pin: Pin,
+) -> Result<Staff> {
+    tokio::task::spawn_blocking(move || {
+        check_pin(&others, &pin, except)?;
+        let staff = Staff::new(id, &name, role, &pin, &new_salt())?;
+        staff.check()?;
+        Ok(staff)
+    })
+    .await
+    .map_err(|err| Error::Internal(err.to_string()))?
 }
 
 /// The trimmed name, which must not be empty.
@@ -74,8 +93,8 @@ pub async fn add(
     let name = name(&input.name)?;
     let pin = Pin::parse(&input.pin)?;
     let mut tx = state.db.pool.begin().await?;
-    check_pin(&current_staff(&mut tx, &store).await?, &pin, None)?;
-    let staff = Staff::new(Uuid::now_v7(), &name, input.role, &pin, &new_salt());
+    let others = current_staff(&mut tx, &store).await?;
+    let staff = hashed(others, None, (Uuid::now_v7(), name, input.role), pin).await?;
     put_staff(&mut tx, &store, &staff).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(member(&staff))))
@@ -101,11 +120,8 @@ pub async fn edit(
     let staff = current_staff(&mut tx, &store).await?;
     let old = staff.iter().find(|s| s.id.to_string() == id).ok_or(Error::NotFound)?;
     check_owner_stays(&staff, old.id, Some(input.role))?;
-    let new = match &pin {
-        Some(pin) => {
-            check_pin(&staff, pin, Some(old.id))?;
-            Staff::new(old.id, &name, input.role, pin, &new_salt())
-        }
+    let new = match pin {
+        Some(pin) => hashed(staff.clone(), Some(old.id), (old.id, name, input.role), pin).await?,
         None => Staff { name, role: input.role, ..old.clone() },
     };
     put_staff(&mut tx, &store, &new).await?;
@@ -145,5 +161,23 @@ mod tests {
     #[test]
     fn salts_differ() {
         assert_ne!(new_salt(), new_salt());
+    }
+
+    #[tokio::test]
+    async fn a_new_pin_is_hashed_with_argon2id_and_a_taken_one_refused() {
+        let pin = || Pin::parse("4829").unwrap();
+        let member = (Uuid::from_u128(1), "店長".to_owned(), Role::Owner);
+        let first = hashed(Vec::new(), None, member.clone(), pin()).await.unwrap();
+        assert!(first.pin_hash.starts_with("$argon2id$") && first.accepts(&pin()));
+        let taken = hashed(
+            vec![first.clone()],
+            None,
+            (Uuid::from_u128(2), "x".into(), Role::Cashier),
+            pin(),
+        )
+        .await;
+        assert!(matches!(taken, Err(Error::Domain(akinai_core::Error::PinTaken))), "{taken:?}");
+        // The member's own PIN again is not "taken".
+        assert!(hashed(vec![first], Some(Uuid::from_u128(1)), member, pin()).await.is_ok());
     }
 }

@@ -2,7 +2,10 @@
 //! as CSV, with a README.md describing every column. Served as a zip
 //! (`GET /api/v1/export?format=zip`) and written to a folder by `akinai export`.
 //!
-//! Secrets stay behind: no password, PIN or token hashes leave the server.
+//! Secrets stay behind: no password, PIN or token hashes leave the server. Staff records that
+//! registers sent carry a PIN's salt and hash: those are taken out of the record's body, and
+//! the row says so (`redacted`). Text cells of the CSV files are guarded against formulas
+//! ([`guard_csv_cell`]) so that a name like `=HYPERLINK(…)` stays text in Excel.
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Seek, SeekFrom, Write};
@@ -24,6 +27,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use akinai_core::api::ErrorBody;
+use akinai_core::catalog::guard_csv_cell;
 
 use crate::error::{Error, Result};
 use crate::http::auth::OwnerSession;
@@ -38,7 +42,16 @@ enum Kind {
     Int,
     /// JSON kept as text: nested in the JSON file (less the named secret keys), as text in CSV.
     Json(&'static [&'static str]),
+    /// JSON text kept exactly as it is (it is hashed), unless it holds one of the named secret
+    /// keys at any depth: then they are taken out and the row is marked [`Kind::Redacted`].
+    Hashed(&'static [&'static str]),
+    /// 1 when a secret was taken out of the row's [`Kind::Hashed`] text, else 0; not read from
+    /// the database, so it must come after the columns the query selects.
+    Redacted,
 }
+
+/// A PIN hash and its salt, as staff records carry them.
+const PIN_SECRETS: &[&str] = &["salt", "pin_hash"];
 
 /// One column: its name, how it is read, and what it means (for the README).
 type Column = (&'static str, Kind, &'static str);
@@ -93,7 +106,7 @@ const TABLES: &[Table] = &[
             ("id", Kind::Text, "Staff id (UUID)."),
             (
                 "body",
-                Kind::Json(&["salt", "pin_hash"]),
+                Kind::Json(PIN_SECRETS),
                 "The staff member as JSON: id, name, role (owner/cashier).",
             ),
             ("removed", Kind::Int, "1 if removed, else 0."),
@@ -264,12 +277,19 @@ const TABLES: &[Table] = &[
             ("hash", Kind::Text, "SHA-256 of this record (hex)."),
             (
                 "body",
-                Kind::Text,
+                Kind::Hashed(PIN_SECRETS),
                 "The record as JSON text, exactly as hashed (kept as text so the hash can be \
-                 checked).",
+                 checked), except that a staff record's PIN salt and hash are taken out.",
             ),
             ("rejection", Kind::Json(&[]), "Why the server refused it, if it did."),
             ("received_at", Kind::Text, "When the server got it (RFC 3339, UTC)."),
+            (
+                "redacted",
+                Kind::Redacted,
+                "1 if a PIN's salt and hash were taken out of `body` (its hash then no longer \
+                 matches: only the server, which keeps the record whole, can check that row's \
+                 chain), else 0.",
+            ),
         ],
     },
 ];
@@ -370,6 +390,7 @@ fn io(path: &Path, err: std::io::Error) -> Error {
 fn read_row(row: &AnyRow, columns: &[Column]) -> Result<(Map<String, Value>, Vec<String>)> {
     let mut object = Map::new();
     let mut cells = Vec::with_capacity(columns.len());
+    let mut redacted = false;
     for (i, (name, kind, _)) in columns.iter().enumerate() {
         let value = match kind {
             Kind::Int => row.try_get::<Option<i64>, _>(i)?.map_or(Value::Null, Value::from),
@@ -386,15 +407,45 @@ fn read_row(row: &AnyRow, columns: &[Column]) -> Result<(Map<String, Value>, Vec
                     value
                 }
             },
+            Kind::Hashed(secret) => match row.try_get::<Option<String>, _>(i)? {
+                None => Value::Null,
+                Some(text) => {
+                    let mut value: Value = serde_json::from_str(&text)?;
+                    if remove_keys(&mut value, secret) {
+                        redacted = true;
+                        Value::from(value.to_string())
+                    } else {
+                        Value::from(text)
+                    }
+                }
+            },
+            Kind::Redacted => Value::from(i64::from(redacted)),
         };
         cells.push(match &value {
             Value::Null => String::new(),
-            Value::String(text) => text.clone(),
+            Value::String(text) => guard_csv_cell(text).into_owned(),
             other => other.to_string(),
         });
         object.insert((*name).to_owned(), value);
     }
     Ok((object, cells))
+}
+
+/// Takes the `keys` out of every object in `value`, however deep; true if any was there.
+fn remove_keys(value: &mut Value, keys: &[&str]) -> bool {
+    match value {
+        Value::Object(map) => {
+            let mut found = false;
+            for key in keys {
+                found |= map.remove(*key).is_some();
+            }
+            map.values_mut().fold(found, |found, inner| remove_keys(inner, keys) | found)
+        }
+        Value::Array(items) => {
+            items.iter_mut().fold(false, |found, inner| remove_keys(inner, keys) | found)
+        }
+        _ => false,
+    }
 }
 
 /// What the files are and what every column means.
@@ -404,7 +455,11 @@ fn readme() -> String {
          here twice: as JSON (`name.json`, an array of objects) and as CSV (`name.csv`, UTF-8 \
          with a header row). Money is whole yen; times are RFC 3339 in UTC; business days are \
          dates in Tokyo. Sales are never edited or deleted: a refund is its own row with \
-         negative amounts. Passwords, PINs and device tokens are not included.\n",
+         negative amounts. Passwords, PINs, PIN hashes and device tokens are not included: \
+         staff records sent by registers have their PIN salt and hash taken out (see \
+         `records.redacted`). In the CSV files, a text cell that starts with =, +, -, @, a tab \
+         or a carriage return has a ' put in front, so that a spreadsheet shows it as text \
+         instead of running it as a formula; numbers are written as they are.\n",
     );
     for table in TABLES {
         text.push_str(&format!(

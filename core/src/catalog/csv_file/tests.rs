@@ -331,6 +331,10 @@ fn a_bad_cell_names_its_row_and_column() {
         ("b,1,food,4.90123E+12,,", cell(3, "barcode", "4.90123E+12")),
         ("b,1,food,,red;x,", cell(3, "color", "red;x")),
         ("b,1,food,,#12345,", cell(3, "color", "#12345")),
+        // Only #rrggbb: the register puts the colour in a style.
+        ("b,1,food,,red;background:url(x),", cell(3, "color", "red;background:url(x)")),
+        ("b,1,food,,teal,", cell(3, "color", "teal")),
+        ("b,1,food,,#FFF,", cell(3, "color", "#FFF")),
         ("b,1,food,,,maybe", cell(3, "open_price", "maybe")),
     ];
     for (row, error) in cases {
@@ -393,17 +397,57 @@ fn export_writes_the_english_header_for_excel() {
     );
 }
 
+#[test]
+fn export_guards_cells_that_start_like_a_formula_and_import_takes_the_guard_off() {
+    let mut risky = item(1, "=HYPERLINK(\"http://x.example\",\"a\")", 120, Some("-12"));
+    risky.kana = "+81".into();
+    risky.category = "@SUM(A1)".into();
+    let quoted = item(2, "'=already quoted", 0, None);
+    let plain = item(3, "'plain", 0, None);
+    let items = [risky, quoted, plain];
+    let csv = export_csv(&items);
+    let mut reader = csv::ReaderBuilder::new().has_headers(true).from_reader(csv.as_bytes());
+    let rows: Vec<StringRecord> = reader.records().map(|row| row.unwrap()).collect();
+    assert_eq!(&rows[0][0], "'=HYPERLINK(\"http://x.example\",\"a\")");
+    assert_eq!((&rows[0][1], &rows[0][4], &rows[0][5]), ("'+81", "'@SUM(A1)", "'-12"));
+    assert_eq!(&rows[1][0], "''=already quoted");
+    assert_eq!(&rows[2][0], "'plain");
+    for row in &rows {
+        for cell in row {
+            assert!(!cell.starts_with(FORMULA_STARTS), "{cell:?} in {csv}");
+        }
+    }
+    let mut ids = items.iter().map(|item| item.id);
+    let back = import_csv(csv.as_bytes(), &[], || ids.next().unwrap_or_default()).unwrap();
+    assert_eq!(back.items, items);
+}
+
+#[test]
+fn more_rows_than_one_import_takes_are_refused() {
+    let rows = |count: usize| {
+        let mut text = String::from("name,price,tax_class\n");
+        for n in 0..count {
+            text.push_str(&format!("item {n},100,food\n"));
+        }
+        text
+    };
+    assert_eq!(import(&rows(MAX_IMPORT_ROWS)).map(|import| import.added), Ok(MAX_IMPORT_ROWS));
+    let refused = import(&rows(MAX_IMPORT_ROWS + 1)).unwrap_err();
+    assert_eq!(refused, Error::CsvTooManyRows { limit: 10_000 });
+    assert_eq!(refused.field().as_str(), "csv");
+}
+
 fn arb_item() -> impl Strategy<Value = Item> {
     let classes: Vec<TaxClass> = TaxClass::NAMES.iter().map(|(_, class)| *class).collect();
     (
         any::<u128>(),
-        "[a-zA-Z0-9ぁ-んァ-ヶ漢字ｶﾞ ,;\"'\r\n#¥-]{1,12}",
+        "[=+@'a-zA-Z0-9ぁ-んァ-ヶ漢字ｶﾞ ,;\"'\r\n#¥-]{1,12}",
         "[ぁ-んァ-ヶｱ-ﾝ ]{0,8}",
         0i64..=10_000_000,
         prop::sample::select(classes),
-        "[a-zA-Zあ-ん ,\"]{0,8}",
+        "[=+@'a-zA-Zあ-ん ,\"-]{0,8}",
         prop::option::of("[0-9A-Z-]{1,14}"),
-        prop::sample::select(vec!["", "#2a9d8f", "#FFF", "teal"]),
+        prop::sample::select(vec!["", "#2a9d8f", "#FFFFFF"]),
         any::<bool>(),
     )
         .prop_filter_map(
