@@ -397,6 +397,10 @@ code-last-owner = The store's last owner must stay
 code-pairing-code-refused = The pairing code is wrong or has expired
 code-device-already-paired = This device is already paired
 code-too-many-attempts = Too many attempts. Wait a while and try again
+code-cross-site = This request was refused: it did not come from this app
+code-busy = The server is busy. Try again in a moment
+code-timed-out = The server took too long. Try again
+code-too-many-streams = Too many live views are open. Close a tab or window
 code-internal = The server could not do this
 
 # What forms call the API's fields, in refusals ("field: what is wrong").

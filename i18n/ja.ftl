@@ -387,6 +387,10 @@ code-last-owner = 店舗の最後のオーナーは削除も変更もできま�
 code-pairing-code-refused = ペアリングコードが違うか、期限が切れています
 code-device-already-paired = この端末はすでにペアリングされています
 code-too-many-attempts = 試行回数が多すぎます。しばらくしてからお試しください
+code-cross-site = このアプリ以外からの要求のため受け付けませんでした
+code-busy = サーバーが混み合っています。少し待ってからお試しください
+code-timed-out = サーバーの処理に時間がかかりすぎました。もう一度お試しください
+code-too-many-streams = ライブ表示を開きすぎています。タブかウィンドウを閉じてください
 code-internal = サーバーで処理できませんでした
 
 # What forms call the API's fields, in refusals ("field: what is wrong").

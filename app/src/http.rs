@@ -23,9 +23,13 @@ pub enum Auth<'a> {
     Device(&'a str),
 }
 
-/// A request to `path` (under [`BASE`]).
+/// A request to `path` (under [`BASE`]). It says it comes from the app (`X-Requested-With`), a
+/// header another site cannot send, so the server takes even a bodyless or CSV request that the
+/// browser's cookie signs (cross-site request forgery is refused).
 fn request(auth: Auth<'_>, method: Method, path: &str) -> RequestBuilder {
-    let request = RequestBuilder::new(&format!("{BASE}{path}")).method(method);
+    let request = RequestBuilder::new(&format!("{BASE}{path}"))
+        .method(method)
+        .header("X-Requested-With", "akinai");
     match auth {
         Auth::Browser => request,
         Auth::Device(token) => request.header("Authorization", &format!("Bearer {token}")),
