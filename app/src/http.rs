@@ -105,6 +105,17 @@ pub async fn call<B: Serialize, T: DeserializeOwned>(
     json(send(request.body(to_json(body)?)).await?).await
 }
 
+/// `method path` with a JSON body and no answer worth reading (a 204).
+pub async fn submit<B: Serialize>(
+    auth: Auth<'_>,
+    method: Method,
+    path: &str,
+    body: &B,
+) -> Result<()> {
+    let request = request(auth, method, path).header("Content-Type", "application/json");
+    send(request.body(to_json(body)?)).await.map(drop)
+}
+
 /// `method path` with no body and no answer worth reading (a 201 or 204).
 pub async fn act(auth: Auth<'_>, method: Method, path: &str) -> Result<()> {
     send(request(auth, method, path).build()).await.map(drop)

@@ -93,7 +93,10 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
         .map(|essence| essence.trim().to_ascii_lowercase());
     // What a cross-site form can send, or what the browser signs with its cookie by itself.
     let form_shaped = essence.as_deref().is_some_and(|essence| {
-        matches!(essence, "text/plain" | "application/x-www-form-urlencoded" | "multipart/form-data")
+        matches!(
+            essence,
+            "text/plain" | "application/x-www-form-urlencoded" | "multipart/form-data"
+        )
     });
     if !(form_shaped || headers.contains_key(COOKIE)) {
         return false;
