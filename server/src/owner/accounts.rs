@@ -172,8 +172,7 @@ fn signed_out() -> Response {
     responses((status = 201, body = SignedIn, description = "Signed up and in; the token is also set as the `__Host-akinai_session` cookie"),
         (status = 409, body = ErrorBody, description = "The e-mail address is taken"),
         (status = 422, body = ErrorBody, description = "An invalid e-mail address, name or password (`field` says which)"),
-        (status = 429, body = ErrorBody, description = "10 sign-ups from the client's network within an hour; see `Retry-After`"),
-        (status = 503, body = ErrorBody, description = "Too many passwords are being hashed at once (`code`: `busy`); see `Retry-After`")))]
+        (status = 429, body = ErrorBody, description = "10 sign-ups from the client's network within an hour; see `Retry-After`")))]
 pub async fn sign_up(
     State(state): State<AppState>,
     client: ClientIp,
@@ -228,8 +227,7 @@ pub async fn sign_up(
 #[utoipa::path(post, path = "/api/v1/owner/signin", operation_id = "sign_in", tag = "accounts", request_body = SignIn,
     responses((status = 200, body = SignedIn, description = "Signed in; the token is also set as the `__Host-akinai_session` cookie"),
         (status = 401, body = ErrorBody, description = "Wrong e-mail address or password"),
-        (status = 429, body = ErrorBody, description = "5 failures for the address from the client's network, 20 from the network, or 50 for the address from networks that never signed in to it, within 15 minutes; see `Retry-After`"),
-        (status = 503, body = ErrorBody, description = "Too many passwords are being hashed at once (`code`: `busy`); see `Retry-After`")))]
+        (status = 429, body = ErrorBody, description = "5 failures for the address from the client's network, 20 from the network, or 50 for the address from networks that never signed in to it, within 15 minutes; see `Retry-After`")))]
 pub async fn sign_in(
     State(state): State<AppState>,
     client: ClientIp,
@@ -290,8 +288,7 @@ pub async fn sign_out_everywhere(
     responses((status = 204, description = "Changed; the owner's other sessions are ended"),
         (status = 401, body = ErrorBody, description = "No session, or the current password is wrong (`code`: `wrong_credentials`)"),
         (status = 422, body = ErrorBody, description = "The new password is too short (`field`: `new_password`)"),
-        (status = 429, body = ErrorBody, description = "Too many wrong passwords, as at sign-in; see `Retry-After`"),
-        (status = 503, body = ErrorBody, description = "Too many passwords are being hashed at once (`code`: `busy`); see `Retry-After`")))]
+        (status = 429, body = ErrorBody, description = "Too many wrong passwords, as at sign-in; see `Retry-After`")))]
 pub async fn change_password(
     State(state): State<AppState>,
     owner: OwnerSession,
