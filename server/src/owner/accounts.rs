@@ -5,10 +5,10 @@
 //! e-mail address and client network, and sign-ups per client network
 //! ([`crate::http::limiter`]).
 
-use std::sync::LazyLock;
+use std::sync::{LazyLock, Mutex, PoisonError};
 
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
 use axum::Json;
 use axum::extract::State;
 use axum::http::header::SET_COOKIE;
@@ -37,21 +37,57 @@ pub const SESSION_DAYS: i64 = 30;
 /// The shortest password accepted, in characters.
 pub const MIN_PASSWORD: usize = 10;
 
-/// The argon2id hash of `password`, with a fresh random salt.
+/// Argon2's working memory (19 MiB a hash), kept between hashes and reused. Allocated afresh
+/// each time, the allocator keeps what each thread freed (glibc's arenas): a burst of hashes
+/// then left hundreds of megabytes behind, however few ran at once. There are never more
+/// buffers than hashes that ran at once ([`crate::http::edge::Limits::hashing`]).
+static MEMORY: Mutex<Vec<Vec<Block>>> = Mutex::new(Vec::new());
+
+/// Argon2id with `params` into `out`, in a buffer of [`MEMORY`].
+fn argon2_into(argon: &Argon2<'_>, password: &str, salt: &[u8], out: &mut [u8]) -> Result<()> {
+    let take = || MEMORY.lock().unwrap_or_else(PoisonError::into_inner).pop();
+    let mut blocks = take().unwrap_or_default();
+    blocks.resize(argon.params().block_count(), Block::default());
+    let hashed = argon.hash_password_into_with_memory(password.as_bytes(), salt, out, &mut blocks);
+    MEMORY.lock().unwrap_or_else(PoisonError::into_inner).push(blocks);
+    hashed.map_err(|err| Error::Internal(err.to_string()))
+}
+
+/// The argon2id hash of `password` (a PHC string), with a fresh random salt.
 pub fn hash_password(password: &str) -> Result<String> {
+    let internal = |err: argon2::password_hash::Error| Error::Internal(err.to_string());
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);
-    let salt = SaltString::encode_b64(&salt).map_err(|err| Error::Internal(err.to_string()))?;
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|hash| hash.to_string())
-        .map_err(|err| Error::Internal(err.to_string()))
+    let argon = Argon2::default();
+    let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+    argon2_into(&argon, password, &salt, &mut out)?;
+    let salt = SaltString::encode_b64(&salt).map_err(internal)?;
+    let hash = PasswordHash {
+        algorithm: Algorithm::Argon2id.ident(),
+        version: Some(Version::V0x13.into()),
+        params: ParamsString::try_from(argon.params()).map_err(internal)?,
+        salt: Some(salt.as_salt()),
+        hash: Some(Output::new(&out).map_err(internal)?),
+    };
+    Ok(hash.to_string())
 }
 
 /// Whether `password` matches a stored hash (a malformed stored hash matches nothing).
 pub fn password_matches(password: &str, stored: &str) -> bool {
-    PasswordHash::new(stored)
-        .is_ok_and(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
+    let Ok(hash) = PasswordHash::new(stored) else { return false };
+    let (Some(salt), Some(expected)) = (hash.salt, hash.hash) else { return false };
+    let algorithm = Algorithm::try_from(hash.algorithm);
+    let version = hash.version.map_or(Ok(Version::default()), Version::try_from);
+    let (Ok(algorithm), Ok(version), Ok(params)) = (algorithm, version, Params::try_from(&hash))
+    else {
+        return false;
+    };
+    let mut salt_bytes = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_bytes) else { return false };
+    let mut out = vec![0u8; expected.len()];
+    let argon = Argon2::new(algorithm, version, params);
+    // `Output`'s comparison takes the same time wherever the bytes differ.
+    argon2_into(&argon, password, salt, &mut out).is_ok() && Output::new(&out) == Ok(expected)
 }
 
 /// An e-mail address as it is kept and compared: trimmed and lower-case.
@@ -360,6 +396,18 @@ mod tests {
         assert!(!password_matches("wrong horse", &stored));
         assert!(!password_matches("correct horse", "not a hash"));
         assert!(!password_matches("", &NO_OWNER));
+    }
+
+    #[test]
+    fn hashes_read_as_the_argon2_crate_writes_and_reads_them() {
+        use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+        let salt = SaltString::encode_b64(b"sixteen byte slt").unwrap();
+        let theirs = Argon2::default().hash_password(b"correct horse", &salt).unwrap().to_string();
+        assert!(password_matches("correct horse", &theirs));
+        assert!(!password_matches("correct horsf", &theirs));
+        let ours = hash_password("correct horse").unwrap();
+        let parsed = PasswordHash::new(&ours).unwrap();
+        assert!(Argon2::default().verify_password(b"correct horse", &parsed).is_ok());
     }
 
     #[test]
