@@ -230,7 +230,8 @@ pub struct SignIn {
 pub struct ChangePassword {
     /// The password now.
     pub current_password: String,
-    /// The new password (at least 10 characters).
+    /// The new password: at least 10 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 10))]
     pub new_password: String,
 }
 
