@@ -23,9 +23,13 @@ pub enum Auth<'a> {
     Device(&'a str),
 }
 
-/// A request to `path` (under [`BASE`]).
+/// A request to `path` (under [`BASE`]). It says it comes from the app (`X-Requested-With`), a
+/// header another site cannot send, so the server takes even a bodyless or CSV request that the
+/// browser's cookie signs (cross-site request forgery is refused).
 fn request(auth: Auth<'_>, method: Method, path: &str) -> RequestBuilder {
-    let request = RequestBuilder::new(&format!("{BASE}{path}")).method(method);
+    let request = RequestBuilder::new(&format!("{BASE}{path}"))
+        .method(method)
+        .header("X-Requested-With", "akinai");
     match auth {
         Auth::Browser => request,
         Auth::Device(token) => request.header("Authorization", &format!("Bearer {token}")),
@@ -99,6 +103,17 @@ pub async fn call<B: Serialize, T: DeserializeOwned>(
 ) -> Result<T> {
     let request = request(auth, method, path).header("Content-Type", "application/json");
     json(send(request.body(to_json(body)?)).await?).await
+}
+
+/// `method path` with a JSON body and no answer worth reading (a 204).
+pub async fn submit<B: Serialize>(
+    auth: Auth<'_>,
+    method: Method,
+    path: &str,
+    body: &B,
+) -> Result<()> {
+    let request = request(auth, method, path).header("Content-Type", "application/json");
+    send(request.body(to_json(body)?)).await.map(drop)
 }
 
 /// `method path` with no body and no answer worth reading (a 201 or 204).

@@ -118,6 +118,14 @@ codes! {
     DeviceAlreadyPaired = "device_already_paired",
     /// Too many attempts; try again later.
     TooManyAttempts = "too_many_attempts",
+    /// A state-changing request from another site, or not sent as JSON by the app.
+    CrossSite = "cross_site",
+    /// The server is at its limit of work at once; try again shortly (`Retry-After`).
+    Busy = "busy",
+    /// The request took longer than the server gives one.
+    TimedOut = "timed_out",
+    /// The owner has as many live-event streams open as the server allows.
+    TooManyStreams = "too_many_streams",
     /// The server failed; the details are in its log.
     Internal = "internal",
 }
@@ -217,6 +225,17 @@ pub struct SignIn {
     pub email: String,
     /// Password.
     pub password: String,
+}
+
+/// `PUT /owner/password`'s body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ChangePassword {
+    /// The password now.
+    pub current_password: String,
+    /// The new password: at least 10 characters.
+    #[cfg_attr(feature = "openapi", schema(min_length = 10))]
+    pub new_password: String,
 }
 
 /// An owner as the API shows them.

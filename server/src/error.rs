@@ -47,6 +47,18 @@ pub enum Error {
     /// Too many attempts; try again after this many seconds.
     #[error("too many attempts; try again in {0} s")]
     TooMany(u64),
+    /// A state-changing request from another site, or one a cross-site form could send.
+    #[error("refused: not sent by this app (cross-site, or not JSON)")]
+    CrossSite,
+    /// The server is at its limit of work at once; try again after this many seconds.
+    #[error("the server is busy; try again in {0} s")]
+    Busy(u64),
+    /// The request took longer than the server gives one.
+    #[error("the request took too long")]
+    TimedOut,
+    /// The owner already has as many live-event streams open as allowed.
+    #[error("too many live-event streams are open")]
+    TooManyStreams,
     /// The database failed.
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
@@ -83,6 +95,10 @@ impl Error {
             Error::AlreadyPaired => (StatusCode::CONFLICT, ErrorCode::DeviceAlreadyPaired),
             Error::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::BodyTooLarge),
             Error::TooMany(_) => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyAttempts),
+            Error::CrossSite => (StatusCode::FORBIDDEN, ErrorCode::CrossSite),
+            Error::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Busy),
+            Error::TimedOut => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::TimedOut),
+            Error::TooManyStreams => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyStreams),
             Error::Database(_) | Error::Migrate(_) | Error::Internal(_) | Error::Data(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
             }
@@ -100,6 +116,8 @@ impl IntoResponse for Error {
         };
         let error = match &self {
             Error::BadRequest { message, .. } => message.clone(),
+            // A full server says so; it is not a fault to log.
+            Error::Busy(_) | Error::TimedOut => self.to_string(),
             // Internals stay in the log, not in the answer.
             _ if status.is_server_error() => {
                 tracing::error!(error = %self, "request failed");
@@ -109,7 +127,7 @@ impl IntoResponse for Error {
         };
         let body = Json(ErrorBody { code, error, field });
         match self {
-            Error::TooMany(seconds) => {
+            Error::TooMany(seconds) | Error::Busy(seconds) => {
                 (status, [(axum::http::header::RETRY_AFTER, seconds.to_string())], body)
                     .into_response()
             }

@@ -22,14 +22,15 @@ use std::path::Path;
 use std::sync::Arc;
 
 use akinai_core::api::Health;
-use axum::Router;
 use axum::routing::{any, get};
-use tokio::sync::broadcast;
+use axum::{Router, middleware};
+use tokio::sync::{Semaphore, broadcast};
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::http::{app_shell, openapi};
+use crate::http::edge::{self, Limits};
+use crate::http::{app_shell, headers, openapi};
 
 pub use db::database::Db;
 pub use error::{Error, Result};
@@ -41,15 +42,36 @@ pub struct AppState {
     pub db: Db,
     /// Live events for owners' open views.
     pub events: broadcast::Sender<reports::events::Event>,
-    /// Failed sign-ins and pairing attempts, to slow down guessing.
+    /// Sign-in, sign-up and pairing attempts, to slow down guessing.
     pub limiter: Arc<http::limiter::Limiter>,
+    /// How much the server takes on at once.
+    pub limits: Limits,
+    /// Requests being answered ([`Limits::in_flight`] permits).
+    pub in_flight: Arc<Semaphore>,
+    /// Password hashes being computed ([`Limits::hashing`] permits).
+    pub hashing: Arc<Semaphore>,
+    /// Live-event streams open, per owner.
+    pub streams: Arc<reports::events::Streams>,
 }
 
 impl AppState {
-    /// State over an open database.
+    /// State over an open database, with the default limits.
     pub fn new(db: Db) -> AppState {
+        AppState::with_limits(db, Limits::default())
+    }
+
+    /// State over an open database, taking on at most what `limits` say.
+    pub fn with_limits(db: Db, limits: Limits) -> AppState {
         let (events, _) = broadcast::channel(1024);
-        AppState { db, events, limiter: Arc::default() }
+        AppState {
+            db,
+            events,
+            limiter: Arc::default(),
+            limits,
+            in_flight: Arc::new(Semaphore::new(limits.in_flight)),
+            hashing: Arc::new(Semaphore::new(limits.hashing)),
+            streams: Arc::default(),
+        }
     }
 }
 
@@ -81,14 +103,18 @@ pub fn router(state: AppState, app_dir: &Path) -> Router {
         // Anything else under the API is a JSON 404, never the app's page.
         .route("/api/v1", any(not_found))
         .route("/api/v1/{*rest}", any(not_found))
-        .with_state(state);
+        .layer(middleware::from_fn(edge::json_too_large))
+        .layer(middleware::from_fn(edge::same_origin))
+        .with_state(state.clone());
     let document = move || {
         let doc = doc.clone();
         async move { axum::Json(doc.as_ref().clone()) }
     };
-    Router::new()
+    let router = Router::new()
         .route("/api/openapi.json", get(document))
         .merge(api)
         .merge(app_shell::router(app_dir))
+        .layer(middleware::from_fn_with_state(state, edge::capacity));
+    headers::with_security_headers(router, app_dir)
         .layer(tower_http::trace::TraceLayer::new_for_http())
 }

@@ -34,7 +34,7 @@ async fn owners_sign_up_in_and_out() {
         let token = body["token"].as_str().unwrap();
         assert_eq!(body["owner"]["email"], "hanako@example.jp");
         assert_eq!(body["owner"]["name"], "花子");
-        assert!(cookie.starts_with(&format!("akinai_session={token};")), "{cookie}");
+        assert!(cookie.starts_with(&format!("__Host-akinai_session={token};")), "{cookie}");
         for part in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/", "Max-Age=2592000"] {
             assert!(cookie.contains(part), "{cookie} lacks {part}");
         }
@@ -54,7 +54,7 @@ async fn owners_sign_up_in_and_out() {
         let by_cookie = server
             .client
             .get(server.url("/api/v1/owner/me"))
-            .header("cookie", format!("theme=dark; akinai_session={token}"))
+            .header("cookie", format!("theme=dark; __Host-akinai_session={token}"))
             .send()
             .await
             .unwrap();

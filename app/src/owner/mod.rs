@@ -370,6 +370,9 @@ fn Nav() -> impl IntoView {
                 <button type="button" on:click=sign_out>{owner.tr("owner-sign-out")}</button>
             </Show>
         </p>
+        <Show when=move || matches!(owner.session.get(), Session::SignedIn(_))>
+            <account::AccountActions />
+        </Show>
         <p class="live-status" role="status">
             {move || owner.last_sale.get().map(|(event, at)| {
                 let time = at.with_timezone(&akinai_core::TOKYO).format("%H:%M:%S").to_string();

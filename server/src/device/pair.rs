@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::http::auth::{new_token, token_hash};
 use crate::http::input::{Input, invalid};
 use crate::http::limiter::{ClientIp, Key};
-use crate::owner::pairing::code_hash;
+use crate::owner::pairing::{MAX_MISSES, code_hash, lookup_hash};
 
 /// The longest device name kept, in characters.
 const MAX_NAME: usize = 100;
@@ -28,26 +28,39 @@ const MAX_NAME: usize = 100;
 /// `POST /api/v1/pair`: pairs the device that shows a valid code with the code's store.
 #[utoipa::path(post, path = "/api/v1/pair", operation_id = "pair", tag = "devices", request_body = PairRequest,
     responses((status = 201, body = Pairing, description = "The device's id, token and store, and the store's data (changes since 0)"),
-        (status = 409, body = ErrorBody, description = "The code is unknown, used or expired, or the device is already paired"),
+        (status = 409, body = ErrorBody, description = "The code is unknown, used, expired or burnt (5 wrong guesses at its second half), or the device is already paired"),
         (status = 422, body = ErrorBody, description = "No device name"),
-        (status = 429, body = ErrorBody, description = "Too many failed attempts from this client; see `Retry-After`")))]
+        (status = 429, body = ErrorBody, description = "20 failed attempts from the client's network, or 100 from everywhere, within 15 minutes; see `Retry-After`")))]
 pub async fn pair(
     State(state): State<AppState>,
-    ClientIp(ip): ClientIp,
+    client: ClientIp,
     Input(request): Input<PairRequest>,
 ) -> Result<(StatusCode, Json<Pairing>)> {
-    let keys = [Key::Ip(ip)];
-    state.limiter.check(&keys)?;
     let name: String = request.name.trim().chars().take(MAX_NAME).collect();
     if name.is_empty() {
         return Err(invalid("name", "a device name is needed"));
     }
+    // Reserved before the code is looked at, so attempts at once count against each other.
+    let attempt = state.limiter.reserve(&[Key::Client(client.net()), Key::Pairing])?;
     match pair_device(&state, &request, &name).await {
-        Ok(pairing) => Ok((StatusCode::CREATED, Json(pairing))),
+        Ok(pairing) => {
+            attempt.release();
+            Ok((StatusCode::CREATED, Json(pairing)))
+        }
+        Err(Error::CodeRefused) => {
+            // A guess at a live code's second half brings it nearer to burning.
+            sqlx::query(
+                "UPDATE pairing SET misses = misses + 1 WHERE lookup_hash = $1 AND used_at IS NULL",
+            )
+            .bind(lookup_hash(&request.code))
+            .execute(&state.db.pool)
+            .await?;
+            Err(Error::CodeRefused)
+        }
+        // A paired device showing a code counts as a failed attempt too.
+        Err(err @ Error::AlreadyPaired) => Err(err),
         Err(err) => {
-            if matches!(err, Error::CodeRefused | Error::AlreadyPaired) {
-                state.limiter.fail(&keys);
-            }
+            attempt.release();
             Err(err)
         }
     }
@@ -60,10 +73,12 @@ async fn pair_device(state: &AppState, request: &PairRequest, name: &str) -> Res
     let mut tx = state.db.pool.begin().await?;
     let store_id: Option<String> = sqlx::query_scalar(
         "UPDATE pairing SET used_at = $1
-         WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 RETURNING store_id",
+         WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 AND misses < $3
+         RETURNING store_id",
     )
     .bind(&now)
     .bind(&hash)
+    .bind(MAX_MISSES)
     .fetch_optional(&mut *tx)
     .await?;
     let store_id = store_id.ok_or(Error::CodeRefused)?;

@@ -1,6 +1,7 @@
-//! Who is asking: an owner (session cookie `akinai_session` or `Authorization: Bearer`) or a
-//! paired device (`Authorization: Bearer` with its device token). Tokens are 256 random bits;
-//! the database keeps only their SHA-256, so a leaked database opens no session and no device.
+//! Who is asking: an owner (session cookie `__Host-akinai_session` or `Authorization: Bearer`)
+//! or a paired device (`Authorization: Bearer` with its device token). Tokens are 256 random
+//! bits; the database keeps only their SHA-256, so a leaked database opens no session and no
+//! device. A session ends 30 days after sign-in, or after 14 days unused.
 //!
 //! Handlers take [`OwnerSession`] or [`DeviceAuth`] as an argument, and every query they make is
 //! scoped by its `owner_id` / `store_id`: a resource of another owner is simply not found.
@@ -9,15 +10,22 @@ use axum::extract::FromRequestParts;
 use axum::http::HeaderMap;
 use axum::http::header::{AUTHORIZATION, COOKIE};
 use axum::http::request::Parts;
+use chrono::{Duration, Utc};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 
 use crate::AppState;
-use crate::db::database::now_text;
+use crate::db::database::time_text;
 use crate::error::{Error, Result};
 
-/// The session cookie's name.
-pub const SESSION_COOKIE: &str = "akinai_session";
+/// The session cookie's name. The `__Host-` prefix makes browsers take it only when set by this
+/// host itself (`Secure`, `Path=/`, no `Domain`), so a sibling subdomain cannot plant one.
+pub const SESSION_COOKIE: &str = "__Host-akinai_session";
+/// How long a session lasts unused.
+pub const IDLE_DAYS: i64 = 14;
+/// How stale a session's `last_seen` may get before a request writes it again: it is read far
+/// more often than the idle timeout needs it written.
+const SEEN_EVERY_SECONDS: i64 = 60;
 
 /// A new random token (URL-safe, 43 characters) to hand out once.
 pub fn new_token() -> String {
@@ -57,6 +65,8 @@ pub fn session_token(headers: &HeaderMap) -> Option<&str> {
 pub struct OwnerSession {
     /// The owner's id.
     pub owner_id: String,
+    /// The SHA-256 of the session's token (the session's key).
+    pub token_hash: String,
 }
 
 impl FromRequestParts<AppState> for OwnerSession {
@@ -64,14 +74,26 @@ impl FromRequestParts<AppState> for OwnerSession {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self> {
         let token = session_token(&parts.headers).ok_or(Error::Unauthorized)?;
-        let owner_id: Option<String> = sqlx::query_scalar(
-            "SELECT owner_id FROM session WHERE token_hash = $1 AND expires_at > $2",
+        let hash = token_hash(token);
+        let now = Utc::now();
+        let row: Option<(String, String)> = sqlx::query_as(
+            "SELECT owner_id, last_seen FROM session
+             WHERE token_hash = $1 AND expires_at > $2 AND last_seen > $3",
         )
-        .bind(token_hash(token))
-        .bind(now_text())
+        .bind(&hash)
+        .bind(time_text(now))
+        .bind(time_text(now - Duration::days(IDLE_DAYS)))
         .fetch_optional(&state.db.pool)
         .await?;
-        owner_id.map(|owner_id| OwnerSession { owner_id }).ok_or(Error::Unauthorized)
+        let (owner_id, last_seen) = row.ok_or(Error::Unauthorized)?;
+        if last_seen < time_text(now - Duration::seconds(SEEN_EVERY_SECONDS)) {
+            sqlx::query("UPDATE session SET last_seen = $1 WHERE token_hash = $2")
+                .bind(time_text(now))
+                .bind(&hash)
+                .execute(&state.db.pool)
+                .await?;
+        }
+        Ok(OwnerSession { owner_id, token_hash: hash })
     }
 }
 

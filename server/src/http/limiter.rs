@@ -1,10 +1,23 @@
-//! Guessing is slowed down: failed sign-ins and pairing attempts are counted in memory per
-//! e-mail address and per client address over a sliding window, and once a key has too many,
-//! it is refused with 429 until its oldest failure leaves the window. Memory is enough: a
-//! restart forgets the counts, which only helps an attacker who can restart the server.
+//! Guessing is slowed down: sign-ins, sign-ups and pairing attempts are counted in memory per
+//! key (an e-mail address from one client network, a client network, every pairing attempt)
+//! over a sliding window, and a key that has used up its attempts is refused with 429 until
+//! its oldest attempt leaves the window.
+//!
+//! An attempt is reserved before it is judged ([`Limiter::reserve`]), under one lock for all of
+//! its keys, so that requests in flight at once count against each other; a success gives its
+//! reservation back. Clients are keyed by network: an IPv4 address, or the /64 of an IPv6
+//! address (one subscriber's share, which rotating addresses never leaves).
+//!
+//! An owner is never locked out at an attacker's will: the tight limit (5) is per e-mail
+//! address *and* client network, so an attacker locks only themselves. A looser limit per
+//! e-mail address from anywhere (against guessing from many networks) skips the networks that
+//! recently signed in to that account, so the owner's own shop and phone still get in.
+//!
+//! Memory is enough: a restart forgets the counts, which only helps an attacker who can restart
+//! the server.
 
 use std::collections::{HashMap, VecDeque};
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use std::sync::{Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -13,85 +26,176 @@ use axum::http::request::Parts;
 
 use crate::error::{Error, Result};
 
-/// How long a failure counts.
+/// How long a failed sign-in or pairing attempt counts.
 pub const WINDOW: Duration = Duration::from_secs(15 * 60);
-/// Failures allowed per e-mail address within the window.
+/// Failed sign-ins allowed per e-mail address from one client network within the window.
 pub const PER_EMAIL: usize = 5;
-/// Failures allowed per client address within the window.
+/// Failed sign-ins allowed per e-mail address from networks that never signed in to it.
+pub const PER_ACCOUNT: usize = 50;
+/// Failed sign-ins and pairing attempts allowed per client network within the window.
 pub const PER_IP: usize = 20;
-/// Above this many keys, keys whose failures have all left the window are dropped.
+/// Failed pairing attempts allowed from all clients together within the window.
+pub const PAIRING_BUDGET: usize = 100;
+/// Sign-ups allowed per client network within [`SIGN_UP_WINDOW`], whatever their outcome.
+pub const SIGN_UPS: usize = 10;
+/// How long a sign-up counts.
+pub const SIGN_UP_WINDOW: Duration = Duration::from_secs(60 * 60);
+/// How long a network that signed in to an account is known to it.
+const KNOWN_FOR: Duration = Duration::from_secs(30 * 24 * 60 * 60);
+/// Above this many keys, keys whose attempts have all left the window are dropped.
 const SWEEP_ABOVE: usize = 10_000;
 
-/// What failures are counted against.
+/// A client's network: its IPv4 address, or the /64 its IPv6 address is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Net(IpAddr);
+
+impl Net {
+    /// The network `ip` is in (an IPv4-mapped IPv6 address is its IPv4 address).
+    pub fn of(ip: IpAddr) -> Net {
+        match ip.to_canonical() {
+            IpAddr::V6(v6) => {
+                let prefix = u128::from(v6) & !((1u128 << 64) - 1);
+                Net(IpAddr::V6(Ipv6Addr::from(prefix)))
+            }
+            v4 => Net(v4),
+        }
+    }
+}
+
+/// What attempts are counted against.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Key {
-    /// A (normalised) e-mail address being signed in to.
-    Email(String),
-    /// The client's address.
-    Ip(IpAddr),
+    /// Failed sign-ins to a (normalised) e-mail address from one network.
+    SignIn(String, Net),
+    /// Failed sign-ins to a (normalised) e-mail address from networks not known to it.
+    Account(String),
+    /// Failed sign-ins and pairing attempts from one network.
+    Client(Net),
+    /// Failed pairing attempts from everywhere.
+    Pairing,
+    /// Sign-ups from one network.
+    SignUp(Net),
 }
 
 impl Key {
-    /// How many failures the key may have within the window.
+    /// How many attempts the key may have within its window.
     fn limit(&self) -> usize {
         match self {
-            Key::Email(_) => PER_EMAIL,
-            Key::Ip(_) => PER_IP,
+            Key::SignIn(..) => PER_EMAIL,
+            Key::Account(_) => PER_ACCOUNT,
+            Key::Client(_) => PER_IP,
+            Key::Pairing => PAIRING_BUDGET,
+            Key::SignUp(_) => SIGN_UPS,
+        }
+    }
+
+    /// How long an attempt counts against the key.
+    fn window(&self) -> Duration {
+        match self {
+            Key::SignUp(_) => SIGN_UP_WINDOW,
+            _ => WINDOW,
         }
     }
 }
 
-/// Recent failures by key.
+/// Recent attempts by key, and the networks known to each account.
 #[derive(Debug, Default)]
 pub struct Limiter {
-    failures: Mutex<HashMap<Key, VecDeque<Instant>>>,
+    attempts: Mutex<HashMap<Key, VecDeque<Instant>>>,
+    known: Mutex<HashMap<(String, Net), Instant>>,
+}
+
+/// An attempt counted against its keys; dropped, it stays counted (a failure), unless given
+/// back with [`Attempt::release`].
+#[derive(Debug)]
+#[must_use = "an attempt stays counted unless released"]
+pub struct Attempt<'a> {
+    limiter: &'a Limiter,
+    keys: Vec<Key>,
+    at: Instant,
+}
+
+impl Attempt<'_> {
+    /// Gives the attempt back: it succeeded, or was never judged.
+    pub fn release(self) {
+        let mut attempts = self.limiter.lock();
+        for key in &self.keys {
+            if let Some(times) = attempts.get_mut(key)
+                && let Some(index) = times.iter().rposition(|at| *at == self.at)
+            {
+                times.remove(index);
+            }
+        }
+    }
 }
 
 impl Limiter {
-    /// Fails with [`Error::TooMany`] (seconds to wait) when any of `keys` has used up its
-    /// failures.
-    pub fn check(&self, keys: &[Key]) -> Result<()> {
-        let now = Instant::now();
-        let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut wait = Duration::ZERO;
-        for key in keys {
-            let Some(times) = failures.get_mut(key) else { continue };
-            forget_old(times, now);
-            if times.len() >= key.limit() {
-                // The oldest of the last `limit` failures leaving the window frees one attempt.
-                let oldest = times[times.len() - key.limit()];
-                wait = wait.max(WINDOW.saturating_sub(now.duration_since(oldest)));
-            }
-        }
-        if wait.is_zero() { Ok(()) } else { Err(Error::TooMany(wait.as_secs().max(1))) }
+    /// The attempts, even if a thread panicked while holding them (they stay consistent).
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<Key, VecDeque<Instant>>> {
+        self.attempts.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Counts a failure against each of `keys`.
-    pub fn fail(&self, keys: &[Key]) {
+    /// Counts an attempt against each of `keys`, or fails with [`Error::TooMany`] (seconds to
+    /// wait) when any of them has used up its attempts, counting none.
+    pub fn reserve(&self, keys: &[Key]) -> Result<Attempt<'_>> {
         let now = Instant::now();
-        let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
-        if failures.len() > SWEEP_ABOVE {
-            failures.retain(|_, times| {
-                forget_old(times, now);
+        let mut attempts = self.lock();
+        if attempts.len() > SWEEP_ABOVE {
+            attempts.retain(|key, times| {
+                forget_old(times, now, key.window());
                 !times.is_empty()
             });
         }
+        let mut wait = Duration::ZERO;
         for key in keys {
-            let times = failures.entry(key.clone()).or_default();
-            forget_old(times, now);
-            times.push_back(now);
+            let Some(times) = attempts.get_mut(key) else { continue };
+            forget_old(times, now, key.window());
+            if times.len() >= key.limit() {
+                // The oldest of the last `limit` attempts leaving the window frees one.
+                let oldest = times[times.len() - key.limit()];
+                wait = wait.max(key.window().saturating_sub(now.duration_since(oldest)));
+            }
         }
+        if !wait.is_zero() {
+            return Err(Error::TooMany(wait.as_secs().max(1)));
+        }
+        for key in keys {
+            attempts.entry(key.clone()).or_default().push_back(now);
+        }
+        Ok(Attempt { limiter: self, keys: keys.to_vec(), at: now })
     }
 
-    /// Forgets the failures of `key` (a successful sign-in clears its e-mail address's).
+    /// Forgets the attempts of `key` (a successful sign-in clears its e-mail address's).
     pub fn clear(&self, key: &Key) {
-        self.failures.lock().unwrap_or_else(PoisonError::into_inner).remove(key);
+        self.lock().remove(key);
+    }
+
+    /// Remembers that `net` signed in to the account of `email`.
+    pub fn know(&self, email: &str, net: Net) {
+        let now = Instant::now();
+        let mut known = self.known.lock().unwrap_or_else(PoisonError::into_inner);
+        if known.len() > SWEEP_ABOVE {
+            known.retain(|_, at| now.duration_since(*at) < KNOWN_FOR);
+        }
+        known.insert((email.to_owned(), net), now);
+    }
+
+    /// The keys a sign-in to `email` from `net` is counted against.
+    pub fn sign_in_keys(&self, email: &str, net: Net) -> Vec<Key> {
+        let known = self.known.lock().unwrap_or_else(PoisonError::into_inner);
+        let is_known =
+            known.get(&(email.to_owned(), net)).is_some_and(|at| at.elapsed() < KNOWN_FOR);
+        let mut keys = vec![Key::SignIn(email.to_owned(), net), Key::Client(net)];
+        if !is_known {
+            keys.push(Key::Account(email.to_owned()));
+        }
+        keys
     }
 }
 
-/// Drops the failures that have left the window.
-fn forget_old(times: &mut VecDeque<Instant>, now: Instant) {
-    while times.front().is_some_and(|at| now.duration_since(*at) >= WINDOW) {
+/// Drops the attempts that have left the window.
+fn forget_old(times: &mut VecDeque<Instant>, now: Instant, window: Duration) {
+    while times.front().is_some_and(|at| now.duration_since(*at) >= window) {
         times.pop_front();
     }
 }
@@ -104,6 +208,13 @@ fn forget_old(times: &mut VecDeque<Instant>, now: Instant) {
 /// because any client can set it.
 #[derive(Clone, Copy, Debug)]
 pub struct ClientIp(pub IpAddr);
+
+impl ClientIp {
+    /// The client's network, which limits are keyed by.
+    pub fn net(self) -> Net {
+        Net::of(self.0)
+    }
+}
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     type Rejection = Error;
@@ -121,33 +232,69 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
 mod tests {
     use super::*;
 
+    fn net(last: u8) -> Net {
+        Net::of(IpAddr::from([127, 0, 0, last]))
+    }
+
     #[test]
-    fn five_failures_lock_an_address_until_cleared() {
+    fn five_failures_lock_an_address_from_one_network_until_cleared() {
         let limiter = Limiter::default();
-        let email = Key::Email("a@example.com".into());
-        let ip = Key::Ip(IpAddr::from([127, 0, 0, 1]));
+        let keys = limiter.sign_in_keys("a@example.com", net(1));
         for _ in 0..PER_EMAIL {
-            limiter.check(&[email.clone(), ip.clone()]).unwrap();
-            limiter.fail(&[email.clone(), ip.clone()]);
+            drop(limiter.reserve(&keys).unwrap());
         }
-        match limiter.check(&[email.clone(), ip.clone()]) {
+        match limiter.reserve(&keys) {
             Err(Error::TooMany(seconds)) => assert!((899..=900).contains(&seconds)),
             other => panic!("expected TooMany, got {other:?}"),
         }
-        // Another address from the same client is still allowed until the client's own limit.
-        limiter.check(&[Key::Email("b@example.com".into()), ip.clone()]).unwrap();
-        limiter.clear(&email);
-        limiter.check(&[email, ip]).unwrap();
+        // The same address from another network, and another address, are still allowed.
+        limiter.reserve(&limiter.sign_in_keys("a@example.com", net(2))).unwrap().release();
+        limiter.reserve(&limiter.sign_in_keys("b@example.com", net(1))).unwrap().release();
+        limiter.clear(&keys[0]);
+        limiter.reserve(&keys).unwrap().release();
+    }
+
+    #[test]
+    fn a_released_attempt_does_not_count() {
+        let limiter = Limiter::default();
+        for _ in 0..PER_IP * 2 {
+            limiter.reserve(&[Key::Client(net(1))]).unwrap().release();
+        }
+        limiter.reserve(&[Key::Client(net(1))]).unwrap().release();
+    }
+
+    #[test]
+    fn a_known_network_skips_the_account_wide_limit() {
+        let limiter = Limiter::default();
+        for n in 0..PER_ACCOUNT as u8 / PER_EMAIL as u8 {
+            for _ in 0..PER_EMAIL {
+                drop(limiter.reserve(&limiter.sign_in_keys("a@example.com", net(10 + n))).unwrap());
+            }
+        }
+        let owner = limiter.sign_in_keys("a@example.com", net(2));
+        assert!(matches!(limiter.reserve(&owner), Err(Error::TooMany(_))));
+        limiter.know("a@example.com", net(2));
+        limiter.reserve(&limiter.sign_in_keys("a@example.com", net(2))).unwrap().release();
     }
 
     #[test]
     fn a_client_is_limited_across_addresses() {
         let limiter = Limiter::default();
-        let ip = Key::Ip(IpAddr::from([10, 0, 0, 1]));
         for n in 0..PER_IP {
-            limiter.fail(&[Key::Email(format!("{n}@example.com")), ip.clone()]);
+            drop(limiter.reserve(&limiter.sign_in_keys(&format!("{n}@example.com"), net(1))));
         }
-        assert!(matches!(limiter.check(&[ip]), Err(Error::TooMany(_))));
-        limiter.check(&[Key::Ip(IpAddr::from([10, 0, 0, 2]))]).unwrap();
+        assert!(matches!(limiter.reserve(&[Key::Client(net(1))]), Err(Error::TooMany(_))));
+        limiter.reserve(&[Key::Client(net(2))]).unwrap().release();
+    }
+
+    #[test]
+    fn ipv6_clients_are_keyed_by_their_64() {
+        let a: IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: IpAddr = "2001:db8:1:2:bbbb::2".parse().unwrap();
+        let c: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(Net::of(a), Net::of(b));
+        assert_ne!(Net::of(a), Net::of(c));
+        let mapped: IpAddr = "::ffff:10.0.0.1".parse().unwrap();
+        assert_eq!(Net::of(mapped), Net::of(IpAddr::from([10, 0, 0, 1])));
     }
 }

@@ -4,6 +4,8 @@
 
 pub mod app_shell;
 pub mod auth;
+pub mod edge;
+pub mod headers;
 pub mod input;
 pub mod limiter;
 pub mod openapi;

@@ -49,8 +49,10 @@ impl Modify for SecuritySchemes {
 }
 
 /// Adds to every route of the finished document the refusals that follow from its shape, so no
-/// route can forget one: 401 where a token is needed, 404 where the path names something, 413
-/// and 422 where a JSON body is read. A route's own rules (409, 429, 400) are written beside it.
+/// route can forget one: 401 where a token is needed, 403 where it changes something (another
+/// site's request), 404 where the path names something, 413 and 422 where a JSON body is read,
+/// 503 everywhere (the server is at its limit, or the request took too long). A route's own
+/// rules (409, 429, 400) are written beside it.
 pub fn add_common_refusals(doc: &mut Document) {
     CommonRefusals.modify(doc);
 }
@@ -76,7 +78,7 @@ impl Modify for CommonRefusals {
     fn modify(&self, doc: &mut Document) {
         for (path, item) in doc.paths.paths.iter_mut() {
             let names_something = path.contains('{');
-            for operation in operations(item) {
+            for (changes, operation) in operations(item) {
                 let responses = &mut operation.responses.responses;
                 let mut add = |status: &str, description: &str| {
                     responses
@@ -86,9 +88,19 @@ impl Modify for CommonRefusals {
                 if operation.security.as_ref().is_some_and(|s| !s.is_empty()) {
                     add("401", "No valid session or device token (`code`: `unauthorized`)");
                 }
+                if changes {
+                    add(
+                        "403",
+                        "From another site, or with no JSON, token or `X-Requested-With` (`code`: `cross_site`)",
+                    );
+                }
                 if names_something {
                     add("404", "Not found, or not the owner's (`code`: `not_found`)");
                 }
+                add(
+                    "503",
+                    "The server is busy or the request took too long (`code`: `busy` or `timed_out`); see `Retry-After`",
+                );
                 let json_body = operation
                     .request_body
                     .as_ref()
@@ -102,18 +114,20 @@ impl Modify for CommonRefusals {
     }
 }
 
-/// Every operation of a path.
-fn operations(item: &mut PathItem) -> impl Iterator<Item = &mut utoipa::openapi::path::Operation> {
+/// Every operation of a path, and whether its method changes something.
+fn operations(
+    item: &mut PathItem,
+) -> impl Iterator<Item = (bool, &mut utoipa::openapi::path::Operation)> {
     [
-        &mut item.get,
-        &mut item.put,
-        &mut item.post,
-        &mut item.delete,
-        &mut item.options,
-        &mut item.head,
-        &mut item.patch,
-        &mut item.trace,
+        (false, &mut item.get),
+        (true, &mut item.put),
+        (true, &mut item.post),
+        (true, &mut item.delete),
+        (false, &mut item.options),
+        (false, &mut item.head),
+        (true, &mut item.patch),
+        (false, &mut item.trace),
     ]
     .into_iter()
-    .filter_map(Option::as_mut)
+    .filter_map(|(changes, operation)| Some((changes, operation.as_mut()?)))
 }

@@ -4,7 +4,9 @@
 //!
 //! Codes are 8 characters from an alphabet without look-alikes (no 0/O, 1/I), valid for 10
 //! minutes and once; the database keeps only their SHA-256. That is 40 bits against at most 20
-//! failed guesses per client address in 15 minutes ([`crate::http::limiter`]).
+//! failed guesses per client network and 100 from everywhere in 15 minutes
+//! ([`crate::http::limiter`]). A code's first half finds it: after [`MAX_MISSES`] guesses with
+//! its first half and a wrong second half, the code is burnt, even for its right second half.
 
 use axum::Json;
 use axum::extract::{Path, State};
@@ -41,11 +43,22 @@ fn new_code() -> String {
     code
 }
 
-/// What the database keeps of a code, however it was typed: case and dashes do not matter.
+/// How many wrong second halves burn a code.
+pub const MAX_MISSES: i64 = 5;
+
+/// A code however it was typed, as it is compared: case and dashes do not matter.
+fn fold(code: &str) -> String {
+    code.chars().filter(|c| !matches!(c, '-' | ' ')).map(|c| c.to_ascii_uppercase()).collect()
+}
+
+/// What the database keeps of a code.
 pub fn code_hash(code: &str) -> String {
-    let folded: String =
-        code.chars().filter(|c| !matches!(c, '-' | ' ')).map(|c| c.to_ascii_uppercase()).collect();
-    token_hash(&folded)
+    token_hash(&fold(code))
+}
+
+/// What the database finds a code by to count a miss: its first half.
+pub fn lookup_hash(code: &str) -> String {
+    token_hash(&fold(code).chars().take(4).collect::<String>())
 }
 
 /// The origin the app is reached at, as the owner's request shows it. The server speaks plain
@@ -85,9 +98,11 @@ pub async fn create(
     let now = Utc::now();
     let expires_at = now + Duration::minutes(CODE_MINUTES);
     sqlx::query(
-        "INSERT INTO pairing (code_hash, store_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO pairing (code_hash, lookup_hash, store_id, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(code_hash(&code))
+    .bind(lookup_hash(&code))
     .bind(&store)
     .bind(time_text(now))
     .bind(time_text(expires_at))

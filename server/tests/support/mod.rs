@@ -9,6 +9,7 @@ use std::path::Path;
 
 use akinai_server::AppState;
 use akinai_server::db::database::{self, Target};
+use akinai_server::http::edge::Limits;
 use reqwest::{Method, RequestBuilder, StatusCode};
 use serde_json::{Value, json};
 use sqlx::Connection;
@@ -229,6 +230,11 @@ async fn fresh_postgres() -> String {
 /// Starts the server on a free port over a fresh database (with the demo when `demo`) and a
 /// small built app.
 pub async fn start_with(backend: Backend, demo: bool) -> TestServer {
+    start_limited_with(backend, demo, Limits::default()).await
+}
+
+/// [`start_with`], the server taking on at most what `limits` say.
+pub async fn start_limited_with(backend: Backend, demo: bool, limits: Limits) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let app = dir.path().join("dist");
     std::fs::create_dir(&app).unwrap();
@@ -238,7 +244,7 @@ pub async fn start_with(backend: Backend, demo: bool) -> TestServer {
         Backend::Sqlite => Target::Sqlite(dir.path().join("akinai.db")),
         Backend::Postgres => Target::Postgres(fresh_postgres().await),
     };
-    let state = AppState::new(database::open(&target).await.unwrap());
+    let state = AppState::with_limits(database::open(&target).await.unwrap(), limits);
     if demo {
         assert!(akinai_server::tools::demo::load_demo(&state).await.unwrap());
         assert!(!akinai_server::tools::demo::load_demo(&state).await.unwrap(), "loaded once only");

@@ -1,0 +1,111 @@
+//! The security headers of every answer (the app's pages and files, and the API): a Content
+//! Security Policy that allows only what the app needs, no sniffing, no framing, and no
+//! referrer beyond this origin.
+//!
+//! The pages start the wasm with an inline module script that Trunk writes (and renames with
+//! every build), so the policy allows exactly those scripts by their SHA-256, read from the
+//! built pages when the server starts: a rebuild never needs the policy edited.
+
+use std::path::Path;
+
+use axum::Router;
+use axum::http::header::{
+    CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+};
+use axum::http::{HeaderName, HeaderValue};
+use base64::Engine;
+use sha2::{Digest, Sha256};
+use tower_http::set_header::SetResponseHeaderLayer;
+
+/// The built pages whose inline scripts the policy allows (the register's and the owner's).
+const PAGES: [&str; 2] = ["index.html", "owner-app/index.html"];
+
+/// The headers, for the app built in `dir`.
+pub fn security_headers(dir: &Path) -> Vec<(HeaderName, HeaderValue)> {
+    let pages: Vec<String> =
+        PAGES.iter().filter_map(|page| std::fs::read_to_string(dir.join(page)).ok()).collect();
+    let hashes: Vec<String> = pages.iter().flat_map(|page| inline_script_hashes(page)).collect();
+    let policy = policy(&hashes);
+    let mut headers = vec![
+        (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        (REFERRER_POLICY, HeaderValue::from_static("same-origin")),
+        (X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+    ];
+    match HeaderValue::from_str(&policy) {
+        Ok(value) => headers.push((CONTENT_SECURITY_POLICY, value)),
+        // Hashes are base64 and the rest is constant: this cannot happen, but a page without
+        // its policy must not go unnoticed.
+        Err(err) => tracing::error!(%err, "the Content-Security-Policy is not a header value"),
+    }
+    headers
+}
+
+/// `router` with the security headers of the app built in `dir` on every answer (a route that
+/// sets its own keeps it).
+pub fn with_security_headers(mut router: Router, dir: &Path) -> Router {
+    for (name, value) in security_headers(dir) {
+        router = router.layer(SetResponseHeaderLayer::if_not_present(name, value));
+    }
+    router
+}
+
+/// The policy, allowing the inline scripts of `hashes` (`'sha256-…'` each).
+fn policy(hashes: &[String]) -> String {
+    let scripts: String = hashes.iter().map(|hash| format!(" {hash}")).collect();
+    [
+        "default-src 'self'".to_owned(),
+        format!("script-src 'self' 'wasm-unsafe-eval'{scripts}"),
+        // Leptos sets style attributes (item colours, bar widths).
+        "style-src 'self' 'unsafe-inline'".to_owned(),
+        // The pairing QR code is an SVG data URL; the camera's frames are blobs.
+        "img-src 'self' data: blob:".to_owned(),
+        "connect-src 'self'".to_owned(),
+        "worker-src 'self'".to_owned(),
+        "manifest-src 'self'".to_owned(),
+        "frame-ancestors 'none'".to_owned(),
+        "base-uri 'none'".to_owned(),
+        "form-action 'self'".to_owned(),
+    ]
+    .join("; ")
+}
+
+/// The CSP source of each inline `<script>` (one without `src`) of an HTML page.
+fn inline_script_hashes(page: &str) -> Vec<String> {
+    let mut hashes = Vec::new();
+    let mut rest = page;
+    while let Some(start) = rest.find("<script") {
+        rest = &rest[start..];
+        let Some(open_end) = rest.find('>') else { break };
+        let Some(close) = rest.find("</script>") else { break };
+        let tag = &rest[..open_end];
+        if open_end < close && !tag.contains(" src=") {
+            let body = &rest[open_end + 1..close];
+            let digest = Sha256::digest(body.as_bytes());
+            let encoded = base64::engine::general_purpose::STANDARD.encode(digest);
+            hashes.push(format!("'sha256-{encoded}'"));
+        }
+        rest = &rest[close + "</script>".len()..];
+    }
+    hashes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_scripts_are_hashed_and_external_ones_skipped() {
+        let page = r#"<script type="module">alert(1)</script><script src="/a.js"></script>
+            <script>x</script>"#;
+        let hashes = inline_script_hashes(page);
+        // `echo -n alert(1) | openssl sha256 -binary | base64`, and the same of `x`.
+        assert_eq!(
+            hashes,
+            [
+                "'sha256-bhHHL3z2vDgxUt0W3dWQOrprscmda2Y5pLsLg4GF+pI='",
+                "'sha256-LXEWQrcmsEQBYnyp+6wy9chTD7GQPMTbAiWHF5IaSIE='",
+            ]
+        );
+        assert!(policy(&hashes).contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-bhH"));
+    }
+}
