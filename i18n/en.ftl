@@ -15,6 +15,7 @@ error-discount-too-large = { $field }: discount { $discount } is more than the {
 error-not-an-amount = { $field }: "{ $value }" is not an amount of yen
 error-name-needed = { $field }: a name is needed
 error-too-large = { $field }: amount too large
+error-too-many = { $field }: more than { $limit }
 error-invalid-date = { $field }: "{ $value }" is not a date (YYYY-MM-DD)
 error-no-rate = { $field }: no consumption tax rate is in force on { $date }
 error-empty-sale = { $field }: nothing has been rung up
@@ -397,6 +398,11 @@ code-last-owner = The store's last owner must stay
 code-pairing-code-refused = The pairing code is wrong or has expired
 code-device-already-paired = This device is already paired
 code-too-many-attempts = Too many attempts. Wait a while and try again
+code-too-many = There are more of these than one record may hold
+code-id-taken = Another register already sent a record with this id
+code-sale-in-future = The sale is dated after tomorrow: check the register's clock
+code-issuer-mismatch = The receipt's registration number is not the store's
+code-issuer-owner-only = Only the owner can change the shop's name, registration number and address
 code-internal = The server could not do this
 
 # What forms call the API's fields, in refusals ("field: what is wrong").

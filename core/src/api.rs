@@ -116,6 +116,16 @@ codes! {
     DeviceAlreadyPaired = "device_already_paired",
     /// Too many attempts; try again later.
     TooManyAttempts = "too_many_attempts",
+    /// More of something than one record may hold (lines of a sale, picks of a refund).
+    TooMany = "too_many",
+    /// A synced record's id was already sent by another device.
+    IdTaken = "id_taken",
+    /// A synced sale is dated after tomorrow.
+    SaleInFuture = "sale_in_future",
+    /// A synced sale names another registration number than the store's.
+    IssuerMismatch = "issuer_mismatch",
+    /// Only the owner changes the shop's name, registration number and address.
+    IssuerOwnerOnly = "issuer_owner_only",
     /// The server failed; the details are in its log.
     Internal = "internal",
 }
@@ -138,6 +148,7 @@ impl crate::Error {
             E::Negative { .. } => ErrorCode::Negative,
             E::DiscountTooLarge { .. } => ErrorCode::DiscountTooLarge,
             E::TooLarge { .. } => ErrorCode::TooLarge,
+            E::TooMany { .. } => ErrorCode::TooMany,
             E::InvalidDate { .. } => ErrorCode::InvalidDate,
             E::EmptySale => ErrorCode::EmptySale,
             E::TenderShort { .. } => ErrorCode::TenderShort,

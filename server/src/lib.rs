@@ -43,13 +43,18 @@ pub struct AppState {
     pub events: broadcast::Sender<reports::events::Event>,
     /// Failed sign-ins and pairing attempts, to slow down guessing.
     pub limiter: Arc<http::limiter::Limiter>,
+    /// The largest total one synced sale (or refund) may come to.
+    pub max_sale: akinai_core::Yen,
 }
+
+/// The ceiling on one sale's total unless `akinai serve --max-sale` says otherwise: ¥100,000,000.
+pub const DEFAULT_MAX_SALE: akinai_core::Yen = akinai_core::Yen::new(100_000_000);
 
 impl AppState {
     /// State over an open database.
     pub fn new(db: Db) -> AppState {
         let (events, _) = broadcast::channel(1024);
-        AppState { db, events, limiter: Arc::default() }
+        AppState { db, events, limiter: Arc::default(), max_sale: DEFAULT_MAX_SALE }
     }
 }
 
