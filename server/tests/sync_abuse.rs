@@ -225,7 +225,7 @@ async fn a_refund_batch_against_a_big_original_leaves_other_shops_writing() {
             let sale = other.sell(last_month(), vec![goods("水", 100, 1)]);
             let entry = other.sale_entry(sale);
             let asked = Instant::now();
-            let (status, reply) = other.sync(&server, &[entry.clone()]).await;
+            let (status, reply) = other.sync(&server, std::slice::from_ref(&entry)).await;
             slowest = slowest.max(asked.elapsed());
             assert_eq!(status, StatusCode::OK, "{reply}");
             assert_eq!(verdicts(&reply).0, vec![id(&entry)], "sale {n}");
@@ -292,7 +292,10 @@ async fn an_id_another_device_stored_is_refused_and_never_acked_unstored() {
         let mut alice = Till::open(&server, "alice@example.jp").await;
         let squatted = bob.sell(last_month(), vec![goods("水", 100, 1)]);
         let bobs = bob.sale_entry(squatted.clone());
-        assert_eq!(verdicts(&bob.sync(&server, &[bobs.clone()]).await.1).0, vec![id(&bobs)]);
+        assert_eq!(
+            verdicts(&bob.sync(&server, std::slice::from_ref(&bobs)).await.1).0,
+            vec![id(&bobs)]
+        );
 
         let mut real = alice.sell(last_month(), vec![goods("弁当", 5000, 1)]);
         real.id = squatted.id;
@@ -304,7 +307,10 @@ async fn an_id_another_device_stored_is_refused_and_never_acked_unstored() {
         assert_eq!(acked, vec![id(&next)], "{backend:?}: never acked unless stored: {reply}");
         assert_eq!(rejected, vec![(id(&real), "id_taken".to_owned(), "id".to_owned())]);
         // Bob's own entry still answers as his, and nothing of his leaks to Alice.
-        assert_eq!(verdicts(&bob.sync(&server, &[bobs.clone()]).await.1).0, vec![id(&bobs)]);
+        assert_eq!(
+            verdicts(&bob.sync(&server, std::slice::from_ref(&bobs)).await.1).0,
+            vec![id(&bobs)]
+        );
         assert_eq!(
             (sales_of(&server, &alice.store).await, sales_of(&server, &bob.store).await),
             (1, 1)
@@ -369,7 +375,7 @@ async fn day_sums_stay_whole_numbers_and_figures_never_fail_on_them() {
         nearly_full_day(&server, &till.store, "2026-11-20").await;
         nearly_full_day(&server, &till.store, "2026-11-21").await;
         let over = till.sale_entry(till.sell(last_month(), vec![goods("水", 100, 1)]));
-        let (status, reply) = till.sync(&server, &[over.clone()]).await;
+        let (status, reply) = till.sync(&server, std::slice::from_ref(&over)).await;
         assert_eq!(status, StatusCode::OK, "{reply}");
         let (acked, rejected) = verdicts(&reply);
         assert!(acked.is_empty(), "{backend:?}: a sum past BIGINT is not kept: {reply}");

@@ -93,11 +93,11 @@ pub(super) async fn basis(
     entries: &[OutboxEntry],
     bodies: bool,
 ) -> Result<(Basis, Vec<String>)> {
-    let mut basis = Basis::default();
-    basis.store_version = sqlx::query_scalar("SELECT version FROM store WHERE id = $1")
+    let store_version = sqlx::query_scalar("SELECT version FROM store WHERE id = $1")
         .bind(&sender.store_id)
         .fetch_one(&mut **tx)
         .await?;
+    let mut basis = Basis { store_version, ..Basis::default() };
     if entries.is_empty() {
         // `IN ()` is not SQL everywhere; an empty batch (a device saying it is there) knows nothing.
         return Ok((basis, Vec::new()));
@@ -352,8 +352,8 @@ fn judge_sale(
     let SaleKind::Refund { original: original_id, .. } = &sale.kind else {
         return check_sale(sale, None, &[]).err();
     };
-    let batch = pending.sales_so_far.iter().filter(|s| s.id == *original_id);
-    let original = snapshot.sales.iter().find(|s| s.id == *original_id).or(batch.last());
+    let mut batch = pending.sales_so_far.iter().filter(|s| s.id == *original_id);
+    let original = snapshot.sales.iter().find(|s| s.id == *original_id).or(batch.next_back());
     let earlier: Vec<Sale> = snapshot
         .sales
         .iter()
