@@ -8,6 +8,10 @@ use uuid::Uuid;
 use crate::cart::{Cart, CartLine, Discount};
 use crate::error::{Error, Field, Result};
 use crate::money::Yen;
+use crate::payment::{self, PaymentMethod, Tender};
+use crate::receipt::{RateTotal, Receipt};
+use crate::shop::ShopSettings;
+use crate::tax::RateTable;
 
 /// The most lines one sale may hold: far above any basket, and low enough that checking a sale
 /// or a refund of it stays cheap for the server.
@@ -18,10 +22,6 @@ pub const MAX_PICKS: usize = 1_000;
 
 /// The most tenders one sale may carry.
 pub const MAX_TENDERS: usize = 100;
-use crate::payment::{self, PaymentMethod, Tender};
-use crate::receipt::{RateTotal, Receipt};
-use crate::shop::ShopSettings;
-use crate::tax::RateTable;
 
 /// Whether a record is a sale or gives money back for one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
