@@ -220,22 +220,26 @@ async fn a_refund_batch_against_a_big_original_leaves_other_shops_writing() {
                 request.send().await.unwrap().status()
             })
         };
-        let mut slowest = Duration::ZERO;
-        for n in 0..5 {
+        // Another shop rings up and syncs, one sale after another, for as long as the batch runs.
+        let (mut slowest, mut synced) = (Duration::ZERO, 0);
+        while synced == 0 || !heavy.is_finished() {
             let sale = other.sell(last_month(), vec![goods("水", 100, 1)]);
             let entry = other.sale_entry(sale);
             let asked = Instant::now();
             let (status, reply) = other.sync(&server, std::slice::from_ref(&entry)).await;
             slowest = slowest.max(asked.elapsed());
             assert_eq!(status, StatusCode::OK, "{reply}");
-            assert_eq!(verdicts(&reply).0, vec![id(&entry)], "sale {n}");
-            support::sign_up(&server, &format!("n{n}@example.jp")).await;
+            assert_eq!(verdicts(&reply).0, vec![id(&entry)], "sale {synced}");
+            synced += 1;
         }
         assert_eq!(heavy.await.unwrap(), StatusCode::OK);
         let (sales, waited) = (sales_of(&server, &other.store).await, started.elapsed());
-        assert_eq!(sales, 5);
+        assert_eq!(sales, synced);
+        eprintln!("{backend:?}: {synced} syncs, the slowest {slowest:?}, the batch {waited:?}");
         assert!(
-            slowest < Duration::from_secs(3),
+            // Relative, not absolute, so a slow machine does not fail it: judged under the lock
+            // (before issue 10) the other shop waited most of the batch.
+            slowest * 2 < waited,
             "{backend:?}: another shop waited {slowest:?} (all took {waited:?})"
         );
     }
