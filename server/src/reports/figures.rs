@@ -60,7 +60,8 @@ fn overflow(err: sqlx::Error) -> Error {
     params(Range),
     responses((status = 200, body = Figures, description = "Sales figures for the range"),
         (status = 400, body = ErrorBody, description = "A missing or impossible date or store id, or `to` before `from`"),
-        (status = 404, body = ErrorBody, description = "The store is not one of the owner's")))]
+        (status = 404, body = ErrorBody, description = "The store is not one of the owner's"),
+        (status = 422, body = ErrorBody, description = "The range's sums do not fit 64 bits (`code`: `too_large`)")))]
 pub async fn figures(
     State(state): State<AppState>,
     owner: OwnerSession,
