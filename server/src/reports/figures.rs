@@ -15,7 +15,8 @@ use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use chrono::{Days, NaiveDate};
-use sqlx::AssertSqlSafe;
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, AssertSqlSafe};
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -44,6 +45,21 @@ fn range_too_large() -> Error {
 /// An amount summed here in `i128`, as the API writes it.
 fn yen(sum: i128) -> Result<Yen> {
     i64::try_from(sum).map(Yen::new).map_err(|_| range_too_large())
+}
+
+/// Runs one of the range's sums, with the scope's key and the dates bound.
+async fn sums<T>(pool: &AnyPool, sql: String, [key, from, to]: [&str; 3]) -> Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, AnyRow> + Send + Unpin,
+{
+    // Statements here are constants and a constant scope; every value is bound.
+    sqlx::query_as(AssertSqlSafe(sql))
+        .bind(key.to_owned())
+        .bind(from.to_owned())
+        .bind(to.to_owned())
+        .fetch_all(pool)
+        .await
+        .map_err(overflow)
 }
 
 /// A database sum that left BIGINT (SQLite says "integer overflow", PostgreSQL 22003) is the
@@ -79,14 +95,8 @@ pub async fn figures(
              CAST(SUM(refund_total) AS BIGINT)
          FROM day_hour WHERE {filter} GROUP BY store_id, hour"
     );
-    // Statements here are constants and a constant scope; every value is bound.
-    let groups: Vec<(String, i64, i64, i64, i64, i64, i64)> = sqlx::query_as(AssertSqlSafe(sql))
-        .bind(&key)
-        .bind(&from)
-        .bind(&to)
-        .fetch_all(pool)
-        .await
-        .map_err(overflow)?;
+    let groups: Vec<(String, i64, i64, i64, i64, i64, i64)> =
+        sums(pool, sql, [&key, &from, &to]).await?;
     // Added up here in i128: however absurd the days, the sum is exact, and refused if the
     // figures cannot show it.
     let mut hour_sums = [(0i128, 0i128); 24];
@@ -120,13 +130,7 @@ pub async fn figures(
              CAST(SUM(tax) AS BIGINT)
          FROM day_rate WHERE {filter} GROUP BY rate, reduced ORDER BY rate DESC, reduced"
     );
-    let rates: Vec<(i64, i64, i64, i64, i64)> = sqlx::query_as(AssertSqlSafe(sql))
-        .bind(&key)
-        .bind(&from)
-        .bind(&to)
-        .fetch_all(pool)
-        .await
-        .map_err(overflow)?;
+    let rates: Vec<(i64, i64, i64, i64, i64)> = sums(pool, sql, [&key, &from, &to]).await?;
     let rates = rates
         .into_iter()
         .map(|(rate, reduced, gross, net, tax)| {
@@ -143,13 +147,7 @@ pub async fn figures(
         "SELECT method, CAST(SUM(amount) AS BIGINT) FROM day_tender WHERE {filter}
          GROUP BY method ORDER BY 2 DESC, method"
     );
-    let payments: Vec<(String, i64)> = sqlx::query_as(AssertSqlSafe(sql))
-        .bind(&key)
-        .bind(&from)
-        .bind(&to)
-        .fetch_all(pool)
-        .await
-        .map_err(overflow)?;
+    let payments: Vec<(String, i64)> = sums(pool, sql, [&key, &from, &to]).await?;
     let payments = payments
         .into_iter()
         .map(|(method, amount)| {
@@ -159,16 +157,9 @@ pub async fn figures(
 
     let sql = format!(
         "SELECT name, CAST(SUM(qty) AS BIGINT), CAST(SUM(amount) AS BIGINT) FROM day_item
-         WHERE {filter} GROUP BY name ORDER BY 3 DESC, name LIMIT $4"
+         WHERE {filter} GROUP BY name ORDER BY 3 DESC, name LIMIT {TOP_ITEMS}"
     );
-    let top: Vec<(String, i64, i64)> = sqlx::query_as(AssertSqlSafe(sql))
-        .bind(&key)
-        .bind(&from)
-        .bind(&to)
-        .bind(TOP_ITEMS)
-        .fetch_all(pool)
-        .await
-        .map_err(overflow)?;
+    let top: Vec<(String, i64, i64)> = sums(pool, sql, [&key, &from, &to]).await?;
     let top_items = top
         .into_iter()
         .map(|(name, qty, amount)| TopItem { name, qty, amount: Yen::new(amount) })
@@ -213,13 +204,9 @@ pub async fn figures(
         "SELECT CAST(COALESCE(SUM(gross), 0) AS BIGINT), CAST(COALESCE(SUM(sales), 0) AS BIGINT)
          FROM day_hour WHERE {filter}"
     );
-    let (compare_gross, compare_receipts): (i64, i64) = sqlx::query_as(AssertSqlSafe(sql))
-        .bind(&key)
-        .bind(compare_from.to_string())
-        .bind(compare_to.to_string())
-        .fetch_one(pool)
-        .await
-        .map_err(overflow)?;
+    let (from, to) = (compare_from.to_string(), compare_to.to_string());
+    let compared: Vec<(i64, i64)> = sums(pool, sql, [&key, &from, &to]).await?;
+    let (compare_gross, compare_receipts) = compared.first().copied().unwrap_or_default();
 
     Ok(Json(Figures {
         from: range.from,
