@@ -23,6 +23,7 @@ mod judge;
 mod rows;
 
 use std::fmt;
+use std::sync::Arc;
 
 use akinai_core::api::{ErrorBody, ErrorCode, EventKind};
 use akinai_core::sync::{MAX_BATCH, OutboxEntry, Rejected, Rejection, SyncBatch, SyncReply};
@@ -64,10 +65,11 @@ pub async fn handle(
         store_id: device.store_id.clone(),
         max_sale: state.max_sale,
     };
-    let landed = match land(&state.db, &sender, &batch.entries, batch.waiting).await {
+    let entries: Arc<[OutboxEntry]> = batch.entries.into();
+    let landed = match land(&state.db, &sender, &entries, batch.waiting).await {
         Err(Error::Database(err)) if refused_data(&err) => {
             tracing::warn!(error = %err, device = %device.device_id, "batch refused; landing one by one");
-            land_one_by_one(&state.db, &sender, &batch).await?
+            land_one_by_one(&state.db, &sender, &entries, batch.waiting).await?
         }
         other => other?,
     };
@@ -174,11 +176,15 @@ fn refused_data(err: &sqlx::Error) -> bool {
 }
 
 /// Lands each entry in its own transaction; one the database refuses is rejected as invalid.
-async fn land_one_by_one(db: &Db, sender: &Sender, batch: &SyncBatch) -> Result<Landed> {
+async fn land_one_by_one(
+    db: &Db,
+    sender: &Sender,
+    entries: &[OutboxEntry],
+    mut waiting: u64,
+) -> Result<Landed> {
     let mut all = Landed::default();
-    let mut waiting = batch.waiting;
-    for entry in &batch.entries {
-        match land(db, sender, std::slice::from_ref(entry), waiting).await {
+    for entry in entries {
+        match land(db, sender, &Arc::from([entry.clone()]), waiting).await {
             Ok(one) => {
                 all.reply.acked.extend(one.reply.acked);
                 all.reply.rejected.extend(one.reply.rejected);
@@ -226,7 +232,12 @@ async fn publish(state: &AppState, device: &DeviceAuth, landed: &Landed) -> Resu
 
 /// Judges `entries` and writes them in one transaction: judged outside the lock while what
 /// the verdicts rest on stays the same, under it on the last try.
-async fn land(db: &Db, sender: &Sender, entries: &[OutboxEntry], waiting: u64) -> Result<Landed> {
+async fn land(
+    db: &Db,
+    sender: &Sender,
+    entries: &Arc<[OutboxEntry]>,
+    waiting: u64,
+) -> Result<Landed> {
     for attempt in 1..=TRIES {
         let last = attempt == TRIES;
         let mut tx = db.pool.begin().await?;
@@ -236,7 +247,8 @@ async fn land(db: &Db, sender: &Sender, entries: &[OutboxEntry], waiting: u64) -
             let snapshot = Snapshot::read(&mut tx, sender, entries).await?;
             // Only read so far: ending it here leaves the database to other writers meanwhile.
             tx.rollback().await?;
-            let (who, owned) = (sender.clone(), entries.to_vec());
+            // Shared with the blocking thread, not copied: a batch may be tens of megabytes.
+            let (who, owned) = (sender.clone(), Arc::clone(entries));
             let judged = tokio::task::spawn_blocking(move || {
                 let judged = judge(&who, &snapshot, &owned, chrono::Utc::now());
                 (snapshot.basis, judged)
