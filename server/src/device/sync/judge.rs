@@ -184,7 +184,13 @@ pub(super) fn judge(
         let Ok(id) = id.parse::<Uuid>() else { continue };
         if *device == caller {
             seqs.insert(u64::try_from(*seq).unwrap_or_default(), id);
-            let rejection = rejection.as_deref().and_then(|r| serde_json::from_str(r).ok());
+            // A stored refusal that no longer reads stays a refusal.
+            let rejection = rejection.as_deref().map(|r| {
+                serde_json::from_str(r).unwrap_or_else(|_| Rejection::Invalid {
+                    code: ErrorCode::Invalid,
+                    field: "record".to_owned(),
+                })
+            });
             decided.insert(id, rejection);
         } else if entries.iter().any(|e| e.id == id) {
             elsewhere.insert(id);
@@ -216,23 +222,24 @@ pub(super) fn judge(
                 // Kept, accepted or not, whenever it can sit in the device's chain.
                 let keep = seq.filter(|_| ours && seq_free && !elsewhere.contains(&entry.id));
                 if let Some(seq) = keep {
-                    if verdict.is_none()
-                        && let Err(err) = pending.accept(&sender.store_id, entry, seq)
-                    {
-                        // Whatever cannot be made into rows refuses this entry, not the batch.
-                        tracing::warn!(error = %err, entry = %entry.id, "entry cannot be stored");
-                        verdict = refuse(ErrorCode::Invalid, "record");
-                    }
-                    let rejection = verdict.as_ref();
-                    match store_entry(
-                        &mut pending.records,
-                        &sender.store_id,
-                        &received_at,
-                        entry,
-                        seq,
-                        rejection,
-                    ) {
-                        Ok(()) => {
+                    match serde_json::to_string(entry) {
+                        Ok(body) => {
+                            if verdict.is_none()
+                                && let Err(err) = pending.accept(&sender.store_id, entry, seq)
+                            {
+                                // What cannot be made into rows refuses this entry, not the batch.
+                                tracing::warn!(error = %err, entry = %entry.id, "entry not stored");
+                                verdict = refuse(ErrorCode::Invalid, "record");
+                            }
+                            let place = [sender.store_id.as_str(), received_at.as_str()];
+                            store_entry(
+                                &mut pending.records,
+                                place,
+                                entry,
+                                body,
+                                seq,
+                                verdict.as_ref(),
+                            );
                             seqs.insert(entry.seq, entry.id);
                             landed.stored += 1;
                             if verdict.is_none() {

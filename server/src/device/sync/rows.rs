@@ -123,15 +123,18 @@ impl Pending {
     }
 }
 
-/// Adds the entry's `record` row.
+/// Adds the entry's `record` row, its `body` the entry as serialized.
 pub(super) fn store_entry(
     records: &mut Rows,
-    store_id: &str,
-    received_at: &str,
+    [store_id, received_at]: [&str; 2],
     entry: &OutboxEntry,
+    body: String,
     seq: i64,
     rejection: Option<&Rejection>,
-) -> Result<()> {
+) {
+    // A rejection is plain data; should it not serialize, it is still kept as a refusal.
+    let rejection = rejection
+        .map(|r| serde_json::to_string(r).unwrap_or_else(|_| r#"{"reason":"invalid"}"#.to_owned()));
     records.push([
         entry.device_id.to_string().into(),
         seq.into(),
@@ -140,11 +143,10 @@ pub(super) fn store_entry(
         entry.record.kind().into(),
         entry.prev_hash.as_str().into(),
         entry.hash.as_str().into(),
-        serde_json::to_string(entry)?.into(),
-        rejection.map(serde_json::to_string).transpose()?.into(),
+        body.into(),
+        rejection.into(),
         received_at.into(),
     ]);
-    Ok(())
 }
 
 /// Adds an accepted sale's rows from its postings in the ledger: the sale, its rates (the
