@@ -15,6 +15,7 @@ error-discount-too-large = { $field }: discount { $discount } is more than the {
 error-not-an-amount = { $field }: "{ $value }" is not an amount of yen
 error-name-needed = { $field }: a name is needed
 error-too-large = { $field }: amount too large
+error-too-many = { $field }: more than { $limit }
 error-invalid-date = { $field }: "{ $value }" is not a date (YYYY-MM-DD)
 error-no-rate = { $field }: no consumption tax rate is in force on { $date }
 error-empty-sale = { $field }: nothing has been rung up
@@ -411,6 +412,11 @@ code-cross-site = This request was refused: it did not come from this app
 code-busy = The server is busy. Try again in a moment
 code-timed-out = The server took too long. Try again
 code-too-many-streams = Too many live views are open. Close a tab or window
+code-too-many = There are more of these than one record may hold
+code-id-taken = Another register already sent a record with this id
+code-sale-in-future = The sale is dated after tomorrow: check the register's clock
+code-issuer-mismatch = The receipt's registration number is not the store's
+code-issuer-owner-only = Only the owner can change the shop's name, registration number and address
 code-internal = The server could not do this
 
 # What forms call the API's fields, in refusals ("field: what is wrong").

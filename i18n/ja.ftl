@@ -15,6 +15,7 @@ error-discount-too-large = { $field }: 値引 { $discount } が対象の金額 {
 error-not-an-amount = { $field }: 「{ $value }」は金額として読めません
 error-name-needed = { $field }: 名前を入力してください
 error-too-large = { $field }: 金額が大きすぎます
+error-too-many = { $field }: { $limit } を超えています
 error-invalid-date = { $field }: 「{ $value }」は日付（YYYY-MM-DD）ではありません
 error-no-rate = { $field }: { $date } に適用される消費税率がありません
 error-empty-sale = { $field }: 商品が登録されていません
@@ -401,6 +402,11 @@ code-cross-site = このアプリ以外からの要求のため受け付けま�
 code-busy = サーバーが混み合っています。少し待ってからお試しください
 code-timed-out = サーバーの処理に時間がかかりすぎました。もう一度お試しください
 code-too-many-streams = ライブ表示を開きすぎています。タブかウィンドウを閉じてください
+code-too-many = 1件の記録に入る数を超えています
+code-id-taken = 同じIDの記録を別のレジがすでに送っています
+code-sale-in-future = 明日より後の日付の売上です。レジの時計を確認してください
+code-issuer-mismatch = レシートの登録番号が店舗の登録番号と違います
+code-issuer-owner-only = 店名・登録番号・住所はオーナーだけが変更できます
 code-internal = サーバーで処理できませんでした
 
 # What forms call the API's fields, in refusals ("field: what is wrong").

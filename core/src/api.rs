@@ -126,6 +126,16 @@ codes! {
     TimedOut = "timed_out",
     /// The owner has as many live-event streams open as the server allows.
     TooManyStreams = "too_many_streams",
+    /// More of something than one record may hold (lines of a sale, picks of a refund).
+    TooMany = "too_many",
+    /// A synced record's id was already sent by another device.
+    IdTaken = "id_taken",
+    /// A synced sale is dated after tomorrow.
+    SaleInFuture = "sale_in_future",
+    /// A synced sale names another registration number than the store's.
+    IssuerMismatch = "issuer_mismatch",
+    /// Only the owner changes the shop's name, registration number and address.
+    IssuerOwnerOnly = "issuer_owner_only",
     /// The server failed; the details are in its log.
     Internal = "internal",
 }
@@ -148,6 +158,7 @@ impl crate::Error {
             E::Negative { .. } => ErrorCode::Negative,
             E::DiscountTooLarge { .. } => ErrorCode::DiscountTooLarge,
             E::TooLarge { .. } => ErrorCode::TooLarge,
+            E::TooMany { .. } => ErrorCode::TooMany,
             E::InvalidDate { .. } => ErrorCode::InvalidDate,
             E::EmptySale => ErrorCode::EmptySale,
             E::TenderShort { .. } => ErrorCode::TenderShort,

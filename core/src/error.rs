@@ -119,6 +119,14 @@ pub enum Error {
         /// Where.
         field: Field,
     },
+    /// More of something than one record may hold (lines of a sale, picks of a refund).
+    #[error("{field}: more than {limit}")]
+    TooMany {
+        /// Where.
+        field: Field,
+        /// The most allowed.
+        limit: usize,
+    },
     /// A date that is not `YYYY-MM-DD`.
     #[error("{field}: \"{value}\" is not a date (YYYY-MM-DD)")]
     InvalidDate {
@@ -303,6 +311,7 @@ impl Error {
             | Error::Negative { field }
             | Error::DiscountTooLarge { field, .. }
             | Error::TooLarge { field }
+            | Error::TooMany { field, .. }
             | Error::NotAnAmount { field, .. }
             | Error::NameNeeded { field }
             | Error::RefundTooMuch { field }

@@ -52,6 +52,17 @@ impl Yen {
         self.0.checked_mul(qty).map(Yen)
     }
 
+    /// Adds up `amounts`, or `None` when the sum leaves `i64` at any step: for amounts a device
+    /// sends, where a saturated sum would hide nonsense.
+    pub fn checked_sum(amounts: impl IntoIterator<Item = Yen>) -> Option<Yen> {
+        amounts.into_iter().try_fold(Yen::ZERO, Yen::checked_add)
+    }
+
+    /// True when from 0 up to [`MAX_AMOUNT`]: an amount a person can hand over or be charged.
+    pub fn is_payable(self) -> bool {
+        (0..=MAX_AMOUNT.0).contains(&self.0)
+    }
+
     /// The same amount with the opposite sign (a refund of it).
     pub const fn negated(self) -> Yen {
         Yen(-self.0)
@@ -240,6 +251,25 @@ mod tests {
             let shown = Yen::new(yen).to_string();
             proptest::prop_assert_eq!(typed(&shown), Ok(Yen::new(yen)));
             proptest::prop_assert_eq!(typed(&yen.to_string()), Ok(Yen::new(yen)));
+        }
+
+        #[test]
+        fn checked_sums_are_exact_or_none(amounts in proptest::collection::vec(proptest::num::i64::ANY, 0..8)) {
+            let exact: i128 = amounts.iter().map(|a| i128::from(*a)).sum();
+            let partial_fits = amounts
+                .iter()
+                .scan(0i128, |sum, a| { *sum += i128::from(*a); Some(*sum) })
+                .all(|sum| i64::try_from(sum).is_ok());
+            let checked = Yen::checked_sum(amounts.iter().copied().map(Yen::new));
+            proptest::prop_assert_eq!(checked.is_some(), partial_fits);
+            if let Some(sum) = checked {
+                proptest::prop_assert_eq!(i128::from(sum.get()), exact);
+            }
+        }
+
+        #[test]
+        fn payable_is_zero_up_to_the_limit(yen in proptest::num::i64::ANY) {
+            proptest::prop_assert_eq!(Yen::new(yen).is_payable(), (0..=MAX_AMOUNT.get()).contains(&yen));
         }
 
         #[test]

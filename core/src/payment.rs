@@ -44,7 +44,9 @@ pub struct Tender {
 /// The change due when `tenders` pay `due`. Refused when they do not cover it, and when the
 /// change is more than was tendered by methods that give change (no change from a card).
 pub fn change_due(due: Yen, tenders: &[Tender]) -> Result<Yen> {
-    let tendered: Yen = tenders.iter().map(|t| t.amount).sum();
+    // Checked, not saturated: a saturated sum of absurd tenders would pass as cover.
+    let tendered = Yen::checked_sum(tenders.iter().map(|t| t.amount))
+        .ok_or(Error::TooLarge { field: crate::error::Field::top("tenders") })?;
     let change = tendered
         .checked_sub(due)
         .filter(|change| !change.is_negative())
@@ -89,6 +91,10 @@ mod tests {
             Err(Error::TenderShort { due: Yen::new(980), tendered: Yen::new(900) })
         );
         assert_eq!(change_due(Yen::ZERO, &[]), Ok(Yen::ZERO));
+        assert_eq!(
+            change_due(Yen::new(100), &[cash(i64::MAX), cash(i64::MAX), cash(102)]),
+            Err(Error::TooLarge { field: Field::top("tenders") })
+        );
     }
 
     #[test]

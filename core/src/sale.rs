@@ -13,6 +13,16 @@ use crate::receipt::{RateTotal, Receipt};
 use crate::shop::ShopSettings;
 use crate::tax::RateTable;
 
+/// The most lines one sale may hold: far above any basket, and low enough that checking a sale
+/// or a refund of it stays cheap for the server.
+pub const MAX_LINES: usize = 1_000;
+
+/// The most (line, quantity) picks one refund may carry.
+pub const MAX_PICKS: usize = 1_000;
+
+/// The most tenders one sale may carry.
+pub const MAX_TENDERS: usize = 100;
+
 /// Whether a record is a sale or gives money back for one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -90,6 +100,10 @@ impl Sale {
         if cart.is_empty() {
             return Err(Error::EmptySale);
         }
+        if cart.lines.len() > MAX_LINES {
+            return Err(Error::TooMany { field: Field::top("lines"), limit: MAX_LINES });
+        }
+        check_tenders(&tenders)?;
         let at = ctx.at.with_timezone(&crate::TOKYO);
         cart.date = at.date_naive();
         // The shop's settings decide how prices and tax work, whatever the cart was made with.
@@ -119,6 +133,9 @@ impl Sale {
         if self.kind != SaleKind::Sale {
             return Err(Error::NotRefundable);
         }
+        if picks.len() > MAX_PICKS {
+            return Err(Error::TooMany { field: Field::top("lines"), limit: MAX_PICKS });
+        }
         let left = self.refundable(earlier);
         let refunded: Vec<u32> =
             self.cart.lines.iter().zip(&left).map(|(line, left)| line.qty - left).collect();
@@ -146,7 +163,7 @@ impl Sale {
         let (cart, receipt) = if everything {
             (self.cart.clone(), self.receipt.reversal())
         } else {
-            self.partial_refund(&lines, &refunded, earlier)?
+            self.partial_refund(&lines, &refunded, &taken, earlier)?
         };
         let at = ctx.at.with_timezone(&crate::TOKYO);
         let kind =
@@ -155,12 +172,13 @@ impl Sale {
         Ok(Sale::record(ctx, at, kind, cart, receipt, tenders, Yen::ZERO))
     }
 
-    /// The cart and receipt of a refund of `lines` when `refunded` (per line) went back before
-    /// in `earlier`.
+    /// The cart and receipt of a refund of `lines` (`taken`, per line) when `refunded` (per
+    /// line) went back before in `earlier`.
     fn partial_refund(
         &self,
         lines: &[(usize, u32)],
         refunded: &[u32],
+        taken: &[u32],
         earlier: &[Sale],
     ) -> Result<(Cart, Receipt)> {
         let ours: Vec<&Receipt> =
@@ -186,10 +204,13 @@ impl Sale {
             self.receipt.subtotal.get(),
         ));
         let mut receipt = Receipt::compute(&cart, &RateTable::japan())?.reversal();
-        let finishing = self.cart.lines.iter().enumerate().all(|(i, line)| {
-            let now: u32 = lines.iter().filter(|(l, _)| *l == i).map(|(_, q)| *q).sum();
-            refunded[i].saturating_add(now) == line.qty
-        });
+        // Per-line arrays side by side: linear in the sale's lines, however many are picked.
+        let finishing = self
+            .cart
+            .lines
+            .iter()
+            .zip(refunded.iter().zip(taken))
+            .all(|(line, (done, now))| done.saturating_add(*now) == line.qty);
         if finishing {
             // What is left of each figure: the sale's, less what earlier refunds gave back.
             let left = |of: &dyn Fn(&Receipt) -> Yen| {
@@ -294,6 +315,24 @@ impl Sale {
             .copied()
             .unwrap_or_default()
     }
+}
+
+/// Refuses tenders a person cannot hand over: too many, below zero or above
+/// [`crate::money::MAX_AMOUNT`] (which also keeps their sum far inside `i64`).
+fn check_tenders(tenders: &[Tender]) -> Result<()> {
+    if tenders.len() > MAX_TENDERS {
+        return Err(Error::TooMany { field: Field::top("tenders"), limit: MAX_TENDERS });
+    }
+    for (index, tender) in tenders.iter().enumerate() {
+        let field = Field::top(&format!("tenders[{index}].amount"));
+        if tender.amount.is_negative() {
+            return Err(Error::Negative { field });
+        }
+        if !tender.amount.is_payable() {
+            return Err(Error::TooLarge { field });
+        }
+    }
+    Ok(())
 }
 
 /// The share of `amount` that goes with `now` more of `of` after `done` went before: the

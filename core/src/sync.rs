@@ -343,22 +343,6 @@ pub fn verify_chain<'a>(links: impl IntoIterator<Item = &'a Link>) -> Vec<ChainB
     breaks
 }
 
-/// The first missing sequence numbers of a device, given the ones the server holds (any order):
-/// what the owner is shown as "lost or not yet arrived".
-pub fn gaps(mut seqs: Vec<u64>) -> Vec<(u64, u64)> {
-    seqs.sort_unstable();
-    seqs.dedup();
-    let mut gaps = Vec::new();
-    let mut next = 1;
-    for seq in seqs {
-        if seq > next {
-            gaps.push((next, seq - 1));
-        }
-        next = seq + 1;
-    }
-    gaps
-}
-
 /// When a device tries again after `failures` failed attempts in a row: doubling from 2 s up
 /// to 5 minutes, then spread between half and all of that by `jitter_permille` (0..=1000), so
 /// that many tablets coming back online do not all call at once.

@@ -168,6 +168,10 @@ impl Lang {
                 "error-discount-too-large"
             }
             Error::TooLarge { .. } => "error-too-large",
+            Error::TooMany { limit, .. } => {
+                args.push(("limit", s(limit.to_string())));
+                "error-too-many"
+            }
             Error::NameNeeded { .. } => "error-name-needed",
             Error::NotAnAmount { value, .. } => {
                 args.push(("value", s(value.clone())));

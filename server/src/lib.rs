@@ -52,7 +52,12 @@ pub struct AppState {
     pub hashing: Arc<Semaphore>,
     /// Live-event streams open, per owner.
     pub streams: Arc<reports::events::Streams>,
+    /// The largest total one synced sale (or refund) may come to.
+    pub max_sale: akinai_core::Yen,
 }
+
+/// The ceiling on one sale's total unless `akinai serve --max-sale` says otherwise: ¥100,000,000.
+pub const DEFAULT_MAX_SALE: akinai_core::Yen = akinai_core::Yen::new(100_000_000);
 
 impl AppState {
     /// State over an open database, with the default limits.
@@ -71,6 +76,7 @@ impl AppState {
             in_flight: Arc::new(Semaphore::new(limits.in_flight)),
             hashing: Arc::new(Semaphore::new(limits.hashing)),
             streams: Arc::default(),
+            max_sale: DEFAULT_MAX_SALE,
         }
     }
 }

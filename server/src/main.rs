@@ -58,6 +58,11 @@ enum Command {
         /// Load the demo shop and its catalog if the database has no shop yet.
         #[arg(long, env = "AKINAI_DEMO")]
         demo: bool,
+        /// The largest total one sale may come to, in yen (at most 10^15); a synced sale above it
+        /// is refused.
+        #[arg(long, default_value_t = akinai_server::DEFAULT_MAX_SALE.get(), env = "AKINAI_MAX_SALE",
+            value_parser = clap::value_parser!(i64).range(1..=akinai_core::money::MAX_AMOUNT.get()))]
+        max_sale: i64,
     },
     /// Check every device's chain of records and every stored sale; exit 1 if anything broke.
     Verify {
@@ -107,7 +112,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Quote { lang } => quote(lang),
-        Command::Serve { addr, db, app_dir, demo } => finish(serve(addr, db, app_dir, demo)),
+        Command::Serve { addr, db, app_dir, demo, max_sale } => {
+            finish(serve(addr, db, app_dir, demo, akinai_core::Yen::new(max_sale)))
+        }
         Command::Verify { db } => match verify(db) {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::FAILURE,
@@ -193,14 +200,20 @@ fn quote(lang: Option<String>) -> ExitCode {
 }
 
 #[tokio::main]
-async fn serve(addr: SocketAddr, db: DbArgs, app_dir: PathBuf, demo: bool) -> anyhow::Result<()> {
+async fn serve(
+    addr: SocketAddr,
+    db: DbArgs,
+    app_dir: PathBuf,
+    demo: bool,
+    max_sale: akinai_core::Yen,
+) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "akinai_server=info,tower_http=warn".into()),
         )
         .init();
-    let state = AppState::new(open(&db).await?);
+    let state = AppState { max_sale, ..AppState::new(open(&db).await?) };
     if demo && demo::load_demo(&state).await? {
         println!("Demo owner: {} / {}", demo::DEMO_EMAIL, demo::DEMO_PASSWORD);
     }

@@ -138,7 +138,6 @@ async fn the_export_holds_no_pin_salt_or_hash_and_marks_what_it_took_out() {
 }
 
 #[tokio::test]
-#[ignore = "needs server/src/device/sync.rs (H1's) to call Staff::check on a device's staff record"]
 async fn a_device_cannot_send_a_staff_record_whose_pin_hash_is_not_a_hash() {
     for backend in backends() {
         let server = start(backend).await;

@@ -25,6 +25,61 @@ fn short_tenders_and_empty_carts_are_refused() {
 }
 
 #[test]
+fn lines_picks_and_tenders_are_capped() {
+    let mut cart = Cart::new(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
+    cart.lines = (0..=MAX_LINES).map(|_| line("飴", 10, 1, TaxClass::Food)).collect();
+    assert_eq!(
+        Sale::ring_up(ctx(1), cart, cash(100_000)).unwrap_err(),
+        Error::TooMany { field: Field::top("lines"), limit: MAX_LINES }
+    );
+    let sale = mixed_sale();
+    let picks = vec![(0, 0); MAX_PICKS + 1];
+    assert_eq!(
+        sale.refund(ctx(2), &picks, &[]).unwrap_err(),
+        Error::TooMany { field: Field::top("lines"), limit: MAX_PICKS }
+    );
+    let many = vec![Tender { method: PaymentMethod::Cash, amount: Yen::new(10) }; MAX_TENDERS + 1];
+    assert_eq!(
+        Sale::ring_up(ctx(1), sale.cart.clone(), many).unwrap_err(),
+        Error::TooMany { field: Field::top("tenders"), limit: MAX_TENDERS }
+    );
+}
+
+#[test]
+fn tenders_below_zero_or_beyond_the_limit_are_refused() {
+    let cart = mixed_sale().cart;
+    let tenders = |amounts: &[i64]| -> Vec<Tender> {
+        amounts
+            .iter()
+            .map(|a| Tender { method: PaymentMethod::Cash, amount: Yen::new(*a) })
+            .collect()
+    };
+    assert_eq!(
+        Sale::ring_up(ctx(1), cart.clone(), tenders(&[2000, -100])).unwrap_err(),
+        Error::Negative { field: Field::top("tenders[1].amount") }
+    );
+    assert_eq!(
+        Sale::ring_up(ctx(1), cart.clone(), tenders(&[i64::MAX, i64::MAX, 102])).unwrap_err(),
+        Error::TooLarge { field: Field::top("tenders[0].amount") }
+    );
+    let most = crate::money::MAX_AMOUNT.get();
+    assert!(Sale::ring_up(ctx(1), cart, tenders(&[most])).is_ok());
+}
+
+#[test]
+fn a_refund_of_a_full_sale_finishes_it_in_two_steps() {
+    let mut cart = Cart::new(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
+    cart.lines = (0..MAX_LINES).map(|n| line(&format!("品{n}"), 101, 2, TaxClass::Food)).collect();
+    cart.discount = Discount::Yen(Yen::new(333));
+    let sale = Sale::ring_up(ctx(1), cart, cash(1_000_000)).unwrap();
+    let all_but_one: Vec<(usize, u32)> = (0..MAX_LINES - 1).map(|n| (n, 2)).collect();
+    let first = sale.refund(ctx(2), &all_but_one, &[]).unwrap();
+    let last = sale.refund(ctx(3), &[(MAX_LINES - 1, 2)], std::slice::from_ref(&first)).unwrap();
+    assert_eq!(first.receipt.total + last.receipt.total, -sale.receipt.total);
+    assert_eq!(first.receipt.tax + last.receipt.tax, -sale.receipt.tax);
+}
+
+#[test]
 fn refunding_everything_reverses_the_sale_exactly() {
     let sale = mixed_sale();
     let refund = sale.refund(ctx(2), &[(0, 3), (1, 2)], &[]).unwrap();
@@ -83,7 +138,7 @@ proptest::proptest! {
         cart.discount = Discount::Yen(Yen::new((subtotal as f64 * discount).floor() as i64));
         let mut context = ctx(1);
         (context.shop.pricing, context.shop.rounding) = (cart.pricing, cart.rounding);
-        let sale = Sale::ring_up(context, cart, cash(i64::MAX / 4)).unwrap();
+        let sale = Sale::ring_up(context, cart, cash(crate::money::MAX_AMOUNT.get())).unwrap();
 
         // Refund in the generated order, whatever is left of each picked line, then the rest.
         let mut refunds: Vec<Sale> = Vec::new();

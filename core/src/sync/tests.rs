@@ -111,13 +111,6 @@ fn a_refund_is_checked_against_its_original_and_earlier_refunds() {
 }
 
 #[test]
-fn gaps_are_listed_as_ranges() {
-    assert_eq!(gaps(vec![1, 2, 3]), vec![]);
-    assert_eq!(gaps(vec![5, 1, 2, 9]), vec![(3, 4), (6, 8)]);
-    assert_eq!(gaps(vec![]), vec![]);
-}
-
-#[test]
 fn retries_back_off_with_jitter_up_to_five_minutes() {
     assert_eq!(retry_delay_ms(0, 0), 1_000);
     assert_eq!(retry_delay_ms(0, 1000), 2_000);

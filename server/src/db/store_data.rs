@@ -51,12 +51,16 @@ pub async fn put_settings(
     settings: &ShopSettings,
 ) -> Result<()> {
     let version = bump_version(tx, store_id).await?;
-    sqlx::query("UPDATE store SET settings = $1, settings_version = $2 WHERE id = $3")
-        .bind(serde_json::to_string(settings)?)
-        .bind(version)
-        .bind(store_id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "UPDATE store SET settings = $1, settings_version = $2, settings_changed_at = $3 \
+         WHERE id = $4",
+    )
+    .bind(serde_json::to_string(settings)?)
+    .bind(version)
+    .bind(now_text())
+    .bind(store_id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

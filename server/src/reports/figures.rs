@@ -5,17 +5,18 @@
 //! shop network reads a few thousand rows, never every sale.
 //! Every query is scoped to the owner's stores (or one of them, checked to be theirs).
 
-use akinai_core::Yen;
 use akinai_core::api::{
     Compare, ErrorBody, Figures, HourFigure, PaymentFigure, RateFigure, Refunds, StoreFigure,
     TopItem,
 };
 use akinai_core::shop::ShopSettings;
+use akinai_core::{Field, Yen};
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use chrono::{Days, NaiveDate};
-use sqlx::AssertSqlSafe;
+use sqlx::any::AnyRow;
+use sqlx::{AnyPool, AssertSqlSafe};
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -23,7 +24,7 @@ use utoipa_axum::routes;
 use crate::AppState;
 use crate::db::columns::{bucket_of, method_of};
 use crate::db::database::parse_id;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::http::auth::OwnerSession;
 use crate::reports::range::{Range, Scope, scope};
 
@@ -31,8 +32,42 @@ use crate::reports::range::{Range, Scope, scope};
 const TOP_ITEMS: i64 = 10;
 
 /// A count the database summed (never negative), as the API writes it.
-fn count(sum: i64) -> u64 {
+fn count(sum: i128) -> u64 {
     u64::try_from(sum).unwrap_or_default()
+}
+
+/// The range's sums do not fit the figures: absurd days (a tenant's own doing) refuse the range
+/// with a 422 naming it, never a 500.
+fn range_too_large() -> Error {
+    Error::Domain(akinai_core::Error::TooLarge { field: Field::top("to") })
+}
+
+/// An amount summed here in `i128`, as the API writes it.
+fn yen(sum: i128) -> Result<Yen> {
+    i64::try_from(sum).map(Yen::new).map_err(|_| range_too_large())
+}
+
+/// Runs one of the range's sums, with the scope's key and the dates bound.
+async fn sums<T>(pool: &AnyPool, sql: String, [key, from, to]: [&str; 3]) -> Result<Vec<T>>
+where
+    T: for<'r> sqlx::FromRow<'r, AnyRow> + Send + Unpin,
+{
+    // Statements here are constants and a constant scope; every value is bound.
+    sqlx::query_as(AssertSqlSafe(sql))
+        .bind(key.to_owned())
+        .bind(from.to_owned())
+        .bind(to.to_owned())
+        .fetch_all(pool)
+        .await
+        .map_err(overflow)
+}
+
+/// A database sum that left BIGINT (SQLite says "integer overflow", PostgreSQL 22003) is the
+/// range's fault; anything else is the server's.
+fn overflow(err: sqlx::Error) -> Error {
+    let overflowed = matches!(&err, sqlx::Error::Database(db)
+        if db.code().as_deref() == Some("22003") || db.message().contains("integer overflow"));
+    if overflowed { range_too_large() } else { Error::Database(err) }
 }
 
 /// `GET /api/v1/figures?from&to[&store]`.
@@ -41,7 +76,8 @@ fn count(sum: i64) -> u64 {
     params(Range),
     responses((status = 200, body = Figures, description = "Sales figures for the range"),
         (status = 400, body = ErrorBody, description = "A missing or impossible date or store id, or `to` before `from`"),
-        (status = 404, body = ErrorBody, description = "The store is not one of the owner's")))]
+        (status = 404, body = ErrorBody, description = "The store is not one of the owner's"),
+        (status = 422, body = ErrorBody, description = "The range's sums do not fit 64 bits (`code`: `too_large`)")))]
 pub async fn figures(
     State(state): State<AppState>,
     owner: OwnerSession,
@@ -59,36 +95,42 @@ pub async fn figures(
              CAST(SUM(refund_total) AS BIGINT)
          FROM day_hour WHERE {filter} GROUP BY store_id, hour"
     );
-    // Statements here are constants and a constant scope; every value is bound.
     let groups: Vec<(String, i64, i64, i64, i64, i64, i64)> =
-        sqlx::query_as(AssertSqlSafe(sql)).bind(&key).bind(&from).bind(&to).fetch_all(pool).await?;
-    let mut hours: Vec<HourFigure> =
-        (0..24).map(|hour| HourFigure { hour, gross: Yen::ZERO, receipts: 0 }).collect();
-    let (mut gross, mut tax, mut receipts) = (0i64, 0i64, 0i64);
-    let (mut refund_count, mut refund_amount) = (0i64, 0i64);
-    let mut per_store: std::collections::HashMap<&str, (i64, i64)> = Default::default();
+        sums(pool, sql, [&key, &from, &to]).await?;
+    // Added up here in i128: however absurd the days, the sum is exact, and refused if the
+    // figures cannot show it.
+    let mut hour_sums = [(0i128, 0i128); 24];
+    let (mut gross, mut tax, mut receipts) = (0i128, 0i128, 0i128);
+    let (mut refund_count, mut refund_amount) = (0i128, 0i128);
+    let mut per_store: std::collections::HashMap<&str, (i128, i128)> = Default::default();
     for (store, hour, total, tax_sum, sales, refund_count_sum, refund_total) in &groups {
-        if let Some(slot) = usize::try_from(*hour).ok().and_then(|h| hours.get_mut(h)) {
-            slot.gross = Yen::new(slot.gross.get() + total);
-            slot.receipts += count(*sales);
+        let (total, sales) = (i128::from(*total), i128::from(*sales));
+        if let Some(slot) = usize::try_from(*hour).ok().and_then(|h| hour_sums.get_mut(h)) {
+            slot.0 += total;
+            slot.1 += sales;
         }
         gross += total;
-        tax += tax_sum;
+        tax += i128::from(*tax_sum);
         receipts += sales;
-        refund_count += refund_count_sum;
-        refund_amount += refund_total;
+        refund_count += i128::from(*refund_count_sum);
+        refund_amount += i128::from(*refund_total);
         let entry = per_store.entry(store.as_str()).or_default();
         entry.0 += total;
         entry.1 += sales;
     }
+    let hours = (0u8..)
+        .zip(hour_sums)
+        .map(|(hour, (gross, receipts))| {
+            Ok(HourFigure { hour, gross: yen(gross)?, receipts: count(receipts) })
+        })
+        .collect::<Result<Vec<_>>>()?;
 
     let sql = format!(
         "SELECT rate, reduced, CAST(SUM(gross) AS BIGINT), CAST(SUM(net) AS BIGINT),
              CAST(SUM(tax) AS BIGINT)
          FROM day_rate WHERE {filter} GROUP BY rate, reduced ORDER BY rate DESC, reduced"
     );
-    let rates: Vec<(i64, i64, i64, i64, i64)> =
-        sqlx::query_as(AssertSqlSafe(sql)).bind(&key).bind(&from).bind(&to).fetch_all(pool).await?;
+    let rates: Vec<(i64, i64, i64, i64, i64)> = sums(pool, sql, [&key, &from, &to]).await?;
     let rates = rates
         .into_iter()
         .map(|(rate, reduced, gross, net, tax)| {
@@ -105,8 +147,7 @@ pub async fn figures(
         "SELECT method, CAST(SUM(amount) AS BIGINT) FROM day_tender WHERE {filter}
          GROUP BY method ORDER BY 2 DESC, method"
     );
-    let payments: Vec<(String, i64)> =
-        sqlx::query_as(AssertSqlSafe(sql)).bind(&key).bind(&from).bind(&to).fetch_all(pool).await?;
+    let payments: Vec<(String, i64)> = sums(pool, sql, [&key, &from, &to]).await?;
     let payments = payments
         .into_iter()
         .map(|(method, amount)| {
@@ -116,15 +157,9 @@ pub async fn figures(
 
     let sql = format!(
         "SELECT name, CAST(SUM(qty) AS BIGINT), CAST(SUM(amount) AS BIGINT) FROM day_item
-         WHERE {filter} GROUP BY name ORDER BY 3 DESC, name LIMIT $4"
+         WHERE {filter} GROUP BY name ORDER BY 3 DESC, name LIMIT {TOP_ITEMS}"
     );
-    let top: Vec<(String, i64, i64)> = sqlx::query_as(AssertSqlSafe(sql))
-        .bind(&key)
-        .bind(&from)
-        .bind(&to)
-        .bind(TOP_ITEMS)
-        .fetch_all(pool)
-        .await?;
+    let top: Vec<(String, i64, i64)> = sums(pool, sql, [&key, &from, &to]).await?;
     let top_items = top
         .into_iter()
         .map(|(name, qty, amount)| TopItem { name, qty, amount: Yen::new(amount) })
@@ -154,7 +189,7 @@ pub async fn figures(
             Ok(StoreFigure {
                 id: parse_id(&id)?,
                 name,
-                gross: Yen::new(gross),
+                gross: yen(gross)?,
                 receipts: count(receipts),
             })
         })
@@ -169,23 +204,20 @@ pub async fn figures(
         "SELECT CAST(COALESCE(SUM(gross), 0) AS BIGINT), CAST(COALESCE(SUM(sales), 0) AS BIGINT)
          FROM day_hour WHERE {filter}"
     );
-    let (compare_gross, compare_receipts): (i64, i64) = sqlx::query_as(AssertSqlSafe(sql))
-        .bind(&key)
-        .bind(compare_from.to_string())
-        .bind(compare_to.to_string())
-        .fetch_one(pool)
-        .await?;
+    let (from, to) = (compare_from.to_string(), compare_to.to_string());
+    let compared: Vec<(i64, i64)> = sums(pool, sql, [&key, &from, &to]).await?;
+    let (compare_gross, compare_receipts) = compared.first().copied().unwrap_or_default();
 
     Ok(Json(Figures {
         from: range.from,
         to: range.to,
         store: range.store,
-        gross: Yen::new(gross),
-        tax: Yen::new(tax),
-        net: Yen::new(gross - tax),
+        gross: yen(gross)?,
+        tax: yen(tax)?,
+        net: yen(gross - tax)?,
         receipts: count(receipts),
-        average: Yen::new(if receipts > 0 { gross.div_euclid(receipts) } else { 0 }),
-        refunds: Refunds { count: count(refund_count), amount: Yen::new(refund_amount) },
+        average: yen(if receipts > 0 { gross.div_euclid(receipts) } else { 0 })?,
+        refunds: Refunds { count: count(refund_count), amount: yen(refund_amount)? },
         rates,
         hours,
         payments,
@@ -195,7 +227,7 @@ pub async fn figures(
             from: compare_from,
             to: compare_to,
             gross: Yen::new(compare_gross),
-            receipts: count(compare_receipts),
+            receipts: count(compare_receipts.into()),
         },
     }))
 }

@@ -81,38 +81,70 @@ pub async fn run(db: &Db) -> Result<Report> {
     Ok(report)
 }
 
+/// A day's gross, tax and receipts, exact whatever the stored amounts.
+type DaySums = (i128, i128, i128);
+
+/// Splits a summed column into parts that cannot overflow BIGINT in the database (the billions
+/// and the rest), put back together here in `i128`: a day of absurd amounts is reported, not an
+/// error that stops the check.
+fn split_sum(column: &str) -> String {
+    format!(
+        "CAST(SUM({column} / 1000000000) AS BIGINT), CAST(SUM({column} % 1000000000) AS BIGINT)"
+    )
+}
+
 /// Each store's per-day sums (kept as sales sync, read by the owner's figures) must be what its
-/// sales add up to, day by day.
+/// sales add up to, day by day, and fit the 64 bits they are kept in.
 async fn check_days(db: &Db, report: &mut Report) -> Result<()> {
-    let sums = |sql: &'static str| async move {
-        let rows: Vec<(String, String, i64, i64, i64)> =
-            sqlx::query_as(sql).fetch_all(&db.pool).await?;
+    let sums = |sql: String| async move {
+        // Built from constants only.
+        let rows: Vec<(String, String, i64, i64, i64, i64, i64)> =
+            sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&db.pool).await?;
+        let whole = |high: i64, low: i64| i128::from(high) * 1_000_000_000 + i128::from(low);
         Ok::<_, crate::Error>(
-            rows.into_iter().map(|(s, d, g, t, n)| ((s, d), (g, t, n))).collect::<BTreeMap<_, _>>(),
+            rows.into_iter()
+                .map(|(s, d, gh, gl, th, tl, n)| {
+                    ((s, d), (whole(gh, gl), whole(th, tl), i128::from(n)))
+                })
+                .collect::<BTreeMap<_, DaySums>>(),
         )
     };
-    let sales = sums(
-        "SELECT store_id, business_date, CAST(SUM(total) AS BIGINT), CAST(SUM(tax) AS BIGINT),
+    let sales = sums(format!(
+        "SELECT store_id, business_date, {}, {},
              CAST(SUM(CASE WHEN kind = 'sale' THEN 1 ELSE 0 END) AS BIGINT)
          FROM sale GROUP BY store_id, business_date",
-    )
+        split_sum("total"),
+        split_sum("tax")
+    ))
     .await?;
-    let days = sums(
-        "SELECT store_id, business_date, CAST(SUM(gross) AS BIGINT), CAST(SUM(tax) AS BIGINT),
-             CAST(SUM(sales) AS BIGINT)
+    let days = sums(format!(
+        "SELECT store_id, business_date, {}, {}, CAST(SUM(sales) AS BIGINT)
          FROM day_hour GROUP BY store_id, business_date",
-    )
+        split_sum("gross"),
+        split_sum("tax")
+    ))
     .await?;
     let keys: std::collections::BTreeSet<&(String, String)> =
         sales.keys().chain(days.keys()).collect();
+    let show = |d: Option<DaySums>| {
+        let (gross, tax, receipts) = d.unwrap_or_default();
+        format!("gross {gross}, tax {tax}, {receipts} receipts")
+    };
     for key in keys {
+        let (store, date) = key;
         let (sold, kept) = (sales.get(key).copied(), days.get(key).copied());
-        if sold.unwrap_or_default() != kept.unwrap_or_default() {
-            let (store, date) = key;
-            let show = |d: Option<(i64, i64, i64)>| {
-                let (gross, tax, receipts) = d.unwrap_or_default();
-                format!("gross {gross}, tax {tax}, {receipts} receipts")
-            };
+        let fits = |d: Option<DaySums>| {
+            d.is_none_or(|(g, t, _)| i64::try_from(g).is_ok() && i64::try_from(t).is_ok())
+        };
+        if !fits(sold) {
+            report.problems.push(Problem {
+                place: format!("store {store}"),
+                what: format!(
+                    "{date}: its sales add up to too large a sum to keep ({})",
+                    show(sold)
+                ),
+            });
+        } else if sold.unwrap_or_default() != kept.unwrap_or_default() {
             report.problems.push(Problem {
                 place: format!("store {store}"),
                 what: format!(
