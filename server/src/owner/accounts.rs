@@ -5,7 +5,7 @@
 //! e-mail address and client network, and sign-ups per client network
 //! ([`crate::http::limiter`]).
 
-use std::sync::{LazyLock, Mutex, PoisonError};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
@@ -16,6 +16,7 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{AppendHeaders, IntoResponse, Response};
 use chrono::{Duration, Utc};
 use rand::RngCore;
+use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use akinai_core::api::{ChangePassword, ErrorBody, Owner, SignIn, SignUp, SignedIn};
@@ -115,14 +116,14 @@ static NO_OWNER: LazyLock<String> =
 /// How long a request waits for a turn at hashing before the server says it is busy.
 const HASH_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
 
-/// Runs password hashing on the blocking pool (it takes tens of milliseconds of CPU and 19 MiB),
+/// Runs password (and PIN) hashing on the blocking pool (it takes tens of milliseconds of CPU and 19 MiB),
 /// at most [`crate::http::edge::Limits::hashing`] at once: a request that waits longer than
 /// [`HASH_WAIT`] for its turn is answered 503 (`busy`), so a burst cannot exhaust the memory.
-async fn hashing<T: Send + 'static>(
-    state: &AppState,
+pub(crate) async fn hashing<T: Send + 'static>(
+    permits: &Arc<Semaphore>,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T> {
-    let permit = tokio::time::timeout(HASH_WAIT, state.hashing.clone().acquire_owned())
+    let permit = tokio::time::timeout(HASH_WAIT, permits.clone().acquire_owned())
         .await
         .map_err(|_| Error::Busy(1))?
         .map_err(|err| Error::Internal(err.to_string()))?;
@@ -142,7 +143,7 @@ async fn check_password(
     password: String,
     stored: String,
 ) -> Result<bool> {
-    match hashing(state, move || password_matches(&password, &stored)).await {
+    match hashing(&state.hashing, move || password_matches(&password, &stored)).await {
         Ok(true) => {
             attempt.release();
             Ok(true)
@@ -227,7 +228,7 @@ pub async fn sign_up(
     }
     let attempt = state.limiter.reserve(&[Key::SignUp(client.net())])?;
     let password = body.password;
-    let hash = match hashing(&state, move || hash_password(&password)).await {
+    let hash = match hashing(&state.hashing, move || hash_password(&password)).await {
         Ok(hash) => hash?,
         Err(err) => {
             // The server was busy: the sign-up was not judged.
@@ -345,7 +346,7 @@ pub async fn change_password(
         return Err(Error::WrongCredentials);
     }
     let new_password = body.new_password;
-    let hash = hashing(&state, move || hash_password(&new_password)).await??;
+    let hash = hashing(&state.hashing, move || hash_password(&new_password)).await??;
     let mut tx = state.db.pool.begin().await?;
     sqlx::query("UPDATE owner SET password_hash = $1 WHERE id = $2")
         .bind(hash)

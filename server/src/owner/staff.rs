@@ -4,10 +4,13 @@
 //! answer; PINs are unique in a store so a PIN alone says who signs in; a store keeps at least
 //! one owner-role member once it has one.
 
+use std::sync::Arc;
+
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use rand::RngCore;
+use tokio::sync::Semaphore;
 use uuid::Uuid;
 
 use akinai_core::Field;
@@ -23,6 +26,7 @@ use crate::db::store_data::{Removable, current_staff, put_staff, remove};
 use crate::error::{Error, Result};
 use crate::http::auth::{OwnerSession, owned_store};
 use crate::http::input::Input;
+use crate::owner::accounts::hashing;
 
 /// A staff member as the owner sees them: no salt, no hash.
 fn member(staff: &Staff) -> StaffMember {
@@ -36,22 +40,23 @@ fn new_salt() -> [u8; SALT_LEN] {
     salt
 }
 
-/// The member with `pin` hashed: argon2id takes tens of milliseconds of CPU, so on the
-/// blocking pool. So does checking that no one else has the PIN, which verifies every hash.
+/// The member with `pin` hashed: argon2id takes tens of milliseconds of CPU and megabytes, so
+/// it takes a turn under the server's hashing cap like passwords do. So does checking that no
+/// one else has the PIN, which verifies every hash.
 async fn hashed(
+    permits: &Arc<Semaphore>,
     others: Vec<Staff>,
     except: Option<Uuid>,
     (id, name, role): (Uuid, String, Role),
     pin: Pin,
 ) -> Result<Staff> {
-    tokio::task::spawn_blocking(move || {
+    hashing(permits, move || {
         check_pin(&others, &pin, except)?;
         let staff = Staff::new(id, &name, role, &pin, &new_salt())?;
         staff.check()?;
         Ok(staff)
     })
-    .await
-    .map_err(|err| Error::Internal(err.to_string()))?
+    .await?
 }
 
 /// The trimmed name, which must not be empty.
@@ -94,7 +99,8 @@ pub async fn add(
     let pin = Pin::parse(&input.pin)?;
     let mut tx = state.db.pool.begin().await?;
     let others = current_staff(&mut tx, &store).await?;
-    let staff = hashed(others, None, (Uuid::now_v7(), name, input.role), pin).await?;
+    let staff =
+        hashed(&state.hashing, others, None, (Uuid::now_v7(), name, input.role), pin).await?;
     put_staff(&mut tx, &store, &staff).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(member(&staff))))
@@ -121,7 +127,10 @@ pub async fn edit(
     let old = staff.iter().find(|s| s.id.to_string() == id).ok_or(Error::NotFound)?;
     check_owner_stays(&staff, old.id, Some(input.role))?;
     let new = match pin {
-        Some(pin) => hashed(staff.clone(), Some(old.id), (old.id, name, input.role), pin).await?,
+        Some(pin) => {
+            hashed(&state.hashing, staff.clone(), Some(old.id), (old.id, name, input.role), pin)
+                .await?
+        }
         None => Staff { name, role: input.role, ..old.clone() },
     };
     put_staff(&mut tx, &store, &new).await?;
@@ -167,9 +176,11 @@ mod tests {
     async fn a_new_pin_is_hashed_with_argon2id_and_a_taken_one_refused() {
         let pin = || Pin::parse("4829").unwrap();
         let member = (Uuid::from_u128(1), "店長".to_owned(), Role::Owner);
-        let first = hashed(Vec::new(), None, member.clone(), pin()).await.unwrap();
+        let permits = Arc::new(Semaphore::new(1));
+        let first = hashed(&permits, Vec::new(), None, member.clone(), pin()).await.unwrap();
         assert!(first.pin_hash.starts_with("$argon2id$") && first.accepts(&pin()));
         let taken = hashed(
+            &permits,
             vec![first.clone()],
             None,
             (Uuid::from_u128(2), "x".into(), Role::Cashier),
@@ -178,6 +189,8 @@ mod tests {
         .await;
         assert!(matches!(taken, Err(Error::Domain(akinai_core::Error::PinTaken))), "{taken:?}");
         // The member's own PIN again is not "taken".
-        assert!(hashed(vec![first], Some(Uuid::from_u128(1)), member, pin()).await.is_ok());
+        assert!(
+            hashed(&permits, vec![first], Some(Uuid::from_u128(1)), member, pin()).await.is_ok()
+        );
     }
 }
