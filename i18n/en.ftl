@@ -211,6 +211,7 @@ over-short = Over / short
 
 ## Settings
 settings-shop = Shop
+settings-issuer-owner-only = The shop name, registration number and address are changed by the owner on the owner page (/owner), so every register prints the same issuer.
 pricing = Prices
 pricing-tax_included = Tax included
 pricing-tax_excluded = Tax excluded

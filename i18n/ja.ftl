@@ -210,6 +210,7 @@ over-short = 過不足
 
 ## 設定
 settings-shop = お店の設定
+settings-issuer-owner-only = 店名・登録番号・住所は、オーナー画面（/owner）の店舗設定で変更します。レシートの発行者はどのレジでも同じです。
 pricing = 価格表示
 pricing-tax_included = 内税（税込価格）
 pricing-tax_excluded = 外税（税抜価格）

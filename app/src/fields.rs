@@ -126,13 +126,38 @@ impl ShopFields {
         }
     }
 
+    /// Who issues the invoices, shown but not editable, and the phone as an input: on a paired
+    /// register only the owner changes the name, registration number and address (the server
+    /// refuses them from a device), so the receipts always name the store's issuer.
+    pub(crate) fn issuer_summary(self, lang: RwSignal<Lang>) -> impl IntoView {
+        let row = move |label: &'static str, value: RwSignal<String>| {
+            view! { <dt>{move || lang.get().text(label)}</dt><dd>{move || value.get()}</dd> }
+        };
+        view! {
+            <dl class="issuer">
+                {row("shop-name", self.name)}
+                {row("registration-number", self.registration)}
+                {row("shop-address", self.address)}
+            </dl>
+            <p class="hint">{move || lang.get().text("settings-issuer-owner-only")}</p>
+            {input_field(lang, "shop-phone", "tel", "tel", self.phone)}
+        }
+    }
+
+    /// The labelled inputs of how the shop prices, rounds and signs off its receipts.
+    pub(crate) fn rules_view(self, lang: RwSignal<Lang>) -> impl IntoView {
+        view! {
+            {word_select(lang, "pricing", "pricing", self.pricing)}
+            {word_select(lang, "rounding", "rounding", self.rounding)}
+            {text_field(lang, "receipt-footer", self.footer)}
+        }
+    }
+
     /// The labelled inputs.
     pub(crate) fn view(self, lang: RwSignal<Lang>) -> impl IntoView {
         view! {
             {self.identity_view(lang)}
-            {word_select(lang, "pricing", "pricing", self.pricing)}
-            {word_select(lang, "rounding", "rounding", self.rounding)}
-            {text_field(lang, "receipt-footer", self.footer)}
+            {self.rules_view(lang)}
         }
     }
 }

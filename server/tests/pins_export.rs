@@ -113,9 +113,8 @@ async fn the_export_holds_no_pin_salt_or_hash_and_marks_what_it_took_out() {
         for (name, text) in &files {
             // The older record is refused by sync (its hash is not today's shape), and the
             // refusal names the field: a field's name is no secret.
-            let text = text
-                .replace(r#""field":"pin_hash""#, "")
-                .replace(r#"""field"":""pin_hash"""#, "");
+            let text =
+                text.replace(r#""field":"pin_hash""#, "").replace(r#"""field"":""pin_hash"""#, "");
             for secret in
                 ["pin_hash", "$argon2id$", "older-salt-3f9a2c", &"a".repeat(64), &phc_salt]
             {

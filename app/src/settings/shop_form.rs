@@ -42,7 +42,12 @@ pub(super) fn ShopForm() -> impl IntoView {
     view! {
         <form class="shop-form" on:submit=save aria-labelledby="shop-form-title">
             <h2 id="shop-form-title">{move || app.t("settings-shop")}</h2>
-            {fields.view(app.lang)}
+            {move || if app.link.with(Option::is_some) {
+                fields.issuer_summary(app.lang).into_any()
+            } else {
+                fields.identity_view(app.lang).into_any()
+            }}
+            {fields.rules_view(app.lang)}
             <label class="field">
                 <span>{move || app.t("paper-width")}</span>
                 <select on:change=move |ev| paper.set(if event_target_value(&ev) == "58" { 58 } else { 80 })>
