@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use axum_server::tls_rustls::RustlsConfig;
 use clap::{Parser, Subcommand};
 
 use akinai_i18n::Lang;
@@ -43,6 +44,17 @@ impl DbArgs {
     }
 }
 
+/// HTTPS: both files or neither (then plain HTTP, for localhost or behind a TLS proxy).
+#[derive(clap::Args)]
+struct TlsArgs {
+    /// The server's certificate chain (PEM); serves HTTPS with --tls-key.
+    #[arg(long, value_name = "FILE", env = "AKINAI_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(long, value_name = "FILE", env = "AKINAI_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the app and its API.
@@ -58,6 +70,8 @@ enum Command {
         /// Load the demo shop and its catalog if the database has no shop yet.
         #[arg(long, env = "AKINAI_DEMO")]
         demo: bool,
+        #[command(flatten)]
+        tls: TlsArgs,
     },
     /// Check every device's chain of records and every stored sale; exit 1 if anything broke.
     Verify {
@@ -87,7 +101,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Quote { lang } => quote(lang),
-        Command::Serve { addr, db, app_dir, demo } => finish(serve(addr, db, app_dir, demo)),
+        Command::Serve { addr, db, app_dir, demo, tls } => {
+            finish(serve(addr, db, app_dir, demo, tls))
+        }
         Command::Verify { db } => match verify(db) {
             Ok(true) => ExitCode::SUCCESS,
             Ok(false) => ExitCode::FAILURE,
@@ -156,30 +172,56 @@ fn quote(lang: Option<String>) -> ExitCode {
 }
 
 #[tokio::main]
-async fn serve(addr: SocketAddr, db: DbArgs, app_dir: PathBuf, demo: bool) -> anyhow::Result<()> {
+async fn serve(
+    addr: SocketAddr,
+    db: DbArgs,
+    app_dir: PathBuf,
+    demo: bool,
+    tls: TlsArgs,
+) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| "akinai_server=info,tower_http=warn".into()),
         )
         .init();
+    // Read before anything else: a wrong path should stop the start, not the first request.
+    let tls = match (&tls.tls_cert, &tls.tls_key) {
+        (Some(cert), Some(key)) => Some(
+            RustlsConfig::from_pem_file(cert, key)
+                .await
+                .with_context(|| format!("reading {} and {}", cert.display(), key.display()))?,
+        ),
+        _ => None,
+    };
     let state = AppState::new(open(&db).await?);
     if demo && demo::load_demo(&state).await? {
         println!("Demo owner: {} / {}", demo::DEMO_EMAIL, demo::DEMO_PASSWORD);
     }
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("listening on {addr}"))?;
-    println!("Akinai is serving on http://{}/", listener.local_addr()?);
     // The client's address is what sign-in and pairing attempts are limited by.
     let app = router(state, &app_dir).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            // If the signal cannot be watched, keep serving until killed.
-            if tokio::signal::ctrl_c().await.is_err() {
-                std::future::pending::<()>().await;
+    let handle = axum_server::Handle::new();
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let serving = {
+        let handle = handle.clone();
+        tokio::spawn(async move {
+            match tls {
+                Some(tls) => axum_server::bind_rustls(addr, tls).handle(handle).serve(app).await,
+                None => axum_server::bind(addr).handle(handle).serve(app).await,
             }
         })
-        .await?;
+    };
+    // None when binding failed; the task's error then says why.
+    if let Some(bound) = handle.listening().await {
+        println!("Akinai is serving on {scheme}://{bound}/");
+        tokio::spawn(async move {
+            // If the signal cannot be watched, keep serving until killed. Open live-event
+            // streams never end by themselves, so they get a few seconds, not forever.
+            if tokio::signal::ctrl_c().await.is_ok() {
+                handle.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
+            }
+        });
+    }
+    serving.await?.with_context(|| format!("listening on {addr}"))?;
     Ok(())
 }
