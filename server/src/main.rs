@@ -195,8 +195,20 @@ async fn serve(
         _ => None,
     };
     let state = AppState::new(open(&db).await?);
-    if demo && demo::load_demo(&state).await? {
-        println!("Demo owner: {} / {}", demo::DEMO_EMAIL, demo::DEMO_PASSWORD);
+    if demo {
+        let password = std::env::var("AKINAI_DEMO_PASSWORD").ok().filter(|p| !p.is_empty());
+        let start = demo::load_demo(&state, password.as_deref()).await?;
+        if start.loaded {
+            println!("Demo shop loaded; its sample sales are landing in the background.");
+        }
+        // Shown only now: the database keeps only the password's hash.
+        println!("Demo owner: {} / {}", demo::DEMO_EMAIL, start.password);
+        let state = state.clone();
+        tokio::spawn(async move {
+            if let Err(err) = demo::add_sample_sales(&state).await {
+                tracing::error!(error = %err, "the demo's sample sales did not land");
+            }
+        });
     }
     // The client's address is what sign-in and pairing attempts are limited by.
     let app = router(state, &app_dir).into_make_service_with_connect_info::<SocketAddr>();

@@ -9,8 +9,15 @@ mod support;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
+use akinai_server::tools::demo::{DEMO_EMAIL, add_sample_sales, load_demo};
+use akinai_server::tools::verify;
+use chrono::{Days, Utc};
 use reqwest::StatusCode;
-use support::answer;
+use serde_json::{Value, json};
+use support::{TestServer, answer, backends, start};
+
+/// The password every demo had before it was generated per database.
+const OLD_CONSTANT: &str = "akinai-demo";
 
 /// Kills the server when the test ends, passed or not.
 struct Serving(Child);
@@ -90,4 +97,71 @@ async fn serve_refuses_to_start_without_a_readable_key() {
     assert!(!output.status.success());
     let said = String::from_utf8_lossy(&output.stderr);
     assert!(said.contains("missing.pem"), "names the certificate it could not read: {said}");
+}
+
+/// Signs the demo owner in; the session token, or the status when refused.
+async fn demo_sign_in(server: &TestServer, password: &str) -> Result<String, StatusCode> {
+    let body = json!({"email": DEMO_EMAIL, "password": password});
+    let (status, signed_in) =
+        answer(server.client.post(server.url("/api/v1/owner/signin")).json(&body)).await;
+    if status == StatusCode::OK {
+        Ok(signed_in["token"].as_str().unwrap().to_owned())
+    } else {
+        Err(status)
+    }
+}
+
+#[tokio::test]
+async fn the_demo_has_its_own_password_and_weeks_of_sales_that_verify() {
+    for backend in backends() {
+        let server = start(backend).await;
+        let first = load_demo(&server.state, None).await.unwrap();
+        assert!(first.loaded);
+        assert_ne!(first.password, OLD_CONSTANT);
+        assert!(first.password.len() >= 16, "long enough: {}", first.password);
+        assert_eq!(demo_sign_in(&server, OLD_CONSTANT).await, Err(StatusCode::UNAUTHORIZED));
+        let token = demo_sign_in(&server, &first.password).await.unwrap();
+        let started = std::time::Instant::now();
+        let landed = add_sample_sales(&server.state).await.unwrap();
+        eprintln!("{landed} sample sales landed in {:?}", started.elapsed());
+        assert_eq!(add_sample_sales(&server.state).await.unwrap(), 0, "landed once only");
+
+        let today = akinai_core::tokyo_date(Utc::now());
+        let week_ago = today.checked_sub_days(Days::new(7)).unwrap();
+        let path = format!("/api/v1/figures?from={week_ago}&to={today}");
+        let (status, figures) = server.get_json(&path, &token).await;
+        assert_eq!(status, StatusCode::OK, "{figures}");
+        assert!(figures["receipts"].as_u64().unwrap() >= 7 * 20, "{figures}");
+        assert!(figures["gross"].as_i64().unwrap() > 0, "{figures}");
+        // A shop's day: busy at lunch, closed at night.
+        let hours: &Vec<Value> = figures["hours"].as_array().unwrap();
+        assert!(hours[12]["receipts"].as_u64() > hours[9]["receipts"].as_u64(), "{figures}");
+        assert_eq!(hours[3]["receipts"], 0, "{figures}");
+        let two_months = today.checked_sub_days(Days::new(59)).unwrap();
+        let (_, first_day) = server
+            .get_json(&format!("/api/v1/figures?from={two_months}&to={two_months}"), &token)
+            .await;
+        assert!(first_day["receipts"].as_u64().unwrap() > 0, "sales 60 days back: {first_day}");
+
+        let report = verify::run(&server.state.db).await.unwrap();
+        assert!(report.is_clean(), "{:?}", report.problems);
+        assert_eq!(report.sales, landed as u64, "{}", report.summary());
+        assert!(landed >= 60 * 20, "{landed}");
+
+        // A later start keeps the shop and its sales and gives the owner a new password.
+        let again = load_demo(&server.state, None).await.unwrap();
+        assert!(!again.loaded);
+        assert_ne!(again.password, first.password);
+        assert_eq!(demo_sign_in(&server, &first.password).await, Err(StatusCode::UNAUTHORIZED));
+        demo_sign_in(&server, &again.password).await.unwrap();
+        assert_eq!(verify::run(&server.state.db).await.unwrap().sales, report.sales);
+
+        // Another database gets another password; a chosen one is taken as given.
+        let other = start(backend).await;
+        let chosen = load_demo(&other.state, Some("chosen for the tests")).await.unwrap();
+        assert_eq!(chosen.password, "chosen for the tests");
+        demo_sign_in(&other, "chosen for the tests").await.unwrap();
+        let other = start(backend).await;
+        assert_ne!(load_demo(&other.state, None).await.unwrap().password, first.password);
+    }
 }

@@ -88,7 +88,7 @@ impl Shop {
     pub async fn open(engine: &Engine, name: &str, port: u16) -> Result<Shop> {
         let db = database::open(&engine.fresh(name).await?).await?;
         let state = AppState::new(db.clone());
-        load_demo(&state).await?;
+        load_demo(&state, None).await?;
         let (owner_id, store_id, settings): (String, String, String) = sqlx::query_as(
             "SELECT owner.id, store.id, store.settings FROM owner JOIN store ON store.owner_id = owner.id
              WHERE owner.email = $1",
