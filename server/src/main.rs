@@ -6,8 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use axum::http::{HeaderName, HeaderValue};
 use axum_server::tls_rustls::RustlsConfig;
 use clap::{Parser, Subcommand};
+use tower_http::set_header::SetRequestHeaderLayer;
 
 use akinai_i18n::Lang;
 use akinai_server::db::database;
@@ -210,10 +212,19 @@ async fn serve(
             }
         });
     }
-    // The client's address is what sign-in and pairing attempts are limited by.
-    let app = router(state, &app_dir).into_make_service_with_connect_info::<SocketAddr>();
-    let handle = axum_server::Handle::new();
     let scheme = if tls.is_some() { "https" } else { "http" };
+    let mut app = router(state, &app_dir);
+    if tls.is_some() {
+        // The pairing QR code's link takes its scheme from what a TLS proxy would say; served
+        // over TLS here, that is true of every request, whatever a client claims.
+        app = app.layer(SetRequestHeaderLayer::overriding(
+            HeaderName::from_static("x-forwarded-proto"),
+            HeaderValue::from_static("https"),
+        ));
+    }
+    // The client's address is what sign-in and pairing attempts are limited by.
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
+    let handle = axum_server::Handle::new();
     let serving = {
         let handle = handle.clone();
         tokio::spawn(async move {

@@ -158,21 +158,22 @@ pub async fn add_sample_sales(state: &AppState) -> Result<usize> {
     Ok(entries.len())
 }
 
-/// Customers per hour of a day, 7:00 to 20:00 Tokyo: a morning rush, lunch, the way home.
+/// Customers per hour of a weekday, 7:00 to 20:00 Tokyo (about 25 a day): a morning rush,
+/// lunch, the way home.
 const HOURLY: [(u32, Range<usize>); 13] = [
-    (7, 1..4),
-    (8, 2..6),
-    (9, 1..4),
-    (10, 1..4),
-    (11, 3..7),
-    (12, 6..11),
-    (13, 3..7),
-    (14, 1..4),
-    (15, 1..4),
-    (16, 2..5),
-    (17, 3..7),
-    (18, 4..8),
-    (19, 2..5),
+    (7, 0..2),
+    (8, 1..4),
+    (9, 0..3),
+    (10, 0..3),
+    (11, 1..4),
+    (12, 3..7),
+    (13, 1..4),
+    (14, 0..3),
+    (15, 0..3),
+    (16, 1..3),
+    (17, 1..4),
+    (18, 2..5),
+    (19, 1..3),
 ];
 
 /// When the sample sales were paid, oldest first: the last [`SAMPLE_DAYS`] days up to `now`.
@@ -192,7 +193,7 @@ fn customers(day: NaiveDate, rng: &mut impl Rng) -> Vec<DateTime<Utc>> {
     let weekend = matches!(day.weekday(), Weekday::Sat | Weekday::Sun);
     let mut times = Vec::new();
     for (hour, range) in HOURLY {
-        let count = rng.random_range(range) + usize::from(weekend) * 2;
+        let count = rng.random_range(range) + usize::from(weekend);
         let mut seconds: Vec<u32> = (0..count).map(|_| rng.random_range(0..3600)).collect();
         seconds.sort_unstable();
         for second in seconds {
