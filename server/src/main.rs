@@ -203,8 +203,9 @@ async fn serve(
         if start.loaded {
             println!("Demo shop loaded; its sample sales are landing in the background.");
         }
-        // Shown only now: the database keeps only the password's hash.
-        println!("Demo owner: {} / {}", demo::DEMO_EMAIL, start.password);
+        // Shown only now: the database keeps only their hashes.
+        println!("Demo owner (/owner): {} / {}", demo::DEMO_EMAIL, start.password);
+        println!("Demo tablet (店長): PIN {}", start.pin);
         let state = state.clone();
         tokio::spawn(async move {
             if let Err(err) = demo::add_sample_sales(&state).await {

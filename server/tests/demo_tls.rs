@@ -9,12 +9,16 @@ mod support;
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
 
-use akinai_server::tools::demo::{DEMO_EMAIL, add_sample_sales, load_demo};
+use akinai_core::api::DemoPairingCode;
+use akinai_core::staff::Pin;
+use akinai_core::sync::{Pairing, SyncBatch, SyncReply};
+use akinai_server::tools::demo::{DEMO_EMAIL, add_sample_sales, load_demo, ring_up};
 use akinai_server::tools::verify;
 use chrono::{Days, Utc};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
-use support::{TestServer, answer, backends, start};
+use support::{TestServer, answer, backends, start, start_with};
+use uuid::Uuid;
 
 /// The password every demo had before it was generated per database.
 const OLD_CONSTANT: &str = "akinai-demo";
@@ -76,6 +80,10 @@ async fn serve_answers_over_https_with_the_given_certificate() {
         answer(client.get(format!("https://localhost:{port}/api/v1/health"))).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(health["status"], "ok");
+    // Started without --demo: no code for pairing with a demo store.
+    let (status, _) =
+        answer(client.post(format!("https://localhost:{port}/api/v1/demo/pairing"))).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
     // Plain HTTP on the same port gets no answer: nothing is served unencrypted.
     let plain = reqwest::get(format!("http://127.0.0.1:{port}/api/v1/health")).await;
     assert!(plain.is_err() || !plain.unwrap().status().is_success());
@@ -163,5 +171,50 @@ async fn the_demo_has_its_own_password_and_weeks_of_sales_that_verify() {
         demo_sign_in(&other, "chosen for the tests").await.unwrap();
         let other = start(backend).await;
         assert_ne!(load_demo(&other.state, None).await.unwrap().password, first.password);
+    }
+}
+
+#[tokio::test]
+async fn a_tablet_pairs_with_the_demo_store_and_its_sale_reaches_the_owner_live() {
+    for backend in backends() {
+        let server = start_with(backend, true).await;
+        let demo = load_demo(&server.state, None).await.unwrap();
+        let (status, code) = answer(server.client.post(server.url("/api/v1/demo/pairing"))).await;
+        assert_eq!(status, StatusCode::CREATED, "{code}");
+        let code: DemoPairingCode = serde_json::from_value(code).unwrap();
+
+        // The tablet pairs as with an owner's code, and gets the store with its 店長.
+        let device_id = Uuid::now_v7();
+        let body = json!({"code": code.code, "name": "デモのタブレット", "device_id": device_id});
+        let (status, pairing) =
+            answer(server.client.post(server.url("/api/v1/pair")).json(&body)).await;
+        assert_eq!(status, StatusCode::CREATED, "{pairing}");
+        let pairing: Pairing = serde_json::from_value(pairing).unwrap();
+        let manager = pairing.changes.staff.iter().find(|s| s.name == "店長").unwrap();
+        assert!(manager.accepts(&Pin::parse(&demo.pin).unwrap()));
+        let shop = pairing.changes.shop.clone().unwrap();
+        let items: Vec<_> = pairing.changes.items.into_iter().filter(|i| !i.open_price).collect();
+
+        // A sale rung up on it lands, and the owner's open view hears of it.
+        let mut events = server.state.events.subscribe();
+        let sale = ring_up(device_id, &shop, &items, &[Utc::now()]).unwrap();
+        let batch = SyncBatch { entries: sale, waiting: 1 };
+        let (status, reply) = answer(
+            server.client.post(server.url("/api/v1/sync")).bearer_auth(&pairing.token).json(&batch),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{reply}");
+        let reply: SyncReply = serde_json::from_value(reply).unwrap();
+        assert_eq!((reply.acked.len(), reply.rejected.len()), (1, 0), "{reply:?}");
+        let event = tokio::time::timeout(std::time::Duration::from_secs(5), events.recv())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(event.device_id, device_id.to_string());
+        let token = demo_sign_in(&server, &demo.password).await.unwrap();
+        let today = akinai_core::tokyo_date(Utc::now());
+        let (_, figures) =
+            server.get_json(&format!("/api/v1/figures?from={today}&to={today}"), &token).await;
+        assert_eq!(figures["receipts"], 1, "{figures}");
     }
 }

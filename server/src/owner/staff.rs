@@ -29,7 +29,7 @@ fn member(staff: &Staff) -> StaffMember {
 }
 
 /// A random salt for a PIN hash.
-fn new_salt() -> String {
+pub(crate) fn new_salt() -> String {
     let mut salt = [0u8; 16];
     rand::rng().fill_bytes(&mut salt);
     hex::encode(salt)

@@ -4,21 +4,25 @@
 //! prefills itself from.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use axum::Json;
 use axum::extract::State;
+use axum::http::StatusCode;
 use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc, Weekday};
 use rand::Rng;
 use rand::seq::IndexedRandom;
 use serde::Deserialize;
+use sqlx::{Any, Transaction};
 use uuid::Uuid;
 
-use akinai_core::api::ErrorBody;
+use akinai_core::api::{DemoPairingCode, ErrorBody};
 use akinai_core::cart::{Cart, CartLine, Discount};
 use akinai_core::catalog::Item;
 use akinai_core::payment::{PaymentMethod, Tender};
 use akinai_core::sale::{Sale, SaleContext};
 use akinai_core::shop::ShopSettings;
+use akinai_core::staff::{Pin, Role, Staff};
 use akinai_core::sync::{GENESIS, MAX_BATCH, OutboxEntry, Record, SyncBatch};
 use akinai_core::{TOKYO, Yen};
 
@@ -26,13 +30,15 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::db::database::{now_text, parse_id};
-use crate::db::store_data::{create_store, put_item};
+use crate::db::database::{now_text, parse_id, time_text};
+use crate::db::store_data::{create_store, put_item, put_staff};
 use crate::device::sync;
 use crate::error::{Error, Result};
 use crate::http::auth::{DeviceAuth, new_token, token_hash};
 use crate::http::input::Input;
 use crate::owner::accounts::hash_password;
+use crate::owner::pairing::{CODE_MINUTES, code_hash};
+use crate::owner::staff::new_salt;
 
 /// The demo owner's e-mail address.
 pub const DEMO_EMAIL: &str = "demo@akinai.jp";
@@ -42,6 +48,11 @@ const SAMPLE_DAYS: u64 = 60;
 const DEMO_REGISTER: &str = "デモのレジ";
 /// Who rings up the sample sales.
 const DEMO_STAFF: &str = "店長";
+/// The demo store's owner-role staff member, who signs in on the demo tablet.
+const DEMO_STAFF_ID: Uuid = Uuid::from_u128(0x0193_a000_0000_7000_8000_0000_0000_0100);
+/// Set once this process has loaded the demo at its start: only then does it hand out codes
+/// for pairing with the demo store (a database that once had the demo does not).
+static DEMO_SERVED: AtomicBool = AtomicBool::new(false);
 /// Letters a generated password is made of: no 0/o, 1/l/i to misread.
 const PASSWORD_LETTERS: &[u8] = b"abcdefghjkmnpqrstuvwxyz23456789";
 
@@ -61,15 +72,20 @@ pub struct DemoStart {
     /// The demo owner's password from now on. Only its hash is stored, so this is the one
     /// moment it can be shown.
     pub password: String,
+    /// The PIN of the demo store's 店長 from now on, for the tablet paired with the demo store;
+    /// stored only as its hash too.
+    pub pin: String,
 }
 
 /// Loads the demo owner and store unless they are there already, and gives the demo owner
-/// `password`, or a new random one: a password can't be read back from its hash, so each start
-/// sets one and shows it. The sample sales come separately ([`add_sample_sales`]), so a
-/// server can answer while they land.
+/// `password`, or a new random one, and the store's 店長 a new PIN: neither can be read back
+/// from its hash, so each start sets them and shows them. The sample sales come separately
+/// ([`add_sample_sales`]), so a server can answer while they land.
 pub async fn load_demo(state: &AppState, password: Option<&str>) -> Result<DemoStart> {
     let password = password.map_or_else(new_password, str::to_owned);
     let hash = hash_password(&password)?;
+    let pin = format!("{:06}", rand::rng().random_range(0..1_000_000));
+    let staff = Staff::new(DEMO_STAFF_ID, DEMO_STAFF, Role::Owner, &Pin::parse(&pin)?, &new_salt());
     let Demo { shop, items } = serde_json::from_str(include_str!("../../demo/shop.json"))?;
     let mut tx = state.db.pool.begin().await?;
     let changed = sqlx::query("UPDATE owner SET password_hash = $1 WHERE email = $2")
@@ -79,8 +95,11 @@ pub async fn load_demo(state: &AppState, password: Option<&str>) -> Result<DemoS
         .await?
         .rows_affected();
     if changed > 0 {
+        let store_id = demo_store_in(&mut tx).await?;
+        put_staff(&mut tx, &store_id, &staff).await?;
         tx.commit().await?;
-        return Ok(DemoStart { loaded: false, password });
+        DEMO_SERVED.store(true, Ordering::Relaxed);
+        return Ok(DemoStart { loaded: false, password, pin });
     }
     let owner_id = Uuid::now_v7().to_string();
     sqlx::query(
@@ -97,6 +116,7 @@ pub async fn load_demo(state: &AppState, password: Option<&str>) -> Result<DemoS
     for item in &items {
         put_item(&mut tx, &store_id, item).await?;
     }
+    put_staff(&mut tx, &store_id, &staff).await?;
     // The register the sample sales come from; its token is never shown, so nothing signs in
     // as it.
     sqlx::query(
@@ -110,7 +130,8 @@ pub async fn load_demo(state: &AppState, password: Option<&str>) -> Result<DemoS
     .execute(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok(DemoStart { loaded: true, password })
+    DEMO_SERVED.store(true, Ordering::Relaxed);
+    Ok(DemoStart { loaded: true, password, pin })
 }
 
 /// A password of 16 letters and digits in four groups (about 79 bits), easy to type.
@@ -264,14 +285,48 @@ pub fn ring_up(
 
 /// The demo store's id, if the demo is loaded.
 async fn demo_store(state: &AppState) -> Result<String> {
+    let mut tx = state.db.pool.begin().await?;
+    let store_id = demo_store_in(&mut tx).await?;
+    tx.commit().await?;
+    Ok(store_id)
+}
+
+/// The demo store's id, read in `tx`.
+async fn demo_store_in(tx: &mut Transaction<'_, Any>) -> Result<String> {
     sqlx::query_scalar(
         "SELECT store.id FROM store JOIN owner ON owner.id = store.owner_id
          WHERE owner.email = $1 ORDER BY store.created_at LIMIT 1",
     )
     .bind(DEMO_EMAIL)
-    .fetch_optional(&state.db.pool)
+    .fetch_optional(&mut **tx)
     .await?
     .ok_or(Error::NotFound)
+}
+
+/// `POST /api/v1/demo/pairing`: a one-time code that pairs a tablet with the demo store, so the
+/// demo's tablet is the demo store's register and its sales show on `/owner`.
+#[utoipa::path(post, path = "/api/v1/demo/pairing", operation_id = "demo_pairing", tag = "public",
+    responses((status = 201, body = DemoPairingCode, description = "A code for `POST /api/v1/pair`, valid 10 minutes"),
+        (status = 404, body = ErrorBody, description = "The server was started without --demo")))]
+pub async fn pairing(State(state): State<AppState>) -> Result<(StatusCode, Json<DemoPairingCode>)> {
+    if !DEMO_SERVED.load(Ordering::Relaxed) {
+        return Err(Error::NotFound);
+    }
+    let store_id = demo_store(&state).await?;
+    // Used at once by the app that asked, never typed: a token is as good a code as any.
+    let code = new_token();
+    let now = Utc::now();
+    let expires_at = now + chrono::Duration::minutes(CODE_MINUTES);
+    sqlx::query(
+        "INSERT INTO pairing (code_hash, store_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
+    )
+    .bind(code_hash(&code))
+    .bind(&store_id)
+    .bind(time_text(now))
+    .bind(time_text(expires_at))
+    .execute(&state.db.pool)
+    .await?;
+    Ok((StatusCode::CREATED, Json(DemoPairingCode { code, expires_at })))
 }
 
 /// `GET /api/v1/shop`: the demo store's profile (what its receipts print anyway).
@@ -303,7 +358,7 @@ pub async fn catalog(State(state): State<AppState>) -> Result<Json<Vec<Item>>> {
     Ok(Json(items))
 }
 
-/// The demo store's public profile and catalog.
+/// The demo store's public profile and catalog, and pairing with it.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(profile)).routes(routes!(catalog))
+    OpenApiRouter::new().routes(routes!(profile)).routes(routes!(catalog)).routes(routes!(pairing))
 }
