@@ -5,6 +5,7 @@
 //! NUMERIC).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use sqlx::AnyPool;
@@ -69,6 +70,21 @@ pub struct Db {
     pub pool: AnyPool,
     /// The engine behind it.
     pub backend: Backend,
+    /// SQLite's turns at writing a sync batch, in arrival order (see [`Db::write_turn`]).
+    turns: Arc<tokio::sync::Mutex<()>>,
+}
+
+impl Db {
+    /// Waits for this process's turn to write a sync batch: on SQLite, which has one writer at a
+    /// time and an unfair busy handler, so that with many registers syncing at once none waits
+    /// past its busy timeout (a 500) while later ones get in; on PostgreSQL, whose row locks
+    /// queue fairly, at once. Held until the batch's transaction ends.
+    pub async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match self.backend {
+            Backend::Sqlite => Some(self.turns.lock().await),
+            Backend::Postgres => None,
+        }
+    }
 }
 
 /// Opens the database (creating a SQLite file if needed) and runs its migrations.
@@ -88,7 +104,7 @@ pub async fn open(target: &Target) -> Result<Db> {
         }
         Backend::Postgres => POSTGRES.run(&pool).await?,
     }
-    Ok(Db { pool, backend })
+    Ok(Db { pool, backend, turns: Arc::default() })
 }
 
 /// A `sqlite:` URL for `path` that creates the file when missing.
