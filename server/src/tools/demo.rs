@@ -23,7 +23,7 @@ use akinai_core::payment::{PaymentMethod, Tender};
 use akinai_core::sale::{Sale, SaleContext};
 use akinai_core::shop::ShopSettings;
 use akinai_core::staff::{Pin, Role, Staff};
-use akinai_core::sync::{GENESIS, MAX_BATCH, OutboxEntry, Record, SyncBatch};
+use akinai_core::sync::{GENESIS, OutboxEntry, Record, SyncBatch};
 use akinai_core::{TOKYO, Yen};
 
 use utoipa_axum::router::OpenApiRouter;
@@ -44,6 +44,9 @@ use crate::owner::staff::new_salt;
 pub const DEMO_EMAIL: &str = "demo@akinai.jp";
 /// Days of sample sales the demo store starts with, today included.
 const SAMPLE_DAYS: u64 = 60;
+/// Sample sales per batch: small, so that a real register's sync waits little behind one while
+/// they land in the background.
+const SAMPLE_BATCH: usize = 50;
 /// The demo register's name, as the owner's device list shows it.
 const DEMO_REGISTER: &str = "デモのレジ";
 /// Who rings up the sample sales.
@@ -168,13 +171,13 @@ pub async fn add_sample_sales(state: &AppState) -> Result<usize> {
     let device = DeviceAuth { device_id: device_id.clone(), store_id };
     let entries = ring_up(parse_id(&device_id)?, &shop, &items, &times)?;
     let mut waiting = entries.len();
-    for batch in entries.chunks(MAX_BATCH) {
+    for batch in entries.chunks(SAMPLE_BATCH) {
         let batch = SyncBatch { entries: batch.to_vec(), waiting: waiting as u64 };
         let reply = sync::handle(State(state.clone()), device.clone(), Input(batch)).await?;
         if let Some(refused) = reply.rejected.first() {
             return Err(Error::Internal(format!("a sample sale was refused: {refused:?}")));
         }
-        waiting = waiting.saturating_sub(MAX_BATCH);
+        waiting = waiting.saturating_sub(SAMPLE_BATCH);
     }
     Ok(entries.len())
 }
