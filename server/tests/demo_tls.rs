@@ -218,3 +218,28 @@ async fn a_tablet_pairs_with_the_demo_store_and_its_sale_reaches_the_owner_live(
         assert_eq!(figures["receipts"], 1, "{figures}");
     }
 }
+
+#[tokio::test]
+async fn the_owner_can_edit_while_a_register_syncs() {
+    // SQLite: one writer at a time; the sample sales land like a register's long backlog.
+    let server = start_with(support::Backend::Sqlite, true).await;
+    let demo = load_demo(&server.state, None).await.unwrap();
+    let token = demo_sign_in(&server, &demo.password).await.unwrap();
+    let (_, stores) = server.get_json("/api/v1/stores", &token).await;
+    let store = stores[0]["id"].as_str().unwrap().to_owned();
+    let state = server.state.clone();
+    let landing = tokio::spawn(async move { add_sample_sales(&state).await });
+    let mut imports = 0;
+    while !landing.is_finished() {
+        // An import reads the catalog, then writes: it must not fail because the register wrote
+        // in between.
+        let csv = format!("name,price,tax_class\nおにぎり {imports},100,food\n");
+        let path = format!("/api/v1/stores/{store}/items.csv");
+        let request = server.request(reqwest::Method::POST, &path, &token);
+        let (status, body) = answer(request.header("content-type", "text/csv").body(csv)).await;
+        assert_eq!(status, StatusCode::OK, "import {imports}: {body}");
+        imports += 1;
+    }
+    assert!(landing.await.unwrap().unwrap() > 0);
+    assert!(imports > 0);
+}

@@ -8,9 +8,9 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
+use sqlx::{Any, AnyPool, Transaction};
 
 use uuid::Uuid;
 
@@ -70,20 +70,29 @@ pub struct Db {
     pub pool: AnyPool,
     /// The engine behind it.
     pub backend: Backend,
-    /// SQLite's turns at writing a sync batch, in arrival order (see [`Db::write_turn`]).
+    /// SQLite's turns at writing, in arrival order (see [`Db::begin_write`]).
     turns: Arc<tokio::sync::Mutex<()>>,
 }
 
+/// A writing transaction and its turn, held until the transaction ends.
+pub type WriteTx<'a> = (Option<tokio::sync::MutexGuard<'a, ()>>, Transaction<'static, Any>);
+
 impl Db {
-    /// Waits for this process's turn to write a sync batch: on SQLite, which has one writer at a
-    /// time and an unfair busy handler, so that with many registers syncing at once none waits
-    /// past its busy timeout (a 500) while later ones get in; on PostgreSQL, whose row locks
-    /// queue fairly, at once. Held until the batch's transaction ends.
-    pub async fn write_turn(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
-        match self.backend {
-            Backend::Sqlite => Some(self.turns.lock().await),
-            Backend::Postgres => None,
-        }
+    /// Begins a transaction that writes. On SQLite, which has one writer at a time, it first
+    /// waits for this process's turn (in arrival order: SQLite's busy handler is not fair, and
+    /// with many registers syncing at once a write could wait past its busy timeout, a 500, while
+    /// later ones get in), then takes the write lock at once (`BEGIN IMMEDIATE`): a transaction
+    /// that read first could not take it after another connection wrote, another 500. On
+    /// PostgreSQL, whose row locks queue fairly, it simply begins. Keep the turn (the first
+    /// half) until the transaction is committed.
+    pub async fn begin_write(&self) -> Result<WriteTx<'_>> {
+        Ok(match self.backend {
+            Backend::Sqlite => {
+                let turn = self.turns.lock().await;
+                (Some(turn), self.pool.begin_with("BEGIN IMMEDIATE").await?)
+            }
+            Backend::Postgres => (None, self.pool.begin().await?),
+        })
     }
 }
 

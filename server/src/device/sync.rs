@@ -306,8 +306,7 @@ async fn land(
 ) -> Result<Landed> {
     let caller = parse_uuid(&device.device_id)?;
     let store_id = device.store_id.as_str();
-    let _turn = db.write_turn().await;
-    let mut tx = db.pool.begin().await?;
+    let (_turn, mut tx) = db.begin_write().await?;
     // Written first: on PostgreSQL the row lock makes one device's concurrent batches take
     // turns, and SQLite takes its write lock at once instead of failing to upgrade later.
     let left = waiting.saturating_sub(u64::try_from(entries.len()).unwrap_or(u64::MAX));

@@ -35,7 +35,7 @@ async fn current(tx: &mut Transaction<'_, Any>, store_id: &str) -> Result<Vec<It
 
 /// The store's items, read in a transaction of their own.
 async fn catalog(state: &AppState, store_id: &str) -> Result<Vec<Item>> {
-    let mut tx = state.db.pool.begin().await?;
+    let (_turn, mut tx) = state.db.begin_write().await?;
     let items = current(&mut tx, store_id).await?;
     tx.commit().await?;
     Ok(items)
@@ -70,7 +70,7 @@ pub async fn put(
     if id.parse::<Uuid>().ok() != Some(item.id) {
         return Err(invalid("id", "the item's id must be the one in the path"));
     }
-    let mut tx = state.db.pool.begin().await?;
+    let (_turn, mut tx) = state.db.begin_write().await?;
     put_item(&mut tx, &store, &item).await?;
     tx.commit().await?;
     Ok(Json(item))
@@ -86,7 +86,7 @@ pub async fn delete(
     Path((store, id)): Path<(String, String)>,
 ) -> Result<StatusCode> {
     owned_store(&state, &owner, &store).await?;
-    let mut tx = state.db.pool.begin().await?;
+    let (_turn, mut tx) = state.db.begin_write().await?;
     let present: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM item WHERE store_id = $1 AND id = $2 AND removed = 0",
     )
@@ -116,7 +116,7 @@ pub async fn import(
     body: Bytes,
 ) -> Result<Json<Imported>> {
     owned_store(&state, &owner, &store).await?;
-    let mut tx = state.db.pool.begin().await?;
+    let (_turn, mut tx) = state.db.begin_write().await?;
     let existing = current(&mut tx, &store).await?;
     let import = import_csv(&body, &existing, Uuid::now_v7)?;
     for item in &import.items {

@@ -50,7 +50,7 @@ pub async fn list(
     Path(store): Path<String>,
 ) -> Result<Json<Vec<StaffMember>>> {
     owned_store(&state, &owner, &store).await?;
-    let mut tx = state.db.pool.begin().await?;
+    let (_turn, mut tx) = state.db.begin_write().await?;
     let mut staff = current_staff(&mut tx, &store).await?;
     tx.commit().await?;
     staff.sort_by(|a, b| (&a.name, a.id).cmp(&(&b.name, b.id)));
@@ -73,7 +73,7 @@ pub async fn add(
     owned_store(&state, &owner, &store).await?;
     let name = name(&input.name)?;
     let pin = Pin::parse(&input.pin)?;
-    let mut tx = state.db.pool.begin().await?;
+    let (_turn, mut tx) = state.db.begin_write().await?;
     check_pin(&current_staff(&mut tx, &store).await?, &pin, None)?;
     let staff = Staff::new(Uuid::now_v7(), &name, input.role, &pin, &new_salt());
     put_staff(&mut tx, &store, &staff).await?;
@@ -97,7 +97,7 @@ pub async fn edit(
     owned_store(&state, &owner, &store).await?;
     let name = name(&input.name)?;
     let pin = input.pin.as_deref().map(Pin::parse).transpose()?;
-    let mut tx = state.db.pool.begin().await?;
+    let (_turn, mut tx) = state.db.begin_write().await?;
     let staff = current_staff(&mut tx, &store).await?;
     let old = staff.iter().find(|s| s.id.to_string() == id).ok_or(Error::NotFound)?;
     check_owner_stays(&staff, old.id, Some(input.role))?;
@@ -124,7 +124,7 @@ pub async fn delete(
     Path((store, id)): Path<(String, String)>,
 ) -> Result<StatusCode> {
     owned_store(&state, &owner, &store).await?;
-    let mut tx = state.db.pool.begin().await?;
+    let (_turn, mut tx) = state.db.begin_write().await?;
     let staff = current_staff(&mut tx, &store).await?;
     let leaving = staff.iter().find(|s| s.id.to_string() == id).ok_or(Error::NotFound)?;
     check_owner_stays(&staff, leaving.id, None)?;

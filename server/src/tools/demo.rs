@@ -13,7 +13,7 @@ use chrono::{DateTime, Datelike, Days, NaiveDate, TimeZone, Utc, Weekday};
 use rand::Rng;
 use rand::seq::IndexedRandom;
 use serde::Deserialize;
-use sqlx::{Any, Transaction};
+use sqlx::AnyConnection;
 use uuid::Uuid;
 
 use akinai_core::api::{DemoPairingCode, ErrorBody};
@@ -90,7 +90,7 @@ pub async fn load_demo(state: &AppState, password: Option<&str>) -> Result<DemoS
     let pin = format!("{:06}", rand::rng().random_range(0..1_000_000));
     let staff = Staff::new(DEMO_STAFF_ID, DEMO_STAFF, Role::Owner, &Pin::parse(&pin)?, &new_salt());
     let Demo { shop, items } = serde_json::from_str(include_str!("../../demo/shop.json"))?;
-    let mut tx = state.db.pool.begin().await?;
+    let (_turn, mut tx) = state.db.begin_write().await?;
     let changed = sqlx::query("UPDATE owner SET password_hash = $1 WHERE email = $2")
         .bind(&hash)
         .bind(DEMO_EMAIL)
@@ -288,20 +288,18 @@ pub fn ring_up(
 
 /// The demo store's id, if the demo is loaded.
 async fn demo_store(state: &AppState) -> Result<String> {
-    let mut tx = state.db.pool.begin().await?;
-    let store_id = demo_store_in(&mut tx).await?;
-    tx.commit().await?;
-    Ok(store_id)
+    let mut conn = state.db.pool.acquire().await?;
+    demo_store_in(&mut conn).await
 }
 
-/// The demo store's id, read in `tx`.
-async fn demo_store_in(tx: &mut Transaction<'_, Any>) -> Result<String> {
+/// The demo store's id, read on `conn` (or in a transaction).
+async fn demo_store_in(conn: &mut AnyConnection) -> Result<String> {
     sqlx::query_scalar(
         "SELECT store.id FROM store JOIN owner ON owner.id = store.owner_id
          WHERE owner.email = $1 ORDER BY store.created_at LIMIT 1",
     )
     .bind(DEMO_EMAIL)
-    .fetch_optional(&mut **tx)
+    .fetch_optional(conn)
     .await?
     .ok_or(Error::NotFound)
 }
