@@ -1,7 +1,9 @@
 //! First run: the shop's name and registration number and the owner's PIN, so a shop can start
 //! with no server at all. When the server that served the app has a shop profile and catalog
-//! (the demo shop, or later the paired store), they fill the form in.
+//! (the demo shop, or later the paired store), they fill the form in, and a demo server also
+//! offers to pair the tablet with its demo store.
 
+use akinai_core::api::DemoPairingCode;
 use akinai_core::catalog::Item;
 use akinai_core::shop::ShopSettings;
 use akinai_core::staff::{Pin, Role, Staff};
@@ -10,7 +12,7 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::fields::{ShopFields, input_field, pin_field, random_salt};
-use crate::http::{Auth, get};
+use crate::http::{Auth, get, post};
 use crate::state::{Screen, use_app};
 
 /// The first-run form.
@@ -36,6 +38,26 @@ pub fn Setup() -> impl IntoView {
             }
         }
     });
+
+    let pairing_demo = RwSignal::new(false);
+    let pair_demo = move |_| {
+        if pairing_demo.get_untracked() {
+            return;
+        }
+        pairing_demo.set(true);
+        leptos::task::spawn_local(async move {
+            let result = async {
+                let code = post::<DemoPairingCode>(Auth::Browser, "/demo/pairing").await?;
+                app.pair(&code.code, &app.t("setup-demo-device")).await
+            }
+            .await;
+            pairing_demo.set(false);
+            match result {
+                Ok(()) => app.error.set(None),
+                Err(err) => app.fail(err),
+            }
+        });
+    };
 
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -73,6 +95,14 @@ pub fn Setup() -> impl IntoView {
     };
 
     view! {
+        <Show when=move || from_server.get()>
+            <section class="panel setup" aria-labelledby="setup-demo-title">
+                <h2 id="setup-demo-title">{t("setup-demo-title")}</h2>
+                <p>{t("setup-demo-intro")}</p>
+                <button type="button" class="primary" on:click=pair_demo
+                    disabled=move || pairing_demo.get()>{t("setup-demo-pair")}</button>
+            </section>
+        </Show>
         <section class="panel setup">
             <crate::pairing::PairForm />
         </section>

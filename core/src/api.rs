@@ -346,6 +346,16 @@ pub struct PairingCode {
     pub qr_svg: String,
 }
 
+/// A one-time code for pairing a tablet with the demo store (a server started with `--demo`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct DemoPairingCode {
+    /// The code, for `POST /pair`.
+    pub code: String,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+}
+
 /// `POST /pair`'s body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]

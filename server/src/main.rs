@@ -6,7 +6,10 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use axum::http::{HeaderName, HeaderValue};
+use axum_server::tls_rustls::RustlsConfig;
 use clap::{Parser, Subcommand};
+use tower_http::set_header::SetRequestHeaderLayer;
 
 use akinai_i18n::Lang;
 use akinai_server::db::database;
@@ -43,6 +46,17 @@ impl DbArgs {
     }
 }
 
+/// HTTPS: both files or neither (then plain HTTP, for localhost or behind a TLS proxy).
+#[derive(clap::Args)]
+struct TlsArgs {
+    /// The server's certificate chain (PEM); serves HTTPS with --tls-key.
+    #[arg(long, value_name = "FILE", env = "AKINAI_TLS_CERT", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(long, value_name = "FILE", env = "AKINAI_TLS_KEY", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the app and its API.
@@ -58,6 +72,8 @@ enum Command {
         /// Load the demo shop and its catalog if the database has no shop yet.
         #[arg(long, env = "AKINAI_DEMO")]
         demo: bool,
+        #[command(flatten)]
+        tls: TlsArgs,
         /// The largest total one sale may come to, in yen (at most 10^15); a synced sale above it
         /// is refused.
         #[arg(long, default_value_t = akinai_server::DEFAULT_MAX_SALE.get(), env = "AKINAI_MAX_SALE",
@@ -112,8 +128,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Quote { lang } => quote(lang),
-        Command::Serve { addr, db, app_dir, demo, max_sale } => {
-            finish(serve(addr, db, app_dir, demo, akinai_core::Yen::new(max_sale)))
+        Command::Serve { addr, db, app_dir, demo, tls, max_sale } => {
+            finish(serve(addr, db, app_dir, demo, tls, akinai_core::Yen::new(max_sale)))
         }
         Command::Verify { db } => match verify(db) {
             Ok(true) => ExitCode::SUCCESS,
@@ -205,6 +221,7 @@ async fn serve(
     db: DbArgs,
     app_dir: PathBuf,
     demo: bool,
+    tls: TlsArgs,
     max_sale: akinai_core::Yen,
 ) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
@@ -213,23 +230,65 @@ async fn serve(
                 .unwrap_or_else(|_| "akinai_server=info,tower_http=warn".into()),
         )
         .init();
+    // Read before anything else: a wrong path should stop the start, not the first request.
+    let tls = match (&tls.tls_cert, &tls.tls_key) {
+        (Some(cert), Some(key)) => Some(
+            RustlsConfig::from_pem_file(cert, key)
+                .await
+                .with_context(|| format!("reading {} and {}", cert.display(), key.display()))?,
+        ),
+        _ => None,
+    };
     let state = AppState { max_sale, ..AppState::new(open(&db).await?) };
-    if demo && demo::load_demo(&state).await? {
-        println!("Demo owner: {} / {}", demo::DEMO_EMAIL, demo::DEMO_PASSWORD);
+    if demo {
+        let password = std::env::var("AKINAI_DEMO_PASSWORD").ok().filter(|p| !p.is_empty());
+        let start = demo::load_demo(&state, password.as_deref()).await?;
+        if start.loaded {
+            println!("Demo shop loaded; its sample sales are landing in the background.");
+        }
+        // Shown only now: the database keeps only their hashes.
+        println!("Demo owner (/owner): {} / {}", demo::DEMO_EMAIL, start.password);
+        println!("Demo tablet (店長): PIN {}", start.pin);
+        let state = state.clone();
+        tokio::spawn(async move {
+            if let Err(err) = demo::add_sample_sales(&state).await {
+                tracing::error!(error = %err, "the demo's sample sales did not land");
+            }
+        });
     }
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .with_context(|| format!("listening on {addr}"))?;
-    println!("Akinai is serving on http://{}/", listener.local_addr()?);
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let mut app = router(state, &app_dir);
+    if tls.is_some() {
+        // The pairing QR code's link takes its scheme from what a TLS proxy would say; served
+        // over TLS here, that is true of every request, whatever a client claims.
+        app = app.layer(SetRequestHeaderLayer::overriding(
+            HeaderName::from_static("x-forwarded-proto"),
+            HeaderValue::from_static("https"),
+        ));
+    }
     // The client's address is what sign-in and pairing attempts are limited by.
-    let app = router(state, &app_dir).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            // If the signal cannot be watched, keep serving until killed.
-            if tokio::signal::ctrl_c().await.is_err() {
-                std::future::pending::<()>().await;
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
+    let handle = axum_server::Handle::new();
+    let serving = {
+        let handle = handle.clone();
+        tokio::spawn(async move {
+            match tls {
+                Some(tls) => axum_server::bind_rustls(addr, tls).handle(handle).serve(app).await,
+                None => axum_server::bind(addr).handle(handle).serve(app).await,
             }
         })
-        .await?;
+    };
+    // None when binding failed; the task's error then says why.
+    if let Some(bound) = handle.listening().await {
+        println!("Akinai is serving on {scheme}://{bound}/");
+        tokio::spawn(async move {
+            // If the signal cannot be watched, keep serving until killed. Open live-event
+            // streams never end by themselves, so they get a few seconds, not forever.
+            if tokio::signal::ctrl_c().await.is_ok() {
+                handle.graceful_shutdown(Some(std::time::Duration::from_secs(5)));
+            }
+        });
+    }
+    serving.await?.with_context(|| format!("listening on {addr}"))?;
     Ok(())
 }

@@ -6,8 +6,9 @@
 //! - `tests/bench/browser.mjs`: what a first visit to each page downloads (service worker
 //!   included), Lighthouse on the owner's page, and the register in headless Chromium with the
 //!   CPU throttled 4x, 10,000 items and 20,000 past sales.
-//! - `akinai-bench` (`bench/server`): sync ingest against plain inserts, a device's backlog and the
-//!   owner's dashboard, on SQLite and on a throwaway PostgreSQL cluster.
+//! - `akinai-bench` (`bench/server`): sync ingest against plain inserts, a device's backlog, the
+//!   owner's dashboard, and 100 registers of 30 stores syncing at once, on SQLite and on a
+//!   throwaway PostgreSQL cluster. `--only load` runs that last part alone (no app build).
 //!
 //! Every figure is the median of its runs with min and max; the table goes to stdout and
 //! `target/bench.json`. `docs/PERFORMANCE.md` records a run and the targets.
@@ -26,9 +27,10 @@ use crate::{build_app, command, postgres, root, step, tools};
 const PORT_BASE: u16 = 8500;
 
 /// `cargo xtask bench --help`.
-pub const USAGE: &str = "usage: cargo xtask bench [--runs N]
+pub const USAGE: &str = "usage: cargo xtask bench [--runs N] [--only load]
   Builds in release and measures payload, the register in throttled Chromium and the server;
-  prints the table and writes target/bench.json. --runs: runs per figure (default 3).";
+  prints the table and writes target/bench.json. --runs: runs per figure (default 3).
+  --only load: only 100 registers of 30 stores syncing at once, on SQLite and PostgreSQL.";
 
 /// One part's measurements of a figure: a value per run, or none when it was not measured (the
 /// conditions then say why).
@@ -73,25 +75,31 @@ impl From<Sample> for Figure {
     }
 }
 
-/// `cargo xtask bench [--runs N]`.
+/// `cargo xtask bench [--runs N] [--only load]`.
 pub fn bench(args: &[String]) -> Result<()> {
-    let runs = match args {
-        [] => 3,
-        [flag, n] if flag == "--runs" => n.parse().context("--runs takes a whole number")?,
-        _ => {
-            println!("{USAGE}");
-            return Ok(());
+    let (mut runs, mut load_only) = (3, false);
+    let mut given = args.iter();
+    while let Some(flag) = given.next() {
+        match (flag.as_str(), given.next().map(String::as_str)) {
+            ("--runs", Some(n)) => runs = n.parse().context("--runs takes a whole number")?,
+            ("--only", Some("load")) => load_only = true,
+            _ => {
+                println!("{USAGE}");
+                return Ok(());
+            }
         }
-    };
+    }
     let started = Instant::now();
     tools::ensure(true)?;
-    build_app()?;
-    step(
-        "build the payload floor (trunk, release)",
-        command("trunk")
-            .args(["build", "--release", "--offline"])
-            .current_dir(root().join("bench/floor")),
-    )?;
+    if !load_only {
+        build_app()?;
+        step(
+            "build the payload floor (trunk, release)",
+            command("trunk")
+                .args(["build", "--release", "--offline"])
+                .current_dir(root().join("bench/floor")),
+        )?;
+    }
     step(
         "build the server and its bench (release)",
         command("cargo").args([
@@ -106,7 +114,43 @@ pub fn bench(args: &[String]) -> Result<()> {
     let out = root().join("target/bench");
     std::fs::create_dir_all(&out).context("creating target/bench")?;
     let release = crate::target_dir().join("release");
+    let parts: &[&str] = if load_only { &["server"] } else { &["payload", "browser", "server"] };
+    if !load_only {
+        browser_parts(&out, &release, runs)?;
+    }
+    let cluster = postgres::Cluster::start()?;
+    let mut server = command(&release.join("akinai-bench").to_string_lossy());
+    server
+        .args(["--runs", &runs.to_string(), "--port", &(PORT_BASE + 1).to_string()])
+        .arg("--postgres")
+        .arg(&cluster.url)
+        .arg("--out")
+        .arg(out.join("server.json"));
+    if load_only {
+        server.args(["--only", "load"]);
+    }
+    step("the server on SQLite and PostgreSQL", &mut server)?;
+    drop(cluster);
 
+    let mut figures = Vec::new();
+    for part in parts {
+        figures.extend(read_part(&out.join(format!("{part}.json")))?);
+    }
+    let json = serde_json::to_string_pretty(&figures).context("encoding the figures")?;
+    let path = root().join("target/bench.json");
+    std::fs::write(&path, json).with_context(|| format!("writing {}", path.display()))?;
+    println!("\n{}", table(&figures));
+    println!("\nmachine: {}", machine());
+    println!(
+        "xtask: bench took {:.1} minutes; the table is in {}",
+        started.elapsed().as_secs_f64() / 60.0,
+        path.display()
+    );
+    Ok(())
+}
+
+/// The payload of each page, and the register in throttled Chromium.
+fn browser_parts(out: &Path, release: &Path, runs: usize) -> Result<()> {
     step(
         "payload",
         command("node")
@@ -126,34 +170,7 @@ pub fn bench(args: &[String]) -> Result<()> {
             .env("BENCH_OUT", out.join("browser.json"))
             .env("BENCH_RUNS", runs.to_string())
             .env("CHROMIUM", tools::CHROMIUM),
-    )?;
-    let cluster = postgres::Cluster::start()?;
-    step(
-        "the server on SQLite and PostgreSQL",
-        command(&release.join("akinai-bench").to_string_lossy())
-            .args(["--runs", &runs.to_string(), "--port", &(PORT_BASE + 1).to_string()])
-            .arg("--postgres")
-            .arg(&cluster.url)
-            .arg("--out")
-            .arg(out.join("server.json")),
-    )?;
-    drop(cluster);
-
-    let mut figures = Vec::new();
-    for part in ["payload", "browser", "server"] {
-        figures.extend(read_part(&out.join(format!("{part}.json")))?);
-    }
-    let json = serde_json::to_string_pretty(&figures).context("encoding the figures")?;
-    let path = root().join("target/bench.json");
-    std::fs::write(&path, json).with_context(|| format!("writing {}", path.display()))?;
-    println!("\n{}", table(&figures));
-    println!("\nmachine: {}", machine());
-    println!(
-        "xtask: bench took {:.1} minutes; the table is in {}",
-        started.elapsed().as_secs_f64() / 60.0,
-        path.display()
-    );
-    Ok(())
+    )
 }
 
 /// What the figures were taken on: cores, CPU model, memory and the browser, for the record.

@@ -13,7 +13,7 @@ use std::process::{Command, ExitCode};
 
 use anyhow::{Context, Result, bail};
 
-const USAGE: &str = "usage: cargo xtask run [-- ARGS for akinai serve]\n       cargo xtask test\n       cargo xtask bench [--runs N]";
+const USAGE: &str = "usage: cargo xtask run [-- ARGS for akinai serve]\n       cargo xtask test\n       cargo xtask bench [--runs N] [--only load]";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();

@@ -66,6 +66,10 @@ fn http(port: u16, method: &str, path: &str, body: &str) -> Result<(u16, String)
     Ok((status, body))
 }
 
+/// The demo owner's password on the run's own throwaway database (the server generates one
+/// unless told; the run has to know it to sign in).
+const DEMO_PASSWORD: &str = "schemathesis run only";
+
 /// Starts the built server on a fresh database with the demo shop, and waits until it answers.
 fn start(db: &Path, port: u16) -> Result<Server> {
     let child = Command::new(root().join("target/debug/akinai"))
@@ -77,6 +81,7 @@ fn start(db: &Path, port: u16) -> Result<Server> {
         .arg("--app-dir")
         .arg(root().join("target/dist"))
         .arg("--demo")
+        .env("AKINAI_DEMO_PASSWORD", DEMO_PASSWORD)
         .spawn()
         .context("starting target/debug/akinai")?;
     let server = Server(child);
@@ -101,8 +106,8 @@ pub fn run() -> Result<()> {
     let port = tools::free_port()?;
     let _server = start(&dir.join("akinai.db"), port)?;
     // The demo owner's session: the owner's routes are what most of the API is.
-    let credentials = r#"{"email": "demo@akinai.jp", "password": "akinai-demo"}"#;
-    let (status, body) = http(port, "POST", "/api/v1/owner/signin", credentials)?;
+    let credentials = serde_json::json!({"email": "demo@akinai.jp", "password": DEMO_PASSWORD});
+    let (status, body) = http(port, "POST", "/api/v1/owner/signin", &credentials.to_string())?;
     let signed: serde_json::Value = serde_json::from_str(&body).context("reading the sign-in")?;
     let Some(token) = signed["token"].as_str().filter(|_| status == 200) else {
         bail!("the demo owner could not sign in ({status}): {body}");

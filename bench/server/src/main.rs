@@ -7,11 +7,13 @@
 //!   is the "10,000 queued sales synced" figure; sales per second and the ratio are the rest.
 //! - The owner's dashboard: `GET /api/v1/figures` for today, 30 days and 365 days over a store
 //!   with 1,000,000 generated sales.
+//! - Load: 100 registers of 30 stores syncing at once (see [`load`]).
 //!
-//! Usage: `akinai-bench --runs N --port P [--postgres ADMIN_URL] --out FILE.json`; the samples
-//! written are those `cargo xtask bench` turns into its table.
+//! Usage: `akinai-bench --runs N --port P [--postgres ADMIN_URL] [--only ingest|dashboard|load]
+//! --out FILE.json`; the samples written are those `cargo xtask bench` turns into its table.
 
 mod dashboard;
+mod load;
 mod plain;
 mod shop;
 
@@ -47,11 +49,17 @@ struct Args {
     runs: usize,
     port: u16,
     postgres: Option<String>,
+    /// One part only, or all of them.
+    only: Option<String>,
     out: PathBuf,
 }
 
+/// The parts `--only` can name, in the order they run.
+const PARTS: [&str; 3] = ["ingest", "dashboard", "load"];
+
 fn args() -> Result<Args> {
-    let mut args = Args { runs: 3, port: 8501, postgres: None, out: PathBuf::from("server.json") };
+    let mut args =
+        Args { runs: 3, port: 8501, postgres: None, only: None, out: PathBuf::from("server.json") };
     let mut given = std::env::args().skip(1);
     while let Some(flag) = given.next() {
         let value = given.next().with_context(|| format!("{flag} needs a value"))?;
@@ -60,7 +68,10 @@ fn args() -> Result<Args> {
             "--port" => args.port = value.parse().context("--port")?,
             "--postgres" => args.postgres = Some(value),
             "--out" => args.out = PathBuf::from(value),
-            _ => bail!("usage: akinai-bench --runs N --port P [--postgres ADMIN_URL] --out FILE"),
+            "--only" if PARTS.contains(&value.as_str()) => args.only = Some(value),
+            _ => bail!(
+                "usage: akinai-bench --runs N --port P [--postgres ADMIN_URL] [--only ingest|dashboard|load] --out FILE"
+            ),
         }
     }
     Ok(args)
@@ -74,9 +85,17 @@ async fn main() -> Result<()> {
     engines.extend(args.postgres.clone().map(Engine::Postgres));
     let mut ports = args.port..;
     let mut samples = Vec::new();
+    let runs = |part: &str| args.only.as_deref().is_none_or(|only| only == part);
     for engine in &engines {
-        samples.extend(ingest(engine, args.runs, &mut ports).await?);
-        samples.extend(dashboard::figures(engine, args.runs, &mut ports).await?);
+        if runs("ingest") {
+            samples.extend(ingest(engine, args.runs, &mut ports).await?);
+        }
+        if runs("dashboard") {
+            samples.extend(dashboard::figures(engine, args.runs, &mut ports).await?);
+        }
+        if runs("load") {
+            samples.extend(load::figures(engine, args.runs, &mut ports).await?);
+        }
     }
     let json = serde_json::to_string_pretty(&samples)?;
     std::fs::write(&args.out, json).with_context(|| format!("writing {}", args.out.display()))?;

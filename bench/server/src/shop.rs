@@ -3,19 +3,15 @@
 
 use std::path::PathBuf;
 
-use akinai_core::Yen;
-use akinai_core::cart::{Cart, CartLine, Discount};
 use akinai_core::catalog::Item;
-use akinai_core::payment::{PaymentMethod, Tender};
-use akinai_core::sale::{Sale, SaleContext};
 use akinai_core::shop::ShopSettings;
-use akinai_core::sync::{GENESIS, OutboxEntry, Record};
+use akinai_core::sync::OutboxEntry;
 use akinai_server::db::database::{self, Db, Target, now_text};
 use akinai_server::http::auth::{new_token, token_hash};
-use akinai_server::tools::demo::{DEMO_EMAIL, load_demo};
+use akinai_server::tools::demo::{DEMO_EMAIL, load_demo, ring_up};
 use akinai_server::{AppState, router};
 use anyhow::{Context, Result};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use sqlx::AssertSqlSafe;
 use tokio::task::JoinHandle;
 use uuid::Uuid;
@@ -74,7 +70,8 @@ pub struct Shop {
     pub device_token: String,
     /// The demo owner's bearer token.
     pub owner_token: String,
-    settings: ShopSettings,
+    /// The store's settings, as its receipts print them.
+    pub settings: ShopSettings,
     /// The catalog's items with a price (open-price ones are left out).
     pub items: Vec<Item>,
     server: JoinHandle<()>,
@@ -88,7 +85,7 @@ impl Shop {
     pub async fn open(engine: &Engine, name: &str, port: u16) -> Result<Shop> {
         let db = database::open(&engine.fresh(name).await?).await?;
         let state = AppState::new(db.clone());
-        load_demo(&state).await?;
+        load_demo(&state, None).await?;
         let (owner_id, store_id, settings): (String, String, String) = sqlx::query_as(
             "SELECT owner.id, store.id, store.settings FROM owner JOIN store ON store.owner_id = owner.id
              WHERE owner.email = $1",
@@ -149,44 +146,7 @@ impl Shop {
     /// `count` sales of 1-4 lines as the device's register makes them, a second apart up to
     /// now, numbered and chained into its outbox entries.
     pub fn queued_sales(&self, count: usize) -> Result<Vec<OutboxEntry>> {
-        let now = Utc::now();
-        let shift = Uuid::now_v7();
-        let mut prev = GENESIS.to_owned();
-        let mut entries = Vec::with_capacity(count);
-        for n in 0..count {
-            let at = now - Duration::seconds((count - n) as i64);
-            let mut cart = Cart::new(akinai_core::tokyo_date(at));
-            for line in 0..=(n % 4) {
-                let item = &self.items[(n * 7 + line * 3) % self.items.len()];
-                cart.add(CartLine {
-                    item_id: Some(item.id),
-                    category: item.category.clone(),
-                    name: item.name.clone(),
-                    unit_price: item.price,
-                    qty: 1 + (n % 3) as u32,
-                    tax_class: item.tax_class,
-                    discount: Discount::NONE,
-                });
-            }
-            let context = SaleContext {
-                id: Uuid::now_v7(),
-                device_id: self.device_id,
-                at,
-                staff: "店長".to_owned(),
-                shift_id: shift,
-                shop: self.settings.clone(),
-            };
-            // Ten thousand yen covers any of these carts; the change is computed.
-            let tender = Tender { method: PaymentMethod::Cash, amount: Yen::new(10_000) };
-            let mut sale = Sale::ring_up(context, cart, vec![tender])?;
-            let seq = n as u64 + 1;
-            (sale.seq, sale.receipt_no) = (seq, seq);
-            let entry =
-                OutboxEntry::new(sale.id, self.device_id, seq, &prev, Record::Sale(Box::new(sale)));
-            prev.clone_from(&entry.hash);
-            entries.push(entry);
-        }
-        Ok(entries)
+        Ok(ring_up(self.device_id, &self.settings, &self.items, &seconds_apart(count))?)
     }
 
     /// Stops serving and closes the database.
@@ -194,4 +154,10 @@ impl Shop {
         self.server.abort();
         self.db.pool.close().await;
     }
+}
+
+/// `count` times a second apart, the last one now.
+pub fn seconds_apart(count: usize) -> Vec<DateTime<Utc>> {
+    let now = Utc::now();
+    (0..count).map(|n| now - Duration::seconds((count - n) as i64)).collect()
 }

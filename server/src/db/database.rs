@@ -5,11 +5,12 @@
 //! NUMERIC).
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use chrono::{DateTime, SecondsFormat, Utc};
-use sqlx::AnyPool;
 use sqlx::any::AnyPoolOptions;
 use sqlx::migrate::Migrator;
+use sqlx::{Any, AnyPool, Transaction};
 
 use uuid::Uuid;
 
@@ -69,6 +70,30 @@ pub struct Db {
     pub pool: AnyPool,
     /// The engine behind it.
     pub backend: Backend,
+    /// SQLite's turns at writing, in arrival order (see [`Db::begin_write`]).
+    turns: Arc<tokio::sync::Mutex<()>>,
+}
+
+/// A writing transaction and its turn, held until the transaction ends.
+pub type WriteTx<'a> = (Option<tokio::sync::MutexGuard<'a, ()>>, Transaction<'static, Any>);
+
+impl Db {
+    /// Begins a transaction that writes. On SQLite, which has one writer at a time, it first
+    /// waits for this process's turn (in arrival order: SQLite's busy handler is not fair, and
+    /// with many registers syncing at once a write could wait past its busy timeout, a 500, while
+    /// later ones get in), then takes the write lock at once (`BEGIN IMMEDIATE`): a transaction
+    /// that read first could not take it after another connection wrote, another 500. On
+    /// PostgreSQL, whose row locks queue fairly, it simply begins. Keep the turn (the first
+    /// half) until the transaction is committed.
+    pub async fn begin_write(&self) -> Result<WriteTx<'_>> {
+        Ok(match self.backend {
+            Backend::Sqlite => {
+                let turn = self.turns.lock().await;
+                (Some(turn), self.pool.begin_with("BEGIN IMMEDIATE").await?)
+            }
+            Backend::Postgres => (None, self.pool.begin().await?),
+        })
+    }
 }
 
 /// Opens the database (creating a SQLite file if needed) and runs its migrations.
@@ -88,7 +113,7 @@ pub async fn open(target: &Target) -> Result<Db> {
         }
         Backend::Postgres => POSTGRES.run(&pool).await?,
     }
-    Ok(Db { pool, backend })
+    Ok(Db { pool, backend, turns: Arc::default() })
 }
 
 /// A `sqlite:` URL for `path` that creates the file when missing.

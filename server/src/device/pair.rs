@@ -70,7 +70,7 @@ pub async fn pair(
 async fn pair_device(state: &AppState, request: &PairRequest, name: &str) -> Result<Pairing> {
     let now = time_text(Utc::now());
     let hash = code_hash(&request.code);
-    let mut tx = state.db.pool.begin().await?;
+    let (_turn, mut tx) = state.db.begin_write().await?;
     let store_id: Option<String> = sqlx::query_scalar(
         "UPDATE pairing SET used_at = $1
          WHERE code_hash = $2 AND used_at IS NULL AND expires_at > $1 AND misses < $3

@@ -347,7 +347,7 @@ pub async fn change_password(
     }
     let new_password = body.new_password;
     let hash = hashing(&state.hashing, move || hash_password(&new_password)).await??;
-    let mut tx = state.db.pool.begin().await?;
+    let (_turn, mut tx) = state.db.begin_write().await?;
     sqlx::query("UPDATE owner SET password_hash = $1 WHERE id = $2")
         .bind(hash)
         .bind(&owner.owner_id)

@@ -79,7 +79,7 @@ pub async fn put(
         return Err(invalid("id", "the item's id must be the one in the path"));
     }
     item.check()?;
-    let mut tx = state.db.pool.begin().await?;
+    let (_turn, mut tx) = state.db.begin_write().await?;
     put_item(&mut tx, &store, &item).await?;
     tx.commit().await?;
     Ok(Json(item))
@@ -95,7 +95,7 @@ pub async fn delete(
     Path((store, id)): Path<(String, String)>,
 ) -> Result<StatusCode> {
     owned_store(&state, &owner, &store).await?;
-    let mut tx = state.db.pool.begin().await?;
+    let (_turn, mut tx) = state.db.begin_write().await?;
     let present: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM item WHERE store_id = $1 AND id = $2 AND removed = 0",
     )
@@ -133,7 +133,7 @@ pub async fn import(
     })
     .await
     .map_err(|err| Error::Internal(err.to_string()))??;
-    let mut tx = state.db.pool.begin().await?;
+    let (_turn, mut tx) = state.db.begin_write().await?;
     put_items(&mut tx, &store, &changed).await?;
     tx.commit().await?;
     // Counts of rows of one file always fit.

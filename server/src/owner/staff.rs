@@ -34,7 +34,7 @@ fn member(staff: &Staff) -> StaffMember {
 }
 
 /// A random salt for a PIN hash.
-fn new_salt() -> [u8; SALT_LEN] {
+pub(crate) fn new_salt() -> [u8; SALT_LEN] {
     let mut salt = [0u8; SALT_LEN];
     rand::rng().fill_bytes(&mut salt);
     salt
@@ -57,6 +57,29 @@ async fn hashed(
         Ok(staff)
     })
     .await?
+}
+
+/// Judges a change to the store's staff on what it reads and writes the member `change`
+/// makes, unless the staff changed meanwhile (then it judges again). `change` may hash a PIN,
+/// which is slow on purpose, so it runs before the write lock is taken, never under it.
+async fn write_member<F: Future<Output = Result<Staff>>>(
+    state: &AppState,
+    store: &str,
+    change: impl Fn(Vec<Staff>) -> F,
+) -> Result<Staff> {
+    for _ in 0..3 {
+        let mut tx = state.db.pool.begin().await?;
+        let read = current_staff(&mut tx, store).await?;
+        tx.commit().await?;
+        let member = change(read.clone()).await?;
+        let (_turn, mut tx) = state.db.begin_write().await?;
+        if current_staff(&mut tx, store).await? == read {
+            put_staff(&mut tx, store, &member).await?;
+            tx.commit().await?;
+            return Ok(member);
+        }
+    }
+    Err(Error::Busy(1))
 }
 
 /// The trimmed name, which must not be empty.
@@ -97,12 +120,11 @@ pub async fn add(
     owned_store(&state, &owner, &store).await?;
     let name = name(&input.name)?;
     let pin = Pin::parse(&input.pin)?;
-    let mut tx = state.db.pool.begin().await?;
-    let others = current_staff(&mut tx, &store).await?;
-    let staff =
-        hashed(&state.hashing, others, None, (Uuid::now_v7(), name, input.role), pin).await?;
-    put_staff(&mut tx, &store, &staff).await?;
-    tx.commit().await?;
+    let id = Uuid::now_v7();
+    let staff = write_member(&state, &store, |others| {
+        hashed(&state.hashing, others, None, (id, name.clone(), input.role), pin.clone())
+    })
+    .await?;
     Ok((StatusCode::CREATED, Json(member(&staff))))
 }
 
@@ -122,19 +144,18 @@ pub async fn edit(
     owned_store(&state, &owner, &store).await?;
     let name = name(&input.name)?;
     let pin = input.pin.as_deref().map(Pin::parse).transpose()?;
-    let mut tx = state.db.pool.begin().await?;
-    let staff = current_staff(&mut tx, &store).await?;
-    let old = staff.iter().find(|s| s.id.to_string() == id).ok_or(Error::NotFound)?;
-    check_owner_stays(&staff, old.id, Some(input.role))?;
-    let new = match pin {
-        Some(pin) => {
-            hashed(&state.hashing, staff.clone(), Some(old.id), (old.id, name, input.role), pin)
-                .await?
+    let new = write_member(&state, &store, |staff| async {
+        let old = staff.iter().find(|s| s.id.to_string() == id).ok_or(Error::NotFound)?.clone();
+        check_owner_stays(&staff, old.id, Some(input.role))?;
+        match pin.clone() {
+            Some(pin) => {
+                let member = (old.id, name.clone(), input.role);
+                hashed(&state.hashing, staff, Some(old.id), member, pin).await
+            }
+            None => Ok(Staff { name: name.clone(), role: input.role, ..old }),
         }
-        None => Staff { name, role: input.role, ..old.clone() },
-    };
-    put_staff(&mut tx, &store, &new).await?;
-    tx.commit().await?;
+    })
+    .await?;
     Ok(Json(member(&new)))
 }
 
@@ -149,7 +170,7 @@ pub async fn delete(
     Path((store, id)): Path<(String, String)>,
 ) -> Result<StatusCode> {
     owned_store(&state, &owner, &store).await?;
-    let mut tx = state.db.pool.begin().await?;
+    let (_turn, mut tx) = state.db.begin_write().await?;
     let staff = current_staff(&mut tx, &store).await?;
     let leaving = staff.iter().find(|s| s.id.to_string() == id).ok_or(Error::NotFound)?;
     check_owner_stays(&staff, leaving.id, None)?;

@@ -60,7 +60,7 @@ pub async fn create(
     owner: OwnerSession,
     Input(settings): Input<ShopSettings>,
 ) -> Result<(StatusCode, Json<Store>)> {
-    let mut tx = state.db.pool.begin().await?;
+    let (_turn, mut tx) = state.db.begin_write().await?;
     let id = create_store(&mut tx, &owner.owner_id, &settings).await?;
     tx.commit().await?;
     Ok((StatusCode::CREATED, Json(load_store(&state, &owner, &id).await?)))
@@ -91,7 +91,7 @@ pub async fn put(
     Input(settings): Input<ShopSettings>,
 ) -> Result<Json<Store>> {
     owned_store(&state, &owner, &store).await?;
-    let mut tx = state.db.pool.begin().await?;
+    let (_turn, mut tx) = state.db.begin_write().await?;
     put_settings(&mut tx, &store, &settings).await?;
     tx.commit().await?;
     Ok(Json(load_store(&state, &owner, &store).await?))

@@ -246,8 +246,9 @@ pub async fn start_limited_with(backend: Backend, demo: bool, limits: Limits) ->
     };
     let state = AppState::with_limits(database::open(&target).await.unwrap(), limits);
     if demo {
-        assert!(akinai_server::tools::demo::load_demo(&state).await.unwrap());
-        assert!(!akinai_server::tools::demo::load_demo(&state).await.unwrap(), "loaded once only");
+        assert!(akinai_server::tools::demo::load_demo(&state, None).await.unwrap().loaded);
+        let again = akinai_server::tools::demo::load_demo(&state, None).await.unwrap();
+        assert!(!again.loaded, "loaded once only");
     }
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let base = format!("http://{}", listener.local_addr().unwrap());

@@ -87,6 +87,14 @@ pub struct Counted {
     over: bool,
 }
 
+impl From<SyncBatch> for Counted {
+    /// A batch made in the process (the demo's sample sales), counted as one read would be.
+    fn from(batch: SyncBatch) -> Counted {
+        let over = batch.entries.len() > MAX_BATCH;
+        Counted { batch, over }
+    }
+}
+
 impl<'de> serde::Deserialize<'de> for Counted {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Counted, D::Error> {
         deserializer.deserialize_map(BatchVisitor)
@@ -240,7 +248,9 @@ async fn land(
 ) -> Result<Landed> {
     for attempt in 1..=TRIES {
         let last = attempt == TRIES;
-        let mut tx = db.pool.begin().await?;
+        // The last try judges under the write lock; the others only read in this one.
+        let (mut _turn, mut tx) =
+            if last { db.begin_write().await? } else { (None, db.pool.begin().await?) };
         let outside = if last {
             None
         } else {
@@ -255,7 +265,7 @@ async fn land(
             })
             .await
             .map_err(lost)?;
-            tx = db.pool.begin().await?;
+            (_turn, tx) = db.begin_write().await?;
             Some(judged)
         };
         // Written first: on PostgreSQL the row lock makes one device's concurrent batches take
