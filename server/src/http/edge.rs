@@ -82,9 +82,15 @@ fn is_cross_site(headers: &HeaderMap) -> bool {
         return true;
     }
     if let Some(origin) = text(ORIGIN.as_str()) {
-        let host = text(HOST.as_str()).and_then(|host| host.parse::<Authority>().ok());
+        let authority =
+            |name: &'static str| text(name).and_then(|host| host.parse::<Authority>().ok());
         let origin = origin.split_once("://").and_then(|(_, rest)| rest.parse::<Authority>().ok());
-        if origin.is_none() || origin != host {
+        // A TLS proxy that rewrites Host (nginx does by default) names the browser's host in
+        // X-Forwarded-Host; a page cannot set that header on a request to another origin.
+        let ours = |host: Option<Authority>| host.is_some() && host == origin;
+        if origin.is_none()
+            || !(ours(authority(HOST.as_str())) || ours(authority("x-forwarded-host")))
+        {
             return true;
         }
     }
@@ -149,6 +155,20 @@ mod tests {
         // Nothing ambient and nothing a form sends: the route's own checks answer (401).
         assert!(!is_cross_site(&headers(&[])));
         assert!(is_cross_site(&headers(&[json, host, ("origin", "https://evil.example")])));
+        // Behind a proxy that rewrote Host, the forwarded host is the browser's.
+        let proxied = [json, ("host", "127.0.0.1:8080"), ("x-forwarded-host", "shop.example")];
+        assert!(!is_cross_site(&headers(&[
+            proxied[0],
+            proxied[1],
+            proxied[2],
+            ("origin", "https://shop.example")
+        ])));
+        assert!(is_cross_site(&headers(&[
+            proxied[0],
+            proxied[1],
+            proxied[2],
+            ("origin", "https://evil.example")
+        ])));
         assert!(is_cross_site(&headers(&[json, host, ("origin", "null")])));
         assert!(is_cross_site(&headers(&[json, ("sec-fetch-site", "same-site")])));
         assert!(is_cross_site(&headers(&[json, ("sec-fetch-site", "cross-site")])));
