@@ -13,7 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::header::HOST;
 use axum::http::uri::Authority;
 use axum::http::{HeaderMap, StatusCode};
-use chrono::{Duration, Utc};
+use chrono::{DateTime, Duration, Utc};
 use qrcode::QrCode;
 use qrcode::render::svg;
 use rand::Rng;
@@ -24,7 +24,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::db::database::time_text;
+use crate::db::database::{Db, time_text};
 use crate::error::{Error, Result};
 use crate::http::auth::{OwnerSession, owned_store, token_hash};
 use crate::http::input::invalid;
@@ -82,6 +82,25 @@ fn qr_svg(url: &str) -> Result<String> {
     Ok(code.render::<svg::Color>().min_dimensions(240, 240).build())
 }
 
+/// Keeps a new pairing `code` for `store_id` (hashed, with the lookup of its first half that
+/// counts misses), valid [`CODE_MINUTES`]; when it expires.
+pub(crate) async fn keep_code(db: &Db, store_id: &str, code: &str) -> Result<DateTime<Utc>> {
+    let now = Utc::now();
+    let expires_at = now + Duration::minutes(CODE_MINUTES);
+    sqlx::query(
+        "INSERT INTO pairing (code_hash, lookup_hash, store_id, created_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(code_hash(code))
+    .bind(lookup_hash(code))
+    .bind(store_id)
+    .bind(time_text(now))
+    .bind(time_text(expires_at))
+    .execute(&db.pool)
+    .await?;
+    Ok(expires_at)
+}
+
 /// `POST /api/v1/stores/{store}/pairings`: a new code for pairing a tablet with the store.
 #[utoipa::path(post, path = "/api/v1/stores/{store}/pairings", operation_id = "create_pairing_code", tag = "devices", security(("owner" = []), ("owner_cookie" = [])),
     params(("store" = String, Path, description = "The store's id")),
@@ -95,19 +114,7 @@ pub async fn create(
     owned_store(&state, &owner, &store).await?;
     let origin = origin(&headers)?;
     let code = new_code();
-    let now = Utc::now();
-    let expires_at = now + Duration::minutes(CODE_MINUTES);
-    sqlx::query(
-        "INSERT INTO pairing (code_hash, lookup_hash, store_id, created_at, expires_at)
-         VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(code_hash(&code))
-    .bind(lookup_hash(&code))
-    .bind(&store)
-    .bind(time_text(now))
-    .bind(time_text(expires_at))
-    .execute(&state.db.pool)
-    .await?;
+    let expires_at = keep_code(&state.db, &store, &code).await?;
     let qr_svg = qr_svg(&format!("{origin}/pair?code={code}"))?;
     Ok((StatusCode::CREATED, Json(PairingCode { code, expires_at, qr_svg })))
 }

@@ -30,14 +30,14 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::db::database::{now_text, parse_id, time_text};
+use crate::db::database::{now_text, parse_id};
 use crate::db::store_data::{create_store, put_item, put_staff};
 use crate::device::sync;
 use crate::error::{Error, Result};
 use crate::http::auth::{DeviceAuth, new_token, token_hash};
 use crate::http::input::Input;
 use crate::owner::accounts::hash_password;
-use crate::owner::pairing::{CODE_MINUTES, code_hash};
+use crate::owner::pairing::keep_code;
 use crate::owner::staff::new_salt;
 
 /// The demo owner's e-mail address.
@@ -322,17 +322,7 @@ pub async fn pairing(State(state): State<AppState>) -> Result<(StatusCode, Json<
     let store_id = demo_store(&state).await?;
     // Used at once by the app that asked, never typed: a token is as good a code as any.
     let code = new_token();
-    let now = Utc::now();
-    let expires_at = now + chrono::Duration::minutes(CODE_MINUTES);
-    sqlx::query(
-        "INSERT INTO pairing (code_hash, store_id, created_at, expires_at) VALUES ($1, $2, $3, $4)",
-    )
-    .bind(code_hash(&code))
-    .bind(&store_id)
-    .bind(time_text(now))
-    .bind(time_text(expires_at))
-    .execute(&state.db.pool)
-    .await?;
+    let expires_at = keep_code(&state.db, &store_id, &code).await?;
     Ok((StatusCode::CREATED, Json(DemoPairingCode { code, expires_at })))
 }
 
