@@ -47,26 +47,35 @@ export async function startServer(offset: number, db?: string, options: ServerOp
   const server = spawn(bin, args, { stdio: ['ignore', 'pipe', 'ignore'], env });
   let printed = '';
   server.stdout!.on('data', (chunk) => { printed += String(chunk); });
+  await answering(server, `${base}/api/v1/health`, 'akinai serve', () => printed);
+  return { base, process: server, db, offset, options, printed: () => printed };
+}
+
+/** Waits until `child` answers `url`; throws if it exits first or does not answer in 10 s. */
+async function answering(child: ChildProcess, url: string, what: string, printed = () => '') {
   for (let i = 0; i < 100; i++) {
-    // Another server answering on the port (one a failed test left behind) is not this one.
-    if (server.exitCode !== null) throw new Error(`akinai serve exited (${server.exitCode}): ${printed}`);
+    // Another process answering on the port (one a failed test left behind) is not this one.
+    if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}): ${printed()}`);
     try {
-      if ((await fetch(`${base}/api/v1/health`)).ok) {
-        return { base, process: server, db, offset, options, printed: () => printed };
-      }
+      if ((await fetch(url)).ok) return;
     } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 100));
   }
-  server.kill('SIGTERM');
-  throw new Error('akinai serve did not start');
+  child.kill('SIGTERM');
+  throw new Error(`${what} did not start`);
+}
+
+/** Sends `child` `signal` and waits until it is gone (at once if it is gone already). */
+async function end(child: ChildProcess, signal: NodeJS.Signals) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill(signal);
+  await exited;
 }
 
 /** SIGKILLs the server: no shutdown of any kind. */
 export async function killServer(server: Server) {
-  if (server.process.exitCode !== null || server.process.signalCode !== null) return;
-  const exited = new Promise((r) => server.process.once('exit', r));
-  server.process.kill('SIGKILL');
-  await exited;
+  await end(server.process, 'SIGKILL');
 }
 
 /** The PIN of the demo store's 店長 this start of the server printed. */
@@ -102,23 +111,13 @@ export async function startStandIn(offset: number, codeTtl = 300): Promise<Stand
   const standIn = spawn(bin, ['stand-in', 'paypay', '--addr', `127.0.0.1:${port(offset)}`, '--code-ttl', String(codeTtl)], {
     stdio: 'ignore',
   });
-  for (let i = 0; i < 100; i++) {
-    if (standIn.exitCode !== null) throw new Error(`akinai stand-in exited (${standIn.exitCode})`);
-    try {
-      if ((await fetch(`${base}/control/codes`)).ok) return { base, process: standIn };
-    } catch { /* not up yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  standIn.kill('SIGTERM');
-  throw new Error('akinai stand-in did not start');
+  await answering(standIn, `${base}/control/codes`, 'akinai stand-in');
+  return { base, process: standIn };
 }
 
 /** Stops the stand-in. */
 export async function stopStandIn(standIn: StandIn) {
-  if (standIn.process.exitCode !== null || standIn.process.signalCode !== null) return;
-  const exited = new Promise((r) => standIn.process.once('exit', r));
-  standIn.process.kill('SIGTERM');
-  await exited;
+  await end(standIn.process, 'SIGTERM');
 }
 
 /** Every code the stand-in was asked for, oldest first. */
@@ -149,9 +148,7 @@ export async function readQr(shown: Locator): Promise<string> {
 /** Stops the server and waits until it no longer answers. */
 export async function stopServer(server: Server) {
   if (server.process.exitCode !== null || server.process.signalCode !== null) return;
-  const exited = new Promise((r) => server.process.once('exit', r));
-  server.process.kill('SIGTERM');
-  await exited;
+  await end(server.process, 'SIGTERM');
   await expect(fetch(`${server.base}/api/v1/health`)).rejects.toThrow();
 }
 
