@@ -198,7 +198,7 @@ test('QR, split, declined, offline card, QR refund, and the books by tender', as
     await owner.getByLabel('パスワード').fill(DEMO_PASSWORD);
     await owner.getByRole('button', { name: 'ログイン' }).click();
     await expect(owner.getByRole('heading', { name: '全店舗' })).toBeVisible();
-    const figures = owner.getByLabel('支払方法別');
+    const figures = owner.getByLabel('支払方法別').first();
     await expect(figures).toContainText('QR決済', { timeout: 30_000 });
     await expect(figures).toContainText('PayPay');
     await expect(figures).toContainText('カード');
