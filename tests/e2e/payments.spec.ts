@@ -13,8 +13,8 @@ import {
 /** The demo owner's password in these tests (instead of a new one at each start). */
 const DEMO_PASSWORD = 'e2e-payments-demo';
 
-/** A demo server with its stand-in, a tablet paired with the demo store (shift open, synced) and
- * a phone (the customer's, then the owner's). */
+/** A demo server with its stand-in, a tablet (the demo store's register) and a phone (the
+ * customer's, then the owner's). */
 interface Shop {
   server: Server;
   standIn: StandIn;
@@ -23,26 +23,31 @@ interface Shop {
   register: Page;
 }
 
-async function openDemoShop(browser: Browser, offset: number): Promise<Shop> {
+/** Starts the shop's processes and browsers; nothing is paired yet. */
+async function startShop(browser: Browser, offset: number): Promise<Shop> {
   const standIn = await startStandIn(offset + 60);
-  const server = await startServer(offset, undefined, { standIn, demoPassword: DEMO_PASSWORD });
+  const server = await startServer(offset, undefined, { standIn, demoPassword: DEMO_PASSWORD })
+    .catch(async (err) => { await stopStandIn(standIn); throw err; });
   const tablet = await browser.newContext({ viewport: { width: 1280, height: 800 }, hasTouch: true });
   const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
-  const register = await tablet.newPage();
+  return { server, standIn, tablet, phone, register: await tablet.newPage() };
+}
+
+/** The tablet pairs with the demo store, the 店長 signs in and opens the shift; synced. */
+async function openRegister({ server, register }: Shop) {
   await register.goto(server.base);
   await register.getByRole('button', { name: 'デモ店舗とペアリング' }).click();
   await signIn(register, await demoPin(server));
   await register.getByRole('group', { name: '釣り銭準備金' }).getByLabel('¥1,000', { exact: true }).fill('10');
   await register.getByRole('button', { name: '開局' }).click();
   await expect(syncState(register)).toContainText('同期済み', { timeout: 20_000 });
-  return { server, standIn, tablet, phone, register };
 }
 
+/** Stops the processes first: after a timeout the browser may be gone already. */
 async function closeShop(shop: Shop) {
-  await shop.tablet.close();
-  await shop.phone.close();
   await stopServer(shop.server);
   await stopStandIn(shop.standIn);
+  for (const context of [shop.tablet, shop.phone]) await context.close().catch(() => undefined);
 }
 
 /** Rings up `items` and opens the pay screen. */
@@ -112,9 +117,10 @@ async function complete(register: Page, shows: string[], hides: string[] = []) {
 
 test('QR, split, declined, offline card, QR refund, and the books by tender', async ({ browser }) => {
   test.setTimeout(240_000);
-  const shop = await openDemoShop(browser, 6);
+  const shop = await startShop(browser, 6);
   const { register, standIn, phone } = shop;
   try {
+    await openRegister(shop);
     // A QR sale: the customer reads the shown code on the phone and pays.
     await checkout(register, ['手ぬぐい ¥1,200']);
     await expect(remaining(register)).toHaveText('¥1,200');
@@ -210,9 +216,10 @@ test('QR, split, declined, offline card, QR refund, and the books by tender', as
 
 test('the server killed while a QR payment waits: paid exactly once after the restart', async ({ browser }) => {
   test.setTimeout(180_000);
-  const shop = await openDemoShop(browser, 7);
+  const shop = await startShop(browser, 7);
   const { register, standIn, phone } = shop;
   try {
+    await openRegister(shop);
     await checkout(register, ['日本酒 300ml ¥720']);
     const shown = await showQr(register, standIn, 720);
 
