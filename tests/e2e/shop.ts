@@ -42,6 +42,7 @@ export async function startServer(offset: number, db?: string, options: ServerOp
   db ??= join(mkdtempSync(join(tmpdir(), 'akinai-e2e-')), 'akinai.db');
   const args = ['serve', '--addr', `127.0.0.1:${port(offset)}`, '--db', db, '--app-dir', appDir, '--demo'];
   if (options.standIn) args.push('--paypay-stand-in', options.standIn.base);
+  await nothingAt(`${base}/api/v1/health`);
   const env = { ...process.env };
   if (options.demoPassword) env.AKINAI_DEMO_PASSWORD = options.demoPassword;
   const server = spawn(bin, args, { stdio: ['ignore', 'pipe', 'ignore'], env });
@@ -49,6 +50,13 @@ export async function startServer(offset: number, db?: string, options: ServerOp
   server.stdout!.on('data', (chunk) => { printed += String(chunk); });
   await answering(server, `${base}/api/v1/health`, 'akinai serve', () => printed);
   return { base, process: server, db, offset, options, printed: () => printed };
+}
+
+/** Throws if something answers `url` already (a process a failed test left behind): a new one
+ * could not listen there, and the old one would be taken for it. */
+async function nothingAt(url: string) {
+  const answered = await fetch(url).then(() => true, () => false);
+  if (answered) throw new Error(`something already answers ${url}`);
 }
 
 /** Waits until `child` answers `url`; throws if it exits first or does not answer in 10 s. */
@@ -108,6 +116,7 @@ export interface StandInCode {
  * waits until it answers. */
 export async function startStandIn(offset: number, codeTtl = 300): Promise<StandIn> {
   const base = `http://127.0.0.1:${port(offset)}`;
+  await nothingAt(`${base}/control/codes`);
   const standIn = spawn(bin, ['stand-in', 'paypay', '--addr', `127.0.0.1:${port(offset)}`, '--code-ttl', String(codeTtl)], {
     stdio: 'ignore',
   });
