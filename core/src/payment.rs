@@ -326,6 +326,7 @@ pub fn fee(settings: &PaymentSettings, key: &TenderKey, amount: Yen) -> Yen {
 mod tests {
     use super::*;
     use crate::error::Field;
+    use crate::testing::tender;
 
     fn cash(yen: i64) -> Tender {
         Tender::new(PaymentMethod::Cash, Yen::new(yen))
@@ -366,12 +367,6 @@ mod tests {
         }
         assert_eq!(PaymentMethod::EMoney.word(), "e_money");
         assert_eq!(PaymentMethod::QrStatic.word(), "qr_static");
-    }
-
-    fn tender(method: PaymentMethod, brand: &str, yen: i64) -> Tender {
-        let brand = (!brand.is_empty()).then(|| brand.to_owned());
-        let id = (method == PaymentMethod::Qr).then(|| Uuid::from_u128(7));
-        Tender { brand, id, ..Tender::new(method, Yen::new(yen)) }
     }
 
     fn refusal(tender: &Tender) -> (crate::api::ErrorCode, String) {

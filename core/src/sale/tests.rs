@@ -1,7 +1,7 @@
 use super::*;
 use crate::receipt::Receipt;
 use crate::tax::TaxClass;
-use crate::testing::{cash, ctx, line, mixed_sale};
+use crate::testing::{cash, ctx, line, mixed_sale, tender};
 
 #[test]
 fn a_cash_sale_gives_change_and_is_dated_in_tokyo() {
@@ -195,35 +195,23 @@ fn paid_by(shape: usize, due: i64, part: f64, more: f64) -> Vec<Tender> {
     // Only the generator uses floats, to split the total anywhere.
     let share = |of: i64, by: f64| (of as f64 * by).floor() as i64;
     let first = share(due, part);
-    let by = |method, brand: &str, yen| Tender {
-        brand: Some(brand.to_owned()),
-        ..Tender::new(method, Yen::new(yen))
-    };
     let cash = |yen| Tender::new(PaymentMethod::Cash, Yen::new(yen));
     match shape {
         0 => vec![cash(crate::money::MAX_AMOUNT.get())],
-        1 => vec![by(PaymentMethod::Card, "visa", first), cash(due - first + 1_000)],
+        1 => vec![tender(PaymentMethod::Card, "visa", first), cash(due - first + 1_000)],
         2 => vec![
-            by(PaymentMethod::Card, "jcb", first),
-            by(PaymentMethod::Voucher, "gift", due - first + 300),
+            tender(PaymentMethod::Card, "jcb", first),
+            tender(PaymentMethod::Voucher, "gift", due - first + 300),
         ],
         _ => {
             let second = share(due - first, more);
             vec![
-                by(PaymentMethod::QrStatic, "paypay", first),
-                by(PaymentMethod::Voucher, "coupon", second),
+                tender(PaymentMethod::QrStatic, "paypay", first),
+                tender(PaymentMethod::Voucher, "coupon", second),
                 cash(due - first - second),
             ]
         }
     }
-}
-
-fn card(brand: &str, yen: i64) -> Tender {
-    Tender { brand: Some(brand.to_owned()), ..Tender::new(PaymentMethod::Card, Yen::new(yen)) }
-}
-
-fn voucher(yen: i64) -> Tender {
-    Tender { brand: Some("gift".to_owned()), ..Tender::new(PaymentMethod::Voucher, Yen::new(yen)) }
 }
 
 fn back(method: PaymentMethod, brand: Option<&str>, yen: i64, through: u16) -> Tender {
@@ -238,7 +226,12 @@ fn back(method: PaymentMethod, brand: Option<&str>, yen: i64, through: u16) -> T
 fn money_goes_back_through_the_tenders_it_came_by() {
     let cart = mixed_sale().cart;
     // ¥880: ¥500 on a card, ¥1,000 cash with ¥620 change.
-    let sale = Sale::ring_up(ctx(1), cart, vec![card("visa", 500), cash(1000).remove(0)]).unwrap();
+    let sale = Sale::ring_up(
+        ctx(1),
+        cart,
+        vec![tender(PaymentMethod::Card, "visa", 500), tender(PaymentMethod::Cash, "", 1000)],
+    )
+    .unwrap();
     assert_eq!((sale.change.get(), sale.excess.get()), (620, 0));
     assert_eq!(sale.tenders_kept(), [Yen::new(500), Yen::new(380)]);
     let all = sale.refund(ctx(2), &[(0, 3), (1, 2)], &[], None).unwrap();
@@ -289,7 +282,12 @@ fn money_goes_back_through_the_tenders_it_came_by() {
 #[test]
 fn what_is_left_of_a_tender_counts_every_earlier_refund() {
     let cart = mixed_sale().cart;
-    let sale = Sale::ring_up(ctx(1), cart, vec![card("visa", 500), cash(380).remove(0)]).unwrap();
+    let sale = Sale::ring_up(
+        ctx(1),
+        cart,
+        vec![tender(PaymentMethod::Card, "visa", 500), tender(PaymentMethod::Cash, "", 380)],
+    )
+    .unwrap();
     // One beer (¥225) back on the card, then the rest: ¥275 left on the card.
     let first = Some(vec![back(PaymentMethod::Card, Some("visa"), -225, 0)]);
     let first = sale.refund(ctx(2), &[(1, 1)], &[], first).unwrap();
@@ -315,7 +313,8 @@ fn what_is_left_of_a_tender_counts_every_earlier_refund() {
 #[test]
 fn a_voucher_s_excess_is_kept_and_never_given_back() {
     let cart = mixed_sale().cart;
-    let sale = Sale::ring_up(ctx(1), cart, vec![voucher(1000)]).unwrap();
+    let sale =
+        Sale::ring_up(ctx(1), cart, vec![tender(PaymentMethod::Voucher, "gift", 1000)]).unwrap();
     assert_eq!((sale.change.get(), sale.excess.get()), (0, 120));
     assert_eq!(sale.cash_in_drawer(), Yen::ZERO);
     let json = serde_json::to_value(&sale).unwrap();
@@ -330,12 +329,14 @@ fn a_voucher_s_excess_is_kept_and_never_given_back() {
 
 #[test]
 fn a_sale_s_tenders_carry_no_refund_link() {
-    let linked = Tender { refunds: Some(0), ..cash(1000).remove(0) };
+    let linked = Tender { refunds: Some(0), ..tender(PaymentMethod::Cash, "", 1000) };
     let err = Sale::ring_up(ctx(1), mixed_sale().cart, vec![linked]).unwrap_err();
     assert_eq!(err.field(), Field::top("tenders[0].refunds"));
     let qr =
         Tender { brand: Some("paypay".into()), ..Tender::new(PaymentMethod::Qr, Yen::new(880)) };
-    let err = Sale::ring_up(ctx(1), mixed_sale().cart, vec![cash(0).remove(0), qr]).unwrap_err();
+    let err =
+        Sale::ring_up(ctx(1), mixed_sale().cart, vec![tender(PaymentMethod::Cash, "", 0), qr])
+            .unwrap_err();
     assert_eq!(
         err,
         Error::Invalid {

@@ -6,7 +6,7 @@ use crate::cart::{Cart, CartLine, Discount};
 use crate::receipt::Receipt;
 use crate::sale::SaleContext;
 use crate::tax::{DiningMode, PricingMode, RateTable, Rounding, TaxClass};
-use crate::testing::{any_line, cash, line_in as line};
+use crate::testing::{any_line, cash, line_in as line, tender};
 
 const SHIFT: Uuid = Uuid::from_u128(2000);
 const DEVICE: Uuid = Uuid::from_u128(1000);
@@ -433,10 +433,6 @@ proptest! {
 
 #[test]
 fn the_report_lists_each_method_and_brand_with_fee_and_deposit_and_the_drawer_only_cash() {
-    let by = |method, brand: &str, yen| crate::payment::Tender {
-        brand: Some(brand.to_owned()),
-        ..crate::payment::Tender::new(method, Yen::new(yen))
-    };
     let ring = |n, tenders| {
         let goods = cart(vec![line("食品", "弁当", 1000, 1, TaxClass::Food)]);
         let mut sale = Sale::ring_up(ctx(n, tokyo(10, 0), SHIFT), goods, tenders).unwrap();
@@ -444,10 +440,13 @@ fn the_report_lists_each_method_and_brand_with_fee_and_deposit_and_the_drawer_on
         sale
     };
     let sales = vec![
-        ring(1, vec![by(PaymentMethod::Card, "visa", 600), cash(1000).remove(0)]),
-        ring(2, vec![by(PaymentMethod::Card, "visa", 1000)]),
-        ring(3, vec![by(PaymentMethod::QrStatic, "paypay", 1000)]),
-        ring(4, vec![by(PaymentMethod::Voucher, "gift", 1500)]),
+        ring(
+            1,
+            vec![tender(PaymentMethod::Card, "visa", 600), tender(PaymentMethod::Cash, "", 1000)],
+        ),
+        ring(2, vec![tender(PaymentMethod::Card, "visa", 1000)]),
+        ring(3, vec![tender(PaymentMethod::QrStatic, "paypay", 1000)]),
+        ring(4, vec![tender(PaymentMethod::Voucher, "gift", 1500)]),
     ];
     let rate = |method, brand: &str, basis_points| crate::payment::FeeRate {
         method,
@@ -455,14 +454,26 @@ fn the_report_lists_each_method_and_brand_with_fee_and_deposit_and_the_drawer_on
         basis_points,
     };
     let settings = PaymentSettings {
-        fees: vec![rate(PaymentMethod::Card, "", 324), rate(PaymentMethod::QrStatic, "paypay", 198)],
+        fees: vec![
+            rate(PaymentMethod::Card, "", 324),
+            rate(PaymentMethod::QrStatic, "paypay", 198),
+        ],
         ..PaymentSettings::default()
     };
     let x = open().x_report(&sales, tokyo(12, 0), None, &settings);
     let lines: Vec<(PaymentMethod, &str, i64, i64, i64, bool)> = x
         .tenders
         .iter()
-        .map(|l| (l.method, l.brand.as_str(), l.amount.get(), l.fee.get(), l.deposit.get(), l.to_reconcile))
+        .map(|l| {
+            (
+                l.method,
+                l.brand.as_str(),
+                l.amount.get(),
+                l.fee.get(),
+                l.deposit.get(),
+                l.to_reconcile,
+            )
+        })
         .collect();
     assert_eq!(
         lines,
