@@ -486,19 +486,11 @@ mod tests {
 
     #[test]
     fn fees_are_the_brand_s_rate_else_the_method_s_rounded_down() {
-        let rate = |method, brand: &str, basis_points| FeeRate {
-            method,
-            brand: brand.to_owned(),
-            basis_points,
-        };
-        let settings = PaymentSettings {
-            fees: vec![
-                rate(PaymentMethod::Card, "", 325),
-                rate(PaymentMethod::Card, "amex", 360),
-                rate(PaymentMethod::QrStatic, "paypay", 20_000),
-            ],
-            ..PaymentSettings::default()
-        };
+        let settings = crate::testing::fees(&[
+            (PaymentMethod::Card, "", 325),
+            (PaymentMethod::Card, "amex", 360),
+            (PaymentMethod::QrStatic, "paypay", 20_000),
+        ]);
         let key = |method, brand: &str| TenderKey { method, brand: brand.to_owned() };
         let fee_of = |key: &TenderKey, yen| fee(&settings, key, Yen::new(yen)).get();
         // 3.25% of 9,999 is 324.9675.

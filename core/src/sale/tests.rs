@@ -222,16 +222,17 @@ fn back(method: PaymentMethod, brand: Option<&str>, yen: i64, through: u16) -> T
     }
 }
 
+/// The mixed sale (¥880) paid ¥500 by a VISA card and `cash` yen in cash.
+fn card_and_cash(cash: i64) -> Sale {
+    let tenders =
+        vec![tender(PaymentMethod::Card, "visa", 500), tender(PaymentMethod::Cash, "", cash)];
+    Sale::ring_up(ctx(1), mixed_sale().cart, tenders).unwrap()
+}
+
 #[test]
 fn money_goes_back_through_the_tenders_it_came_by() {
-    let cart = mixed_sale().cart;
     // ¥880: ¥500 on a card, ¥1,000 cash with ¥620 change.
-    let sale = Sale::ring_up(
-        ctx(1),
-        cart,
-        vec![tender(PaymentMethod::Card, "visa", 500), tender(PaymentMethod::Cash, "", 1000)],
-    )
-    .unwrap();
+    let sale = card_and_cash(1000);
     assert_eq!((sale.change.get(), sale.excess.get()), (620, 0));
     assert_eq!(sale.tenders_kept(), [Yen::new(500), Yen::new(380)]);
     let all = sale.refund(ctx(2), &[(0, 3), (1, 2)], &[], None).unwrap();
@@ -281,13 +282,7 @@ fn money_goes_back_through_the_tenders_it_came_by() {
 
 #[test]
 fn what_is_left_of_a_tender_counts_every_earlier_refund() {
-    let cart = mixed_sale().cart;
-    let sale = Sale::ring_up(
-        ctx(1),
-        cart,
-        vec![tender(PaymentMethod::Card, "visa", 500), tender(PaymentMethod::Cash, "", 380)],
-    )
-    .unwrap();
+    let sale = card_and_cash(380);
     // One beer (¥225) back on the card, then the rest: ¥275 left on the card.
     let first = Some(vec![back(PaymentMethod::Card, Some("visa"), -225, 0)]);
     let first = sale.refund(ctx(2), &[(1, 1)], &[], first).unwrap();

@@ -448,18 +448,10 @@ fn the_report_lists_each_method_and_brand_with_fee_and_deposit_and_the_drawer_on
         ring(3, vec![tender(PaymentMethod::QrStatic, "paypay", 1000)]),
         ring(4, vec![tender(PaymentMethod::Voucher, "gift", 1500)]),
     ];
-    let rate = |method, brand: &str, basis_points| crate::payment::FeeRate {
-        method,
-        brand: brand.to_owned(),
-        basis_points,
-    };
-    let settings = PaymentSettings {
-        fees: vec![
-            rate(PaymentMethod::Card, "", 324),
-            rate(PaymentMethod::QrStatic, "paypay", 198),
-        ],
-        ..PaymentSettings::default()
-    };
+    let settings = crate::testing::fees(&[
+        (PaymentMethod::Card, "", 324),
+        (PaymentMethod::QrStatic, "paypay", 198),
+    ]);
     let x = open().x_report(&sales, tokyo(12, 0), None, &settings);
     let lines: Vec<(PaymentMethod, &str, i64, i64, i64, bool)> = x
         .tenders
