@@ -15,6 +15,7 @@ pub mod device;
 pub mod error;
 pub mod http;
 pub mod owner;
+pub mod payments;
 pub mod reports;
 pub mod tools;
 

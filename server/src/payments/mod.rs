@@ -1,0 +1,3 @@
+//! Payments through a provider: PayPay's contract (signature, wire shapes).
+
+pub mod paypay;
