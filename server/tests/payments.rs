@@ -20,10 +20,11 @@ use akinai_core::tax::TaxClass;
 use akinai_server::http::auth::DeviceAuth;
 use akinai_server::http::edge::Limits;
 use akinai_server::payments::Engine;
+use akinai_server::payments::paypay::client::{PayPay, PayPayAccount};
 use akinai_server::payments::paypay::wire::PayStatus;
-use akinai_server::payments::provider::Timeouts;
+use akinai_server::payments::provider::{CodeRequest, Outcome, Provider, Timeouts};
 use akinai_server::payments::secrets::Sealer;
-use akinai_server::payments::store;
+use akinai_server::payments::store::{self, PaymentRow, Step};
 use akinai_server::tools::standin::book::CodeView;
 use akinai_server::tools::standin::{
     self, DEMO_API_KEY, DEMO_API_SECRET, DEMO_MERCHANT_ID, Fail, Op, StandIn, StandInConfig,
@@ -225,6 +226,14 @@ async fn an_ambiguous_create_is_cancelled_and_a_later_payment_fails() {
     tokio::time::sleep(Duration::from_millis(1500)).await;
     assert_eq!(shop.code(id).status, PayStatus::Failed);
     assert_eq!(shop.settled(id).await["state"], "cancelled");
+
+    // Status answers lost too: asked again, longer apart, then the payment is cancelled.
+    shop.switch(Fail::None, &[Op::Create, Op::Status]);
+    let id = Uuid::now_v7();
+    shop.start(&start_body(id, Uuid::now_v7(), 900)).await;
+    let payment = shop.settled(id).await;
+    assert_eq!(payment["state"], "cancelled", "{payment}");
+    assert!(shop.code(id).live(), "the code is left, but paying it fails");
 }
 
 #[tokio::test]
@@ -301,6 +310,14 @@ async fn a_code_expires_unpaid_and_a_given_up_one_is_deleted() {
     // Too late for the customer.
     shop.tap(id, true).await;
     assert_eq!(shop.code(id).status, PayStatus::Created);
+
+    // Given up after it was paid (and before any sale used it): cancelled with PayPay.
+    let paid = shop.paid(600).await;
+    let path = format!("/api/v1/payments/{paid}");
+    let (status, payment) =
+        support::answer(shop.server.request(Method::DELETE, &path, &shop.device.token)).await;
+    assert_eq!((status, payment["state"].as_str()), (StatusCode::OK, Some("cancelled")));
+    assert_eq!(shop.code(paid).status, PayStatus::Failed);
 }
 
 #[tokio::test]
@@ -374,9 +391,57 @@ async fn a_payment_is_taken_up_again_after_a_restart_and_completes_once() {
     assert_eq!(shop.code(start.id).status, PayStatus::Completed, "one code, paid once");
     assert_eq!(second.resume().await.unwrap(), 0, "nothing left to take up");
 
+    // A process that died during the create call: the code exists, the answer was never read.
+    let lost = PaymentStart { id: Uuid::now_v7(), ..start.clone() };
+    let paypay = PayPay::new(
+        reqwest::Client::new(),
+        PayPayAccount {
+            base_url: shop.stand_in.url(),
+            api_key: DEMO_API_KEY.into(),
+            api_secret: DEMO_API_SECRET.into(),
+            merchant_id: None,
+        },
+        FAST,
+    );
+    let request = CodeRequest {
+        merchant_payment_id: lost.id.to_string(),
+        amount: 700,
+        description: "商い堂".into(),
+        store_id: shop.store.clone(),
+        terminal_id: shop.device.id.clone(),
+    };
+    assert!(matches!(paypay.create_code(&request).await, Outcome::Done(_)));
+    let row = PaymentRow {
+        id: lost.id,
+        store_id: shop.store.clone(),
+        device_id: shop.device.id.clone(),
+        sale_id_hint: lost.sale_id.to_string(),
+        sale_id: None,
+        mode: PaymentMode::ShopQr,
+        amount: lost.amount,
+        state: PaymentState::Creating,
+        code_id: None,
+        qr_payload: None,
+        expires_at: None,
+        provider_payment_id: None,
+        last_code: None,
+        error: None,
+        abandon: false,
+        attempts: 0,
+        created_at: Utc::now(),
+    };
+    store::insert_payment(db, &row, "paypay").await.unwrap();
+    let called = Step { attempts: Some(1), ..Step::default() };
+    store::write_step(db, lost.id, &called).await.unwrap();
+    assert_eq!(second.resume().await.unwrap(), 1);
+    second.settle(lost.id, "creating", Duration::from_secs(5)).await;
+    second.settle(lost.id, "cancelling", Duration::from_secs(5)).await;
+    let row = store::payment(db, lost.id).await.unwrap().unwrap();
+    assert_eq!(row.state, PaymentState::Cancelled, "status said created, so it was cancelled");
+
     // Another key cannot open the secret: payments are refused until it is entered again.
     let locked = Engine::new(db.clone(), Sealer::new(&[8; 32]), reqwest::Client::new(), FAST);
-    let again = PaymentStart { id: Uuid::now_v7(), ..start };
+    let again = PaymentStart { id: Uuid::now_v7(), ..start.clone() };
     let refused = locked.start(&device, &again).await.unwrap_err();
     assert_eq!(refused.status_and_code().0, StatusCode::SERVICE_UNAVAILABLE);
     assert!(!locked.provider_info(&shop.store).await.unwrap().configured);

@@ -284,20 +284,20 @@ impl Engine {
         if row.sale_id.is_some() {
             return Err(Error::Payment(ErrorCode::PaymentUsed));
         }
-        let step = match row.state {
+        let state = match row.state {
             PaymentState::Creating | PaymentState::Pending | PaymentState::Cancelling => {
-                Step { abandon: Some(true), ..Step::default() }
+                let step = Step { abandon: Some(true), ..Step::default() };
+                store::write_step(&self.shared.db, id, &step).await?;
+                row.state
             }
-            PaymentState::Completed => Step {
-                abandon: Some(true),
-                state: Some(PaymentState::Cancelling),
-                attempts: Some(0),
-                ..Step::default()
-            },
+            // Only while no sale has used it (sync binds under its own lock).
+            PaymentState::Completed if store::start_cancel(&self.shared.db, id).await? => {
+                PaymentState::Cancelling
+            }
+            PaymentState::Completed => return Err(Error::Payment(ErrorCode::PaymentUsed)),
             _ => return Ok(row),
         };
-        store::write_step(&self.shared.db, id, &step).await?;
-        self.spawn_payment(id, step.state.unwrap_or(row.state), None);
+        self.spawn_payment(id, state, None);
         self.payment(store_id, id).await
     }
 
@@ -501,9 +501,7 @@ impl Shared {
         loop {
             let Some(row) = store::payment(&self.db, id).await? else { return Ok(()) };
             live.state.send_replace(word(&row.state));
-            let follow_up =
-                row.state == PaymentState::Completed && row.abandon && row.sale_id.is_none();
-            if store::is_final(row.state) && !follow_up {
+            if store::is_final(row.state) {
                 return Ok(());
             }
             let provider = match self.provider(&row.store_id).await {
@@ -531,14 +529,6 @@ impl Shared {
                 }
                 PaymentState::Creating => resolve(&provider, &row).await,
                 PaymentState::Pending => pending(&provider, &row).await,
-                PaymentState::Completed => (
-                    Step {
-                        state: Some(PaymentState::Cancelling),
-                        attempts: Some(0),
-                        ..Step::default()
-                    },
-                    Then::Now,
-                ),
                 _ => cancel(&provider, &row).await,
             };
             store::write_step(&self.db, id, &step).await?;

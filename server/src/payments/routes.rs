@@ -131,7 +131,7 @@ pub async fn abandon(
 ) -> Result<Json<Payment>> {
     let payment = id(&payment)?;
     let row = state.payments.abandon(&device.store_id, payment).await?;
-    if !crate::payments::store::is_final(row.state) || row.abandon {
+    if !crate::payments::store::is_final(row.state) {
         state.payments.settle(payment, &word(&row.state), LONG_POLL).await;
     }
     Ok(Json(view(&state.payments.payment(&device.store_id, payment).await?)?))

@@ -177,17 +177,30 @@ pub async fn payments_of(db: &Db, store_id: &str, unbound: bool) -> Result<Vec<P
     raws.into_iter().map(PaymentRow::try_from).collect()
 }
 
-/// The ids and states of the payments a restart must take up again: not final, or completed
-/// and given up by the register before any sale used them.
+/// The ids and states of the payments a restart must take up again: those not final.
 pub async fn live_payments(db: &Db) -> Result<Vec<(Uuid, PaymentState)>> {
     let ids: Vec<(String, String)> = sqlx::query_as(
         "SELECT id, state FROM payment WHERE state IN ('creating', 'pending', 'cancelling')
-             OR (state = 'completed' AND abandon = 1 AND sale_id IS NULL)
          ORDER BY created_at",
     )
     .fetch_all(&db.pool)
     .await?;
     ids.iter().map(|(id, state)| Ok((parse_id(id)?, from_word(state)?))).collect()
+}
+
+/// Turns a completed payment no sale used into one being cancelled; false when a sale used it
+/// (or it is no longer completed) meanwhile.
+pub async fn start_cancel(db: &Db, id: Uuid) -> Result<bool> {
+    let changed = sqlx::query(
+        "UPDATE payment SET state = 'cancelling', abandon = 1, attempts = 0, updated_at = $1
+         WHERE id = $2 AND state = 'completed' AND sale_id IS NULL",
+    )
+    .bind(now_text())
+    .bind(id.to_string())
+    .execute(&db.pool)
+    .await?
+    .rows_affected();
+    Ok(changed == 1)
 }
 
 /// What changes in a payment's row at one step.
