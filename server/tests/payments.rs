@@ -17,6 +17,7 @@ use akinai_core::payment::{PaymentMethod, Tender};
 use akinai_core::sale::{Sale, SaleContext};
 use akinai_core::sync::{GENESIS, OutboxEntry, Record, SyncBatch, SyncReply};
 use akinai_core::tax::TaxClass;
+use akinai_server::db::database::Target;
 use akinai_server::http::auth::DeviceAuth;
 use akinai_server::http::edge::Limits;
 use akinai_server::payments::Engine;
@@ -411,25 +412,7 @@ async fn a_payment_is_taken_up_again_after_a_restart_and_completes_once() {
         terminal_id: shop.device.id.clone(),
     };
     assert!(matches!(paypay.create_code(&request).await, Outcome::Done(_)));
-    let row = PaymentRow {
-        id: lost.id,
-        store_id: shop.store.clone(),
-        device_id: shop.device.id.clone(),
-        sale_id_hint: lost.sale_id.to_string(),
-        sale_id: None,
-        mode: PaymentMode::ShopQr,
-        amount: lost.amount,
-        state: PaymentState::Creating,
-        code_id: None,
-        qr_payload: None,
-        expires_at: None,
-        provider_payment_id: None,
-        last_code: None,
-        error: None,
-        abandon: false,
-        attempts: 0,
-        created_at: Utc::now(),
-    };
+    let row = PaymentRow::new(&shop.store, &shop.device.id, &lost);
     store::insert_payment(db, &row, "paypay").await.unwrap();
     let called = Step { attempts: Some(1), ..Step::default() };
     store::write_step(db, lost.id, &called).await.unwrap();
@@ -457,6 +440,17 @@ async fn a_wrong_secret_is_refused_by_the_provider_and_no_account_by_the_server(
     assert_eq!(status, StatusCode::CREATED);
     assert_eq!(payment["state"], "failed", "{payment}");
     assert_eq!(payment["detail"], "UNAUTHORIZED", "the stand-in answered 401");
+
+    // A backup carries no sealed secret.
+    let out = shop.server.sqlite_file().with_file_name("backup.db");
+    let live = Target::Sqlite(shop.server.sqlite_file());
+    akinai_server::tools::backup::backup(&live, &out).await.unwrap();
+    let copy = akinai_server::db::database::open(&Target::Sqlite(out)).await.unwrap();
+    let sealed: Vec<String> = sqlx::query_scalar("SELECT secret_sealed FROM store_provider")
+        .fetch_all(&copy.pool)
+        .await
+        .unwrap();
+    assert_eq!(sealed, vec![String::new()]);
 
     let path = format!("/api/v1/stores/{}/providers/paypay", shop.store);
     let (status, info) =

@@ -220,25 +220,7 @@ impl Engine {
         }
         // Refused before anything is kept: nothing reached a provider.
         self.shared.provider(&device.store_id).await?;
-        let row = PaymentRow {
-            id: start.id,
-            store_id: device.store_id.clone(),
-            device_id: device.device_id.clone(),
-            sale_id_hint: start.sale_id.to_string(),
-            sale_id: None,
-            mode: start.mode,
-            amount: start.amount,
-            state: PaymentState::Creating,
-            code_id: None,
-            qr_payload: None,
-            expires_at: None,
-            provider_payment_id: None,
-            last_code: None,
-            error: None,
-            abandon: false,
-            attempts: 0,
-            created_at: Utc::now(),
-        };
+        let row = PaymentRow::new(&device.store_id, &device.device_id, start);
         if let Err(err) = store::insert_payment(&self.shared.db, &row, PAYPAY).await {
             // The same start twice at once: the other one kept it.
             return match self.existing(device, start).await? {

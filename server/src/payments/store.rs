@@ -3,7 +3,9 @@
 //! sale is written, which sale used each payment ([`bind_sale`]).
 
 use akinai_core::Yen;
-use akinai_core::api::{ErrorCode, PaymentMode, PaymentState, ProviderEnv, RefundState};
+use akinai_core::api::{
+    ErrorCode, PaymentMode, PaymentStart, PaymentState, ProviderEnv, RefundState,
+};
 use akinai_core::payment::PaymentMethod;
 use akinai_core::sale::{Sale, SaleKind};
 use akinai_core::sync::Rejection;
@@ -95,6 +97,31 @@ pub struct PaymentRow {
     pub attempts: i64,
     /// When it was started.
     pub created_at: DateTime<Utc>,
+}
+
+impl PaymentRow {
+    /// A payment `start`ed by register `device_id` of `store_id`, not yet sent to the provider.
+    pub fn new(store_id: &str, device_id: &str, start: &PaymentStart) -> PaymentRow {
+        PaymentRow {
+            id: start.id,
+            store_id: store_id.to_owned(),
+            device_id: device_id.to_owned(),
+            sale_id_hint: start.sale_id.to_string(),
+            sale_id: None,
+            mode: start.mode,
+            amount: start.amount,
+            state: PaymentState::Creating,
+            code_id: None,
+            qr_payload: None,
+            expires_at: None,
+            provider_payment_id: None,
+            last_code: None,
+            error: None,
+            abandon: false,
+            attempts: 0,
+            created_at: Utc::now(),
+        }
+    }
 }
 
 impl TryFrom<Raw> for PaymentRow {
