@@ -17,8 +17,7 @@ use akinai_server::payments::engine;
 use akinai_server::payments::provider::Timeouts;
 use akinai_server::payments::secrets::{Sealer, default_key_file};
 use akinai_server::reports::export;
-use akinai_server::tools::standin::{DEMO_API_KEY, DEMO_API_SECRET, DEMO_MERCHANT_ID};
-use akinai_server::tools::{backup, demo, verify};
+use akinai_server::tools::{backup, demo, standin, verify};
 use akinai_server::{AppState, router};
 
 #[derive(Parser)]
@@ -143,6 +142,36 @@ enum Command {
         #[arg(long)]
         lang: Option<String>,
     },
+    /// Serve a stand-in for a payment provider, for demos and tests (no real money moves).
+    #[command(subcommand)]
+    StandIn(StandInProvider),
+}
+
+/// The providers `akinai stand-in` can stand in for.
+#[derive(Subcommand)]
+enum StandInProvider {
+    /// PayPay's Open Payment API, with a page where the "customer" pays or declines a code.
+    Paypay {
+        /// Address to listen on (port 0: any free port, printed at start).
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        addr: SocketAddr,
+        /// The API key it accepts.
+        #[arg(long, default_value = standin::DEMO_API_KEY)]
+        api_key: String,
+        /// That key's secret.
+        #[arg(long, default_value = standin::DEMO_API_SECRET)]
+        api_secret: String,
+        /// The merchant id; a request naming another merchant is refused.
+        #[arg(long, default_value = standin::DEMO_MERCHANT_ID)]
+        merchant_id: String,
+        /// How long a code stays payable, in seconds.
+        #[arg(long, default_value_t = standin::DEFAULT_CODE_TTL.as_secs())]
+        code_ttl: u64,
+        /// The URL customers reach it by (the codes' links start with it); by default
+        /// http:// and the listening address.
+        #[arg(long)]
+        public_url: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
@@ -161,6 +190,23 @@ fn main() -> ExitCode {
         Command::Export { out, owner, db } => finish(export(out, owner, db)),
         Command::Backup { out, db } => finish(make_backup(out, db)),
         Command::Restore { from, force, db } => finish(restore(from, force, db)),
+        Command::StandIn(StandInProvider::Paypay {
+            addr,
+            api_key,
+            api_secret,
+            merchant_id,
+            code_ttl,
+            public_url,
+        }) => finish(stand_in(
+            addr,
+            standin::StandInConfig {
+                api_key,
+                api_secret,
+                merchant_id: Some(merchant_id),
+                code_ttl: std::time::Duration::from_secs(code_ttl),
+                public_url,
+            },
+        )),
     }
 }
 
@@ -212,6 +258,29 @@ async fn restore(from: PathBuf, force: bool, db: DbArgs) -> anyhow::Result<()> {
     let target = db.target();
     backup::restore(&from, &target, force).await?;
     println!("{} restored from {}", target.describe(), from.display());
+    Ok(())
+}
+
+/// Serves the PayPay stand-in until Ctrl-C.
+#[tokio::main]
+async fn stand_in(addr: SocketAddr, config: standin::StandInConfig) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "akinai_server=info".into()),
+        )
+        .init();
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
+    let (key, secret, merchant) =
+        (config.api_key.clone(), config.api_secret.clone(), config.merchant_id.clone());
+    let stand_in = standin::spawn(listener, config).await?;
+    let url = stand_in.url();
+    println!("PayPay stand-in (no real money moves) serving on {url}/");
+    println!("  API key {key}, secret {secret}, merchant {}", merchant.unwrap_or_default());
+    println!("  customer page: {url}/   switches: {url}/control");
+    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
     Ok(())
 }
 
@@ -290,7 +359,8 @@ async fn serve(
         });
     }
     if let Some(url) = &payments.paypay_stand_in {
-        let (key, secret, merchant) = (DEMO_API_KEY, DEMO_API_SECRET, DEMO_MERCHANT_ID);
+        let (key, secret) = (standin::DEMO_API_KEY, standin::DEMO_API_SECRET);
+        let merchant = standin::DEMO_MERCHANT_ID;
         akinai_server::payments::use_stand_in(&state, url, key, secret, merchant).await?;
         println!("Demo store's PayPay: the stand-in at {url}");
     }

@@ -161,6 +161,11 @@ mod tests {
     const PUBLISHED_CT: &str = "application/json;charset=UTF-8;";
     const PUBLISHED: &str = "hmac OPA-Auth:APIKeyGenerated:NW1jKIMnzR7tEhMWtcJcaef+nFVBt7jjAGcVuxHhchc=:acd028:1579843452:1j0FnY4flNp5CtIKa7x9MQ==";
 
+    /// The vectors' request: their key, secret, nonce and epoch.
+    fn signed(method: &str, path: &str, content_type: &str, body: &[u8]) -> String {
+        authorization(KEY, SECRET, method, path, content_type, body, NONCE, EPOCH)
+    }
+
     fn secret_of(key: &str) -> Option<String> {
         (key == KEY).then(|| SECRET.to_owned())
     }
@@ -168,45 +173,26 @@ mod tests {
     #[test]
     fn published_vector() {
         assert_eq!(body_hash(PUBLISHED_CT, BODY), "1j0FnY4flNp5CtIKa7x9MQ==");
-        let header =
-            authorization(KEY, SECRET, "POST", "/v2/codes", PUBLISHED_CT, BODY, NONCE, EPOCH);
+        let header = signed("POST", "/v2/codes", PUBLISHED_CT, BODY);
         assert_eq!(header, PUBLISHED);
     }
 
     #[test]
     fn derived_vectors() {
-        let get = authorization(
-            KEY,
-            SECRET,
-            "GET",
-            "/v2/codes/payments/TEST-0001",
-            "",
-            b"",
-            NONCE,
-            EPOCH,
-        );
+        let get = signed("GET", "/v2/codes/payments/TEST-0001", "", b"");
         assert_eq!(
             get,
             "hmac OPA-Auth:APIKeyGenerated:Zvwqoww0JeuPC9CES8HTOy6xa+QaNBMOjIBImwolveY=:acd028:1579843452:empty"
         );
         // A Content-Type on a bodiless request changes nothing: `empty` is signed.
-        let delete = authorization(
-            KEY,
-            SECRET,
-            "DELETE",
-            "/v2/payments/TEST-0001",
-            "application/json;charset=UTF-8",
-            b"",
-            NONCE,
-            EPOCH,
-        );
+        let delete =
+            signed("DELETE", "/v2/payments/TEST-0001", "application/json;charset=UTF-8", b"");
         assert_eq!(
             delete,
             "hmac OPA-Auth:APIKeyGenerated:Vhes8knc6ZJZlmBKNx9pngIcP5Yzp1tgHxkKpRwidvY=:acd028:1579843452:empty"
         );
         assert_eq!(body_hash("application/json", BODY), "i3GU5qrLqFGYbYymM6gKHQ==");
-        let plain =
-            authorization(KEY, SECRET, "POST", "/v2/codes", "application/json", BODY, NONCE, EPOCH);
+        let plain = signed("POST", "/v2/codes", "application/json", BODY);
         assert_eq!(
             plain,
             "hmac OPA-Auth:APIKeyGenerated:MN7EXTtA7UbHXClLXGPMbhFLEDADuNESkGI0K+OtgRk=:acd028:1579843452:i3GU5qrLqFGYbYymM6gKHQ=="
@@ -215,18 +201,8 @@ mod tests {
 
     #[test]
     fn query_is_not_signed() {
-        let with = authorization(
-            KEY,
-            SECRET,
-            "POST",
-            "/v2/payments?agreeSimilarTransaction=true",
-            PUBLISHED_CT,
-            BODY,
-            NONCE,
-            EPOCH,
-        );
-        let without =
-            authorization(KEY, SECRET, "POST", "/v2/payments", PUBLISHED_CT, BODY, NONCE, EPOCH);
+        let with = signed("POST", "/v2/payments?agreeSimilarTransaction=true", PUBLISHED_CT, BODY);
+        let without = signed("POST", "/v2/payments", PUBLISHED_CT, BODY);
         assert_eq!(with, without);
     }
 
@@ -272,16 +248,7 @@ mod tests {
 
     #[test]
     fn bodiless_requests_sign_empty_whatever_the_header() {
-        let header = authorization(
-            KEY,
-            SECRET,
-            "GET",
-            "/v2/codes/payments/TEST-0001",
-            "",
-            b"",
-            NONCE,
-            EPOCH,
-        );
+        let header = signed("GET", "/v2/codes/payments/TEST-0001", "", b"");
         for content_type in [None, Some("application/json;charset=UTF-8")] {
             let ok = verify(
                 &header,
