@@ -226,7 +226,7 @@ fn SaleDetail(
         };
         // The refunds as stored now, not as they were when this screen opened.
         let original = original.get_value();
-        match known.with_untracked(|known| original.refund(ctx, &chosen, known)) {
+        match known.with_untracked(|known| original.refund(ctx, &chosen, known, None)) {
             Err(err) => app.fail(err),
             Ok(refund) => {
                 busy.set(true);

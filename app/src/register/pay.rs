@@ -19,8 +19,9 @@ pub(super) fn PayPanel(
     let tendered = RwSignal::new(String::new());
     let total = move || receipt.with(|r| r.as_ref().map(|r| r.total).unwrap_or_default());
     let tendered_yen = move || Yen::parse_typed(&tendered.get(), Field::top("tendered")).ok();
-    let cash = |amount| vec![Tender { method: PaymentMethod::Cash, amount }];
-    let change = move || tendered_yen().and_then(|t| change_due(total(), &cash(t)).ok());
+    let cash = |amount| vec![Tender::new(PaymentMethod::Cash, amount)];
+    let change =
+        move || tendered_yen().and_then(|t| change_due(total(), &cash(t)).ok().map(|s| s.change));
     let busy = RwSignal::new(false);
     let complete = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
