@@ -6,9 +6,9 @@
 
 use akinai_core::Yen;
 use akinai_core::payment::{PaymentMethod, PaymentSettings};
+use akinai_core::shift::{CashMoveKind, Denomination, DrawerCount, ReportKind, Shift, ShiftReport};
 use akinai_core::tax::Named;
 use akinai_i18n::Lang;
-use akinai_core::shift::{CashMoveKind, Denomination, DrawerCount, ReportKind, Shift, ShiftReport};
 use chrono::Utc;
 use leptos::prelude::*;
 use uuid::Uuid;

@@ -95,16 +95,21 @@ impl Counter {
         let mut sale = Sale::ring_up(ctx, cart, tenders).unwrap();
         self.seq += 1;
         (sale.seq, sale.receipt_no) = (self.seq, self.seq);
-        let entry =
-            OutboxEntry::new(sale.id, self.device, self.seq, &self.prev, Record::Sale(Box::new(sale)));
+        let entry = OutboxEntry::new(
+            sale.id,
+            self.device,
+            self.seq,
+            &self.prev,
+            Record::Sale(Box::new(sale)),
+        );
         self.prev = entry.hash.clone();
         entry
     }
 
     /// Sends `entries` as one batch; every one must land.
     async fn sync(&self, server: &TestServer, entries: &[OutboxEntry]) {
-        let batch = serde_json::to_value(SyncBatch { entries: entries.to_vec(), waiting: 0 })
-            .unwrap();
+        let batch =
+            serde_json::to_value(SyncBatch { entries: entries.to_vec(), waiting: 0 }).unwrap();
         let (status, reply) =
             server.send_json(Method::POST, "/api/v1/sync", &self.token, &batch).await;
         assert_eq!(status, StatusCode::OK, "{reply}");
@@ -113,8 +118,10 @@ impl Counter {
 
     /// The owner's figures of this store for November `from`..=`to`.
     async fn figures(&self, server: &TestServer, from: u32, to: u32) -> Value {
-        let path =
-            format!("/api/v1/figures?from=2026-11-{from:02}&to=2026-11-{to:02}&store={}", self.store);
+        let path = format!(
+            "/api/v1/figures?from=2026-11-{from:02}&to=2026-11-{to:02}&store={}",
+            self.store
+        );
         let (status, figures) = server.get_json(&path, &self.owner).await;
         assert_eq!(status, StatusCode::OK, "{figures}");
         figures
@@ -156,10 +163,14 @@ async fn a_split_sale_is_kept_by_method_and_brand() {
         let server = start(backend).await;
         let mut counter = Counter::open(&server, "split@example.jp").await;
         let first = counter.sell(20, 10_000, split());
-        let second = counter.sell(20, 4_000, vec![
-            tender(PaymentMethod::Card, Some("visa"), 1_500),
-            tender(PaymentMethod::Card, Some("jcb"), 2_500),
-        ]);
+        let second = counter.sell(
+            20,
+            4_000,
+            vec![
+                tender(PaymentMethod::Card, Some("visa"), 1_500),
+                tender(PaymentMethod::Card, Some("jcb"), 2_500),
+            ],
+        );
         counter.sync(&server, &[first, second]).await;
         let owned = |(m, b, a): (&str, &str, i64)| (m.to_owned(), b.to_owned(), a);
         assert_eq!(
@@ -231,16 +242,26 @@ async fn figures_show_each_tender_with_its_fee_and_expected_deposit() {
                 .unwrap_or_else(|| panic!("no {method} {brand} in {figures}"))
         };
         // Fees are taken from the range's total, rounded down: 6,000 × 2.5% = 150.
-        assert_eq!(row("card", "visa"), json!({"method": "card", "brand": "visa",
-            "amount": 6_000, "fee": 150, "deposit": 5_850}));
+        assert_eq!(
+            row("card", "visa"),
+            json!({"method": "card", "brand": "visa",
+            "amount": 6_000, "fee": 150, "deposit": 5_850})
+        );
         // 2,000 × 1.98% = 39.6 → 39.
-        assert_eq!(row("qr_static", "paypay"), json!({"method": "qr_static", "brand": "paypay",
-            "amount": 2_000, "fee": 39, "deposit": 1_961}));
+        assert_eq!(
+            row("qr_static", "paypay"),
+            json!({"method": "qr_static", "brand": "paypay",
+            "amount": 2_000, "fee": 39, "deposit": 1_961})
+        );
         assert_eq!(row("transit_ic", "suica")["fee"], 0, "no rate, no fee");
         assert_eq!(row("cash", "")["deposit"], 6_000);
         assert_eq!(figures["to_reconcile"], 2_000, "the static QR takings");
-        let kept: i64 =
-            figures["payments"].as_array().unwrap().iter().map(|p| p["amount"].as_i64().unwrap()).sum();
+        let kept: i64 = figures["payments"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["amount"].as_i64().unwrap())
+            .sum();
         assert_eq!(kept, figures["gross"].as_i64().unwrap(), "the tenders add up to the takings");
         // Across all the owner's stores the same.
         let (status, all) =
@@ -283,25 +304,47 @@ async fn payment_settings_reach_the_registers_and_bad_rates_are_refused() {
         assert_eq!(server.get_json(&path, &counter.owner).await.1, stored);
 
         for (fees, code, field) in [
-            (json!([{"method": "card", "brand": "", "basis_points": 10_001}]), "too_large",
-                "fees[0].basis_points"),
-            (json!([{"method": "card", "brand": "", "basis_points": 100},
-                    {"method": "card", "brand": "suica", "basis_points": 100}]), "invalid",
-                "fees[1].brand"),
-            (json!([{"method": "card", "brand": "visa", "basis_points": 100},
-                    {"method": "card", "brand": "visa", "basis_points": 200}]), "invalid",
-                "fees[1].brand"),
-            (json!([{"method": "cheque", "brand": "", "basis_points": 100}]), "unknown_value",
-                "fees[0].method"),
-            (json!([{"method": "card", "brand": "", "basis_points": -1}]), "invalid",
-                "fees[0].basis_points"),
+            (
+                json!([{"method": "card", "brand": "", "basis_points": 10_001}]),
+                "too_large",
+                "fees[0].basis_points",
+            ),
+            (
+                json!([{"method": "card", "brand": "", "basis_points": 100},
+                    {"method": "card", "brand": "suica", "basis_points": 100}]),
+                "invalid",
+                "fees[1].brand",
+            ),
+            (
+                json!([{"method": "card", "brand": "visa", "basis_points": 100},
+                    {"method": "card", "brand": "visa", "basis_points": 200}]),
+                "invalid",
+                "fees[1].brand",
+            ),
+            (
+                json!([{"method": "cheque", "brand": "", "basis_points": 100}]),
+                "invalid",
+                "fees[0].method",
+            ),
+            (
+                json!([{"method": "card", "brand": "", "basis_points": -1}]),
+                "invalid",
+                "fees[0].basis_points",
+            ),
         ] {
             let (status, refusal) =
                 counter.put_settings(&server, &json!({"fees": fees, "enabled": []})).await;
             assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{refusal}");
-            assert_eq!((refusal["code"].as_str(), refusal["field"].as_str()), (Some(code), Some(field)));
+            assert_eq!(
+                (refusal["code"].as_str(), refusal["field"].as_str()),
+                (Some(code), Some(field))
+            );
         }
-        assert_eq!(server.get_json(&path, &counter.owner).await.1, stored, "refusals change nothing");
+        assert_eq!(
+            server.get_json(&path, &counter.owner).await.1,
+            stored,
+            "refusals change nothing"
+        );
         // Another owner's store is not found.
         let other = support::sign_up(&server, "other@example.jp").await;
         assert_eq!(server.get_json(&path, &other.token).await.0, StatusCode::NOT_FOUND);
@@ -312,7 +355,8 @@ async fn payment_settings_reach_the_registers_and_bad_rates_are_refused() {
 async fn the_export_names_each_tender_brand() {
     let server = start(support::Backend::Sqlite).await;
     let mut counter = Counter::open(&server, "export@example.jp").await;
-    counter.sync(&server, &[counter.sell(20, 10_000, split())]).await;
+    let sale = counter.sell(20, 10_000, split());
+    counter.sync(&server, &[sale]).await;
     let response = server
         .request(Method::GET, "/api/v1/export?format=zip", &counter.owner)
         .send()
@@ -349,7 +393,8 @@ async fn database_before_brands(path: &std::path::Path) -> (String, String) {
     let url = format!("sqlite:{}?mode=rwc", path.display());
     let pool = sqlx::AnyPool::connect(&url).await.unwrap();
     let mut old = sqlx::migrate!("./migrations/sqlite");
-    old.migrations = Cow::Owned(old.migrations.iter().filter(|m| m.version <= 5).cloned().collect());
+    old.migrations =
+        Cow::Owned(old.migrations.iter().filter(|m| m.version <= 5).cloned().collect());
     old.run(&pool).await.unwrap();
 
     let (owner, store, device) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
@@ -357,16 +402,34 @@ async fn database_before_brands(path: &std::path::Path) -> (String, String) {
     let session = akinai_server::http::auth::new_token();
     let settings = serde_json::to_string(&support::shop_settings("昔の店")).unwrap();
     for (sql, binds) in [
-        ("INSERT INTO owner (id, email, name, password_hash, created_at) VALUES ($1, $2, '店主', 'x', $3)",
-            vec![owner.to_string(), "old@example.jp".to_owned(), now_text()]),
-        ("INSERT INTO session (token_hash, owner_id, created_at, expires_at) VALUES ($1, $2, $3, '2999-01-01T00:00:00.000Z')",
-            vec![akinai_server::http::auth::token_hash(&session), owner.to_string(), now_text()]),
-        ("INSERT INTO store (id, owner_id, settings, settings_version, version, created_at) VALUES ($1, $2, $3, 1, 1, $4)",
-            vec![store.to_string(), owner.to_string(), settings, now_text()]),
-        ("INSERT INTO device (id, store_id, name, token_hash, paired_at) VALUES ($1, $2, 'レジ', $3, $4)",
-            vec![device.to_string(), store.to_string(), akinai_server::http::auth::token_hash(&token), now_text()]),
+        (
+            "INSERT INTO owner (id, email, name, password_hash, created_at) VALUES ($1, $2, '店主', 'x', $3)",
+            vec![owner.to_string(), "old@example.jp".to_owned(), now_text()],
+        ),
+        (
+            "INSERT INTO session (token_hash, owner_id, created_at, expires_at, last_seen) VALUES ($1, $2, $3, '2999-01-01T00:00:00.000Z', $3)",
+            vec![akinai_server::http::auth::token_hash(&session), owner.to_string(), now_text()],
+        ),
+        (
+            "INSERT INTO store (id, owner_id, settings, settings_version, version, created_at) VALUES ($1, $2, $3, 1, 1, $4)",
+            vec![store.to_string(), owner.to_string(), settings, now_text()],
+        ),
+        (
+            "INSERT INTO device (id, store_id, name, token_hash, paired_at) VALUES ($1, $2, 'レジ', $3, $4)",
+            vec![
+                device.to_string(),
+                store.to_string(),
+                akinai_server::http::auth::token_hash(&token),
+                now_text(),
+            ],
+        ),
     ] {
-        binds.into_iter().fold(sqlx::query(sql), |q, value| q.bind(value)).execute(&pool).await.unwrap();
+        binds
+            .into_iter()
+            .fold(sqlx::query(sql), |q, value| q.bind(value))
+            .execute(&pool)
+            .await
+            .unwrap();
     }
     let mut counter = Counter {
         store: store.to_string(),
@@ -410,16 +473,29 @@ async fn database_before_brands(path: &std::path::Path) -> (String, String) {
     .unwrap();
     let store_id = store.to_string();
     let rows = [
-        ("INSERT INTO sale_tender (sale_id, store_id, business_date, method, amount)
-          VALUES ($1, $2, $3, 'cash', 1100)", Some(&id)),
-        ("INSERT INTO day_tender (store_id, business_date, method, amount)
-          VALUES ($1, $2, 'cash', 1100)", None),
-        ("INSERT INTO day_hour (store_id, business_date, hour, gross, tax, sales, refunds,
-              refund_total) VALUES ($1, $2, 12, 1100, 100, 1, 0, 0)", None),
+        (
+            "INSERT INTO sale_tender (sale_id, store_id, business_date, method, amount)
+          VALUES ($1, $2, $3, 'cash', 1100)",
+            Some(&id),
+        ),
+        (
+            "INSERT INTO day_tender (store_id, business_date, method, amount)
+          VALUES ($1, $2, 'cash', 1100)",
+            None,
+        ),
+        (
+            "INSERT INTO day_hour (store_id, business_date, hour, gross, tax, sales, refunds,
+              refund_total) VALUES ($1, $2, 12, 1100, 100, 1, 0, 0)",
+            None,
+        ),
     ];
     for (sql, sale_id) in rows {
         let binds = sale_id.into_iter().chain([&store_id, &date]);
-        binds.fold(sqlx::query(sql), |query, value| query.bind(value)).execute(&pool).await.unwrap();
+        binds
+            .fold(sqlx::query(sql), |query, value| query.bind(value))
+            .execute(&pool)
+            .await
+            .unwrap();
     }
     pool.close().await;
     (store.to_string(), session)

@@ -357,7 +357,8 @@ fn PaymentMix(payments: Vec<PaymentFigure>, to_reconcile: Yen) -> impl IntoView 
     let owner = use_owner();
     let paid: Yen = payments.iter().map(|p| p.amount).sum();
     let reconcile = (to_reconcile != Yen::ZERO).then(|| {
-        let text = text_with(owner, "owner-to-reconcile", vec![("amount", to_reconcile.to_string())]);
+        let text =
+            text_with(owner, "owner-to-reconcile", vec![("amount", to_reconcile.to_string())]);
         view! { <p class="to-reconcile">{text}</p> }
     });
     view! {

@@ -52,10 +52,16 @@ fn rate_fields(settings: &PaymentSettings) -> Vec<RateField> {
     PaymentMethod::ALL
         .into_iter()
         .filter(|m| *m != PaymentMethod::Cash)
-        .flat_map(|method| std::iter::once("").chain(brands(method).iter().copied()).map(move |b| (method, b)))
+        .flat_map(|method| {
+            std::iter::once("").chain(brands(method).iter().copied()).map(move |b| (method, b))
+        })
         .map(|(method, brand)| {
             let set = settings.fees.iter().find(|f| f.method == method && f.brand == brand);
-            RateField { method, brand, typed: RwSignal::new(set.map(|f| percent_text(f.basis_points)).unwrap_or_default()) }
+            RateField {
+                method,
+                brand,
+                typed: RwSignal::new(set.map(|f| percent_text(f.basis_points)).unwrap_or_default()),
+            }
         })
         .collect()
 }
@@ -112,7 +118,11 @@ fn FeeForm(store: Uuid, settings: PaymentSettings) -> impl IntoView {
                         detail: owner.t("fee-not-a-rate"),
                     }));
                 };
-                fees.push(FeeRate { method: rate.method, brand: rate.brand.to_owned(), basis_points });
+                fees.push(FeeRate {
+                    method: rate.method,
+                    brand: rate.brand.to_owned(),
+                    basis_points,
+                });
             }
             let body = PaymentSettings {
                 fees,
@@ -121,7 +131,8 @@ fn FeeForm(store: Uuid, settings: PaymentSettings) -> impl IntoView {
             };
             owner.spawn(async move {
                 let path = format!("/stores/{store}/payment-settings");
-                let _: PaymentSettings = http::call(Auth::Browser, Method::PUT, &path, &body).await?;
+                let _: PaymentSettings =
+                    http::call(Auth::Browser, Method::PUT, &path, &body).await?;
                 saved.set(true);
                 Ok(())
             });
@@ -175,7 +186,8 @@ fn FeeForm(store: Uuid, settings: PaymentSettings) -> impl IntoView {
 }
 
 /// The environments a PayPay connection can use, as the API words them.
-const ENVIRONMENTS: [ProviderEnv; 3] = [ProviderEnv::Production, ProviderEnv::Sandbox, ProviderEnv::StandIn];
+const ENVIRONMENTS: [ProviderEnv; 3] =
+    [ProviderEnv::Production, ProviderEnv::Sandbox, ProviderEnv::StandIn];
 
 /// An environment's word (`production`, `sandbox`, `stand_in`).
 fn env_word(env: ProviderEnv) -> String {
@@ -196,21 +208,27 @@ fn PayPaySetup(store: Uuid) -> impl IntoView {
             async move { http::get::<ProviderInfo>(Auth::Browser, &path).await.ok() }
         }
     });
-    let (key, secret, merchant, base_url) =
-        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(String::new()));
+    let (key, secret, merchant, base_url) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+    );
     let environment = RwSignal::new(ProviderEnv::Sandbox);
     let save = {
         let path = path.clone();
         move |ev: leptos::ev::SubmitEvent| {
             ev.prevent_default();
-            let merchant_id = Some(merchant.get_untracked().trim().to_owned()).filter(|m| !m.is_empty());
+            let merchant_id =
+                Some(merchant.get_untracked().trim().to_owned()).filter(|m| !m.is_empty());
             let stand_in = environment.get_untracked() == ProviderEnv::StandIn;
             let setup = ProviderSetup {
                 api_key: key.get_untracked().trim().to_owned(),
                 api_secret: secret.get_untracked(),
                 merchant_id,
                 environment: environment.get_untracked(),
-                base_url: Some(base_url.get_untracked().trim().to_owned()).filter(|u| stand_in && !u.is_empty()),
+                base_url: Some(base_url.get_untracked().trim().to_owned())
+                    .filter(|u| stand_in && !u.is_empty()),
             };
             let path = path.clone();
             owner.spawn(async move {
@@ -233,7 +251,10 @@ fn PayPaySetup(store: Uuid) -> impl IntoView {
     let status = move || match info.get().flatten().filter(|i| i.configured) {
         Some(i) => owner.text(
             "paypay-configured",
-            &[("environment", owner.t(&format!("env-{}", env_word(i.environment)))), ("hint", i.api_key_hint)],
+            &[
+                ("environment", owner.t(&format!("env-{}", env_word(i.environment)))),
+                ("hint", i.api_key_hint),
+            ],
         ),
         None => owner.t("paypay-not-configured"),
     };
@@ -277,7 +298,10 @@ fn Unbound(store: Uuid) -> impl IntoView {
     let payments = LocalResource::new(move || {
         owner.live.track();
         async move {
-            owner.fetch::<Vec<Payment>>(&format!("/stores/{store}/payments?unbound=true")).await.unwrap_or_default()
+            owner
+                .fetch::<Vec<Payment>>(&format!("/stores/{store}/payments?unbound=true"))
+                .await
+                .unwrap_or_default()
         }
     });
     view! {

@@ -85,12 +85,14 @@ pub async fn put_payment_settings(
     settings: &PaymentSettings,
 ) -> Result<()> {
     let version = bump_version(tx, store_id).await?;
-    sqlx::query("UPDATE store SET payment_settings = $1, payment_settings_version = $2 WHERE id = $3")
-        .bind(serde_json::to_string(settings)?)
-        .bind(version)
-        .bind(store_id)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "UPDATE store SET payment_settings = $1, payment_settings_version = $2 WHERE id = $3",
+    )
+    .bind(serde_json::to_string(settings)?)
+    .bind(version)
+    .bind(store_id)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

@@ -17,9 +17,9 @@ use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use chrono::{Days, NaiveDate};
-use std::collections::{BTreeMap, HashMap};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, AssertSqlSafe};
+use std::collections::{BTreeMap, HashMap};
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -97,8 +97,11 @@ fn by_tender(
         sum.0 += i128::from(amount);
         sum.1 += i128::from(fee.get());
     }
-    let to_reconcile =
-        sums.iter().filter(|(key, _)| to_reconcile(key.method)).map(|(_, (amount, _))| amount).sum();
+    let to_reconcile = sums
+        .iter()
+        .filter(|(key, _)| to_reconcile(key.method))
+        .map(|(_, (amount, _))| amount)
+        .sum();
     let mut payments = sums
         .into_iter()
         .map(|(key, (amount, fee))| {

@@ -184,14 +184,16 @@ async fn tender_sums(db: &Db, table: &str) -> Result<TenderSums> {
 /// Each store's per-day takings by tender (method and brand, which the figures' fees and
 /// deposits are worked out from) must be what its sales' tenders add up to.
 async fn check_day_tenders(db: &Db, report: &mut Report) -> Result<()> {
-    let (sold, kept) = (tender_sums(db, "sale_tender").await?, tender_sums(db, "day_tender").await?);
+    let (sold, kept) =
+        (tender_sums(db, "sale_tender").await?, tender_sums(db, "day_tender").await?);
     let keys: std::collections::BTreeSet<_> = sold.keys().chain(kept.keys()).collect();
     for key in keys {
         let (store, date, method, brand) = key;
         let (sold, kept) = (sold.get(key).copied(), kept.get(key).copied());
         // A tender that nets to nothing may have left no day row, or a row of 0.
         if sold.unwrap_or_default() != kept.unwrap_or_default() {
-            let tender = if brand.is_empty() { method.clone() } else { format!("{method} {brand}") };
+            let tender =
+                if brand.is_empty() { method.clone() } else { format!("{method} {brand}") };
             report.problems.push(Problem {
                 place: format!("store {store}"),
                 what: format!(
