@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::{Page, use_owner};
-use crate::error::{Error, Result};
+use crate::error::Error;
 use crate::fields::{input_field, text_field};
 use crate::http::{self, Auth};
 use crate::shift::tender_name;

@@ -114,7 +114,7 @@ fn by_tender(
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    payments.sort_by(|a, b| b.amount.cmp(&a.amount));
+    payments.sort_by_key(|p| std::cmp::Reverse(p.amount));
     Ok((payments, to_reconcile))
 }
 
