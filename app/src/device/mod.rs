@@ -23,6 +23,8 @@ pub mod keys {
     pub const LINK: &str = "link";
     /// The records the server refused (`Vec<Rejected>`).
     pub const REFUSED: &str = "refused";
+    /// The store's payment settings as sync last brought them (`PaymentSettings`).
+    pub const PAYMENTS: &str = "payments";
 }
 
 /// Device preferences kept under the [`keys::DEVICE`] settings key.

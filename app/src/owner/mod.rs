@@ -9,6 +9,7 @@
 mod account;
 mod dashboard;
 mod devices;
+mod payments;
 mod stores;
 
 use akinai_core::api::{self, ErrorCode, EventKind, LiveEvent};
@@ -39,6 +40,8 @@ pub enum Page {
     Stores,
     /// One store's settings, staff, catalog and devices.
     Store(Uuid),
+    /// One store's payment settings: fee rates, methods, the QR provider.
+    Payments(Uuid),
 }
 
 impl Page {
@@ -57,6 +60,7 @@ impl Page {
             Page::Receipt(id) => format!("{ROOT}/receipt/{id}"),
             Page::Stores => format!("{ROOT}/stores"),
             Page::Store(id) => format!("{ROOT}/stores/{id}"),
+            Page::Payments(id) => format!("{ROOT}/payments/{id}"),
         }
     }
 
@@ -72,6 +76,7 @@ impl Page {
             ("receipt", Some(id)) => Page::Receipt(id),
             ("stores", None) => Page::Stores,
             ("stores", Some(id)) => Page::Store(id),
+            ("payments", Some(id)) => Page::Payments(id),
             _ => Page::Figures(None),
         }
     }
@@ -374,6 +379,7 @@ fn Screen() -> impl IntoView {
         Page::Receipt(id) => view! { <dashboard::OneReceipt id /> }.into_any(),
         Page::Stores => view! { <stores::Stores /> }.into_any(),
         Page::Store(id) => view! { <stores::StoreScreen id /> }.into_any(),
+        Page::Payments(store) => view! { <payments::PaymentsScreen store /> }.into_any(),
     }
 }
 
@@ -385,8 +391,8 @@ fn Nav() -> impl IntoView {
         let current = move || {
             let shown = owner.page.get();
             let same = match page {
-                Page::Stores => matches!(shown, Page::Stores | Page::Store(_)),
-                _ => !matches!(shown, Page::Stores | Page::Store(_)),
+                Page::Stores => matches!(shown, Page::Stores | Page::Store(_) | Page::Payments(_)),
+                _ => !matches!(shown, Page::Stores | Page::Store(_) | Page::Payments(_)),
             };
             same.then_some("page")
         };
@@ -448,6 +454,7 @@ mod tests {
             Page::Receipt(id),
             Page::Stores,
             Page::Store(id),
+            Page::Payments(id),
         ];
         for page in pages {
             assert!(Page::is_owner_path(&page.path()), "{page:?}");
