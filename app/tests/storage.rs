@@ -44,7 +44,7 @@ fn sale(id: u128) -> Sale {
             receipt_footer: String::new(),
         },
     };
-    Sale::ring_up(ctx, cart, vec![Tender { method: PaymentMethod::Cash, amount: Yen::new(500) }])
+    Sale::ring_up(ctx, cart, vec![Tender::new(PaymentMethod::Cash, Yen::new(500))])
         .unwrap()
 }
 
@@ -76,7 +76,7 @@ async fn an_old_database_is_upgraded_keeping_its_records() {
 
     let current = Storage::open(name).await.unwrap();
     assert_eq!(current.version().unwrap(), VERSION);
-    for store in [stores::SHIFTS, stores::HELD] {
+    for store in [stores::SHIFTS, stores::HELD, stores::CHECKOUT, stores::PAYMENT_CANCELS] {
         assert!(current.store_names().contains(&store.to_owned()), "{store} added");
     }
     assert_eq!(current.all::<Item>(stores::CATALOG).await.unwrap(), vec![item]);
