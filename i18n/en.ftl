@@ -436,6 +436,20 @@ field-registration-number = Registration number
 field-price = Price
 field-code = Pairing code
 
+# issue 11: core errors (payments)
+error-refund-tender-too-much = { $field }: more than is left to give back through this tender
+error-refund-wrong-tender = { $field }: not a tender of the sale that money can go back through this way
+code-refund-tender-too-much = More than is left to give back through this tender
+code-refund-wrong-tender = Money cannot go back this way for the original sale's tender
+code-payment-unconfirmed = The provider has not confirmed this QR payment (or refund)
+code-payment-used = This QR payment already belongs to another sale
+code-payment-mismatch = The same payment id came with another amount or method
+code-provider-not-configured = No QR payment provider is set up: set it up on the owner page
+code-provider-refused = The provider refused the payment
+code-provider-unavailable = The provider cannot be reached or its answer is unknown: check again shortly
+code-provider-refund-limit = This QR payment was already refunded (one refund per payment)
+code-secrets-locked = The payment settings cannot be opened (the server's key is wrong): set them up again on the owner page
+
 # issue 11: pay
 pay-remaining = Remaining
 pay-kinds = Payment method

@@ -426,6 +426,20 @@ field-registration-number = 登録番号
 field-price = 価格
 field-code = ペアリングコード
 
+# issue 11: core errors (payments)
+error-refund-tender-too-much = { $field }: この支払いから返金できる金額を超えています
+error-refund-wrong-tender = { $field }: 元の会計のこの支払い方法では返金できません
+code-refund-tender-too-much = この支払いから返金できる金額を超えています
+code-refund-wrong-tender = 元の会計のこの支払い方法では返金できません
+code-payment-unconfirmed = QR決済の支払い（または返金）が決済会社で確認できていません
+code-payment-used = このQR決済はすでに別の会計に使われています
+code-payment-mismatch = 同じ支払い番号で金額か方法の違う依頼が届きました
+code-provider-not-configured = QR決済（API）の設定がありません。オーナー画面で設定してください
+code-provider-refused = 決済会社が支払いを受け付けませんでした
+code-provider-unavailable = 決済会社に接続できないか、結果がわかりません。しばらくしてから確認してください
+code-provider-refund-limit = このQR決済はすでに返金済みです（返金は1回まで）
+code-secrets-locked = 決済の設定を開けません（サーバーの鍵が違います）。オーナー画面で設定し直してください
+
 # issue 11: pay
 pay-remaining = 残り
 pay-kinds = 支払方法

@@ -204,9 +204,14 @@ fn SaleList(
 /// Gives the QR tenders of `refund` back through the provider, by way of the server, before
 /// the refund is recorded: each must be accepted (the provider took the refund). Whatever else
 /// the cashier is told in their language.
-async fn refund_qr(app: AppState, original: &Sale, refund: &Sale) -> std::result::Result<(), String> {
+async fn refund_qr(
+    app: AppState,
+    original: &Sale,
+    refund: &Sale,
+) -> std::result::Result<(), String> {
     let lang = app.lang.get_untracked();
-    let qr: Vec<&Tender> = refund.tenders.iter().filter(|t| t.method == PaymentMethod::Qr).collect();
+    let qr: Vec<&Tender> =
+        refund.tenders.iter().filter(|t| t.method == PaymentMethod::Qr).collect();
     if qr.is_empty() {
         return Ok(());
     }
@@ -307,8 +312,7 @@ fn SaleDetail(
     let busy = RwSignal::new(false);
     let problem: RwSignal<Option<String>> = RwSignal::new(None);
     // What the cashier typed over the plan, per tender of the plan: amount, approval number.
-    let edits: RwSignal<Edits> =
-        RwSignal::new(BTreeMap::new());
+    let edits: RwSignal<Edits> = RwSignal::new(BTreeMap::new());
     // A QR refund keeps its id while this sale is open: asking again is the same refund.
     let qr_ids: StoredValue<BTreeMap<u16, Uuid>> = StoredValue::new(BTreeMap::new());
     let chosen = move || -> Vec<(usize, u32)> {
@@ -318,7 +322,8 @@ fn SaleDetail(
     let plan = Memo::new(move |_| {
         let chosen = chosen();
         let ctx = app.sale_context()?;
-        let refund = known.with(|known| original.with_value(|o| o.refund(ctx, &chosen, known, None)));
+        let refund =
+            known.with(|known| original.with_value(|o| o.refund(ctx, &chosen, known, None)));
         refund.ok().map(|r| r.tenders)
     });
     let refund_of = move |chosen: Vec<(usize, u32)>, edits: Edits| {
@@ -333,12 +338,15 @@ fn SaleDetail(
         let original = original.get_value();
         let refund = known.with_untracked(|known| {
             let default = original.refund(ctx.clone(), &chosen, known, None)?;
-            let tenders = qr_ids.try_update_value(|ids| edited(&default.tenders, &edits, ids))
+            let tenders = qr_ids
+                .try_update_value(|ids| edited(&default.tenders, &edits, ids))
                 .unwrap_or(Ok(default.tenders))?;
             original.refund(ctx, &chosen, known, Some(tenders))
         });
         match refund {
-            Err(err) => problem.set(Some(crate::register::tender_refusal(app.lang.get_untracked(), &err))),
+            Err(err) => {
+                problem.set(Some(crate::register::tender_refusal(app.lang.get_untracked(), &err)))
+            }
             Ok(refund) => {
                 busy.set(true);
                 app.spawn(async move {
@@ -359,7 +367,10 @@ fn SaleDetail(
     let refund_picked = move |_| refund_of(chosen(), edits.get_untracked());
     let left_all = left.clone();
     let void = move |_| {
-        refund_of(left_all.iter().copied().enumerate().filter(|(_, q)| *q > 0).collect(), BTreeMap::new());
+        refund_of(
+            left_all.iter().copied().enumerate().filter(|(_, q)| *q > 0).collect(),
+            BTreeMap::new(),
+        );
     };
     let lines = sale.cart.lines.clone();
     view! {

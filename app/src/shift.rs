@@ -22,7 +22,7 @@ pub fn ShiftScreen() -> impl IntoView {
                 Some(shift) if shift.is_open() => view! { <OpenShift shift /> }.into_any(),
                 closed => view! {
                     {closed.map(|shift| {
-                        let report = app.sales.with(|sales| shift.report(sales, Utc::now()));
+                        let report = app.sales.with(|sales| shift.report(sales, Utc::now(), &Default::default()));
                         view! { <Report report /> }
                     })}
                     <OpenForm />
@@ -116,7 +116,9 @@ fn OpenShift(shift: Shift) -> impl IntoView {
     let reason = RwSignal::new(String::new());
     let report = {
         let shift = shift.clone();
-        Memo::new(move |_| app.sales.with(|sales| shift.report(sales, Utc::now())))
+        Memo::new(move |_| {
+            app.sales.with(|sales| shift.report(sales, Utc::now(), &Default::default()))
+        })
     };
     let mv = move |kind: CashMoveKind| {
         let Some(mut updated) = app.open_shift().filter(|_| !busy.get_untracked()) else { return };
@@ -210,7 +212,7 @@ fn Report(#[prop(into)] report: Signal<ShiftReport>) -> impl IntoView {
                     <table aria-label=t("report-summary")>
                         <tbody>
                             {row(t("gross-sales"), r.gross_sales.to_string())}
-                            {r.methods.iter().map(|m| row(t(akinai_core::tax::Named::word(m.method)), m.amount.to_string())).collect_view()}
+                            {r.tenders.iter().map(|m| row(t(akinai_core::tax::Named::word(m.method)), m.amount.to_string())).collect_view()}
                             {r.categories.iter().map(|c| row(
                                 if c.category.is_empty() { t("no-category") } else { c.category.clone() },
                                 format!("{} ({})", c.amount, c.qty),

@@ -44,8 +44,7 @@ fn sale(id: u128) -> Sale {
             receipt_footer: String::new(),
         },
     };
-    Sale::ring_up(ctx, cart, vec![Tender::new(PaymentMethod::Cash, Yen::new(500))])
-        .unwrap()
+    Sale::ring_up(ctx, cart, vec![Tender::new(PaymentMethod::Cash, Yen::new(500))]).unwrap()
 }
 
 async fn fresh(name: &str) -> Storage {

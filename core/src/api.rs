@@ -136,6 +136,26 @@ codes! {
     IssuerMismatch = "issuer_mismatch",
     /// Only the owner changes the shop's name, registration number and address.
     IssuerOwnerOnly = "issuer_owner_only",
+    /// A refund tender gives back more than is left of the sale's tender it goes through.
+    RefundTenderTooMuch = "refund_tender_too_much",
+    /// A refund tender names no tender of the sale, or one paid another way.
+    RefundWrongTender = "refund_wrong_tender",
+    /// A QR tender without a completed payment (or accepted refund) of the provider.
+    PaymentUnconfirmed = "payment_unconfirmed",
+    /// The provider's payment is already bound to another sale.
+    PaymentUsed = "payment_used",
+    /// The same payment id came with another amount or mode.
+    PaymentMismatch = "payment_mismatch",
+    /// No QR payment provider is set up for the store.
+    ProviderNotConfigured = "provider_not_configured",
+    /// The provider refused the payment or refund.
+    ProviderRefused = "provider_refused",
+    /// The provider cannot be reached, or its answer stayed unknown.
+    ProviderUnavailable = "provider_unavailable",
+    /// The provider's payment was already refunded once.
+    ProviderRefundLimit = "provider_refund_limit",
+    /// The stored provider secrets cannot be opened with the server's key.
+    SecretsLocked = "secrets_locked",
     /// The server failed; the details are in its log.
     Internal = "internal",
 }
@@ -164,6 +184,8 @@ impl crate::Error {
             E::TenderShort { .. } => ErrorCode::TenderShort,
             E::ChangeWithoutCash { .. } => ErrorCode::ChangeWithoutCash,
             E::RefundTooMuch { .. } => ErrorCode::RefundTooMuch,
+            E::RefundTenderTooMuch { .. } => ErrorCode::RefundTenderTooMuch,
+            E::RefundWrongTender { .. } => ErrorCode::RefundWrongTender,
             E::NothingToRefund => ErrorCode::NothingToRefund,
             E::NotRefundable => ErrorCode::NotRefundable,
             E::PinTaken => ErrorCode::PinTaken,
@@ -596,6 +618,179 @@ pub struct LiveEvent {
     pub kind: EventKind,
     /// How many records landed.
     pub count: u64,
+}
+
+/// How a QR payment is taken: the shop shows a code, or scans the customer's.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentMode {
+    /// The register shows the provider's code and the customer scans it.
+    ShopQr,
+    /// The register scans the code on the customer's phone.
+    CustomerCode,
+}
+
+/// `POST /payments`'s body: start a QR payment through the store's provider.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaymentStart {
+    /// The tender's id, made on the register (UUID v7); the provider's merchantPaymentId.
+    pub id: Uuid,
+    /// The sale it is for (made on the register, not yet synced).
+    pub sale_id: Uuid,
+    /// How much (more than zero).
+    pub amount: Yen,
+    /// Shop-shown code or customer code.
+    pub mode: PaymentMode,
+    /// The customer's scanned code, for `customer_code`.
+    #[serde(default)]
+    pub customer_code: Option<String>,
+}
+
+/// Where a QR payment stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum PaymentState {
+    /// The server is asking the provider for a code.
+    Creating,
+    /// The code is shown; the customer has not paid yet.
+    Pending,
+    /// Paid: the tender may go into the sale.
+    Completed,
+    /// Declined or refused.
+    Failed,
+    /// The code expired unpaid.
+    Expired,
+    /// Being called off with the provider.
+    Cancelling,
+    /// Called off.
+    Cancelled,
+    /// The provider's answer stayed unknown; the owner must check.
+    Unknown,
+}
+
+/// The QR code a register shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct QrShown {
+    /// What the code encodes (the provider's payment URL).
+    pub payload: String,
+    /// The code as an SVG image.
+    pub svg: String,
+    /// When it stops working.
+    pub expires_at: DateTime<Utc>,
+    /// Seconds left when this answer was made, for the countdown.
+    pub expires_in_s: u32,
+}
+
+/// A QR payment as the server answers it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Payment {
+    /// The tender's id (merchantPaymentId).
+    pub id: Uuid,
+    /// Where it stands.
+    pub state: PaymentState,
+    /// How much.
+    pub amount: Yen,
+    /// The provider's brand word (`paypay`).
+    pub brand: String,
+    /// The code to show, while pending.
+    pub qr: Option<QrShown>,
+    /// Why it failed, when it did.
+    pub error: Option<ErrorCode>,
+    /// The provider's own result code, for the log and support.
+    pub detail: Option<String>,
+}
+
+/// `POST /payments/{id}/refunds`'s body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RefundStart {
+    /// The refund tender's id, made on the register; the provider's merchantRefundId.
+    pub refund_id: Uuid,
+    /// How much goes back (more than zero).
+    pub amount: Yen,
+}
+
+/// Where a QR refund stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RefundState {
+    /// Sent, no answer yet.
+    Pending,
+    /// The provider took it.
+    Accepted,
+    /// The provider refused it.
+    Failed,
+    /// The provider's answer stayed unknown.
+    Unknown,
+}
+
+/// A QR refund as the server answers it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaymentRefund {
+    /// The refund's id (merchantRefundId).
+    pub refund_id: Uuid,
+    /// The payment refunded.
+    pub payment_id: Uuid,
+    /// Where it stands.
+    pub state: RefundState,
+    /// How much goes back (positive).
+    pub amount: Yen,
+    /// Why it failed, when it did.
+    pub error: Option<ErrorCode>,
+}
+
+/// Which provider environment a store's QR payments go to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderEnv {
+    /// Real money.
+    Production,
+    /// The provider's test environment.
+    Sandbox,
+    /// Akinai's own stand-in (`akinai stand-in paypay`), for demos and tests.
+    StandIn,
+}
+
+/// `PUT /stores/{store}/providers/paypay`'s body.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProviderSetup {
+    /// The API key.
+    pub api_key: String,
+    /// The API secret; stored sealed, never shown again.
+    pub api_secret: String,
+    /// The merchant id, for a key that acts for several merchants.
+    #[serde(default)]
+    pub merchant_id: Option<String>,
+    /// Where the payments go.
+    pub environment: ProviderEnv,
+    /// The stand-in's address (`stand_in` only).
+    #[serde(default)]
+    pub base_url: Option<String>,
+}
+
+/// A store's provider as the owner sees it: never the secret.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ProviderInfo {
+    /// The provider (`paypay`).
+    pub provider: String,
+    /// True when set up and its secret can be opened.
+    pub configured: bool,
+    /// Where the payments go.
+    pub environment: ProviderEnv,
+    /// The API key's last four characters.
+    pub api_key_hint: String,
+    /// The merchant id, if set.
+    pub merchant_id: Option<String>,
 }
 
 #[cfg(test)]

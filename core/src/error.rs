@@ -158,6 +158,19 @@ pub enum Error {
         /// The line asked for.
         field: Field,
     },
+    /// A refund tender gives back more than is left of the sale's tender it goes through, or the
+    /// refund's tenders give back more than its total.
+    #[error("{field}: more than is left to give back through this tender")]
+    RefundTenderTooMuch {
+        /// The tender's amount, or `tenders`.
+        field: Field,
+    },
+    /// A refund tender names no tender of the sale, or one paid another way.
+    #[error("{field}: not a tender of the sale that money can go back through this way")]
+    RefundWrongTender {
+        /// The tender's `refunds`.
+        field: Field,
+    },
     /// A refund that gives nothing back.
     #[error("lines: pick at least one item to refund")]
     NothingToRefund,
@@ -315,6 +328,8 @@ impl Error {
             | Error::NotAnAmount { field, .. }
             | Error::NameNeeded { field }
             | Error::RefundTooMuch { field }
+            | Error::RefundTenderTooMuch { field }
+            | Error::RefundWrongTender { field }
             | Error::InvalidPin { field }
             | Error::InvalidDate { field, .. } => field.clone(),
         }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::money::Yen;
-use crate::payment::{self, PaymentMethod};
+use crate::payment::{self, TenderKey};
 use crate::sale::Sale;
 
 /// Where an amount goes for tax: a rate, or the non-taxable part (非課税), which DESIGN.md
@@ -88,8 +88,11 @@ pub struct ItemPosting<'a> {
 pub struct Postings<'a> {
     /// Per tax bucket, in [`TaxBucket`] order; the non-taxable part only when not zero.
     pub taxes: BTreeMap<TaxBucket, TaxAmounts>,
-    /// What each method tendered kept, net of change (for cash: what went into the drawer).
-    pub methods: BTreeMap<PaymentMethod, Yen>,
+    /// What each method and brand tendered kept, net of change (for cash: what went into the
+    /// drawer); a voucher's line includes its excess.
+    pub methods: BTreeMap<TenderKey, Yen>,
+    /// Over-tender by vouchers the shop kept (included in the voucher lines of `methods`).
+    pub excess: Yen,
     /// The lines, in the receipt's order.
     pub items: Vec<ItemPosting<'a>>,
 }
@@ -126,7 +129,12 @@ impl<'a> Postings<'a> {
                 discount: printed.discount,
             })
             .collect();
-        Postings { taxes, methods: payment::kept(&sale.tenders, sale.change), items }
+        Postings {
+            taxes,
+            methods: payment::kept(&sale.tenders, sale.change),
+            excess: sale.excess,
+            items,
+        }
     }
 }
 
@@ -161,7 +169,7 @@ mod tests {
                 (TaxBucket::Rate { percent: 8, reduced: true }, sale.receipt.rates[1].gross),
             ]
         );
-        assert_eq!(postings.methods.get(&PaymentMethod::Cash), Some(&sale.receipt.total));
+        assert_eq!(postings.methods.get(&TenderKey::cash()), Some(&sale.receipt.total));
         let items: Vec<_> = postings.items.iter().map(|i| (i.name, i.qty)).collect();
         assert_eq!(items, [("おにぎり", 3), ("ビール", 2)]);
     }
@@ -209,11 +217,11 @@ mod tests {
             let kept: Yen = sold.methods.values().copied().sum();
             let tendered: Yen = sale.tenders.iter().map(|t| t.amount).sum();
             prop_assert_eq!(kept, tendered - sale.change);
-            prop_assert_eq!(sold.methods.get(&PaymentMethod::Cash).copied(), Some(sale.cash_in_drawer()));
+            prop_assert_eq!(sold.methods.get(&TenderKey::cash()).copied(), Some(sale.cash_in_drawer()));
 
             let everything: Vec<(usize, u32)> =
                 sale.cart.lines.iter().map(|l| l.qty).enumerate().collect();
-            let Ok(refund) = sale.refund(ctx(2), &everything, &[]) else {
+            let Ok(refund) = sale.refund(ctx(2), &everything, &[], None) else {
                 // Nothing to give back when every line is for none.
                 prop_assert!(sale.cart.lines.iter().all(|l| l.qty == 0));
                 return Ok(());

@@ -73,6 +73,11 @@ impl Yen {
         self.0 < 0
     }
 
+    /// True for zero yen (by reference, for serde's `skip_serializing_if`).
+    pub const fn is_zero(&self) -> bool {
+        self.0 == 0
+    }
+
     /// Reads an amount as a person types it into `field`: full-width digits, surrounding spaces,
     /// a yen sign before (`¥`, `￥`, or `\`, which is the yen key on a Japanese keyboard and
     /// in Shift_JIS) or `円` after, thousands commas only between groups of three (`1,200`, not

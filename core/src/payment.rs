@@ -1,76 +1,325 @@
-//! How a customer pays: the methods, the tenders of a sale, and the change rule. A new method
-//! (card, QR, e-money) is a variant of [`PaymentMethod`] and its word in its [`Named`] table;
-//! whether it gives change is decided by [`PaymentMethod::gives_change`].
+//! How a customer pays: the methods and their brands, the tenders of a sale, the change rule,
+//! and the shop's payment settings (fees, the QR provider). Whether a method gives change is
+//! decided by [`PaymentMethod::gives_change`]; a voucher's over-tender is kept as excess.
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
+use uuid::Uuid;
 
-use crate::error::{Error, Result};
+use crate::error::{Error, Field, Result};
 use crate::money::Yen;
 use crate::tax::Named;
 
-/// How a customer pays. One sale can carry several tenders (part cash, part card).
+/// How a customer pays. One sale can carry several tenders (part cash, part card). The order is
+/// the order reports list them in.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum PaymentMethod {
     /// Notes and coins in the drawer; the only method that gives change.
     Cash,
+    /// A credit or debit card, charged on the card terminal.
+    Card,
+    /// Prepaid or post-paid e-money (iD, QUICPay, nanaco, WAON, Edy), on the terminal.
+    EMoney,
+    /// A transit IC card (Suica, PASMO, ICOCA), on the terminal.
+    TransitIc,
+    /// A QR code payment made through the provider's API (PayPay): the server confirms it.
+    Qr,
+    /// A QR code payment to the shop's printed code, confirmed by looking at the customer's
+    /// screen: to be reconciled with the provider's statement.
+    QrStatic,
+    /// A gift voucher or coupon: no change; what it pays beyond the total is kept as excess.
+    Voucher,
 }
 
 impl Named for PaymentMethod {
-    const NAMES: &'static [(&'static str, Self)] = &[("cash", PaymentMethod::Cash)];
-    const EXPECTED: &'static str = "cash";
+    const NAMES: &'static [(&'static str, Self)] = &[
+        ("cash", PaymentMethod::Cash),
+        ("card", PaymentMethod::Card),
+        ("e_money", PaymentMethod::EMoney),
+        ("transit_ic", PaymentMethod::TransitIc),
+        ("qr", PaymentMethod::Qr),
+        ("qr_static", PaymentMethod::QrStatic),
+        ("voucher", PaymentMethod::Voucher),
+    ];
+    const EXPECTED: &'static str = "cash, card, e_money, transit_ic, qr, qr_static, voucher";
 }
 
 impl PaymentMethod {
+    /// Every method, in report order.
+    pub const ALL: [PaymentMethod; 7] = [
+        PaymentMethod::Cash,
+        PaymentMethod::Card,
+        PaymentMethod::EMoney,
+        PaymentMethod::TransitIc,
+        PaymentMethod::Qr,
+        PaymentMethod::QrStatic,
+        PaymentMethod::Voucher,
+    ];
+
     /// True when change can be handed back from what was tendered this way.
     pub const fn gives_change(self) -> bool {
         matches!(self, PaymentMethod::Cash)
     }
+
+    /// True for the methods paid on the card terminal, whose tenders may carry the card's last
+    /// four digits and the approval number printed by the terminal.
+    pub const fn on_terminal(self) -> bool {
+        matches!(self, PaymentMethod::Card | PaymentMethod::EMoney | PaymentMethod::TransitIc)
+    }
 }
 
-/// One payment towards a sale.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The brands a method's tenders may name, as words; cash has none.
+pub fn brands(method: PaymentMethod) -> &'static [&'static str] {
+    match method {
+        PaymentMethod::Cash => &[],
+        PaymentMethod::Card => {
+            &["visa", "mastercard", "jcb", "amex", "diners", "discover", "unionpay", "other"]
+        }
+        PaymentMethod::EMoney => &["id", "quicpay", "nanaco", "waon", "edy", "other"],
+        PaymentMethod::TransitIc => &["suica", "pasmo", "icoca", "other"],
+        PaymentMethod::Qr => &["paypay"],
+        PaymentMethod::QrStatic => {
+            &["paypay", "rakuten_pay", "d_barai", "au_pay", "merpay", "other"]
+        }
+        PaymentMethod::Voucher => &["gift", "coupon"],
+    }
+}
+
+/// One payment towards a sale, or money given back on a refund. Optional fields are left out of
+/// the JSON when empty, so a cash tender encodes as it always did (records are hashed).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Tender {
     /// How.
     pub method: PaymentMethod,
     /// How much was handed over (negative when money goes back on a refund).
     pub amount: Yen,
+    /// For `qr` only, and required there: the provider's merchantPaymentId on a sale, its
+    /// merchantRefundId on a refund.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<Uuid>,
+    /// A word of [`brands`] for the method; required for every method but cash.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub brand: Option<String>,
+    /// The card's last four digits, exactly 4 ASCII digits (card, e-money and transit IC only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last4: Option<String>,
+    /// The terminal's approval number, 1 to 10 ASCII letters or digits (same methods).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval: Option<String>,
+    /// On a refund: the index of the original sale's tender this one gives money back through.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refunds: Option<u16>,
 }
 
-/// The change due when `tenders` pay `due`. Refused when they do not cover it, and when the
-/// change is more than was tendered by methods that give change (no change from a card).
-pub fn change_due(due: Yen, tenders: &[Tender]) -> Result<Yen> {
+impl Tender {
+    /// A tender of `amount` by `method` with nothing else said about it.
+    pub fn new(method: PaymentMethod, amount: Yen) -> Tender {
+        Tender { method, amount, id: None, brand: None, last4: None, approval: None, refunds: None }
+    }
+
+    /// The key it is counted under in the books.
+    pub fn key(&self) -> TenderKey {
+        TenderKey { method: self.method, brand: self.brand.clone().unwrap_or_default() }
+    }
+
+    /// Refuses a tender whose fields do not fit its method: `index` names it in the field path
+    /// (`tenders[2].brand`). Amounts are checked by the sale or refund that holds it.
+    pub fn check_shape(&self, index: usize) -> Result<()> {
+        let field = |name: &str| Field::top(&format!("tenders[{index}].{name}"));
+        let invalid = |name: &str, detail: &str| Error::Invalid {
+            field: field(name),
+            detail: detail.to_owned(),
+        };
+        match (&self.brand, self.method) {
+            (Some(_), PaymentMethod::Cash) => {
+                return Err(invalid("brand", "cash has no brand"));
+            }
+            (None, PaymentMethod::Cash) => {}
+            (None, _) => return Err(invalid("brand", "a brand is needed for this method")),
+            (Some(brand), method) if !brands(method).contains(&brand.as_str()) => {
+                return Err(Error::UnknownValue {
+                    field: field("brand"),
+                    value: brand.clone(),
+                    expected: brands_expected(method),
+                });
+            }
+            (Some(_), _) => {}
+        }
+        match (self.id, self.method) {
+            (None, PaymentMethod::Qr) => {
+                return Err(invalid("id", "a QR payment needs its payment id"));
+            }
+            (Some(_), method) if method != PaymentMethod::Qr => {
+                return Err(invalid("id", "only a QR payment made through the API has an id"));
+            }
+            _ => {}
+        }
+        if let Some(last4) = &self.last4 {
+            if !self.method.on_terminal() {
+                return Err(invalid("last4", "only card, e-money and transit IC tenders have one"));
+            }
+            if last4.len() != 4 || !last4.bytes().all(|b| b.is_ascii_digit()) {
+                return Err(invalid("last4", "exactly the last 4 digits, never the card number"));
+            }
+        }
+        if let Some(approval) = &self.approval {
+            if !self.method.on_terminal() {
+                return Err(invalid(
+                    "approval",
+                    "only card, e-money and transit IC tenders have one",
+                ));
+            }
+            if approval.is_empty()
+                || approval.len() > 10
+                || !approval.bytes().all(|b| b.is_ascii_alphanumeric())
+            {
+                return Err(invalid("approval", "1 to 10 letters or digits"));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The brand words of `method`, comma-separated, for [`Error::UnknownValue`].
+fn brands_expected(method: PaymentMethod) -> &'static str {
+    match method {
+        PaymentMethod::Cash => "",
+        PaymentMethod::Card => "visa, mastercard, jcb, amex, diners, discover, unionpay, other",
+        PaymentMethod::EMoney => "id, quicpay, nanaco, waon, edy, other",
+        PaymentMethod::TransitIc => "suica, pasmo, icoca, other",
+        PaymentMethod::Qr => "paypay",
+        PaymentMethod::QrStatic => "paypay, rakuten_pay, d_barai, au_pay, merpay, other",
+        PaymentMethod::Voucher => "gift, coupon",
+    }
+}
+
+/// Where the money over the total goes when a sale is settled.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Settle {
+    /// Cash handed back.
+    pub change: Yen,
+    /// Over-tender by vouchers that is not given back (商品券のお釣りなし).
+    pub excess: Yen,
+}
+
+/// How `tenders` settle `due`. What is tendered beyond the total goes back as change up to the
+/// cash tendered; the rest is excess, allowed only up to what vouchers tendered. So a card, QR
+/// or e-money tender never produces change or excess. Refused when the tenders do not cover
+/// `due`, and when their sum overflows.
+pub fn change_due(due: Yen, tenders: &[Tender]) -> Result<Settle> {
     // Checked, not saturated: a saturated sum of absurd tenders would pass as cover.
     let tendered = Yen::checked_sum(tenders.iter().map(|t| t.amount))
-        .ok_or(Error::TooLarge { field: crate::error::Field::top("tenders") })?;
-    let change = tendered
+        .ok_or(Error::TooLarge { field: Field::top("tenders") })?;
+    let over = tendered
         .checked_sub(due)
-        .filter(|change| !change.is_negative())
+        .filter(|over| !over.is_negative())
         .ok_or(Error::TenderShort { due, tendered })?;
-    let changeable: Yen =
-        tenders.iter().filter(|t| t.method.gives_change()).map(|t| t.amount).sum();
-    if change > changeable {
-        return Err(Error::ChangeWithoutCash { change });
+    let sum_of = |method: PaymentMethod| -> Yen {
+        tenders.iter().filter(|t| t.method == method).map(|t| t.amount).sum()
+    };
+    let change = over.min(sum_of(PaymentMethod::Cash).max(Yen::ZERO));
+    let excess = over - change;
+    if excess > sum_of(PaymentMethod::Voucher) {
+        return Err(Error::ChangeWithoutCash { change: over });
     }
-    Ok(change)
+    Ok(Settle { change, excess })
 }
 
-/// What each method tendered kept once `change` went back: the tenders per method, with the
-/// change taken out of cash (the domain refuses change that cash could not give, see
-/// [`change_due`]). Every method tendered is listed, in the order of [`PaymentMethod`].
-pub fn kept(tenders: &[Tender], change: Yen) -> BTreeMap<PaymentMethod, Yen> {
-    let mut kept: BTreeMap<PaymentMethod, Yen> = BTreeMap::new();
+/// What the books count a tender under: its method and brand (`""` for none).
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TenderKey {
+    /// How.
+    pub method: PaymentMethod,
+    /// The brand word, or `""`.
+    pub brand: String,
+}
+
+impl TenderKey {
+    /// Cash, which has no brand.
+    pub fn cash() -> TenderKey {
+        TenderKey { method: PaymentMethod::Cash, brand: String::new() }
+    }
+}
+
+/// What each tender key kept once `change` went back: the tenders per key, with the change
+/// taken out of cash (the domain refuses change that cash could not give, see [`change_due`]).
+/// A voucher keeps its excess. Every key tendered is listed, in [`TenderKey`] order.
+pub fn kept(tenders: &[Tender], change: Yen) -> BTreeMap<TenderKey, Yen> {
+    let mut kept: BTreeMap<TenderKey, Yen> = BTreeMap::new();
     for tender in tenders {
-        *kept.entry(tender.method).or_default() += tender.amount;
+        *kept.entry(tender.key()).or_default() += tender.amount;
     }
     if change != Yen::ZERO {
-        *kept.entry(PaymentMethod::Cash).or_default() -= change;
+        *kept.entry(TenderKey::cash()).or_default() -= change;
     }
     kept
+}
+
+/// True for tenders nobody confirmed with the provider, which the shop must check against the
+/// provider's statement (要照合).
+pub fn to_reconcile(method: PaymentMethod) -> bool {
+    matches!(method, PaymentMethod::QrStatic)
+}
+
+/// The shop's payment settings: kept by the server apart from the shop's settings (which every
+/// sale copies and hashes) and sent to the registers in [`crate::sync::Changes`].
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct PaymentSettings {
+    /// Fee rates per method and brand, for the expected deposit (入金見込み).
+    #[serde(default)]
+    pub fees: Vec<FeeRate>,
+    /// The QR provider configured on the server (`paypay`), if any: without one the register
+    /// cannot take `qr` tenders.
+    #[serde(default)]
+    pub qr_provider: Option<String>,
+    /// The methods the register offers, in report order.
+    #[serde(default = "all_methods")]
+    pub enabled: Vec<PaymentMethod>,
+}
+
+fn all_methods() -> Vec<PaymentMethod> {
+    PaymentMethod::ALL.to_vec()
+}
+
+impl Default for PaymentSettings {
+    /// No fees, no provider, every method offered.
+    fn default() -> Self {
+        PaymentSettings { fees: Vec::new(), qr_provider: None, enabled: all_methods() }
+    }
+}
+
+/// A fee rate the provider charges on what a method (and brand) took.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct FeeRate {
+    /// The method.
+    pub method: PaymentMethod,
+    /// The brand word, or `""` for every brand of the method without a rate of its own.
+    #[serde(default)]
+    pub brand: String,
+    /// Hundredths of a percent: 325 is 3.25%; at most 10000.
+    pub basis_points: u16,
+}
+
+/// The fee on `amount` taken under `key`: the rate of the exact method and brand, else the
+/// method's rate for any brand, else none; rounded down to the yen. Applied to a period's total
+/// (not per sale) as providers charge it.
+pub fn fee(settings: &PaymentSettings, key: &TenderKey, amount: Yen) -> Yen {
+    let rate =
+        |brand: &str| settings.fees.iter().find(|f| f.method == key.method && f.brand == brand);
+    let Some(rate) = rate(&key.brand).or_else(|| rate("")) else {
+        return Yen::ZERO;
+    };
+    let fee =
+        (i128::from(amount.get()) * i128::from(rate.basis_points.min(10_000))).div_euclid(10_000);
+    // |fee| <= |amount| since the rate is capped at 100%, so it fits.
+    Yen::new(i64::try_from(fee).unwrap_or_default())
 }
 
 #[cfg(test)]
@@ -79,18 +328,19 @@ mod tests {
     use crate::error::Field;
 
     fn cash(yen: i64) -> Tender {
-        Tender { method: PaymentMethod::Cash, amount: Yen::new(yen) }
+        Tender::new(PaymentMethod::Cash, Yen::new(yen))
     }
 
     #[test]
     fn change_is_what_cash_tendered_beyond_the_total() {
-        assert_eq!(change_due(Yen::new(980), &[cash(1000)]), Ok(Yen::new(20)));
-        assert_eq!(change_due(Yen::new(980), &[cash(500), cash(480)]), Ok(Yen::ZERO));
+        let change = |yen| Ok(Settle { change: Yen::new(yen), excess: Yen::ZERO });
+        assert_eq!(change_due(Yen::new(980), &[cash(1000)]), change(20));
+        assert_eq!(change_due(Yen::new(980), &[cash(500), cash(480)]), change(0));
         assert_eq!(
             change_due(Yen::new(980), &[cash(900)]),
             Err(Error::TenderShort { due: Yen::new(980), tendered: Yen::new(900) })
         );
-        assert_eq!(change_due(Yen::ZERO, &[]), Ok(Yen::ZERO));
+        assert_eq!(change_due(Yen::ZERO, &[]), change(0));
         assert_eq!(
             change_due(Yen::new(100), &[cash(i64::MAX), cash(i64::MAX), cash(102)]),
             Err(Error::TooLarge { field: Field::top("tenders") })
@@ -100,16 +350,21 @@ mod tests {
     #[test]
     fn cash_keeps_what_it_took_less_the_change() {
         let kept = kept(&[cash(1000)], Yen::new(20));
-        assert_eq!(kept.into_iter().collect::<Vec<_>>(), [(PaymentMethod::Cash, Yen::new(980))]);
+        assert_eq!(kept.into_iter().collect::<Vec<_>>(), [(TenderKey::cash(), Yen::new(980))]);
     }
 
     #[test]
     fn methods_have_words() {
         assert_eq!(PaymentMethod::Cash.word(), "cash");
         assert_eq!(PaymentMethod::parse("cash", Field::top("method")), Ok(PaymentMethod::Cash));
-        assert_eq!(
-            serde_json::to_value(PaymentMethod::Cash).ok(),
-            Some(serde_json::json!(PaymentMethod::Cash.word()))
-        );
+        for method in PaymentMethod::ALL {
+            assert_eq!(
+                serde_json::to_value(method).ok(),
+                Some(serde_json::json!(method.word())),
+                "{method:?}"
+            );
+        }
+        assert_eq!(PaymentMethod::EMoney.word(), "e_money");
+        assert_eq!(PaymentMethod::QrStatic.word(), "qr_static");
     }
 }

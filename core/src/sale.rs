@@ -8,7 +8,7 @@ use uuid::Uuid;
 use crate::cart::{Cart, CartLine, Discount};
 use crate::error::{Error, Field, Result};
 use crate::money::Yen;
-use crate::payment::{self, PaymentMethod, Tender};
+use crate::payment::{self, PaymentMethod, Settle, Tender, TenderKey};
 use crate::receipt::{RateTotal, Receipt};
 use crate::shop::ShopSettings;
 use crate::tax::RateTable;
@@ -92,6 +92,10 @@ pub struct Sale {
     pub tenders: Vec<Tender>,
     /// Cash handed back.
     pub change: Yen,
+    /// Over-tender by vouchers kept by the shop, not given back; left out of the JSON when zero
+    /// so that older records keep their encoding.
+    #[serde(default, skip_serializing_if = "Yen::is_zero")]
+    pub excess: Yen,
 }
 
 impl Sale {
@@ -110,13 +114,20 @@ impl Sale {
         cart.pricing = ctx.shop.pricing;
         cart.rounding = ctx.shop.rounding;
         let receipt = Receipt::compute(&cart, &RateTable::japan())?;
-        let change = payment::change_due(receipt.total, &tenders)?;
-        Ok(Sale::record(ctx, at, SaleKind::Sale, cart, receipt, tenders, change))
+        let settle = payment::change_due(receipt.total, &tenders)?;
+        Ok(Sale::record(ctx, at, SaleKind::Sale, cart, receipt, tenders, settle))
     }
 
-    /// A refund of `picks` ((line index, quantity) of this sale), given back in cash at the
-    /// sale's own rates. `earlier` holds the refunds already made against this sale (and may
-    /// hold any other records: only this sale's refunds count).
+    /// A refund of `picks` ((line index, quantity) of this sale) at the sale's own rates.
+    /// `earlier` holds the refunds already made against this sale (and may hold any other
+    /// records: only this sale's refunds count).
+    ///
+    /// The money goes back through the sale's tenders. With `tenders` `None` the refund takes
+    /// the default plan ([`Sale::refund_plan`]); with `Some` they are checked: each names the
+    /// original tender it gives back through (`refunds`), by the same method and brand (a
+    /// voucher is given back as cash), no more than is left of that tender after `earlier`, and
+    /// together they give back exactly the refund's total. A cash refund tender without
+    /// `refunds` (as older registers made them) goes back through the sale's cash.
     ///
     /// Refunding everything at once is an exact reversal of the sale. A partial refund is its own
     /// receipt: each picked line carries its share of the line discount and the refund its share
@@ -129,6 +140,7 @@ impl Sale {
         ctx: SaleContext,
         picks: &[(usize, u32)],
         earlier: &[Sale],
+        tenders: Option<Vec<Tender>>,
     ) -> Result<Sale> {
         if self.kind != SaleKind::Sale {
             return Err(Error::NotRefundable);
@@ -168,8 +180,118 @@ impl Sale {
         let at = ctx.at.with_timezone(&crate::TOKYO);
         let kind =
             SaleKind::Refund { original: self.id, original_receipt_no: self.receipt_no, lines };
-        let tenders = vec![Tender { method: PaymentMethod::Cash, amount: receipt.total }];
-        Ok(Sale::record(ctx, at, kind, cart, receipt, tenders, Yen::ZERO))
+        let tenders = match tenders {
+            None => self.refund_plan(receipt.total, earlier)?,
+            Some(tenders) => {
+                self.check_refund_tenders(receipt.total, &tenders, earlier)?;
+                tenders
+            }
+        };
+        Ok(Sale::record(ctx, at, kind, cart, receipt, tenders, Settle::default()))
+    }
+
+    /// What each tender of this sale kept, index for index: its amount, less the change for
+    /// cash and less the excess for vouchers (taken from the last such tenders first), so that
+    /// they add up to the total.
+    pub fn tenders_kept(&self) -> Vec<Yen> {
+        let mut kept: Vec<Yen> = self.tenders.iter().map(|t| t.amount).collect();
+        for (method, mut over) in
+            [(PaymentMethod::Cash, self.change), (PaymentMethod::Voucher, self.excess)]
+        {
+            for (tender, kept) in self.tenders.iter().zip(kept.iter_mut()).rev() {
+                if tender.method == method && over > Yen::ZERO {
+                    let take = over.min(*kept);
+                    *kept -= take;
+                    over -= take;
+                }
+            }
+        }
+        kept
+    }
+
+    /// What is left to give back through each tender of this sale after the refunds among
+    /// `earlier` (other records are left out); a refund tender without `refunds` counts against
+    /// the sale's cash tenders in order.
+    pub fn tenders_left(&self, earlier: &[Sale]) -> Vec<Yen> {
+        let mut left = self.tenders_kept();
+        let given = earlier.iter().filter(|s| s.is_refund_of(self.id)).flat_map(|s| &s.tenders);
+        for tender in given {
+            take_back(&self.tenders, &mut left, tender);
+        }
+        left
+    }
+
+    /// The default way a refund of `total` (negative) goes back: through this sale's tenders in
+    /// order, each up to what is left of it after `earlier`, by the same method and brand, a
+    /// voucher as cash. A QR tender's refund id is left for the caller to set (the provider's
+    /// refund is made first).
+    pub fn refund_plan(&self, total: Yen, earlier: &[Sale]) -> Result<Vec<Tender>> {
+        let mut due = total.negated();
+        let mut plan = Vec::new();
+        for (index, (original, left)) in
+            self.tenders.iter().zip(self.tenders_left(earlier)).enumerate()
+        {
+            let take = due.min(left);
+            if take <= Yen::ZERO {
+                continue;
+            }
+            due -= take;
+            let as_cash = original.method == PaymentMethod::Voucher;
+            plan.push(Tender {
+                method: if as_cash { PaymentMethod::Cash } else { original.method },
+                amount: take.negated(),
+                brand: if as_cash { None } else { original.brand.clone() },
+                refunds: u16::try_from(index).ok(),
+                ..Tender::new(original.method, Yen::ZERO)
+            });
+        }
+        if due > Yen::ZERO {
+            return Err(Error::RefundTenderTooMuch { field: Field::top("tenders") });
+        }
+        Ok(plan)
+    }
+
+    /// Checks refund `tenders` against this sale: see [`Sale::refund`].
+    fn check_refund_tenders(&self, total: Yen, tenders: &[Tender], earlier: &[Sale]) -> Result<()> {
+        if tenders.len() > MAX_TENDERS {
+            return Err(Error::TooMany { field: Field::top("tenders"), limit: MAX_TENDERS });
+        }
+        let mut left = self.tenders_left(earlier);
+        for (index, tender) in tenders.iter().enumerate() {
+            let field = |name: &str| Field::top(&format!("tenders[{index}].{name}"));
+            tender.check_shape(index)?;
+            if tender.amount > Yen::ZERO {
+                return Err(Error::Invalid {
+                    field: field("amount"),
+                    detail: "a refund gives money back: 0 or less".to_owned(),
+                });
+            }
+            if !tender.amount.negated().is_payable() {
+                return Err(Error::TooLarge { field: field("amount") });
+            }
+            let fits = match tender.refunds {
+                Some(through) => self
+                    .tenders
+                    .get(usize::from(through))
+                    .is_some_and(|original| same_way_back(original, tender)),
+                None => tender.method == PaymentMethod::Cash,
+            };
+            if !fits {
+                return Err(Error::RefundWrongTender { field: field("refunds") });
+            }
+            if !take_back(&self.tenders, &mut left, tender) {
+                return Err(Error::RefundTenderTooMuch { field: field("amount") });
+            }
+        }
+        // Amounts are within MAX_AMOUNT each and at most MAX_TENDERS of them: no overflow.
+        let given: Yen = tenders.iter().map(|t| t.amount).sum();
+        if given > total {
+            return Err(Error::TenderShort { due: total.negated(), tendered: given.negated() });
+        }
+        if given < total {
+            return Err(Error::RefundTenderTooMuch { field: Field::top("tenders") });
+        }
+        Ok(())
     }
 
     /// The cart and receipt of a refund of `lines` (`taken`, per line) when `refunded` (per
@@ -257,7 +379,7 @@ impl Sale {
         cart: Cart,
         receipt: Receipt,
         tenders: Vec<Tender>,
-        change: Yen,
+        settle: Settle,
     ) -> Sale {
         Sale {
             id: ctx.id,
@@ -273,7 +395,8 @@ impl Sale {
             cart,
             receipt,
             tenders,
-            change,
+            change: settle.change,
+            excess: settle.excess,
         }
     }
 
@@ -311,19 +434,59 @@ impl Sale {
     /// What this record put into (or, negative, took out of) the cash drawer.
     pub fn cash_in_drawer(&self) -> Yen {
         payment::kept(&self.tenders, self.change)
-            .get(&PaymentMethod::Cash)
+            .get(&TenderKey::cash())
             .copied()
             .unwrap_or_default()
     }
 }
 
-/// Refuses tenders a person cannot hand over: too many, below zero or above
+/// True when `back` may give money back through `original`: the same method and brand, or cash
+/// for a voucher.
+fn same_way_back(original: &Tender, back: &Tender) -> bool {
+    (original.method == back.method && original.brand == back.brand)
+        || (original.method == PaymentMethod::Voucher && back.method == PaymentMethod::Cash)
+}
+
+/// Takes refund tender `back` off `left` (what is left of each of `sold`): from the tender it
+/// names, or without a name from the cash tenders in order. False when not enough is left.
+fn take_back(sold: &[Tender], left: &mut [Yen], back: &Tender) -> bool {
+    let mut due = back.amount.negated();
+    match back.refunds {
+        Some(through) => match left.get_mut(usize::from(through)) {
+            Some(left) => {
+                *left -= due;
+                !left.is_negative()
+            }
+            None => false,
+        },
+        None => {
+            for (tender, left) in sold.iter().zip(left.iter_mut()) {
+                if tender.method == PaymentMethod::Cash && due > Yen::ZERO {
+                    let take = due.min((*left).max(Yen::ZERO));
+                    *left -= take;
+                    due -= take;
+                }
+            }
+            due <= Yen::ZERO
+        }
+    }
+}
+
+/// Refuses tenders a person cannot hand over: too many, fields that do not fit the method
+/// ([`Tender::check_shape`]), a refund link on a sale, amounts below zero or above
 /// [`crate::money::MAX_AMOUNT`] (which also keeps their sum far inside `i64`).
 fn check_tenders(tenders: &[Tender]) -> Result<()> {
     if tenders.len() > MAX_TENDERS {
         return Err(Error::TooMany { field: Field::top("tenders"), limit: MAX_TENDERS });
     }
     for (index, tender) in tenders.iter().enumerate() {
+        tender.check_shape(index)?;
+        if tender.refunds.is_some() {
+            return Err(Error::Invalid {
+                field: Field::top(&format!("tenders[{index}].refunds")),
+                detail: "only a refund's tenders name the tender they give back through".to_owned(),
+            });
+        }
         let field = Field::top(&format!("tenders[{index}].amount"));
         if tender.amount.is_negative() {
             return Err(Error::Negative { field });

@@ -15,7 +15,7 @@ use crate::error::{Error, Field, Result};
 use crate::ledger::{Postings, TaxAmounts, TaxBucket};
 use crate::money::MAX_AMOUNT;
 use crate::money::Yen;
-use crate::payment::PaymentMethod;
+use crate::payment::{self, PaymentMethod, PaymentSettings, TenderKey};
 use crate::sale::Sale;
 
 /// A Japanese note or coin, as counted in the drawer. Serialized as its face value (`"10000"`).
@@ -273,25 +273,38 @@ impl Shift {
 
     /// The shift's report: the Z report with the closing count once closed (`at` is then not
     /// used: the report runs to the close), otherwise the X report at `at` with no count.
-    /// `sales` may hold records of other shifts; they are left out.
-    pub fn report(&self, sales: &[Sale], at: DateTime<Utc>) -> ShiftReport {
+    /// `sales` may hold records of other shifts; they are left out. `settings` give the fees.
+    pub fn report(
+        &self,
+        sales: &[Sale],
+        at: DateTime<Utc>,
+        settings: &PaymentSettings,
+    ) -> ShiftReport {
         match &self.closing {
-            Some(closing) => {
-                ShiftReport::build(ReportKind::Z, self, sales, closing.at, Some(&closing.counted))
-            }
-            None => self.x_report(sales, at, None),
+            Some(closing) => ShiftReport::build(
+                ReportKind::Z,
+                self,
+                sales,
+                closing.at,
+                Some(&closing.counted),
+                settings,
+            ),
+            None => self.x_report(sales, at, None, settings),
         }
     }
 
     /// The X report at `at`, with the over/short against `counted` if the drawer was counted
     /// (a check during the day). `sales` may hold records of other shifts; they are left out.
+    /// `settings` give the fees.
     pub fn x_report(
         &self,
         sales: &[Sale],
         at: DateTime<Utc>,
         counted: Option<&DrawerCount>,
+        settings: &PaymentSettings,
     ) -> ShiftReport {
-        ShiftReport::build(ReportKind::X, self, sales, at.with_timezone(&crate::TOKYO), counted)
+        let to = at.with_timezone(&crate::TOKYO);
+        ShiftReport::build(ReportKind::X, self, sales, to, counted, settings)
     }
 
     fn refuse_if_closed(&self) -> Result<()> {
@@ -327,13 +340,21 @@ pub struct RateLine {
     pub tax: Yen,
 }
 
-/// What came in by one payment method, refunds netted out.
+/// What came in by one payment method and brand, refunds netted out.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct MethodLine {
+pub struct TenderLine {
     /// How.
     pub method: PaymentMethod,
-    /// Tendered less change (for cash: what went into the drawer).
+    /// The brand word, or `""`.
+    pub brand: String,
+    /// Tendered less change (for cash: what went into the drawer; for vouchers: with excess).
     pub amount: Yen,
+    /// The provider's fee on it, an estimate from the shop's rates ([`payment::fee`]).
+    pub fee: Yen,
+    /// What the provider is expected to pay in (入金見込み): `amount − fee`.
+    pub deposit: Yen,
+    /// True when it must be checked against the provider's statement (要照合).
+    pub to_reconcile: bool,
 }
 
 /// One category's sales over the shift, refunds netted out.
@@ -363,8 +384,10 @@ pub struct ShiftReport {
     pub rates: Vec<RateLine>,
     /// Non-taxable takings (非課税), shown apart.
     pub exempt: Yen,
-    /// Takings per payment method, in the order of [`PaymentMethod`].
-    pub methods: Vec<MethodLine>,
+    /// Takings per payment method and brand, in the order of [`TenderKey`].
+    pub tenders: Vec<TenderLine>,
+    /// Over-tender by vouchers kept (included in the voucher lines of `tenders`).
+    pub excess: Yen,
     /// Sales per category by name, the goods without a category last.
     pub categories: Vec<CategoryLine>,
     /// How many refunds were made.
@@ -406,15 +429,18 @@ pub struct ShiftReport {
 }
 
 impl ShiftReport {
-    fn build(
+    /// The report of `kind` on `shift` up to `to`, with the drawer `counted` if it was, from
+    /// `sales` (records of other shifts are left out) and the fees of `settings`.
+    pub fn build(
         kind: ReportKind,
         shift: &Shift,
         sales: &[Sale],
         to: DateTime<FixedOffset>,
         counted: Option<&DrawerCount>,
+        settings: &PaymentSettings,
     ) -> ShiftReport {
         let mut rates: BTreeMap<TaxBucket, TaxAmounts> = BTreeMap::new();
-        let mut methods: BTreeMap<PaymentMethod, Yen> = BTreeMap::new();
+        let mut methods: BTreeMap<TenderKey, Yen> = BTreeMap::new();
         // Keyed so that the empty category sorts last.
         let mut categories: BTreeMap<(bool, &str), (i64, Yen)> = BTreeMap::new();
         let mut r = ShiftReport {
@@ -424,7 +450,8 @@ impl ShiftReport {
             to,
             rates: Vec::new(),
             exempt: Yen::ZERO,
-            methods: Vec::new(),
+            tenders: Vec::new(),
+            excess: Yen::ZERO,
             categories: Vec::new(),
             refund_count: 0,
             refund_amount: Yen::ZERO,
@@ -455,9 +482,10 @@ impl ShiftReport {
                     TaxBucket::Exempt => r.exempt += amounts.gross,
                 }
             }
-            for (method, amount) in postings.methods {
-                *methods.entry(method).or_default() += amount;
+            for (key, amount) in postings.methods {
+                *methods.entry(key).or_default() += amount;
             }
+            r.excess += postings.excess;
             for item in postings.items {
                 let (qty, amount) =
                     categories.entry((item.category.is_empty(), item.category)).or_default();
@@ -491,8 +519,20 @@ impl ShiftReport {
                 TaxBucket::Exempt => None,
             })
             .collect();
-        r.methods =
-            methods.into_iter().map(|(method, amount)| MethodLine { method, amount }).collect();
+        r.tenders = methods
+            .into_iter()
+            .map(|(key, amount)| {
+                let fee = payment::fee(settings, &key, amount);
+                TenderLine {
+                    method: key.method,
+                    to_reconcile: payment::to_reconcile(key.method),
+                    brand: key.brand,
+                    amount,
+                    fee,
+                    deposit: amount - fee,
+                }
+            })
+            .collect();
         r.categories = categories
             .into_iter()
             .map(|((_, category), (qty, amount))| CategoryLine {

@@ -14,6 +14,7 @@ use uuid::Uuid;
 
 use crate::api::ErrorCode;
 use crate::catalog::Item;
+use crate::payment::PaymentSettings;
 use crate::sale::{Sale, SaleContext, SaleKind};
 use crate::shift::Shift;
 use crate::shop::ShopSettings;
@@ -216,6 +217,9 @@ pub struct Changes {
     pub staff: Vec<Staff>,
     /// Staff removed.
     pub removed_staff: Vec<Uuid>,
+    /// The store's payment settings, when they changed (older servers never send them).
+    #[serde(default)]
+    pub payments: Option<PaymentSettings>,
 }
 
 impl Changes {
@@ -260,7 +264,7 @@ pub fn check_sale(sale: &Sale, original: Option<&Sale>, earlier: &[Sale]) -> Res
         SaleKind::Sale => Sale::ring_up(ctx, sale.cart.clone(), sale.tenders.clone()),
         SaleKind::Refund { original: id, lines, .. } => {
             let original = original.filter(|o| o.id == *id).ok_or(Rejection::UnknownOriginal)?;
-            original.refund(ctx, lines, earlier)
+            original.refund(ctx, lines, earlier, Some(sale.tenders.clone()))
         }
     };
     let mut computed = computed.map_err(|error| Rejection::Invalid {

@@ -84,7 +84,7 @@ pub fn ctx(n: u128) -> SaleContext {
 
 /// Cash of `amount` yen.
 pub fn cash(amount: i64) -> Vec<Tender> {
-    vec![Tender { method: PaymentMethod::Cash, amount: Yen::new(amount) }]
+    vec![Tender::new(PaymentMethod::Cash, Yen::new(amount))]
 }
 
 /// ¥880 of rice balls (8%) and beer (10%) with ¥100 off, paid with ¥1,000.

@@ -192,6 +192,8 @@ impl Lang {
                 "error-change-without-cash"
             }
             Error::RefundTooMuch { .. } => "error-refund-too-much",
+            Error::RefundTenderTooMuch { .. } => "error-refund-tender-too-much",
+            Error::RefundWrongTender { .. } => "error-refund-wrong-tender",
             Error::NothingToRefund => "error-nothing-to-refund",
             Error::NotRefundable => "error-not-refundable",
             Error::InvalidRegistrationNumber { value } => {

@@ -68,7 +68,7 @@ fn chain(device: Uuid, shop: &ShopSettings, count: usize) -> Vec<OutboxEntry> {
                 tax_class: TaxClass::Food,
                 discount: Discount::NONE,
             });
-            let cash = vec![Tender { method: PaymentMethod::Cash, amount: Yen::new(1_000) }];
+            let cash = vec![Tender::new(PaymentMethod::Cash, Yen::new(1_000))];
             let mut sale = Sale::ring_up(ctx, cart, cash).unwrap();
             sale.seq = n;
             sale.receipt_no = n;

@@ -151,7 +151,7 @@ impl Register {
         let id = Uuid::now_v7();
         let mut cart = Cart::new(at.date_naive());
         cart.lines = lines;
-        let cash = vec![Tender { method: PaymentMethod::Cash, amount: Yen::new(10_000) }];
+        let cash = vec![Tender::new(PaymentMethod::Cash, Yen::new(10_000))];
         let sale = self.numbered(Sale::ring_up(self.ctx(id, at), cart, cash).unwrap());
         let entry = self.entry(id, Record::Sale(Box::new(sale.clone())));
         (sale, entry)
@@ -166,7 +166,7 @@ impl Register {
         at: DateTime<Utc>,
     ) -> (Sale, OutboxEntry) {
         let id = Uuid::now_v7();
-        let refund = original.refund(self.ctx(id, at), picks, earlier).unwrap();
+        let refund = original.refund(self.ctx(id, at), picks, earlier, None).unwrap();
         let refund = self.numbered(refund);
         let entry = self.entry(id, Record::Sale(Box::new(refund.clone())));
         (refund, entry)

@@ -78,7 +78,7 @@ impl Till {
         let mut cart = Cart::new(at.date_naive());
         cart.lines = lines;
         let total = lines_total(&cart.lines);
-        let cash = vec![Tender { method: PaymentMethod::Cash, amount: total }];
+        let cash = vec![Tender::new(PaymentMethod::Cash, total)];
         Sale::ring_up(self.ctx(at, shop), cart, cash).unwrap()
     }
 
@@ -166,7 +166,7 @@ async fn a_sale_or_refund_beyond_the_caps_is_refused_naming_the_limit() {
         let long = till.sale_entry(long);
         let original = till.sell(last_month(), vec![goods("飴", 10, 1), goods("ガム", 20, 1)]);
         let mut refund = original
-            .refund(till.ctx(last_month(), issuer("T1234567890123")), &[(0, 1)], &[])
+            .refund(till.ctx(last_month(), issuer("T1234567890123")), &[(0, 1)], &[], None)
             .unwrap();
         if let akinai_core::sale::SaleKind::Refund { lines, .. } = &mut refund.kind {
             lines.extend(std::iter::repeat_n((1, 0), 1000));
@@ -204,7 +204,7 @@ async fn a_refund_batch_against_a_big_original_leaves_other_shops_writing() {
         let refunds: Vec<OutboxEntry> = (0..30)
             .map(|_| {
                 let ctx = big.ctx(last_month(), issuer("T1234567890123"));
-                let mut refund = original.refund(ctx, &picks, &[]).unwrap();
+                let mut refund = original.refund(ctx, &picks, &[], None).unwrap();
                 refund.receipt.total = Yen::new(-1);
                 big.sale_entry(refund)
             })
@@ -330,14 +330,13 @@ async fn tenders_out_of_range_and_sales_above_the_ceiling_are_refused() {
         // [i64::MAX, i64::MAX, 102] on a ¥100 sale: the sum saturates and the change is absurd.
         let mut wild = till.sell(last_month(), vec![goods("水", 100, 1)]);
         wild.tenders = [i64::MAX, i64::MAX, 102]
-            .map(|amount| Tender { method: PaymentMethod::Cash, amount: Yen::new(amount) })
+            .map(|amount| Tender::new(PaymentMethod::Cash, Yen::new(amount)))
             .to_vec();
         wild.change = Yen::new(i64::MAX - 100);
         let wild = till.sale_entry(wild);
         let mut negative = till.sell(last_month(), vec![goods("水", 100, 1)]);
-        negative.tenders = [200, -100]
-            .map(|amount| Tender { method: PaymentMethod::Cash, amount: Yen::new(amount) })
-            .to_vec();
+        negative.tenders =
+            [200, -100].map(|amount| Tender::new(PaymentMethod::Cash, Yen::new(amount))).to_vec();
         let negative = till.sale_entry(negative);
         let huge = till.sale_entry(till.sell(last_month(), vec![goods("宝石", 100_000_001, 1)]));
         let fine = till.sale_entry(till.sell(last_month(), vec![goods("宝石", 100_000_000, 1)]));

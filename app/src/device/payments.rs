@@ -33,12 +33,21 @@ pub async fn abandon(token: &str, id: Uuid) -> Result<Payment> {
 
 /// Asks the provider to refund `refund.amount` of the payment `payment_id`.
 pub async fn refund(token: &str, payment_id: Uuid, refund: &RefundStart) -> Result<PaymentRefund> {
-    http::call(Auth::Device(token), Method::POST, &format!("/payments/{payment_id}/refunds"), refund)
-        .await
+    http::call(
+        Auth::Device(token),
+        Method::POST,
+        &format!("/payments/{payment_id}/refunds"),
+        refund,
+    )
+    .await
 }
 
 /// How the refund `refund_id` of the payment `payment_id` stands.
-pub async fn refund_status(token: &str, payment_id: Uuid, refund_id: Uuid) -> Result<PaymentRefund> {
+pub async fn refund_status(
+    token: &str,
+    payment_id: Uuid,
+    refund_id: Uuid,
+) -> Result<PaymentRefund> {
     http::get(Auth::Device(token), &format!("/payments/{payment_id}/refunds/{refund_id}")).await
 }
 

@@ -374,6 +374,7 @@ fn PaymentMix(payments: Vec<PaymentFigure>) -> impl IntoView {
 fn method_name(method: PaymentMethod) -> &'static str {
     match method {
         PaymentMethod::Cash => "payment-cash",
+        other => akinai_core::tax::Named::word(other),
     }
 }
 

@@ -35,10 +35,10 @@ fn lines_picks_and_tenders_are_capped() {
     let sale = mixed_sale();
     let picks = vec![(0, 0); MAX_PICKS + 1];
     assert_eq!(
-        sale.refund(ctx(2), &picks, &[]).unwrap_err(),
+        sale.refund(ctx(2), &picks, &[], None).unwrap_err(),
         Error::TooMany { field: Field::top("lines"), limit: MAX_PICKS }
     );
-    let many = vec![Tender { method: PaymentMethod::Cash, amount: Yen::new(10) }; MAX_TENDERS + 1];
+    let many = vec![Tender::new(PaymentMethod::Cash, Yen::new(10)); MAX_TENDERS + 1];
     assert_eq!(
         Sale::ring_up(ctx(1), sale.cart.clone(), many).unwrap_err(),
         Error::TooMany { field: Field::top("tenders"), limit: MAX_TENDERS }
@@ -49,10 +49,7 @@ fn lines_picks_and_tenders_are_capped() {
 fn tenders_below_zero_or_beyond_the_limit_are_refused() {
     let cart = mixed_sale().cart;
     let tenders = |amounts: &[i64]| -> Vec<Tender> {
-        amounts
-            .iter()
-            .map(|a| Tender { method: PaymentMethod::Cash, amount: Yen::new(*a) })
-            .collect()
+        amounts.iter().map(|a| Tender::new(PaymentMethod::Cash, Yen::new(*a))).collect()
     };
     assert_eq!(
         Sale::ring_up(ctx(1), cart.clone(), tenders(&[2000, -100])).unwrap_err(),
@@ -73,8 +70,9 @@ fn a_refund_of_a_full_sale_finishes_it_in_two_steps() {
     cart.discount = Discount::Yen(Yen::new(333));
     let sale = Sale::ring_up(ctx(1), cart, cash(1_000_000)).unwrap();
     let all_but_one: Vec<(usize, u32)> = (0..MAX_LINES - 1).map(|n| (n, 2)).collect();
-    let first = sale.refund(ctx(2), &all_but_one, &[]).unwrap();
-    let last = sale.refund(ctx(3), &[(MAX_LINES - 1, 2)], std::slice::from_ref(&first)).unwrap();
+    let first = sale.refund(ctx(2), &all_but_one, &[], None).unwrap();
+    let last =
+        sale.refund(ctx(3), &[(MAX_LINES - 1, 2)], std::slice::from_ref(&first), None).unwrap();
     assert_eq!(first.receipt.total + last.receipt.total, -sale.receipt.total);
     assert_eq!(first.receipt.tax + last.receipt.tax, -sale.receipt.tax);
 }
@@ -82,9 +80,11 @@ fn a_refund_of_a_full_sale_finishes_it_in_two_steps() {
 #[test]
 fn refunding_everything_reverses_the_sale_exactly() {
     let sale = mixed_sale();
-    let refund = sale.refund(ctx(2), &[(0, 3), (1, 2)], &[]).unwrap();
+    let refund = sale.refund(ctx(2), &[(0, 3), (1, 2)], &[], None).unwrap();
     assert_eq!(refund.receipt, sale.receipt.reversal());
-    assert_eq!(refund.tenders, cash(-880));
+    // Back through the sale's one cash tender.
+    let back = Tender { refunds: Some(0), ..Tender::new(PaymentMethod::Cash, Yen::new(-880)) };
+    assert_eq!(refund.tenders, [back]);
     assert_eq!(refund.cash_in_drawer().get(), -880);
     assert!(refund.is_refund());
     assert_eq!(
@@ -98,7 +98,7 @@ fn a_partial_refund_is_at_the_original_rates_with_its_share_of_the_discount() {
     let sale = mixed_sale();
     let mut eat_in = sale.clone();
     eat_in.cart.dining = crate::tax::DiningMode::TakeOut;
-    let refund = sale.refund(ctx(2), &[(1, 1)], &[]).unwrap();
+    let refund = sale.refund(ctx(2), &[(1, 1)], &[], None).unwrap();
     // One beer of 250 out of a 980 subtotal carries floor(100 × 250 / 980) = 25 of the discount.
     assert_eq!(refund.receipt.discount.get(), -25);
     assert_eq!(refund.receipt.total.get(), -225);
@@ -107,12 +107,12 @@ fn a_partial_refund_is_at_the_original_rates_with_its_share_of_the_discount() {
     assert_eq!(refund.cart.date, sale.cart.date, "the sale's date, so the sale's rates");
 
     // What is left can be refunded, but not more.
-    let err = sale.refund(ctx(3), &[(1, 2)], std::slice::from_ref(&refund)).unwrap_err();
+    let err = sale.refund(ctx(3), &[(1, 2)], std::slice::from_ref(&refund), None).unwrap_err();
     assert_eq!(err, Error::RefundTooMuch { field: Field::line(1, "qty") });
-    let rest = sale.refund(ctx(3), &[(1, 1), (0, 3)], &[refund]).unwrap();
+    let rest = sale.refund(ctx(3), &[(1, 1), (0, 3)], &[refund], None).unwrap();
     assert!(rest.receipt.total.is_negative());
-    assert_eq!(sale.refund(ctx(4), &[], &[]).unwrap_err(), Error::NothingToRefund);
-    assert_eq!(rest.refund(ctx(5), &[(0, 1)], &[]).unwrap_err(), Error::NotRefundable);
+    assert_eq!(sale.refund(ctx(4), &[], &[], None).unwrap_err(), Error::NothingToRefund);
+    assert_eq!(rest.refund(ctx(5), &[(0, 1)], &[], None).unwrap_err(), Error::NotRefundable);
 }
 
 proptest::proptest! {
@@ -156,7 +156,7 @@ proptest::proptest! {
             picks.push(rest);
         }
         for (n, pick) in picks.iter().enumerate() {
-            let refund = sale.refund(ctx(100 + n as u128), pick, &refunds).unwrap();
+            let refund = sale.refund(ctx(100 + n as u128), pick, &refunds, None).unwrap();
             refunds.push(refund);
             // Tax-included refunds carry exact cumulative amounts, so they can never overpay.
             // (Tax-excluded ones round each refund's added tax, which the last refund settles.)

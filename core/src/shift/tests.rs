@@ -104,7 +104,7 @@ fn day() -> Vec<Sale> {
         720,
         104,
     );
-    let mut beer_back = mixed.refund(ctx(5, tokyo(14, 0), SHIFT), &[(1, 1)], &[]).unwrap();
+    let mut beer_back = mixed.refund(ctx(5, tokyo(14, 0), SHIFT), &[(1, 1)], &[], None).unwrap();
     beer_back.receipt_no = 105;
     let elsewhere = sold(
         6,
@@ -173,7 +173,7 @@ fn a_day_at_the_register_closes_ten_yen_short() {
     shift.close(tokyo(19, 0), "佐藤", counted.clone()).unwrap();
     assert!(!shift.is_open());
     // A Z report runs to the close, whenever it is printed.
-    let z = shift.report(&sales, tokyo(23, 0));
+    let z = shift.report(&sales, tokyo(23, 0), &PaymentSettings::default());
 
     assert_eq!(z.kind, ReportKind::Z);
     assert_eq!(z.shift_id, SHIFT);
@@ -182,7 +182,15 @@ fn a_day_at_the_register_closes_ten_yen_short() {
     // 10%: 738 + 300 − 284; 8%: 320 + 730 + 1,002.
     assert_eq!(rate_lines(&z), vec![(10, false, 754, 685, 69), (8, true, 2052, 1901, 151)]);
     assert_eq!(z.exempt.get(), 420);
-    assert_eq!(z.methods, vec![MethodLine { method: PaymentMethod::Cash, amount: Yen::new(3226) }]);
+    let cash = TenderLine {
+        method: PaymentMethod::Cash,
+        brand: String::new(),
+        amount: Yen::new(3226),
+        fee: Yen::ZERO,
+        deposit: Yen::new(3226),
+        to_reconcile: false,
+    };
+    assert_eq!(z.tenders, vec![cash]);
     let categories: Vec<(&str, i64, i64)> =
         z.categories.iter().map(|c| (c.category.as_str(), c.qty, c.amount.get())).collect();
     assert_eq!(
@@ -208,20 +216,20 @@ fn an_x_report_leaves_over_short_alone_unless_the_drawer_is_counted() {
     moved(&mut shift);
     let sales = day();
     assert!(shift.is_open());
-    let x = shift.report(&sales, tokyo(15, 0));
-    assert_eq!(x, shift.x_report(&sales, tokyo(15, 0), None));
+    let x = shift.report(&sales, tokyo(15, 0), &PaymentSettings::default());
+    assert_eq!(x, shift.x_report(&sales, tokyo(15, 0), None, &PaymentSettings::default()));
     assert_eq!(x.kind, ReportKind::X);
     assert_eq!(x.to, crate::TOKYO.with_ymd_and_hms(2026, 11, 24, 15, 0, 0).unwrap());
     assert_eq!(x.expected_cash.get(), 25_026);
     assert_eq!((&x.counted, x.counted_cash, x.over_short), (&None, None, None));
 
     let counted = drawer(&[(Denomination::Note10000, 3)]);
-    let x = shift.x_report(&sales, tokyo(15, 0), Some(&counted));
+    let x = shift.x_report(&sales, tokyo(15, 0), Some(&counted), &PaymentSettings::default());
     assert_eq!((x.counted_cash, x.over_short), (Some(Yen::new(30_000)), Some(Yen::new(4974))));
 
     // The X and Z reports of the same figures differ only in kind and time.
     shift.close(tokyo(19, 0), "山田", counted).unwrap();
-    let z = shift.report(&sales, tokyo(19, 0));
+    let z = shift.report(&sales, tokyo(19, 0), &PaymentSettings::default());
     assert_eq!(ShiftReport { kind: ReportKind::Z, to: z.to, ..x }, z);
 }
 
@@ -230,9 +238,9 @@ fn sales_of_other_shifts_are_left_out() {
     let shift = open();
     let other: Vec<Sale> = day().into_iter().filter(|s| s.shift_id != SHIFT).collect();
     assert_eq!(other.len(), 1);
-    let x = shift.x_report(&other, tokyo(15, 0), None);
+    let x = shift.x_report(&other, tokyo(15, 0), None, &PaymentSettings::default());
     assert_eq!((x.receipts, x.first_receipt_no, x.gross_sales), (0, None, Yen::ZERO));
-    assert!(x.rates.is_empty() && x.methods.is_empty() && x.categories.is_empty());
+    assert!(x.rates.is_empty() && x.tenders.is_empty() && x.categories.is_empty());
     assert_eq!(x.expected_cash.get(), 20_000);
 }
 
@@ -294,7 +302,7 @@ fn shifts_and_reports_survive_storage() {
     shift.close(tokyo(19, 0), "佐藤", float()).unwrap();
     let json = serde_json::to_string(&shift).unwrap();
     assert_eq!(serde_json::from_str::<Shift>(&json).unwrap(), shift);
-    let z = shift.report(&day(), tokyo(19, 0));
+    let z = shift.report(&day(), tokyo(19, 0), &PaymentSettings::default());
     let json = serde_json::to_string(&z).unwrap();
     assert_eq!(serde_json::from_str::<ShiftReport>(&json).unwrap(), z);
     assert_eq!(serde_json::to_string(&Denomination::Note10000).unwrap(), r#""10000""#);
@@ -355,7 +363,9 @@ fn ring_up_day(days: Vec<Day>) -> Vec<Sale> {
                 })
                 .collect();
             // Picks that ask for nothing or too much are refused; the day goes on without them.
-            if let Ok(refund) = sale.refund(ctx(next(), tokyo(11, 0), shift), &picks, &earlier) {
+            if let Ok(refund) =
+                sale.refund(ctx(next(), tokyo(11, 0), shift), &picks, &earlier, None)
+            {
                 earlier.push(refund);
             }
         }
@@ -385,7 +395,7 @@ proptest! {
         }
         let mut closed = shift.clone();
         closed.close(tokyo(19, 0), "山田", counted.clone()).unwrap();
-        let z = closed.report(&sales, tokyo(19, 0));
+        let z = closed.report(&sales, tokyo(19, 0), &PaymentSettings::default());
         let mine: Vec<&Sale> = sales.iter().filter(|s| s.shift_id == SHIFT).collect();
         let totals: i64 = mine.iter().map(|s| s.receipt.total.get()).sum();
 
@@ -397,7 +407,7 @@ proptest! {
             prop_assert_eq!(l.gross.get(), l.net.get() + l.tax.get());
         }
         // (b) so do the payment methods.
-        prop_assert_eq!(z.methods.iter().map(|m| m.amount.get()).sum::<i64>(), totals);
+        prop_assert_eq!(z.tenders.iter().map(|m| m.amount.get()).sum::<i64>(), totals);
         // (c) the drawer.
         let drawer: i64 = mine.iter().map(|s| s.cash_in_drawer().get()).sum();
         let moved: i64 = shift.moves.iter().map(|m| m.signed().get()).sum();
@@ -415,7 +425,7 @@ proptest! {
         let discounts: i64 = mine.iter().map(|s| s.receipt.discount.get()).sum();
         prop_assert_eq!(z.receipt_discounts.get(), discounts);
         prop_assert!(z.categories.iter().all(|c| c.qty >= 0), "never more given back than sold");
-        let x = shift.x_report(&sales, tokyo(19, 0), None);
+        let x = shift.x_report(&sales, tokyo(19, 0), None, &PaymentSettings::default());
         prop_assert_eq!(x.over_short, None);
         prop_assert_eq!(x.expected_cash, z.expected_cash);
     }

@@ -30,7 +30,7 @@ fn links(entries: &[OutboxEntry]) -> Vec<Link> {
 
 fn three() -> Vec<OutboxEntry> {
     let sale = mixed_sale();
-    let refund = sale.refund(ctx(2), &[(0, 1)], &[]).unwrap();
+    let refund = sale.refund(ctx(2), &[(0, 1)], &[], None).unwrap();
     chain(vec![
         Record::Sale(Box::new(sale)),
         Record::Sale(Box::new(refund)),
@@ -101,8 +101,9 @@ fn a_sale_that_adds_up_passes_and_one_that_does_not_is_rejected() {
 #[test]
 fn a_refund_is_checked_against_its_original_and_earlier_refunds() {
     let sale = mixed_sale();
-    let first = sale.refund(ctx(2), &[(0, 1)], &[]).unwrap();
-    let second = sale.refund(ctx(3), &[(0, 2), (1, 2)], std::slice::from_ref(&first)).unwrap();
+    let first = sale.refund(ctx(2), &[(0, 1)], &[], None).unwrap();
+    let second =
+        sale.refund(ctx(3), &[(0, 2), (1, 2)], std::slice::from_ref(&first), None).unwrap();
     assert_eq!(check_sale(&first, Some(&sale), &[]), Ok(()));
     assert_eq!(check_sale(&second, Some(&sale), std::slice::from_ref(&first)), Ok(()));
     assert_eq!(check_sale(&second, None, &[]), Err(Rejection::UnknownOriginal));
@@ -150,4 +151,28 @@ fn an_entry_answered_twice_leaves_once_and_strangers_are_ignored() {
     };
     let batch = SyncBatch { entries, waiting: 3 };
     assert_eq!(reply.answered(&batch), [2]);
+}
+
+/// A sale with change and a cash refund of it, as registers made them before tenders had
+/// brands, ids and refund links (encoded by main before issue 11, verbatim).
+const BEFORE_ISSUE_11: &str = include_str!("entries_before_issue_11.jsonl");
+
+#[test]
+fn entries_made_before_cashless_tenders_keep_their_bytes_and_hash() {
+    let entries: Vec<OutboxEntry> =
+        BEFORE_ISSUE_11.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(entries.len(), 2);
+    for (line, entry) in BEFORE_ISSUE_11.lines().zip(&entries) {
+        assert_eq!(serde_json::to_string(entry).unwrap(), line);
+        assert_eq!(entry.compute_hash(), entry.hash);
+    }
+    assert!(verify_chain(&links(&entries)).is_empty());
+    let [Record::Sale(sale), Record::Sale(refund)] = [&entries[0].record, &entries[1].record]
+    else {
+        panic!("a sale and its refund");
+    };
+    assert_eq!(check_sale(sale, None, &[]), Ok(()));
+    // The refund names no tender: it went back through the sale's cash, and still passes.
+    assert_eq!(refund.tenders[0].refunds, None);
+    assert_eq!(check_sale(refund, Some(sale), &[]), Ok(()));
 }

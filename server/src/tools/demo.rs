@@ -281,7 +281,7 @@ pub fn ring_up(
         // Paid with the next thousand yen above the prices with tax at its highest rate, as
         // customers hand over notes; the change is computed.
         let paid = (most * 11 / 10 / 1000 + 1) * 1000;
-        let tender = Tender { method: PaymentMethod::Cash, amount: Yen::new(paid) };
+        let tender = Tender::new(PaymentMethod::Cash, Yen::new(paid));
         let mut sale = Sale::ring_up(context, cart, vec![tender])?;
         let seq = n as u64 + 1;
         (sale.seq, sale.receipt_no) = (seq, seq);

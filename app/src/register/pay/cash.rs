@@ -35,7 +35,9 @@ pub(super) fn CashForm(pay: Pay) -> impl IntoView {
 
 /// The change due, large, and what vouchers paid beyond the total (kept, no change).
 #[component]
-pub(super) fn Change(settle: impl Fn() -> Option<Settle> + Copy + Send + Sync + 'static) -> impl IntoView {
+pub(super) fn Change(
+    settle: impl Fn() -> Option<Settle> + Copy + Send + Sync + 'static,
+) -> impl IntoView {
     let app = use_app();
     view! {
         <p class="change" role="status">

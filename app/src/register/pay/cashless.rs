@@ -75,7 +75,10 @@ fn tender(
 
 /// The brand buttons of `method`, one of them chosen.
 #[component]
-pub(super) fn Brands(method: PaymentMethod, brand: RwSignal<Option<&'static str>>) -> impl IntoView {
+pub(super) fn Brands(
+    method: PaymentMethod,
+    brand: RwSignal<Option<&'static str>>,
+) -> impl IntoView {
     let app = use_app();
     view! {
         <div class="brands" role="group" aria-label=move || app.t("pay-brand")>
@@ -173,7 +176,8 @@ mod tests {
             Lang::Ja,
         );
         assert_eq!(refused.err().as_deref().map(|p| p.starts_with("下4桁: ")), Some(true));
-        let refused = tender(PaymentMethod::Card, Some("visa"), "1000", "", "12-34", LEFT, Lang::Ja);
+        let refused =
+            tender(PaymentMethod::Card, Some("visa"), "1000", "", "12-34", LEFT, Lang::Ja);
         assert_eq!(refused.err().as_deref().map(|p| p.starts_with("承認番号: ")), Some(true));
     }
 

@@ -139,9 +139,8 @@ pub(super) fn PayPanel(
     });
     let busy = RwSignal::new(false);
     let settle = move || pay.checkout.with(|c| c.settle(total.get(), pay.cash()));
-    let can_complete = move || {
-        settle().is_some() && pay.checkout.with(Checkout::qr_settled) && !busy.get()
-    };
+    let can_complete =
+        move || settle().is_some() && pay.checkout.with(Checkout::qr_settled) && !busy.get();
     let complete = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         if !can_complete() {

@@ -207,8 +207,8 @@ fn store_sale(
         ]);
         days.add_rate(&date, rate, reduced, [amounts.gross, amounts.net, amounts.tax]);
     }
-    for (method, amount) in postings.methods.into_iter().filter(|(_, amount)| *amount != Yen::ZERO)
-    {
+    for (key, amount) in postings.methods.into_iter().filter(|(_, amount)| *amount != Yen::ZERO) {
+        let method = key.method;
         *days.tenders.entry((date.clone(), method.word().to_owned())).or_default() += amount.get();
         tenders.push([
             id.as_str().into(),
