@@ -2,14 +2,7 @@
 // cash for the rest with change, the refund through the same tenders; then, with the server
 // gone, a card, the shop's printed QR code (要照合) and a gift voucher that pays too much.
 import { expect, test, type Page } from '@playwright/test';
-import { setUpShop, signIn, startServer, stopServer } from './shop';
-
-/** Signs in on a new shop and opens the shift with ¥10,000 in the drawer. */
-async function openShift(page: Page) {
-  await signIn(page, '2580');
-  await page.getByRole('group', { name: '釣り銭準備金' }).getByLabel('¥1,000', { exact: true }).fill('10');
-  await page.getByRole('button', { name: '開局' }).click();
-}
+import { PIN, openShift, setUpShop, startServer, stopServer } from './shop';
 
 /** Rings up a rice ball and a beer (¥430) and goes to the pay screen. */
 async function ringUp(page: Page) {
@@ -23,7 +16,7 @@ async function ringUp(page: Page) {
 test('a card for part, cash for the rest, and the refund through both', async ({ page }) => {
   const server = await startServer(11);
   try {
-    await setUpShop(page, server, '2580');
+    await setUpShop(page, server, PIN);
     await openShift(page);
     await ringUp(page);
 
@@ -72,7 +65,7 @@ test('a card for part, cash for the rest, and the refund through both', async ({
 test('offline: a card, the shop QR code to reconcile, and a voucher paying too much', async ({ page }) => {
   const server = await startServer(12);
   try {
-    await setUpShop(page, server, '2580');
+    await setUpShop(page, server, PIN);
     await openShift(page);
     await stopServer(server);
     await ringUp(page);

@@ -56,16 +56,17 @@ pub async fn queue_cancel(db: &Storage, id: Uuid) -> Result<()> {
     db.set(stores::PAYMENT_CANCELS, &id.to_string(), &id).await
 }
 
-/// Sends the call-offs kept while the server could not be reached; each leaves the queue once
-/// the server answered for it (a payment it does not know has nothing to call off).
+/// Sends the call-offs kept while the server could not be reached. Each leaves the queue once
+/// the server answered for it, whatever it said (a payment it does not know, or one past calling
+/// off, has nothing left to do); one it could not answer for stays, and the rest wait with it.
+/// Only a revoked tablet is an error: the sync round stops there.
 pub async fn send_cancels(db: &Storage, token: &str) -> Result<()> {
     let ids: Vec<Uuid> = db.all(stores::PAYMENT_CANCELS).await?;
     for id in ids {
         match abandon(token, id).await {
-            Ok(_) | Err(Error::Refused { status: 404, .. }) => {
-                db.remove(stores::PAYMENT_CANCELS, &id.to_string()).await?
-            }
-            Err(err) => return Err(err),
+            Err(err @ Error::Refused { status: 401, .. }) => return Err(err),
+            Err(Error::Network(_) | Error::Refused { status: 500.., .. }) => return Ok(()),
+            Ok(_) | Err(_) => db.remove(stores::PAYMENT_CANCELS, &id.to_string()).await?,
         }
     }
     Ok(())

@@ -180,15 +180,20 @@ pub(super) fn PayPanel(
     let waiting = Memo::new(move |_| pay.checkout.with(|c| c.waiting().is_some()));
     view! {
         <div class="pay-panel">
-            <p class="due">
-                <span>{move || app.t("due")}</span>
-                <strong aria-label=move || app.t("due")>{move || total.get().to_string()}</strong>
-            </p>
-            <p class="remaining">
-                <span>{move || app.t("pay-remaining")}</span>
-                <strong aria-label=move || app.t("pay-remaining")>{move || pay.remaining().to_string()}</strong>
-            </p>
-            <Kinds pay />
+            <div class="pay-figures">
+                <p class="due">
+                    <span>{move || app.t("due")}</span>
+                    <strong aria-label=move || app.t("due")>{move || total.get().to_string()}</strong>
+                </p>
+                <p class="remaining">
+                    <span>{move || app.t("pay-remaining")}</span>
+                    <strong aria-label=move || app.t("pay-remaining")>{move || pay.remaining().to_string()}</strong>
+                </p>
+            </div>
+            <qr::QrWaiting pay />
+            <Show when=move || !waiting.get()>
+                <Kinds pay />
+            </Show>
             <TenderList pay />
             {move || match pay.kind.get() {
                 PaymentMethod::Cash => ().into_any(),
@@ -196,7 +201,6 @@ pub(super) fn PayPanel(
                 PaymentMethod::Qr => ().into_any(),
                 method => view! { <cashless::CashlessForm pay method /> }.into_any(),
             }}
-            <qr::QrWaiting pay />
             {move || pay.problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
             <form class="pay-complete" on:submit=complete>
                 <Show when=move || pay.kind.get() == PaymentMethod::Cash>
@@ -218,13 +222,12 @@ pub(super) fn PayPanel(
 #[component]
 fn Kinds(pay: Pay) -> impl IntoView {
     let app = use_app();
-    let waiting = move || pay.checkout.with(|c| c.waiting().is_some());
     let kind = move |method: PaymentMethod| {
         let label = format!("pay-method-{}", akinai_core::tax::Named::word(method));
         let unavailable = move || method == PaymentMethod::Qr && !pay.qr_available(app);
         view! {
             <button type="button" aria-pressed=move || (pay.kind.get() == method).to_string()
-                disabled=move || waiting() || unavailable()
+                disabled=unavailable
                 on:click=move |_| { pay.problem.set(None); pay.kind.set(method); }>
                 {move || app.t(&label)}
             </button>

@@ -234,8 +234,8 @@ pub(super) fn QrWaiting(pay: Pay) -> impl IntoView {
                         <span role="timer" aria-label=move || app.t("pay-qr-time-left")>
                             {move || { let s = left(); format!("{}:{:02}", s / 60, s % 60) }}
                         </span>
+                        <button type="button" on:click=cancel>{move || app.t("pay-qr-cancel")}</button>
                     </figcaption>
-                    <button type="button" on:click=cancel>{move || app.t("pay-qr-cancel")}</button>
                 </figure>
             }.into_any()
         })}
