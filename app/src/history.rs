@@ -448,6 +448,7 @@ fn RefundTenders(
     };
     view! {
         <Show when=move || plan.with(|p| p.as_ref().is_some_and(|p| p.iter().any(|t| t.method != PaymentMethod::Cash)))>
+            <h4 class="refund-tenders-title">{move || app.t("refund-tenders")}</h4>
             <ul class="refund-tenders" aria-label=move || app.t("refund-tenders")>{rows}</ul>
         </Show>
     }

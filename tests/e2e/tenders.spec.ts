@@ -1,8 +1,8 @@
 // Paying without a QR provider: a card with its last four digits (a card number is refused),
-// cash for the rest with change, the refund through the same tenders; then, with the server
+// kept through a reload, cash for the rest with change, the refund through the same tenders; then, with the server
 // gone, a card, the shop's printed QR code (要照合) and a gift voucher that pays too much.
 import { expect, test, type Page } from '@playwright/test';
-import { PIN, openShift, setUpShop, startServer, stopServer } from './shop';
+import { PIN, openShift, setUpShop, signIn, startServer, stopServer } from './shop';
 
 /** Rings up a rice ball and a beer (¥430) and goes to the pay screen. */
 async function ringUp(page: Page) {
@@ -37,6 +37,12 @@ test('a card for part, cash for the rest, and the refund through both', async ({
     await expect(tenders).toContainText('カード VISA');
     await expect(tenders).toContainText('****1234');
     await expect(page.getByLabel('残り', { exact: true })).toHaveText('¥130');
+
+    // A reload (a crash, a flat battery) finds the sale being paid for, with its tender.
+    await page.reload();
+    await signIn(page, PIN);
+    await expect(page.getByLabel('残り', { exact: true })).toHaveText('¥130');
+    await expect(tenders.getByRole('listitem')).toHaveCount(1);
 
     // Cash last gives the change.
     await page.getByRole('button', { name: '¥1,000' }).click();

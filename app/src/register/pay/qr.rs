@@ -33,7 +33,7 @@ fn try_again(err: &Error) -> bool {
 
 /// Takes in what the server said of a payment: the checkout changes (kept on the device) and
 /// the cashier is told the outcome.
-async fn heard(pay: Pay, app: AppState, payment: Payment) -> Result<QrOutcome> {
+async fn heard(pay: Pay, app: AppState, payment: Payment) -> Result<()> {
     let mut outcome = None;
     pay.change(app, |c| outcome = c.heard(&payment)).await?;
     let outcome = outcome.unwrap_or(QrOutcome::Cancelled);
@@ -43,7 +43,7 @@ async fn heard(pay: Pay, app: AppState, payment: Payment) -> Result<QrOutcome> {
     if let (QrOutcome::Declined, Some(code)) = (outcome, payment.error) {
         pay.problem.try_set(Some(app.lang.get_untracked().refusal(code, None)));
     }
-    Ok(outcome)
+    Ok(())
 }
 
 /// Follows the payment `id` until it is paid, declined, expired or gone from the checkout
@@ -124,9 +124,9 @@ pub(super) fn call_off(pay: Pay, app: AppState, id: Uuid) {
             None => Err(Error::Unpaired),
         };
         match answer {
+            // Paid meanwhile: the payment stays, and the cashier is told.
             Ok(payment) if payment.state == PaymentState::Completed => {
-                heard(pay, app, payment).await?;
-                return Ok(());
+                return heard(pay, app, payment).await;
             }
             Ok(_) => {}
             Err(err) if try_again(&err) => {
