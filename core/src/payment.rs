@@ -294,6 +294,52 @@ impl Default for PaymentSettings {
     }
 }
 
+/// The most fee rates a shop's settings hold.
+pub const MAX_FEES: usize = 100;
+
+impl PaymentSettings {
+    /// Refuses settings the books cannot use, naming the field: more than [`MAX_FEES`] rates
+    /// (`fees`), a rate above 100% (`fees[i].basis_points`), a brand the method does not have
+    /// (`fees[i].brand`), a second rate for the same method and brand (`fees[i]`), or a QR
+    /// provider other than `paypay` (`qr_provider`).
+    pub fn check(&self) -> Result<()> {
+        if self.fees.len() > MAX_FEES {
+            return Err(Error::TooMany { field: Field::top("fees"), limit: MAX_FEES });
+        }
+        for (index, rate) in self.fees.iter().enumerate() {
+            let field = |name: &str| Field::top(&format!("fees[{index}]{name}"));
+            if rate.basis_points > 10_000 {
+                return Err(Error::Invalid {
+                    field: field(".basis_points"),
+                    detail: "at most 10000 (100%)".to_owned(),
+                });
+            }
+            if !rate.brand.is_empty() && !brands(rate.method).contains(&rate.brand.as_str()) {
+                return Err(Error::UnknownValue {
+                    field: field(".brand"),
+                    value: rate.brand.clone(),
+                    expected: brands_expected(rate.method),
+                });
+            }
+            let same = |other: &FeeRate| other.method == rate.method && other.brand == rate.brand;
+            if self.fees[..index].iter().any(same) {
+                return Err(Error::Invalid {
+                    field: field(""),
+                    detail: "a second rate for the same method and brand".to_owned(),
+                });
+            }
+        }
+        match self.qr_provider.as_deref() {
+            None | Some("paypay") => Ok(()),
+            Some(other) => Err(Error::UnknownValue {
+                field: Field::top("qr_provider"),
+                value: other.to_owned(),
+                expected: "paypay",
+            }),
+        }
+    }
+}
+
 /// A fee rate the provider charges on what a method (and brand) took.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -501,6 +547,30 @@ mod tests {
         assert_eq!(fee_of(&key(PaymentMethod::QrStatic, "paypay"), 10_000), 10_000);
         let huge = crate::money::MAX_AMOUNT.get();
         assert_eq!(fee_of(&key(PaymentMethod::Card, "jcb"), huge), huge / 10_000 * 325);
+    }
+
+    #[test]
+    fn settings_refuse_rates_the_books_cannot_use() {
+        let field = |settings: PaymentSettings| settings.check().unwrap_err().field().to_string();
+        let ok = crate::testing::fees(&[
+            (PaymentMethod::Card, "", 324),
+            (PaymentMethod::Card, "jcb", 10_000),
+        ]);
+        assert_eq!(ok.check(), Ok(()));
+        let rates = |rates: &[(PaymentMethod, &str, u16)]| crate::testing::fees(rates);
+        assert_eq!(field(rates(&[(PaymentMethod::Card, "", 10_001)])), "fees[0].basis_points");
+        assert_eq!(field(rates(&[(PaymentMethod::Card, "suica", 1)])), "fees[0].brand");
+        assert_eq!(field(rates(&[(PaymentMethod::Cash, "visa", 1)])), "fees[0].brand");
+        let twice = [
+            (PaymentMethod::Card, "", 1),
+            (PaymentMethod::Qr, "", 1),
+            (PaymentMethod::Card, "", 2),
+        ];
+        assert_eq!(field(rates(&twice)), "fees[2]");
+        let many = vec![(PaymentMethod::Card, "", 1); MAX_FEES + 1];
+        assert_eq!(field(rates(&many)), "fees");
+        let provider = PaymentSettings { qr_provider: Some("linepay".into()), ..ok };
+        assert_eq!(field(provider), "qr_provider");
     }
 
     #[test]
