@@ -1,13 +1,20 @@
 //! The cashier's shift: count the opening float, move cash in or out with a reason, see the X
 //! report at any time, and close by counting the drawer by denomination for the Z report with
-//! expected vs counted and the over/short.
+//! expected vs counted and the over/short. The reports show the takings of every tender (method
+//! and brand) with the fee and expected deposit of the store's payment settings; the drawer
+//! counts only cash.
 
 use akinai_core::Yen;
+use akinai_core::payment::{PaymentMethod, PaymentSettings};
 use akinai_core::shift::{CashMoveKind, Denomination, DrawerCount, ReportKind, Shift, ShiftReport};
+use akinai_core::tax::Named;
+use akinai_i18n::Lang;
 use chrono::Utc;
 use leptos::prelude::*;
 use uuid::Uuid;
 
+use crate::device::keys;
+use crate::device::storage::stores;
 use crate::state::{Screen, use_app};
 
 /// The shift screen.
@@ -15,14 +22,25 @@ use crate::state::{Screen, use_app};
 pub fn ShiftScreen() -> impl IntoView {
     let app = use_app();
     let current = Memo::new(move |_| app.shifts.with(|s| s.last().cloned()));
+    // The fee rates the reports estimate deposits with, as sync last brought them.
+    let payments = LocalResource::new(move || async move {
+        let stored = async { app.storage()?.get(stores::SETTINGS, keys::PAYMENTS).await };
+        stored.await.unwrap_or_else(|err| {
+            app.fail(err);
+            None
+        })
+    });
+    let payments = Signal::derive(move || payments.get().flatten().unwrap_or_default());
     view! {
         <section class="panel shift" aria-labelledby="shift-title">
             <h2 id="shift-title">{move || app.t("shift-title")}</h2>
             {move || match current.get() {
-                Some(shift) if shift.is_open() => view! { <OpenShift shift /> }.into_any(),
+                Some(shift) if shift.is_open() => view! { <OpenShift shift payments /> }.into_any(),
                 closed => view! {
                     {closed.map(|shift| {
-                        let report = app.sales.with(|sales| shift.report(sales, Utc::now(), &Default::default()));
+                        let report = Signal::derive(move || {
+                            payments.with(|p| app.sales.with(|sales| shift.report(sales, Utc::now(), p)))
+                        });
                         view! { <Report report /> }
                     })}
                     <OpenForm />
@@ -96,7 +114,7 @@ fn OpenForm() -> impl IntoView {
 
 /// The open shift: X report, cash in / out, and closing.
 #[component]
-fn OpenShift(shift: Shift) -> impl IntoView {
+fn OpenShift(shift: Shift, payments: Signal<PaymentSettings>) -> impl IntoView {
     let app = use_app();
     let busy = RwSignal::new(false);
     // Each change starts from the shift as stored now, and waits for the last one to be written.
@@ -117,7 +135,7 @@ fn OpenShift(shift: Shift) -> impl IntoView {
     let report = {
         let shift = shift.clone();
         Memo::new(move |_| {
-            app.sales.with(|sales| shift.report(sales, Utc::now(), &Default::default()))
+            payments.with(|p| app.sales.with(|sales| shift.report(sales, Utc::now(), p)))
         })
     };
     let mv = move |kind: CashMoveKind| {
@@ -180,6 +198,16 @@ fn OpenShift(shift: Shift) -> impl IntoView {
     }
 }
 
+/// A tender's name as reports show it: the method, and its brand when it has one
+/// (`カード VISA`, `現金`).
+pub fn tender_name(lang: Lang, method: PaymentMethod, brand: &str) -> String {
+    let method = lang.text(&format!("payment-{}", method.word()));
+    match brand {
+        "" => method,
+        brand => format!("{method} {}", lang.text(&format!("brand-{brand}"))),
+    }
+}
+
 /// An X or Z report.
 #[component]
 fn Report(#[prop(into)] report: Signal<ShiftReport>) -> impl IntoView {
@@ -212,7 +240,6 @@ fn Report(#[prop(into)] report: Signal<ShiftReport>) -> impl IntoView {
                     <table aria-label=t("report-summary")>
                         <tbody>
                             {row(t("gross-sales"), r.gross_sales.to_string())}
-                            {r.tenders.iter().map(|m| row(t(akinai_core::tax::Named::word(m.method)), m.amount.to_string())).collect_view()}
                             {r.categories.iter().map(|c| row(
                                 if c.category.is_empty() { t("no-category") } else { c.category.clone() },
                                 format!("{} ({})", c.amount, c.qty),
@@ -227,6 +254,27 @@ fn Report(#[prop(into)] report: Signal<ShiftReport>) -> impl IntoView {
                             })}
                         </tbody>
                     </table>
+                    <table class="tenders" aria-label=t("tenders-by-method")>
+                        <thead><tr>
+                            <th scope="col">{t("tender-method")}</th><th scope="col">{t("tender-amount")}</th>
+                            <th scope="col">{t("tender-fee")}</th><th scope="col">{t("tender-deposit")}</th>
+                        </tr></thead>
+                        <tbody>
+                            {r.tenders.iter().map(|line| view! {
+                                <tr>
+                                    <th scope="row">
+                                        {tender_name(lang, line.method, &line.brand)}
+                                        {line.to_reconcile.then(|| view! { <span class="reconcile">{t("to-reconcile")}</span> })}
+                                    </th>
+                                    <td>{line.amount.to_string()}</td><td>{line.fee.to_string()}</td><td>{line.deposit.to_string()}</td>
+                                </tr>
+                            }).collect_view()}
+                            {(r.excess != Yen::ZERO).then(|| view! {
+                                <tr><th scope="row">{t("tender-excess")}</th><td>{r.excess.to_string()}</td><td></td><td></td></tr>
+                            })}
+                        </tbody>
+                    </table>
+                    <p class="hint">{t("deposit-hint")}</p>
                     <table aria-label=t("report-drawer")>
                         <tbody>
                             {row(t("opening-float"), r.opening_float.to_string())}
@@ -242,5 +290,32 @@ fn Report(#[prop(into)] report: Signal<ShiftReport>) -> impl IntoView {
                 </article>
             }
         }}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use akinai_core::payment::{PaymentMethod, brands};
+    use akinai_core::tax::Named;
+    use akinai_i18n::Lang;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::tender_name;
+
+    #[wasm_bindgen_test]
+    fn every_tender_has_a_name() {
+        // Japanese is compiled in; the i18n crate's tests hold every language to its ids.
+        for lang in Lang::ALL.into_iter().filter(|l| l.is_loaded()) {
+            for (word, method) in PaymentMethod::NAMES {
+                let plain = tender_name(lang, *method, "");
+                assert!(!plain.contains("payment-"), "{lang:?} {word}: {plain}");
+                for brand in brands(*method) {
+                    let name = tender_name(lang, *method, brand);
+                    assert!(!name.contains("brand-"), "{lang:?} {word} {brand}: {name}");
+                }
+            }
+        }
+        assert_eq!(tender_name(Lang::Ja, PaymentMethod::Card, "visa"), "カード VISA");
+        assert_eq!(tender_name(Lang::Ja, PaymentMethod::QrStatic, "paypay"), "店頭QR PayPay");
     }
 }

@@ -454,8 +454,11 @@ pub struct Figures {
     pub rates: Vec<RateFigure>,
     /// Per Tokyo hour, all 24.
     pub hours: Vec<HourFigure>,
-    /// Per payment method, what was kept (cash less change), largest first.
+    /// Per tender (method and brand), what was kept (cash less change), largest first.
     pub payments: Vec<PaymentFigure>,
+    /// What static-QR tenders took, which no provider confirmed (要照合).
+    #[serde(default)]
+    pub to_reconcile: Yen,
     /// The best-selling items by amount.
     pub top_items: Vec<TopItem>,
     /// Per store.
@@ -500,14 +503,24 @@ pub struct HourFigure {
     pub receipts: u64,
 }
 
-/// What one payment method brought in.
+/// What one tender (method and brand) brought in, and what the provider's fee leaves of it.
+/// The fields after `amount` default, so figures an owner's phone kept from before still read.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentFigure {
     /// The method.
     pub method: PaymentMethod,
+    /// The brand word (`visa`, `paypay`), or `""` (cash; sales synced before brands were kept).
+    #[serde(default)]
+    pub brand: String,
     /// Yen kept.
     pub amount: Yen,
+    /// The fee the store's rate for it takes from `amount`, rounded down (an estimate).
+    #[serde(default)]
+    pub fee: Yen,
+    /// `amount` less `fee`: the deposit to expect (入金見込み).
+    #[serde(default)]
+    pub deposit: Yen,
 }
 
 /// A best seller.

@@ -294,6 +294,52 @@ impl Default for PaymentSettings {
     }
 }
 
+/// The most fee rates a shop's settings hold.
+pub const MAX_FEES: usize = 100;
+
+impl PaymentSettings {
+    /// Refuses settings the books cannot use, naming the field: more than [`MAX_FEES`] rates
+    /// (`fees`), a rate above 100% (`fees[i].basis_points`), a brand the method does not have
+    /// (`fees[i].brand`), a second rate for the same method and brand (`fees[i]`), or a QR
+    /// provider other than `paypay` (`qr_provider`).
+    pub fn check(&self) -> Result<()> {
+        if self.fees.len() > MAX_FEES {
+            return Err(Error::TooMany { field: Field::top("fees"), limit: MAX_FEES });
+        }
+        for (index, rate) in self.fees.iter().enumerate() {
+            let field = |name: &str| Field::top(&format!("fees[{index}]{name}"));
+            if rate.basis_points > 10_000 {
+                return Err(Error::Invalid {
+                    field: field(".basis_points"),
+                    detail: "at most 10000 (100%)".to_owned(),
+                });
+            }
+            if !rate.brand.is_empty() && !brands(rate.method).contains(&rate.brand.as_str()) {
+                return Err(Error::UnknownValue {
+                    field: field(".brand"),
+                    value: rate.brand.clone(),
+                    expected: brands_expected(rate.method),
+                });
+            }
+            let same = |other: &FeeRate| other.method == rate.method && other.brand == rate.brand;
+            if self.fees[..index].iter().any(same) {
+                return Err(Error::Invalid {
+                    field: field(""),
+                    detail: "a second rate for the same method and brand".to_owned(),
+                });
+            }
+        }
+        match self.qr_provider.as_deref() {
+            None | Some("paypay") => Ok(()),
+            Some(other) => Err(Error::UnknownValue {
+                field: Field::top("qr_provider"),
+                value: other.to_owned(),
+                expected: "paypay",
+            }),
+        }
+    }
+}
+
 /// A fee rate the provider charges on what a method (and brand) took.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -326,6 +372,7 @@ pub fn fee(settings: &PaymentSettings, key: &TenderKey, amount: Yen) -> Yen {
 mod tests {
     use super::*;
     use crate::error::Field;
+    use crate::testing::tender;
 
     fn cash(yen: i64) -> Tender {
         Tender::new(PaymentMethod::Cash, Yen::new(yen))
@@ -366,12 +413,6 @@ mod tests {
         }
         assert_eq!(PaymentMethod::EMoney.word(), "e_money");
         assert_eq!(PaymentMethod::QrStatic.word(), "qr_static");
-    }
-
-    fn tender(method: PaymentMethod, brand: &str, yen: i64) -> Tender {
-        let brand = (!brand.is_empty()).then(|| brand.to_owned());
-        let id = (method == PaymentMethod::Qr).then(|| Uuid::from_u128(7));
-        Tender { brand, id, ..Tender::new(method, Yen::new(yen)) }
     }
 
     fn refusal(tender: &Tender) -> (crate::api::ErrorCode, String) {
@@ -491,19 +532,11 @@ mod tests {
 
     #[test]
     fn fees_are_the_brand_s_rate_else_the_method_s_rounded_down() {
-        let rate = |method, brand: &str, basis_points| FeeRate {
-            method,
-            brand: brand.to_owned(),
-            basis_points,
-        };
-        let settings = PaymentSettings {
-            fees: vec![
-                rate(PaymentMethod::Card, "", 325),
-                rate(PaymentMethod::Card, "amex", 360),
-                rate(PaymentMethod::QrStatic, "paypay", 20_000),
-            ],
-            ..PaymentSettings::default()
-        };
+        let settings = crate::testing::fees(&[
+            (PaymentMethod::Card, "", 325),
+            (PaymentMethod::Card, "amex", 360),
+            (PaymentMethod::QrStatic, "paypay", 20_000),
+        ]);
         let key = |method, brand: &str| TenderKey { method, brand: brand.to_owned() };
         let fee_of = |key: &TenderKey, yen| fee(&settings, key, Yen::new(yen)).get();
         // 3.25% of 9,999 is 324.9675.
@@ -514,6 +547,30 @@ mod tests {
         assert_eq!(fee_of(&key(PaymentMethod::QrStatic, "paypay"), 10_000), 10_000);
         let huge = crate::money::MAX_AMOUNT.get();
         assert_eq!(fee_of(&key(PaymentMethod::Card, "jcb"), huge), huge / 10_000 * 325);
+    }
+
+    #[test]
+    fn settings_refuse_rates_the_books_cannot_use() {
+        let field = |settings: PaymentSettings| settings.check().unwrap_err().field().to_string();
+        let ok = crate::testing::fees(&[
+            (PaymentMethod::Card, "", 324),
+            (PaymentMethod::Card, "jcb", 10_000),
+        ]);
+        assert_eq!(ok.check(), Ok(()));
+        let rates = |rates: &[(PaymentMethod, &str, u16)]| crate::testing::fees(rates);
+        assert_eq!(field(rates(&[(PaymentMethod::Card, "", 10_001)])), "fees[0].basis_points");
+        assert_eq!(field(rates(&[(PaymentMethod::Card, "suica", 1)])), "fees[0].brand");
+        assert_eq!(field(rates(&[(PaymentMethod::Cash, "visa", 1)])), "fees[0].brand");
+        let twice = [
+            (PaymentMethod::Card, "", 1),
+            (PaymentMethod::Qr, "", 1),
+            (PaymentMethod::Card, "", 2),
+        ];
+        assert_eq!(field(rates(&twice)), "fees[2]");
+        let many = vec![(PaymentMethod::Card, "", 1); MAX_FEES + 1];
+        assert_eq!(field(rates(&many)), "fees");
+        let provider = PaymentSettings { qr_provider: Some("linepay".into()), ..ok };
+        assert_eq!(field(provider), "qr_provider");
     }
 
     #[test]

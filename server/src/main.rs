@@ -13,6 +13,9 @@ use tower_http::set_header::SetRequestHeaderLayer;
 
 use akinai_i18n::Lang;
 use akinai_server::db::database;
+use akinai_server::payments::engine;
+use akinai_server::payments::provider::Timeouts;
+use akinai_server::payments::secrets::{Sealer, default_key_file};
 use akinai_server::reports::export;
 use akinai_server::tools::{backup, demo, standin, verify};
 use akinai_server::{AppState, router};
@@ -57,6 +60,21 @@ struct TlsArgs {
     tls_key: Option<PathBuf>,
 }
 
+/// Payments through a provider: where its secrets' key is, whom to trust, the demo's stand-in.
+#[derive(clap::Args)]
+struct PaymentArgs {
+    /// The key that seals the providers' API secrets (32 bytes, base64); without it,
+    /// akinai-secrets.key beside the SQLite file is used, made (0600) on first start.
+    #[arg(long, value_name = "FILE", env = "AKINAI_SECRETS_KEY")]
+    secrets_key: Option<PathBuf>,
+    /// Trusted roots (PEM) for reaching PayPay, instead of /etc/ssl/certs/ca-certificates.crt.
+    #[arg(long, value_name = "FILE", env = "AKINAI_CA_FILE")]
+    ca_file: Option<PathBuf>,
+    /// A PayPay stand-in (`akinai stand-in paypay`) the demo store's QR payments go to.
+    #[arg(long, value_name = "URL", env = "AKINAI_PAYPAY_STAND_IN", requires = "demo")]
+    paypay_stand_in: Option<String>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the app and its API.
@@ -79,6 +97,8 @@ enum Command {
         #[arg(long, default_value_t = akinai_server::DEFAULT_MAX_SALE.get(), env = "AKINAI_MAX_SALE",
             value_parser = clap::value_parser!(i64).range(1..=akinai_core::money::MAX_AMOUNT.get()))]
         max_sale: i64,
+        #[command(flatten)]
+        payments: PaymentArgs,
     },
     /// Check every device's chain of records and every stored sale; exit 1 if anything broke.
     Verify {
@@ -158,8 +178,9 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Quote { lang } => quote(lang),
-        Command::Serve { addr, db, app_dir, demo, tls, max_sale } => {
-            finish(serve(addr, db, app_dir, demo, tls, akinai_core::Yen::new(max_sale)))
+        Command::Serve { addr, db, app_dir, demo, tls, max_sale, payments } => {
+            let max_sale = akinai_core::Yen::new(max_sale);
+            finish(serve(addr, db, app_dir, demo, tls, max_sale, payments))
         }
         Command::Verify { db } => match verify(db) {
             Ok(true) => ExitCode::SUCCESS,
@@ -293,6 +314,7 @@ async fn serve(
     demo: bool,
     tls: TlsArgs,
     max_sale: akinai_core::Yen,
+    payments: PaymentArgs,
 ) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -309,7 +331,17 @@ async fn serve(
         ),
         _ => None,
     };
-    let state = AppState { max_sale, ..AppState::new(open(&db).await?) };
+    let sealer = match (&payments.secrets_key, db.target()) {
+        (Some(file), _) => Sealer::from_file(file, false)?,
+        (None, database::Target::Sqlite(path)) => {
+            Sealer::from_file(&default_key_file(Some(&path)), true)?
+        }
+        (None, database::Target::Postgres(_)) => Sealer::from_file(&default_key_file(None), true)?,
+    };
+    let http = engine::http_client(payments.ca_file.as_deref())?;
+    let database = open(&db).await?;
+    let engine = engine::Engine::new(database.clone(), sealer, http, Timeouts::default());
+    let state = AppState { max_sale, ..AppState::new(database) }.with_payments(engine);
     if demo {
         let password = std::env::var("AKINAI_DEMO_PASSWORD").ok().filter(|p| !p.is_empty());
         let start = demo::load_demo(&state, password.as_deref()).await?;
@@ -325,6 +357,16 @@ async fn serve(
                 tracing::error!(error = %err, "the demo's sample sales did not land");
             }
         });
+    }
+    if let Some(url) = &payments.paypay_stand_in {
+        let (key, secret) = (standin::DEMO_API_KEY, standin::DEMO_API_SECRET);
+        let merchant = standin::DEMO_MERCHANT_ID;
+        akinai_server::payments::use_stand_in(&state, url, key, secret, merchant).await?;
+        println!("Demo store's PayPay: the stand-in at {url}");
+    }
+    let resumed = state.payments.resume().await?;
+    if resumed > 0 {
+        println!("Taking up {resumed} unfinished QR payments and refunds.");
     }
     let scheme = if tls.is_some() { "https" } else { "http" };
     let mut app = router(state, &app_dir);

@@ -5,6 +5,7 @@
 //!
 //! Imports run one way: `storage` <- `sync` <- `state` <- screens (held by a test in xtask).
 
+pub mod payments;
 pub mod pwa;
 pub mod storage;
 pub mod sync;
@@ -23,6 +24,8 @@ pub mod keys {
     pub const LINK: &str = "link";
     /// The records the server refused (`Vec<Rejected>`).
     pub const REFUSED: &str = "refused";
+    /// The store's payment settings as sync last brought them (`PaymentSettings`).
+    pub const PAYMENTS: &str = "payments";
 }
 
 /// Device preferences kept under the [`keys::DEVICE`] settings key.

@@ -10,7 +10,7 @@ use akinai_core::api::{
     TopItem,
 };
 use akinai_core::ledger::TaxBucket;
-use akinai_core::payment::PaymentMethod;
+use akinai_core::payment::to_reconcile as to_reconcile_mark;
 use akinai_core::sale::Sale;
 use chrono::{DateTime, NaiveDate, Utc};
 use leptos::prelude::*;
@@ -20,6 +20,7 @@ use uuid::Uuid;
 use super::{Owner, Page, use_owner};
 use crate::error::{Error, Result};
 use crate::http::{self, Auth};
+use crate::shift::tender_name;
 
 /// Figures as kept for offline use: what the server said, and when.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -219,6 +220,7 @@ fn FiguresView(shown: Shown, store: Option<Uuid>) -> impl IntoView {
     let hours = std::mem::take(&mut f.hours);
     let rates = std::mem::take(&mut f.rates);
     let payments = std::mem::take(&mut f.payments);
+    let to_reconcile = f.to_reconcile;
     let items = std::mem::take(&mut f.top_items);
     view! {
         {as_of}
@@ -226,7 +228,7 @@ fn FiguresView(shown: Shown, store: Option<Uuid>) -> impl IntoView {
         {stores}
         <HourBars hours=hours/>
         <RateTable rates=rates/>
-        <PaymentMix payments=payments/>
+        <PaymentMix payments=payments to_reconcile=to_reconcile/>
         <TopItems items=items/>
         <h3>{owner.tr("refunds")}</h3>
         <p class="refunds">{refunds}</p>
@@ -348,33 +350,42 @@ fn RateTable(rates: Vec<RateFigure>) -> impl IntoView {
     }
 }
 
-/// What each payment method kept, with its share of all.
+/// What each tender (method and brand) kept, with its share of all, the fee its rate takes and
+/// the deposit to expect; and what is still to reconcile (static QR).
 #[component]
-fn PaymentMix(payments: Vec<PaymentFigure>) -> impl IntoView {
+fn PaymentMix(payments: Vec<PaymentFigure>, to_reconcile: Yen) -> impl IntoView {
     let owner = use_owner();
     let paid: Yen = payments.iter().map(|p| p.amount).sum();
+    let reconcile = (to_reconcile != Yen::ZERO).then(|| {
+        let text =
+            text_with(owner, "owner-to-reconcile", vec![("amount", to_reconcile.to_string())]);
+        view! { <p class="to-reconcile">{text}</p> }
+    });
     view! {
         <h3>{owner.tr("owner-payments")}</h3>
-        <ul class="mix">
-            {payments.iter().map(|p| {
-                let share = percent(p.amount, paid);
-                view! {
-                    <li>
-                        <span>{owner.tr(method_name(p.method))}</span>
-                        <span>{format!("{} ({share}%)", p.amount)}</span>
-                        <div class="share" style=format!("width: {share}%")></div>
-                    </li>
-                }
-            }).collect_view()}
-        </ul>
-    }
-}
-
-/// The message id of a payment method's name; a new method cannot be left without one.
-fn method_name(method: PaymentMethod) -> &'static str {
-    match method {
-        PaymentMethod::Cash => "payment-cash",
-        other => akinai_core::tax::Named::word(other),
+        <table class="tenders" aria-label=owner.tr("tenders-by-method")>
+            <thead><tr>
+                <th scope="col">{owner.tr("tender-method")}</th><th scope="col">{owner.tr("tender-amount")}</th>
+                <th scope="col">{owner.tr("tender-fee")}</th><th scope="col">{owner.tr("tender-deposit")}</th>
+            </tr></thead>
+            <tbody>
+                {payments.into_iter().map(|p| {
+                    let share = percent(p.amount, paid);
+                    let name = move || tender_name(owner.lang.get(), p.method, &p.brand);
+                    let mark = to_reconcile_mark(p.method).then(|| view! { <span class="reconcile">{owner.tr("to-reconcile")}</span> });
+                    view! {
+                        <tr>
+                            <th scope="row">{name}{mark}<div class="share" style=format!("width: {share}%")></div></th>
+                            <td>{format!("{} ({share}%)", p.amount)}</td>
+                            <td>{p.fee.to_string()}</td>
+                            <td>{p.deposit.to_string()}</td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+        {reconcile}
+        <p class="hint">{owner.tr("deposit-hint")}</p>
     }
 }
 

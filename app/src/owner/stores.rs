@@ -88,6 +88,9 @@ pub fn StoreScreen(
             <button type="button" class="wide" on:click=move |_| owner.go(Page::Figures(Some(id)))>
                 {owner.tr("owner-figures")}
             </button>
+            <button type="button" class="wide" on:click=move |_| owner.go(Page::Payments(id))>
+                {owner.tr("owner-payment-settings")}
+            </button>
             <super::devices::Devices store=id />
             <StaffEditor store=id />
             <Catalog store=id />

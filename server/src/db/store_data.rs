@@ -4,6 +4,7 @@
 //! routes, a device's records, pairing) goes through here.
 
 use akinai_core::catalog::Item;
+use akinai_core::payment::PaymentSettings;
 use akinai_core::shop::ShopSettings;
 use akinai_core::staff::Staff;
 use akinai_core::sync::Changes;
@@ -62,6 +63,50 @@ pub async fn put_settings(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// The store's payment settings (the defaults until the owner sets any).
+pub async fn payment_settings(
+    tx: &mut Transaction<'_, Any>,
+    store_id: &str,
+) -> Result<PaymentSettings> {
+    let stored: Option<String> =
+        sqlx::query_scalar("SELECT payment_settings FROM store WHERE id = $1")
+            .bind(store_id)
+            .fetch_one(&mut **tx)
+            .await?;
+    Ok(stored.map(|json| serde_json::from_str(&json)).transpose()?.unwrap_or_default())
+}
+
+/// Replaces the store's payment settings; the registers get them with their next pull.
+pub async fn put_payment_settings(
+    tx: &mut Transaction<'_, Any>,
+    store_id: &str,
+    settings: &PaymentSettings,
+) -> Result<()> {
+    let version = bump_version(tx, store_id).await?;
+    sqlx::query(
+        "UPDATE store SET payment_settings = $1, payment_settings_version = $2 WHERE id = $3",
+    )
+    .bind(serde_json::to_string(settings)?)
+    .bind(version)
+    .bind(store_id)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// Sets which QR provider the store's registers may take payments through (`None`: none), kept
+/// with the payment settings so the registers learn it the same way; the owner's fee and method
+/// settings stay as they are.
+pub async fn put_qr_provider(
+    tx: &mut Transaction<'_, Any>,
+    store_id: &str,
+    provider: Option<&str>,
+) -> Result<()> {
+    let mut settings = payment_settings(tx, store_id).await?;
+    settings.qr_provider = provider.map(str::to_owned);
+    put_payment_settings(tx, store_id, &settings).await
 }
 
 /// Adds or replaces an item (a removed item with the same id comes back).
@@ -140,14 +185,26 @@ pub async fn remove(
 
 /// Everything that changed in the store after version `since` (0: everything).
 pub async fn changes(tx: &mut Transaction<'_, Any>, store_id: &str, since: i64) -> Result<Changes> {
-    let (settings, settings_version, version): (String, i64, i64) =
-        sqlx::query_as("SELECT settings, settings_version, version FROM store WHERE id = $1")
-            .bind(store_id)
-            .fetch_one(&mut **tx)
-            .await?;
+    let (settings, settings_version, version, payments, payments_version): (
+        String,
+        i64,
+        i64,
+        Option<String>,
+        i64,
+    ) = sqlx::query_as(
+        "SELECT settings, settings_version, version, payment_settings, payment_settings_version
+         FROM store WHERE id = $1",
+    )
+    .bind(store_id)
+    .fetch_one(&mut **tx)
+    .await?;
     let mut changes = Changes {
         version: u64::try_from(version).unwrap_or_default(),
         shop: (settings_version > since).then(|| serde_json::from_str(&settings)).transpose()?,
+        payments: payments
+            .filter(|_| payments_version > since)
+            .map(|json| serde_json::from_str(&json))
+            .transpose()?,
         ..Changes::default()
     };
     let items: Vec<(String, String, i64)> = sqlx::query_as(

@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod catalog;
 pub mod devices;
 pub mod pairing;
+pub mod payment_settings;
 pub mod staff;
 pub mod stores;
 
@@ -18,6 +19,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .merge(catalog::router())
         .merge(devices::router())
         .merge(pairing::router())
+        .merge(payment_settings::router())
         .merge(staff::router())
         .merge(stores::router())
 }

@@ -82,8 +82,8 @@ const TABLES: &[Table] = &[
     Table {
         name: "stores",
         about: "Your stores.",
-        sql: "SELECT id, settings, version, created_at FROM store WHERE owner_id = $1
-              ORDER BY created_at, id",
+        sql: "SELECT id, settings, payment_settings, version, created_at FROM store
+              WHERE owner_id = $1 ORDER BY created_at, id",
         columns: &[
             ("id", Kind::Text, "Store id (UUID)."),
             (
@@ -91,6 +91,12 @@ const TABLES: &[Table] = &[
                 Kind::Json(&[]),
                 "Shop settings as JSON: name, address, phone, registration_number, pricing \
                  (tax_included/tax_excluded), rounding, receipt_footer.",
+            ),
+            (
+                "payment_settings",
+                Kind::Json(&[]),
+                "Payment settings as JSON, if set: fees (fee rate per method and brand, in basis \
+                 points), enabled methods, qr_provider. No provider secret is ever exported.",
             ),
             ("version", Kind::Int, "Change counter that registers sync by."),
             ("created_at", Kind::Text, "When the store was added (RFC 3339, UTC)."),
@@ -221,14 +227,25 @@ const TABLES: &[Table] = &[
     Table {
         name: "sale_tenders",
         about: "How each sale was paid (or each refund given back).",
-        sql: "SELECT sale_id, store_id, business_date, method, amount FROM sale_tender
+        sql: "SELECT sale_id, store_id, business_date, method, brand, amount FROM sale_tender
               WHERE store_id IN (SELECT id FROM store WHERE owner_id = $1)
-              ORDER BY store_id, business_date, sale_id, method",
+              ORDER BY store_id, business_date, sale_id, method, brand",
         columns: &[
             ("sale_id", Kind::Text, "The sale."),
             ("store_id", Kind::Text, "The store."),
             ("business_date", Kind::Text, "Business day (YYYY-MM-DD, Tokyo)."),
-            ("method", Kind::Text, "Payment method (cash, ...)."),
+            (
+                "method",
+                Kind::Text,
+                "Payment method: cash, card, e_money, transit_ic, qr (through the provider's \
+                 API), qr_static (the shop's printed code, to reconcile) or voucher.",
+            ),
+            (
+                "brand",
+                Kind::Text,
+                "The brand within the method (visa, suica, paypay, gift ...); empty for cash \
+                 and for sales made before brands were kept.",
+            ),
             (
                 "amount",
                 Kind::Int,

@@ -2,13 +2,15 @@
 //!
 //! Figures are added up by the database from the per-day sums that sync keeps (`day_hour`,
 //! `day_rate`, `day_tender`, `day_item`, keyed by store and business day), so a year of a busy
-//! shop network reads a few thousand rows, never every sale.
+//! shop network reads a few thousand rows, never every sale. Fees and expected deposits are
+//! worked out from each store's payment settings as they stand now.
 //! Every query is scoped to the owner's stores (or one of them, checked to be theirs).
 
 use akinai_core::api::{
     Compare, ErrorBody, Figures, HourFigure, PaymentFigure, RateFigure, Refunds, StoreFigure,
     TopItem,
 };
+use akinai_core::payment::{PaymentSettings, TenderKey, fee, to_reconcile};
 use akinai_core::shop::ShopSettings;
 use akinai_core::{Field, Yen};
 use axum::Json;
@@ -17,6 +19,7 @@ use axum::extract::{Query, State};
 use chrono::{Days, NaiveDate};
 use sqlx::any::AnyRow;
 use sqlx::{AnyPool, AssertSqlSafe};
+use std::collections::{BTreeMap, HashMap};
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -70,6 +73,51 @@ fn overflow(err: sqlx::Error) -> Error {
     if overflowed { range_too_large() } else { Error::Database(err) }
 }
 
+/// What each tender (method and brand) kept over the range, each store's at its own fee rate
+/// (a rate applies to a period's total, so fees are worked out from the stores' sums, never
+/// per sale), most kept first; and how much of it is still to reconcile (static QR).
+fn by_tender(
+    stores: &[(String, String, Option<String>)],
+    tenders: Vec<(String, String, String, i64)>,
+) -> Result<(Vec<PaymentFigure>, i128)> {
+    let settings = stores
+        .iter()
+        .map(|(id, _, payments)| {
+            let settings: PaymentSettings =
+                payments.as_deref().map(serde_json::from_str).transpose()?.unwrap_or_default();
+            Ok((id.as_str(), settings))
+        })
+        .collect::<Result<HashMap<_, _>>>()?;
+    let none = PaymentSettings::default();
+    let mut sums: BTreeMap<TenderKey, (i128, i128)> = BTreeMap::new();
+    for (store, method, brand, amount) in tenders {
+        let key = TenderKey { method: method_of(&method)?, brand };
+        let fee = fee(settings.get(store.as_str()).unwrap_or(&none), &key, Yen::new(amount));
+        let sum = sums.entry(key).or_default();
+        sum.0 += i128::from(amount);
+        sum.1 += i128::from(fee.get());
+    }
+    let to_reconcile = sums
+        .iter()
+        .filter(|(key, _)| to_reconcile(key.method))
+        .map(|(_, (amount, _))| amount)
+        .sum();
+    let mut payments = sums
+        .into_iter()
+        .map(|(key, (amount, fee))| {
+            Ok(PaymentFigure {
+                method: key.method,
+                brand: key.brand,
+                amount: yen(amount)?,
+                fee: yen(fee)?,
+                deposit: yen(amount - fee)?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    payments.sort_by_key(|p| std::cmp::Reverse(p.amount));
+    Ok((payments, to_reconcile))
+}
+
 /// `GET /api/v1/figures?from&to[&store]`.
 #[utoipa::path(get, path = "/api/v1/figures", operation_id = "figures", tag = "figures",
     security(("owner" = []), ("owner_cookie" = [])),
@@ -102,7 +150,7 @@ pub async fn figures(
     let mut hour_sums = [(0i128, 0i128); 24];
     let (mut gross, mut tax, mut receipts) = (0i128, 0i128, 0i128);
     let (mut refund_count, mut refund_amount) = (0i128, 0i128);
-    let mut per_store: std::collections::HashMap<&str, (i128, i128)> = Default::default();
+    let mut per_store: HashMap<&str, (i128, i128)> = HashMap::new();
     for (store, hour, total, tax_sum, sales, refund_count_sum, refund_total) in &groups {
         let (total, sales) = (i128::from(*total), i128::from(*sales));
         if let Some(slot) = usize::try_from(*hour).ok().and_then(|h| hour_sums.get_mut(h)) {
@@ -143,18 +191,30 @@ pub async fn figures(
         })
         .collect::<Result<_>>()?;
 
-    let sql = format!(
-        "SELECT method, CAST(SUM(amount) AS BIGINT) FROM day_tender WHERE {filter}
-         GROUP BY method ORDER BY 2 DESC, method"
-    );
-    let payments: Vec<(String, i64)> = sums(pool, sql, [&key, &from, &to]).await?;
-    let payments = payments
-        .into_iter()
-        .map(|(method, amount)| {
-            Ok(PaymentFigure { method: method_of(&method)?, amount: Yen::new(amount) })
-        })
-        .collect::<Result<_>>()?;
+    let stores: Vec<(String, String, Option<String>)> = match scope {
+        Scope::Owner => {
+            sqlx::query_as(
+                "SELECT id, settings, payment_settings FROM store WHERE owner_id = $1
+                 ORDER BY created_at, id",
+            )
+            .bind(&key)
+            .fetch_all(pool)
+            .await?
+        }
+        Scope::Store => {
+            sqlx::query_as("SELECT id, settings, payment_settings FROM store WHERE id = $1")
+                .bind(&key)
+                .fetch_all(pool)
+                .await?
+        }
+    };
 
+    let sql = format!(
+        "SELECT store_id, method, brand, CAST(SUM(amount) AS BIGINT) FROM day_tender
+         WHERE {filter} GROUP BY store_id, method, brand"
+    );
+    let tenders: Vec<(String, String, String, i64)> = sums(pool, sql, [&key, &from, &to]).await?;
+    let (payments, to_reconcile) = by_tender(&stores, tenders)?;
     let sql = format!(
         "SELECT name, CAST(SUM(qty) AS BIGINT), CAST(SUM(amount) AS BIGINT) FROM day_item
          WHERE {filter} GROUP BY name ORDER BY 3 DESC, name LIMIT {TOP_ITEMS}"
@@ -165,25 +225,9 @@ pub async fn figures(
         .map(|(name, qty, amount)| TopItem { name, qty, amount: Yen::new(amount) })
         .collect();
 
-    let stores: Vec<(String, String)> = match scope {
-        Scope::Owner => {
-            sqlx::query_as(
-                "SELECT id, settings FROM store WHERE owner_id = $1 ORDER BY created_at, id",
-            )
-            .bind(&key)
-            .fetch_all(pool)
-            .await?
-        }
-        Scope::Store => {
-            sqlx::query_as("SELECT id, settings FROM store WHERE id = $1")
-                .bind(&key)
-                .fetch_all(pool)
-                .await?
-        }
-    };
     let stores = stores
         .into_iter()
-        .map(|(id, settings)| {
+        .map(|(id, settings, _)| {
             let name = serde_json::from_str::<ShopSettings>(&settings)?.name;
             let (gross, receipts) = per_store.get(id.as_str()).copied().unwrap_or_default();
             Ok(StoreFigure {
@@ -221,6 +265,7 @@ pub async fn figures(
         rates,
         hours,
         payments,
+        to_reconcile: yen(to_reconcile)?,
         top_items,
         stores,
         compare: Compare {

@@ -3,7 +3,8 @@
 //! Every device's records are re-read in sequence order, each body re-parsed and re-hashed, and
 //! the chain checked by the domain ([`verify_chain`]): an edited, removed or reordered record
 //! shows. Every stored sale is then compared with the record it came from, every accepted
-//! sale record must have its sale, and every store's per-day sums must add up to its sales. Rows are streamed, so a database of millions of sales is
+//! sale record must have its sale, and every store's per-day sums (totals, and takings by tender
+//! method and brand) must add up to its sales. Rows are streamed, so a database of millions of sales is
 //! checked in little memory.
 
 use std::collections::BTreeMap;
@@ -78,6 +79,7 @@ pub async fn run(db: &Db) -> Result<Report> {
     }
     check_sales(db, &mut report).await?;
     check_days(db, &mut report).await?;
+    check_day_tenders(db, &mut report).await?;
     Ok(report)
 }
 
@@ -151,6 +153,53 @@ async fn check_days(db: &Db, report: &mut Report) -> Result<()> {
                     "{date}: the day's sums ({}) differ from its sales ({})",
                     show(kept),
                     show(sold)
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// (store, date, method, brand) -> an exact sum.
+type TenderSums = BTreeMap<(String, String, String, String), i128>;
+
+/// Sums `amount` of `table` per store, day, method and brand, exact whatever the amounts.
+async fn tender_sums(db: &Db, table: &str) -> Result<TenderSums> {
+    // Built from constants only.
+    let sql = format!(
+        "SELECT store_id, business_date, method, brand, {} FROM {table}
+         GROUP BY store_id, business_date, method, brand",
+        split_sum("amount")
+    );
+    let rows: Vec<(String, String, String, String, i64, i64)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(&db.pool).await?;
+    Ok(rows
+        .into_iter()
+        .map(|(s, d, m, b, high, low)| {
+            ((s, d, m, b), i128::from(high) * 1_000_000_000 + i128::from(low))
+        })
+        .collect())
+}
+
+/// Each store's per-day takings by tender (method and brand, which the figures' fees and
+/// deposits are worked out from) must be what its sales' tenders add up to.
+async fn check_day_tenders(db: &Db, report: &mut Report) -> Result<()> {
+    let (sold, kept) =
+        (tender_sums(db, "sale_tender").await?, tender_sums(db, "day_tender").await?);
+    let keys: std::collections::BTreeSet<_> = sold.keys().chain(kept.keys()).collect();
+    for key in keys {
+        let (store, date, method, brand) = key;
+        let (sold, kept) = (sold.get(key).copied(), kept.get(key).copied());
+        // A tender that nets to nothing may have left no day row, or a row of 0.
+        if sold.unwrap_or_default() != kept.unwrap_or_default() {
+            let tender =
+                if brand.is_empty() { method.clone() } else { format!("{method} {brand}") };
+            report.problems.push(Problem {
+                place: format!("store {store}"),
+                what: format!(
+                    "{date}: the day's {tender} takings ({}) differ from its sales' ({})",
+                    kept.unwrap_or_default(),
+                    sold.unwrap_or_default()
                 ),
             });
         }

@@ -64,8 +64,8 @@ impl Pending {
                 8,
             ),
             tenders: Rows::new(
-                "INSERT INTO sale_tender (sale_id, store_id, business_date, method, amount)",
-                5,
+                "INSERT INTO sale_tender (sale_id, store_id, business_date, method, brand, amount)",
+                6,
             ),
             lines: Rows::new(
                 "INSERT INTO sale_line (sale_id, store_id, business_date, line_no, item_id, name, \
@@ -116,6 +116,10 @@ impl Pending {
         for rows in self.days.rows(store_id) {
             rows.insert(tx).await?;
         }
+        // The payments the accepted sales' QR tenders name are theirs from now on.
+        for sale in &self.sales_so_far {
+            crate::payments::store::bind_sale(tx, store_id, sale).await?;
+        }
         for change in self.changes {
             apply(tx, store_id, device_id, change).await?;
         }
@@ -150,8 +154,8 @@ pub(super) fn store_entry(
 }
 
 /// Adds an accepted sale's rows from its postings in the ledger: the sale, its rates (the
-/// non-taxable part as rate 0), what each payment method kept (cash less change) and its lines
-/// (quantities negative on refunds).
+/// non-taxable part as rate 0), what each tender (method and brand) kept (cash less change) and
+/// its lines (quantities negative on refunds).
 fn store_sale(
     store_id: &str,
     sale: &Sale,
@@ -208,13 +212,15 @@ fn store_sale(
         days.add_rate(&date, rate, reduced, [amounts.gross, amounts.net, amounts.tax]);
     }
     for (key, amount) in postings.methods.into_iter().filter(|(_, amount)| *amount != Yen::ZERO) {
-        let method = key.method;
-        *days.tenders.entry((date.clone(), method.word().to_owned())).or_default() += amount.get();
+        let method = key.method.word();
+        *days.tenders.entry((date.clone(), method.to_owned(), key.brand.clone())).or_default() +=
+            amount.get();
         tenders.push([
             id.as_str().into(),
             store_id.into(),
             date.as_str().into(),
-            method.word().into(),
+            method.into(),
+            key.brand.into(),
             amount.get().into(),
         ]);
     }
@@ -246,8 +252,8 @@ pub(super) struct Days {
     hours: BTreeMap<(String, i64), [i64; 5]>,
     /// (date, rate, reduced) -> gross, net, tax.
     rates: BTreeMap<(String, i64, bool), [i64; 3]>,
-    /// (date, method) -> amount.
-    tenders: BTreeMap<(String, String), i64>,
+    /// (date, method, brand) -> amount.
+    tenders: BTreeMap<(String, String, String), i64>,
     /// (date, item name) -> quantity, amount.
     items: BTreeMap<(String, String), [i64; 2]>,
 }
@@ -302,13 +308,19 @@ impl Days {
             ]);
         }
         let mut tenders = Rows::adding(
-            "INSERT INTO day_tender (store_id, business_date, method, amount)",
-            4,
-            " ON CONFLICT (store_id, business_date, method) DO UPDATE SET \
+            "INSERT INTO day_tender (store_id, business_date, method, brand, amount)",
+            5,
+            " ON CONFLICT (store_id, business_date, method, brand) DO UPDATE SET \
              amount = day_tender.amount + excluded.amount",
         );
-        for ((date, method), amount) in self.tenders {
-            tenders.push([store_id.into(), date.into(), method.into(), amount.into()]);
+        for ((date, method, brand), amount) in self.tenders {
+            tenders.push([
+                store_id.into(),
+                date.into(),
+                method.into(),
+                brand.into(),
+                amount.into(),
+            ]);
         }
         let mut items = Rows::adding(
             "INSERT INTO day_item (store_id, business_date, name, qty, amount)",

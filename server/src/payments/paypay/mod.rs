@@ -1,4 +1,6 @@
-//! PayPay's Open Payment API (OPA): how requests are signed and what goes over the wire.
+//! PayPay's Open Payment API (OPA): how requests are signed, what goes over the wire, and the
+//! client the engine calls.
 
+pub mod client;
 pub mod sign;
 pub mod wire;
