@@ -359,9 +359,7 @@ async fn serve(
         });
     }
     if let Some(url) = &payments.paypay_stand_in {
-        let (key, secret) = (standin::DEMO_API_KEY, standin::DEMO_API_SECRET);
-        let merchant = standin::DEMO_MERCHANT_ID;
-        akinai_server::payments::use_stand_in(&state, url, key, secret, merchant).await?;
+        demo::use_stand_in(&state, url).await?;
         println!("Demo store's PayPay: the stand-in at {url}");
     }
     let resumed = state.payments.resume().await?;

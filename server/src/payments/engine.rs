@@ -27,15 +27,16 @@ use tokio::task::JoinSet;
 use uuid::Uuid;
 
 use crate::db::database::Db;
-use crate::db::store_data::bump_version;
+use crate::db::store_data::{bump_version, payment_settings, put_qr_provider};
 use crate::error::{Error, Result};
 use crate::http::auth::DeviceAuth;
 use crate::http::input::invalid;
+use crate::payments::AnyProvider;
 use crate::payments::paypay::client::{self, PayPay, PayPayAccount};
 use crate::payments::paypay::wire;
 use crate::payments::provider::{
-    AnyProvider, ChargeRequest, CodeRequest, Outcome, PayStatus, Provider, ProviderStatus,
-    RefundRequest, RefundStatus, Timeouts,
+    ChargeRequest, CodeRequest, Outcome, PayStatus, Provider, ProviderStatus, RefundRequest,
+    RefundStatus, Timeouts,
 };
 use crate::payments::secrets::Sealer;
 use crate::payments::store::{self, PaymentRow, ProviderRow, RefundRow, Step, word};
@@ -373,7 +374,12 @@ impl Engine {
     ) -> Result<ProviderInfo> {
         let row = setup.map(|setup| self.provider_row(store_id, setup)).transpose()?;
         let (_turn, mut tx) = self.shared.db.begin_write().await?;
-        if store::put_provider(&mut tx, store_id, PAYPAY, row.as_ref()).await? {
+        let changed = store::put_provider(&mut tx, store_id, PAYPAY, row.as_ref()).await?;
+        // The registers learn from the payment settings whether QR by API is offered.
+        let offered = row.as_ref().map(|_| PAYPAY);
+        if payment_settings(&mut tx, store_id).await?.qr_provider.as_deref() != offered {
+            put_qr_provider(&mut tx, store_id, offered).await?;
+        } else if changed {
             bump_version(&mut tx, store_id).await?;
         }
         tx.commit().await?;

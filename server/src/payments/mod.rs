@@ -2,7 +2,8 @@
 //! that drives each payment from the row written before the first call to a final state, the
 //! registers' and owners' routes, and the providers' secrets sealed at rest.
 //!
-//! - [`provider`]: what the engine asks of a provider, and the [`provider::Outcome`] of a call.
+//! - [`provider`]: what the engine asks of a provider, and the [`provider::Outcome`] of a call;
+//!   [`AnyProvider`] (here) dispatches to the one a store uses.
 //! - [`paypay`]: PayPay's contract (signature, wire shapes) and its client.
 //! - [`engine`]: one task per live payment or refund, long-polls woken by a `watch`, resume.
 //! - [`store`]: the rows, and what sync checks and records of a sale's QR tenders.
@@ -17,45 +18,69 @@ pub mod routes;
 pub mod secrets;
 pub mod store;
 
-use akinai_core::api::{ProviderEnv, ProviderSetup};
 use utoipa_axum::router::OpenApiRouter;
 
 pub use engine::Engine;
 
+use paypay::client::PayPay;
+use provider::{
+    ChargeRequest, CodeCreated, CodeRequest, Outcome, Provider, ProviderStatus, RefundRequest,
+    RefundStatus,
+};
+
 use crate::AppState;
-use crate::error::{Error, Result};
-use crate::tools::demo::DEMO_EMAIL;
 
 /// This room's routes.
 pub fn router() -> OpenApiRouter<AppState> {
     routes::router()
 }
 
-/// Points the demo store's PayPay account at a stand-in at `base_url` with its credentials
-/// (`akinai serve --demo --paypay-stand-in URL`).
-pub async fn use_stand_in(
-    state: &AppState,
-    base_url: &str,
-    key: &str,
-    secret: &str,
-    merchant: &str,
-) -> Result<()> {
-    let store: Option<String> = sqlx::query_scalar(
-        "SELECT store.id FROM store JOIN owner ON owner.id = store.owner_id
-         WHERE owner.email = $1 ORDER BY store.created_at LIMIT 1",
-    )
-    .bind(DEMO_EMAIL)
-    .fetch_optional(&state.db.pool)
-    .await?;
-    let store =
-        store.ok_or_else(|| Error::Internal("no demo store (start with --demo)".to_owned()))?;
-    let setup = ProviderSetup {
-        api_key: key.to_owned(),
-        api_secret: secret.to_owned(),
-        merchant_id: Some(merchant.to_owned()),
-        environment: ProviderEnv::StandIn,
-        base_url: Some(base_url.to_owned()),
-    };
-    state.payments.set_provider(&store, Some(&setup)).await?;
-    Ok(())
+/// Every provider the server speaks to, dispatched without boxing.
+#[derive(Clone, Debug)]
+pub enum AnyProvider {
+    /// PayPay's Open Payment API (or the stand-in).
+    PayPay(PayPay),
+}
+
+impl Provider for AnyProvider {
+    async fn create_code(&self, r: &CodeRequest) -> Outcome<CodeCreated> {
+        match self {
+            AnyProvider::PayPay(p) => p.create_code(r).await,
+        }
+    }
+    async fn code_status(&self, mpid: &str) -> Outcome<ProviderStatus> {
+        match self {
+            AnyProvider::PayPay(p) => p.code_status(mpid).await,
+        }
+    }
+    async fn delete_code(&self, code_id: &str) -> Outcome<()> {
+        match self {
+            AnyProvider::PayPay(p) => p.delete_code(code_id).await,
+        }
+    }
+    async fn charge_code(&self, r: &ChargeRequest) -> Outcome<ProviderStatus> {
+        match self {
+            AnyProvider::PayPay(p) => p.charge_code(r).await,
+        }
+    }
+    async fn payment_status(&self, mpid: &str) -> Outcome<ProviderStatus> {
+        match self {
+            AnyProvider::PayPay(p) => p.payment_status(mpid).await,
+        }
+    }
+    async fn cancel(&self, mpid: &str) -> Outcome<()> {
+        match self {
+            AnyProvider::PayPay(p) => p.cancel(mpid).await,
+        }
+    }
+    async fn refund(&self, r: &RefundRequest) -> Outcome<RefundStatus> {
+        match self {
+            AnyProvider::PayPay(p) => p.refund(r).await,
+        }
+    }
+    async fn refund_status(&self, mrid: &str) -> Outcome<RefundStatus> {
+        match self {
+            AnyProvider::PayPay(p) => p.refund_status(mrid).await,
+        }
+    }
 }

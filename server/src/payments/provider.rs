@@ -1,4 +1,4 @@
-//! What the engine asks of a payment provider. Only the provider clients (today [`PayPay`])
+//! What the engine asks of a payment provider. Only the provider clients (today PayPay's)
 //! speak a provider's protocol and classify its answers; the engine sees [`Outcome`]s: done, a
 //! definite refusal, or unknown (the provider may or may not have done it).
 
@@ -6,8 +6,6 @@ use std::future::Future;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-
-use crate::payments::paypay::client::PayPay;
 
 /// What one call to a provider came to.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -161,54 +159,4 @@ pub trait Provider: Send + Sync {
     fn refund(&self, r: &RefundRequest) -> impl Future<Output = Outcome<RefundStatus>> + Send;
     /// The status of a refund, by our refund id.
     fn refund_status(&self, mrid: &str) -> impl Future<Output = Outcome<RefundStatus>> + Send;
-}
-
-/// Every provider the server speaks to, dispatched without boxing.
-#[derive(Clone, Debug)]
-pub enum AnyProvider {
-    /// PayPay's Open Payment API (or the stand-in).
-    PayPay(PayPay),
-}
-
-impl Provider for AnyProvider {
-    async fn create_code(&self, r: &CodeRequest) -> Outcome<CodeCreated> {
-        match self {
-            AnyProvider::PayPay(p) => p.create_code(r).await,
-        }
-    }
-    async fn code_status(&self, mpid: &str) -> Outcome<ProviderStatus> {
-        match self {
-            AnyProvider::PayPay(p) => p.code_status(mpid).await,
-        }
-    }
-    async fn delete_code(&self, code_id: &str) -> Outcome<()> {
-        match self {
-            AnyProvider::PayPay(p) => p.delete_code(code_id).await,
-        }
-    }
-    async fn charge_code(&self, r: &ChargeRequest) -> Outcome<ProviderStatus> {
-        match self {
-            AnyProvider::PayPay(p) => p.charge_code(r).await,
-        }
-    }
-    async fn payment_status(&self, mpid: &str) -> Outcome<ProviderStatus> {
-        match self {
-            AnyProvider::PayPay(p) => p.payment_status(mpid).await,
-        }
-    }
-    async fn cancel(&self, mpid: &str) -> Outcome<()> {
-        match self {
-            AnyProvider::PayPay(p) => p.cancel(mpid).await,
-        }
-    }
-    async fn refund(&self, r: &RefundRequest) -> Outcome<RefundStatus> {
-        match self {
-            AnyProvider::PayPay(p) => p.refund(r).await,
-        }
-    }
-    async fn refund_status(&self, mrid: &str) -> Outcome<RefundStatus> {
-        match self {
-            AnyProvider::PayPay(p) => p.refund_status(mrid).await,
-        }
-    }
 }

@@ -16,7 +16,7 @@ use serde::Deserialize;
 use sqlx::AnyConnection;
 use uuid::Uuid;
 
-use akinai_core::api::{DemoPairingCode, ErrorBody};
+use akinai_core::api::{DemoPairingCode, ErrorBody, ProviderEnv, ProviderSetup};
 use akinai_core::cart::{Cart, CartLine, Discount};
 use akinai_core::catalog::Item;
 use akinai_core::payment::{PaymentMethod, Tender};
@@ -39,6 +39,7 @@ use crate::http::input::Input;
 use crate::owner::accounts::hash_password;
 use crate::owner::pairing::keep_code;
 use crate::owner::staff::new_salt;
+use crate::tools::standin;
 
 /// The demo owner's e-mail address.
 pub const DEMO_EMAIL: &str = "demo@akinai.jp";
@@ -308,6 +309,21 @@ async fn demo_store_in(conn: &mut AnyConnection) -> Result<String> {
     .fetch_optional(conn)
     .await?
     .ok_or(Error::NotFound)
+}
+
+/// Points the demo store's PayPay account at the stand-in at `base_url`, with the stand-in's demo
+/// key, secret and merchant (`akinai serve --demo --paypay-stand-in URL`).
+pub async fn use_stand_in(state: &AppState, base_url: &str) -> Result<()> {
+    let store = demo_store(state).await?;
+    let setup = ProviderSetup {
+        api_key: standin::DEMO_API_KEY.to_owned(),
+        api_secret: standin::DEMO_API_SECRET.to_owned(),
+        merchant_id: Some(standin::DEMO_MERCHANT_ID.to_owned()),
+        environment: ProviderEnv::StandIn,
+        base_url: Some(base_url.to_owned()),
+    };
+    state.payments.set_provider(&store, Some(&setup)).await?;
+    Ok(())
 }
 
 /// `POST /api/v1/demo/pairing`: a one-time code that pairs a tablet with the demo store, so the
