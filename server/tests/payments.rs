@@ -17,7 +17,7 @@ use akinai_core::payment::{PaymentMethod, Tender};
 use akinai_core::sale::{Sale, SaleContext};
 use akinai_core::sync::{GENESIS, OutboxEntry, Record, SyncBatch, SyncReply};
 use akinai_core::tax::TaxClass;
-use akinai_server::db::database::Target;
+use akinai_server::db::database::{Target, time_text};
 use akinai_server::http::auth::DeviceAuth;
 use akinai_server::http::edge::Limits;
 use akinai_server::payments::Engine;
@@ -193,6 +193,11 @@ async fn a_shown_code_is_paid_once_however_often_it_is_started() {
             tokio::spawn(async move { support::answer(client.get(url).bearer_auth(token)).await })
         };
         tokio::time::sleep(Duration::from_millis(300)).await;
+        // One wait per payment: another register's (or a stray retry's) is answered at once.
+        let asked = Instant::now();
+        let (_, second) = shop.server.get_json(&path, &shop.device.token).await;
+        assert_eq!(second["state"], "pending");
+        assert!(asked.elapsed() < Duration::from_secs(1), "{:?}", asked.elapsed());
         let paid_at = Instant::now();
         shop.tap(id, true).await;
         let (status, done) = waiting.await.unwrap();
@@ -347,6 +352,24 @@ async fn a_payment_has_one_refund() {
     let (status, got) =
         shop.server.get_json(&format!("{path}/{refund_id}"), &shop.device.token).await;
     assert_eq!((status, got["state"].as_str()), (StatusCode::OK, Some("accepted")));
+
+    // Paid days ago and given up now: too late to cancel, so it is refunded whole.
+    let old = shop.paid(800).await;
+    sqlx::query("UPDATE payment SET created_at = $1 WHERE id = $2")
+        .bind(time_text(Utc::now() - chrono::Duration::days(3)))
+        .bind(old.to_string())
+        .execute(&shop.server.state.db.pool)
+        .await
+        .unwrap();
+    let gone = format!("/api/v1/payments/{old}");
+    let (status, payment) =
+        support::answer(shop.server.request(Method::DELETE, &gone, &shop.device.token)).await;
+    assert_eq!(
+        (status, payment["state"].as_str()),
+        (StatusCode::OK, Some("cancelled")),
+        "{payment}"
+    );
+    assert_eq!(shop.code(old).refunded, Some(800));
 
     // Only a completed payment is refunded.
     let pending = Uuid::now_v7();
