@@ -11,7 +11,7 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use akinai_core::Yen;
-use akinai_core::api::{PaymentMode, PaymentStart, PaymentState};
+use akinai_core::api::{PaymentMode, PaymentStart, PaymentState, ProviderEnv, ProviderSetup};
 use akinai_core::cart::{Cart, CartLine, Discount};
 use akinai_core::payment::{PaymentMethod, Tender};
 use akinai_core::sale::{Sale, SaleContext};
@@ -482,6 +482,17 @@ async fn a_wrong_secret_is_refused_by_the_provider_and_no_account_by_the_server(
     let (status, refused) = shop.start(&start_body(Uuid::now_v7(), Uuid::now_v7(), 500)).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(refused["code"], "provider_not_configured");
+    // A server started without a stand-in takes none: it would call any address it is given.
+    let setup = ProviderSetup {
+        api_key: DEMO_API_KEY.into(),
+        api_secret: DEMO_API_SECRET.into(),
+        merchant_id: None,
+        environment: ProviderEnv::StandIn,
+        base_url: Some("http://10.0.0.1:8080".into()),
+    };
+    let strict = engine(&shop.server.state.db).stand_ins(false);
+    let refused = strict.set_provider(&shop.store, Some(&setup)).await.unwrap_err();
+    assert_eq!(refused.status_and_code().0, StatusCode::UNPROCESSABLE_ENTITY);
     // Another owner's store is not found.
     let other = support::sign_up(&shop.server, "other@example.jp").await;
     let (status, _) = shop.server.get_json(&path, &other.token).await;

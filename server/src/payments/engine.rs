@@ -92,6 +92,8 @@ pub struct Engine {
     shared: Arc<Shared>,
     /// The tasks.
     tasks: Mutex<JoinSet<()>>,
+    /// Owners may point a store at a stand-in (any address the server then calls).
+    stand_ins: bool,
 }
 
 /// An HTTP client trusting the roots in `ca_file`, or the system's when none is given (none at
@@ -132,7 +134,15 @@ impl Engine {
         Engine {
             shared: Arc::new(Shared { db, sealer, http, timeouts, live }),
             tasks: Mutex::default(),
+            stand_ins: true,
         }
+    }
+
+    /// The same engine, taking stores' stand-in addresses only when `allowed` (`akinai serve`
+    /// allows them only with `--paypay-stand-in`: otherwise an owner could have the server call
+    /// any address it reaches).
+    pub fn stand_ins(self, allowed: bool) -> Engine {
+        Engine { stand_ins: allowed, ..self }
     }
 
     /// Takes up every payment and refund a previous run left unfinished; how many.
@@ -420,6 +430,9 @@ impl Engine {
             return Err(invalid("merchant_id", "up to 64 printable ASCII characters"));
         }
         let base_url = match setup.environment {
+            ProviderEnv::StandIn if !self.stand_ins => {
+                return Err(invalid("environment", "this server takes no stand-in"));
+            }
             ProviderEnv::StandIn => {
                 let url = setup.base_url.as_deref().unwrap_or_default().trim_end_matches('/');
                 let parsed = url::Url::parse(url).ok();
