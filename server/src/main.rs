@@ -70,7 +70,8 @@ struct PaymentArgs {
     /// Trusted roots (PEM) for reaching PayPay, instead of /etc/ssl/certs/ca-certificates.crt.
     #[arg(long, value_name = "FILE", env = "AKINAI_CA_FILE")]
     ca_file: Option<PathBuf>,
-    /// A PayPay stand-in (`akinai stand-in paypay`) the demo store's QR payments go to.
+    /// A PayPay stand-in (`akinai stand-in paypay`) the demo store's QR payments go to; only
+    /// then may owners point a store at a stand-in.
     #[arg(long, value_name = "URL", env = "AKINAI_PAYPAY_STAND_IN", requires = "demo")]
     paypay_stand_in: Option<String>,
 }
@@ -340,7 +341,8 @@ async fn serve(
     };
     let http = engine::http_client(payments.ca_file.as_deref())?;
     let database = open(&db).await?;
-    let engine = engine::Engine::new(database.clone(), sealer, http, Timeouts::default());
+    let engine = engine::Engine::new(database.clone(), sealer, http, Timeouts::default())
+        .stand_ins(payments.paypay_stand_in.is_some());
     let state = AppState { max_sale, ..AppState::new(database) }.with_payments(engine);
     if demo {
         let password = std::env::var("AKINAI_DEMO_PASSWORD").ok().filter(|p| !p.is_empty());

@@ -11,13 +11,13 @@ use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
 use akinai_core::Yen;
-use akinai_core::api::{PaymentMode, PaymentStart, PaymentState};
+use akinai_core::api::{PaymentMode, PaymentStart, PaymentState, ProviderEnv, ProviderSetup};
 use akinai_core::cart::{Cart, CartLine, Discount};
 use akinai_core::payment::{PaymentMethod, Tender};
 use akinai_core::sale::{Sale, SaleContext};
 use akinai_core::sync::{GENESIS, OutboxEntry, Record, SyncBatch, SyncReply};
 use akinai_core::tax::TaxClass;
-use akinai_server::db::database::Target;
+use akinai_server::db::database::{Target, time_text};
 use akinai_server::http::auth::DeviceAuth;
 use akinai_server::http::edge::Limits;
 use akinai_server::payments::Engine;
@@ -193,6 +193,11 @@ async fn a_shown_code_is_paid_once_however_often_it_is_started() {
             tokio::spawn(async move { support::answer(client.get(url).bearer_auth(token)).await })
         };
         tokio::time::sleep(Duration::from_millis(300)).await;
+        // One wait per payment: another register's (or a stray retry's) is answered at once.
+        let asked = Instant::now();
+        let (_, second) = shop.server.get_json(&path, &shop.device.token).await;
+        assert_eq!(second["state"], "pending");
+        assert!(asked.elapsed() < Duration::from_secs(1), "{:?}", asked.elapsed());
         let paid_at = Instant::now();
         shop.tap(id, true).await;
         let (status, done) = waiting.await.unwrap();
@@ -348,6 +353,24 @@ async fn a_payment_has_one_refund() {
         shop.server.get_json(&format!("{path}/{refund_id}"), &shop.device.token).await;
     assert_eq!((status, got["state"].as_str()), (StatusCode::OK, Some("accepted")));
 
+    // Paid days ago and given up now: too late to cancel, so it is refunded whole.
+    let old = shop.paid(800).await;
+    sqlx::query("UPDATE payment SET created_at = $1 WHERE id = $2")
+        .bind(time_text(Utc::now() - chrono::Duration::days(3)))
+        .bind(old.to_string())
+        .execute(&shop.server.state.db.pool)
+        .await
+        .unwrap();
+    let gone = format!("/api/v1/payments/{old}");
+    let (status, payment) =
+        support::answer(shop.server.request(Method::DELETE, &gone, &shop.device.token)).await;
+    assert_eq!(
+        (status, payment["state"].as_str()),
+        (StatusCode::OK, Some("cancelled")),
+        "{payment}"
+    );
+    assert_eq!(shop.code(old).refunded, Some(800));
+
     // Only a completed payment is refunded.
     let pending = Uuid::now_v7();
     shop.start(&start_body(pending, Uuid::now_v7(), 500)).await;
@@ -459,6 +482,17 @@ async fn a_wrong_secret_is_refused_by_the_provider_and_no_account_by_the_server(
     let (status, refused) = shop.start(&start_body(Uuid::now_v7(), Uuid::now_v7(), 500)).await;
     assert_eq!(status, StatusCode::CONFLICT);
     assert_eq!(refused["code"], "provider_not_configured");
+    // A server started without a stand-in takes none: it would call any address it is given.
+    let setup = ProviderSetup {
+        api_key: DEMO_API_KEY.into(),
+        api_secret: DEMO_API_SECRET.into(),
+        merchant_id: None,
+        environment: ProviderEnv::StandIn,
+        base_url: Some("http://10.0.0.1:8080".into()),
+    };
+    let strict = engine(&shop.server.state.db).stand_ins(false);
+    let refused = strict.set_provider(&shop.store, Some(&setup)).await.unwrap_err();
+    assert_eq!(refused.status_and_code().0, StatusCode::UNPROCESSABLE_ENTITY);
     // Another owner's store is not found.
     let other = support::sign_up(&shop.server, "other@example.jp").await;
     let (status, _) = shop.server.get_json(&path, &other.token).await;

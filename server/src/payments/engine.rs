@@ -12,6 +12,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
@@ -55,6 +56,19 @@ struct Live {
     state: watch::Sender<String>,
     /// Wakes the task before its next poll (the register gave the payment up).
     wake: Arc<Notify>,
+    /// A register's long-poll is waiting on it (one at a time).
+    polled: Arc<AtomicBool>,
+}
+
+impl Live {
+    /// A channel starting at `state`.
+    fn new(state: &str) -> Live {
+        Live {
+            state: watch::Sender::new(state.to_owned()),
+            wake: Arc::new(Notify::new()),
+            polled: Arc::default(),
+        }
+    }
 }
 
 /// What the tasks share.
@@ -79,6 +93,8 @@ pub struct Engine {
     shared: Arc<Shared>,
     /// The tasks.
     tasks: Mutex<JoinSet<()>>,
+    /// Owners may point a store at a stand-in (any address the server then calls).
+    stand_ins: bool,
 }
 
 /// An HTTP client trusting the roots in `ca_file`, or the system's when none is given (none at
@@ -119,7 +135,15 @@ impl Engine {
         Engine {
             shared: Arc::new(Shared { db, sealer, http, timeouts, live }),
             tasks: Mutex::default(),
+            stand_ins: true,
         }
+    }
+
+    /// The same engine, taking stores' stand-in addresses only when `allowed` (`akinai serve`
+    /// allows them only with `--paypay-stand-in`: otherwise an owner could have the server call
+    /// any address it reaches).
+    pub fn stand_ins(self, allowed: bool) -> Engine {
+        Engine { stand_ins: allowed, ..self }
     }
 
     /// Takes up every payment and refund a previous run left unfinished; how many.
@@ -142,8 +166,7 @@ impl Engine {
         if let Some(found) = live.get(&id) {
             return (found.clone(), false);
         }
-        let entry =
-            Live { state: watch::Sender::new(state.to_owned()), wake: Arc::new(Notify::new()) };
+        let entry = Live::new(state);
         live.insert(id, entry.clone());
         (entry, true)
     }
@@ -190,14 +213,25 @@ impl Engine {
     /// Waits up to `max` for the state of `id` to be other than `from` (at once when nothing
     /// is live for it).
     pub async fn settle(&self, id: Uuid, from: &str, max: Duration) {
-        let receiver = {
-            let live = self.shared.live.lock().unwrap_or_else(PoisonError::into_inner);
-            live.get(&id).map(|live| live.state.subscribe())
-        };
-        if let Some(mut receiver) = receiver {
-            // A closed channel means the task ended: the row says the rest.
-            let _ = tokio::time::timeout(max, receiver.wait_for(|state| state != from)).await;
+        if let Some(live) = self.live(id) {
+            wait_for_change(&live, from, max).await;
         }
+    }
+
+    /// [`Engine::settle`] for a register's long-poll: one waits per payment at a time; another
+    /// is answered at once.
+    pub async fn long_poll(&self, id: Uuid, from: &str, max: Duration) {
+        let Some(live) = self.live(id) else { return };
+        if live.polled.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        wait_for_change(&live, from, max).await;
+        live.polled.store(false, Ordering::Release);
+    }
+
+    /// The live channel of `id`, if its task runs.
+    fn live(&self, id: Uuid) -> Option<Live> {
+        self.shared.live.lock().unwrap_or_else(PoisonError::into_inner).get(&id).cloned()
     }
 
     /// Starts a payment for `device` (or answers the one with the same id and body): the row,
@@ -402,6 +436,9 @@ impl Engine {
             return Err(invalid("merchant_id", "up to 64 printable ASCII characters"));
         }
         let base_url = match setup.environment {
+            ProviderEnv::StandIn if !self.stand_ins => {
+                return Err(invalid("environment", "this server takes no stand-in"));
+            }
             ProviderEnv::StandIn => {
                 let url = setup.base_url.as_deref().unwrap_or_default().trim_end_matches('/');
                 let parsed = url::Url::parse(url).ok();
@@ -428,6 +465,13 @@ impl Engine {
 /// What a store's sealed secret is bound to.
 fn secret_context(store_id: &str) -> String {
     format!("{store_id}|{PAYPAY}")
+}
+
+/// Waits up to `max` for `live`'s state to be other than `from`.
+async fn wait_for_change(live: &Live, from: &str, max: Duration) {
+    let mut receiver = live.state.subscribe();
+    // A closed channel means the task ended: the row says the rest.
+    let _ = tokio::time::timeout(max, receiver.wait_for(|state| state != from)).await;
 }
 
 /// What comes after a step: go on at once, or wait (for the poll, or `n` polls).
@@ -517,7 +561,10 @@ impl Shared {
                 }
                 PaymentState::Creating => resolve(&provider, &row).await,
                 PaymentState::Pending => pending(&provider, &row).await,
-                _ => cancel(&provider, &row).await,
+                _ => match cancel(&provider, &row).await {
+                    Some(next) => next,
+                    None => self.refund_instead(&row).await?,
+                },
             };
             store::write_step(&self.db, id, &step).await?;
             if let Some(state) = step.state {
@@ -600,6 +647,42 @@ impl Shared {
                 }
             }
         })
+    }
+
+    /// Gives a paid payment up when it can no longer be cancelled: refunded whole (or by the
+    /// refund it already has, when that was all of it) it is `cancelled`, else `unknown`.
+    async fn refund_instead(&self, row: &PaymentRow) -> Result<(Step, Then)> {
+        let earlier = store::refunds_of(&self.db, row.id).await?;
+        let refund = match earlier.into_iter().find(|r| r.state != RefundState::Failed) {
+            Some(refund) => refund,
+            None => {
+                let refund = RefundRow {
+                    id: Uuid::now_v7(),
+                    payment_id: row.id,
+                    store_id: row.store_id.clone(),
+                    amount: row.amount,
+                    state: RefundState::Pending,
+                    last_code: None,
+                    error: None,
+                };
+                // Kept first like every refund: a restart finds it and asks its status.
+                store::insert_refund(&self.db, &refund).await?;
+                self.run_refund(refund.id, &Live::new(&word(&refund.state)), true).await?;
+                store::refund(&self.db, refund.id).await?.unwrap_or(refund)
+            }
+        };
+        let (state, error) = match refund.state {
+            RefundState::Accepted if refund.amount == row.amount => (PaymentState::Cancelled, None),
+            RefundState::Accepted => (PaymentState::Unknown, Some(ErrorCode::ProviderRefundLimit)),
+            RefundState::Failed => {
+                (PaymentState::Unknown, Some(refund.error.unwrap_or(ErrorCode::ProviderRefused)))
+            }
+            RefundState::Pending | RefundState::Unknown => {
+                (PaymentState::Unknown, Some(ErrorCode::ProviderUnavailable))
+            }
+        };
+        let last_code = Some(wire::ORDER_NOT_REVERSIBLE.code.to_owned());
+        Ok((Step { state: Some(state), error, last_code, ..Step::default() }, Then::Now))
     }
 
     /// Drives refund `id` until the provider's answer is known (or the engine stops).
@@ -789,19 +872,25 @@ async fn pending(provider: &AnyProvider, row: &PaymentRow) -> (Step, Then) {
     }
 }
 
-/// A payment being cancelled: until the deadline, then left `unknown` for the owner.
-async fn cancel(provider: &AnyProvider, row: &PaymentRow) -> (Step, Then) {
+/// A payment being cancelled, until the deadline; `None` when a payment known to be paid
+/// can no longer be cancelled and is to be refunded instead. One never known to be paid is left
+/// `unknown` for the owner after the deadline.
+async fn cancel(provider: &AnyProvider, row: &PaymentRow) -> Option<(Step, Then)> {
+    let paid = row.provider_payment_id.is_some();
     if Utc::now() > cancel_deadline(row.created_at) {
         let step = Step {
             state: Some(PaymentState::Unknown),
             error: Some(ErrorCode::ProviderUnavailable),
             ..Step::default()
         };
-        return (step, Then::Now);
+        return (!paid).then_some((step, Then::Now));
     }
-    match provider.cancel(&row.id.to_string()).await {
+    Some(match provider.cancel(&row.id.to_string()).await {
         Outcome::Done(()) => {
             (Step { state: Some(PaymentState::Cancelled), ..Step::default() }, Then::Now)
+        }
+        Outcome::Refused { code, .. } if paid && code == wire::ORDER_NOT_REVERSIBLE.code => {
+            return None;
         }
         Outcome::Refused { code, .. } => {
             let step = Step {
@@ -817,7 +906,7 @@ async fn cancel(provider: &AnyProvider, row: &PaymentRow) -> (Step, Then) {
             let polls = u32::try_from(attempts.min(MAX_UNANSWERED)).unwrap_or(1);
             (Step { attempts: Some(attempts), ..Step::default() }, Then::Wait(polls))
         }
-    }
+    })
 }
 
 #[cfg(test)]

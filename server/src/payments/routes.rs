@@ -20,7 +20,7 @@ use uuid::Uuid;
 use crate::AppState;
 use crate::error::{Error, Result};
 use crate::http::auth::{DeviceAuth, OwnerSession, owned_store};
-use crate::http::input::Input;
+use crate::http::input::{Input, invalid};
 use crate::owner::pairing::qr_svg;
 use crate::payments::engine::PAYPAY;
 use crate::payments::store::{PaymentRow, RefundRow, word};
@@ -81,6 +81,9 @@ pub async fn start(
     device: DeviceAuth,
     Input(start): Input<PaymentStart>,
 ) -> Result<(StatusCode, Json<Payment>)> {
+    if start.amount > state.max_sale {
+        return Err(invalid("amount", "more than this server takes for one sale"));
+    }
     let (row, new) = state.payments.start(&device, &start).await?;
     if row.state == PaymentState::Creating {
         state.payments.settle(row.id, &word(&row.state), LONG_POLL).await;
@@ -98,7 +101,8 @@ pub struct Wait {
     pub wait: Option<PaymentState>,
 }
 
-/// `GET /api/v1/payments/{id}`: the payment, as soon as it leaves the state `wait` names.
+/// `GET /api/v1/payments/{id}`: the payment, as soon as it leaves the state `wait` names (one
+/// such wait per payment at a time; another is answered at once).
 #[utoipa::path(get, path = "/api/v1/payments/{id}", operation_id = "get_payment", tag = "payments", security(("device" = [])),
     params(("id" = Uuid, Path, description = "The payment's id"), Wait),
     responses((status = 200, body = Payment), (status = 400, body = ErrorBody, description = "`wait` is no state")))]
@@ -113,7 +117,7 @@ pub async fn get(
     let payment = id(&payment)?;
     let mut row = state.payments.payment(&device.store_id, payment).await?;
     if let Some(wait) = wait.filter(|wait| *wait == row.state) {
-        state.payments.settle(payment, &word(&wait), LONG_POLL).await;
+        state.payments.long_poll(payment, &word(&wait), LONG_POLL).await;
         row = state.payments.payment(&device.store_id, payment).await?;
     }
     Ok(Json(view(&row)?))
