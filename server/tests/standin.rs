@@ -278,7 +278,9 @@ async fn approved_on_the_page_then_refunded_once() {
 
 #[tokio::test]
 async fn declined_deleted_and_expired_codes() {
-    let stand_in = start(Duration::from_secs(1)).await;
+    // Expiry is whole epoch seconds (as PayPay's expiryDate), so a code lives between 2 and 3 s:
+    // long enough to be tapped on a loaded machine, short enough to wait out.
+    let stand_in = start(Duration::from_secs(3)).await;
     let (_, a) = create(&stand_in, "m-5", 100).await;
     let (_, b) = create(&stand_in, "m-6", 200).await;
     let (_, c) = create(&stand_in, "m-7", 300).await;
@@ -291,7 +293,7 @@ async fn declined_deleted_and_expired_codes() {
     let (status_code, answer) = Call::new(Method::DELETE, &path, None).send(&stand_in).await;
     assert_eq!((status_code, code_id(&answer)), (StatusCode::NOT_FOUND, "01652072"));
     assert!(tap(&stand_in, &id(&b), "approve").await.contains("取り消しました"));
-    tokio::time::sleep(Duration::from_millis(1100)).await;
+    tokio::time::sleep(Duration::from_millis(3100)).await;
     // Past its expiry an unpaid code stays CREATED and cannot be paid.
     assert!(tap(&stand_in, &id(&c), "approve").await.contains("期限切れ"));
     assert_eq!(status(&stand_in, "m-7").await.1["data"]["status"], "CREATED");
