@@ -19,6 +19,7 @@ use akinai_core::shop::ShopSettings;
 use akinai_core::sync::{GENESIS, OutboxEntry, Record, SyncBatch};
 use akinai_core::tax::TaxClass;
 use akinai_server::db::database::{self, Target, now_text, time_text};
+use akinai_server::db::store_data;
 use akinai_server::tools::verify;
 use chrono::{DateTime, TimeZone, Utc};
 use reqwest::{Method, StatusCode};
@@ -345,6 +346,19 @@ async fn payment_settings_reach_the_registers_and_bad_rates_are_refused() {
             stored,
             "refusals change nothing"
         );
+
+        // Configuring the store's provider tells the registers, and the owner's next PUT keeps it.
+        let (turn, mut tx) = server.state.db.begin_write().await.unwrap();
+        store_data::put_qr_provider(&mut tx, &counter.store, Some("paypay")).await.unwrap();
+        tx.commit().await.unwrap();
+        drop(turn);
+        let (_, changes) =
+            server.get_json(&format!("/api/v1/changes?since={now}"), &counter.token).await;
+        assert_eq!(changes["payments"]["qr_provider"], "paypay", "{changes}");
+        assert_eq!(changes["payments"]["fees"], settings["fees"], "the rates stay");
+        let (status, kept) =
+            counter.put_settings(&server, &json!({"fees": [], "enabled": ["qr"]})).await;
+        assert_eq!((status, &kept["qr_provider"]), (StatusCode::OK, &json!("paypay")), "{kept}");
         // Another owner's store is not found.
         let other = support::sign_up(&server, "other@example.jp").await;
         assert_eq!(server.get_json(&path, &other.token).await.0, StatusCode::NOT_FOUND);
