@@ -1,17 +1,23 @@
 //! The device's sale history: today's running totals, a search by receipt number, date or
-//! amount, reprints, and refunds at the original rates. Nothing is ever deleted. The screen starts
-//! with the sales in memory (today's and the last shift's) and reads older ones from the device's
-//! database only when asked: a page per business day, a receipt number or a date searched for,
-//! the refunds of a sale opened.
+//! amount, reprints, and refunds at the original rates, given back through the sale's tenders
+//! (a QR payment's refund goes through the server and the provider before it is recorded).
+//! Nothing is ever deleted. The screen starts with the sales in memory (today's and the last
+//! shift's) and reads older ones from the device's database only when asked: a page per
+//! business day, a receipt number or a date searched for, the refunds of a sale opened.
 
+use std::collections::BTreeMap;
+
+use akinai_core::api::{RefundStart, RefundState};
 use akinai_core::money::parse_whole;
+use akinai_core::payment::{PaymentMethod, Tender};
 use akinai_core::sale::Sale;
 use akinai_core::{Field, Yen};
 use chrono::NaiveDate;
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use crate::error::Result;
+use crate::device::payments;
+use crate::error::{Error, Result};
 use crate::state::{AppState, Screen, today, use_app};
 
 /// True when `sale` matches what was typed: a receipt number, a date (YYYY-MM-DD) or an amount.
@@ -195,7 +201,94 @@ fn SaleList(
     }
 }
 
-/// One past sale: its receipt, a reprint, and a refund of the lines picked.
+/// Gives the QR tenders of `refund` back through the provider, by way of the server, before
+/// the refund is recorded: each must be accepted (the provider took the refund). Whatever else
+/// the cashier is told in their language.
+async fn refund_qr(
+    app: AppState,
+    original: &Sale,
+    refund: &Sale,
+) -> std::result::Result<(), String> {
+    let lang = app.lang.get_untracked();
+    let qr: Vec<&Tender> =
+        refund.tenders.iter().filter(|t| t.method == PaymentMethod::Qr).collect();
+    if qr.is_empty() {
+        return Ok(());
+    }
+    let online = web_sys::window().is_none_or(|w| w.navigator().on_line());
+    let token = app.link.with_untracked(|l| l.as_ref().map(|l| l.token.clone()));
+    let Some(token) = token.filter(|_| online) else {
+        return Err(lang.text("refund-qr-offline"));
+    };
+    for tender in qr {
+        let paid = tender.refunds.and_then(|i| original.tenders.get(usize::from(i)));
+        let (Some(payment_id), Some(refund_id)) = (paid.and_then(|t| t.id), tender.id) else {
+            return Err(lang.text("refund-qr-unknown"));
+        };
+        let start = RefundStart { refund_id, amount: tender.amount.negated() };
+        let mut answer = payments::refund(&token, payment_id, &start).await;
+        // A refund the provider has not settled yet is asked after, for a little while.
+        for _ in 0..REFUND_CHECKS {
+            match &answer {
+                Ok(r) if matches!(r.state, RefundState::Pending | RefundState::Unknown) => {
+                    gloo_timers::future::TimeoutFuture::new(REFUND_CHECK_MS).await;
+                    answer = payments::refund_status(&token, payment_id, refund_id).await;
+                }
+                _ => break,
+            }
+        }
+        match answer {
+            Ok(r) if r.state == RefundState::Accepted => {}
+            Ok(r) if r.state == RefundState::Failed => {
+                return Err(r.error.map_or_else(
+                    || lang.text("refund-qr-unknown"),
+                    |code| lang.refusal(code, None),
+                ));
+            }
+            Ok(_) => return Err(lang.text("refund-qr-unknown")),
+            Err(Error::Network(_)) => return Err(lang.text("refund-qr-offline")),
+            Err(err) => return Err(err.message(lang)),
+        }
+    }
+    Ok(())
+}
+
+/// What the cashier typed over a refund's default plan, per tender of the plan: its amount and
+/// its approval number, each `None` while untouched.
+type Edits = BTreeMap<usize, (Option<String>, Option<String>)>;
+
+/// How many times a pending QR refund is asked after, and how far apart.
+const REFUND_CHECKS: u32 = 10;
+const REFUND_CHECK_MS: u32 = 2_000;
+
+/// The refund tenders the cashier confirms: the default plan (`plan`, through the original's
+/// tenders) with the amounts and approval numbers typed over it (`edits`: per tender of the
+/// plan), and the refund ids of QR tenders (`qr_ids`, by the original's tender).
+fn edited(
+    plan: &[Tender],
+    edits: &Edits,
+    qr_ids: &mut BTreeMap<u16, Uuid>,
+) -> akinai_core::Result<Vec<Tender>> {
+    let mut tenders = plan.to_vec();
+    for (index, tender) in tenders.iter_mut().enumerate() {
+        let (amount, approval) = edits.get(&index).cloned().unwrap_or_default();
+        if let Some(amount) = amount {
+            let field = Field::top(&format!("tenders[{index}].amount"));
+            tender.amount = Yen::parse_typed(&amount, field)?.negated();
+        }
+        if let Some(approval) = approval {
+            tender.approval = Some(approval.trim().to_owned()).filter(|a| !a.is_empty());
+        }
+        if tender.method == PaymentMethod::Qr {
+            let through = tender.refunds.unwrap_or_default();
+            tender.id = Some(*qr_ids.entry(through).or_insert_with(Uuid::now_v7));
+        }
+    }
+    Ok(tenders)
+}
+
+/// One past sale: its receipt, a reprint, and a refund of the lines picked, given back through
+/// the sale's tenders (the default plan shown, each tender's amount and approval editable).
 #[component]
 fn SaleDetail(
     /// The sale shown.
@@ -217,33 +310,67 @@ fn SaleDetail(
     };
     let original = StoredValue::new(sale.clone());
     let busy = RwSignal::new(false);
-    let refund_of = move |chosen: Vec<(usize, u32)>| {
+    let problem: RwSignal<Option<String>> = RwSignal::new(None);
+    // What the cashier typed over the plan, per tender of the plan: amount, approval number.
+    let edits: RwSignal<Edits> = RwSignal::new(BTreeMap::new());
+    // A QR refund keeps its id while this sale is open: asking again is the same refund.
+    let qr_ids: StoredValue<BTreeMap<u16, Uuid>> = StoredValue::new(BTreeMap::new());
+    let chosen = move || -> Vec<(usize, u32)> {
+        picks.get().into_iter().enumerate().filter(|(_, q)| *q > 0).collect()
+    };
+    // The default plan for the lines picked: through the original's tenders, in order.
+    let plan = Memo::new(move |_| {
+        let chosen = chosen();
+        let ctx = app.sale_context()?;
+        let refund =
+            known.with(|known| original.with_value(|o| o.refund(ctx, &chosen, known, None)));
+        refund.ok().map(|r| r.tenders)
+    });
+    let refund_of = move |chosen: Vec<(usize, u32)>, edits: Edits| {
         if busy.get_untracked() {
             return;
         }
+        problem.set(None);
         let Some(ctx) = app.sale_context() else {
             return app.fail(crate::error::Error::NoShift);
         };
         // The refunds as stored now, not as they were when this screen opened.
         let original = original.get_value();
-        match known.with_untracked(|known| original.refund(ctx, &chosen, known, None)) {
-            Err(err) => app.fail(err),
+        let refund = known.with_untracked(|known| {
+            let default = original.refund(ctx.clone(), &chosen, known, None)?;
+            let tenders = qr_ids
+                .try_update_value(|ids| edited(&default.tenders, &edits, ids))
+                .unwrap_or(Ok(default.tenders))?;
+            original.refund(ctx, &chosen, known, Some(tenders))
+        });
+        match refund {
+            Err(err) => {
+                problem.set(Some(crate::register::tender_refusal(app.lang.get_untracked(), &err)))
+            }
             Ok(refund) => {
                 busy.set(true);
                 app.spawn(async move {
-                    let stored = app.commit(refund).await;
-                    busy.set(false);
-                    stored.map(|_| ())
+                    let given = refund_qr(app, &original, &refund).await;
+                    let stored = match given {
+                        Ok(()) => app.commit(refund).await.map(drop),
+                        Err(message) => {
+                            problem.try_set(Some(message));
+                            Ok(())
+                        }
+                    };
+                    busy.try_set(false);
+                    stored
                 });
             }
         }
     };
-    let refund_picked = move |_| {
-        refund_of(picks.get_untracked().into_iter().enumerate().filter(|(_, q)| *q > 0).collect());
-    };
+    let refund_picked = move |_| refund_of(chosen(), edits.get_untracked());
     let left_all = left.clone();
     let void = move |_| {
-        refund_of(left_all.iter().copied().enumerate().filter(|(_, q)| *q > 0).collect());
+        refund_of(
+            left_all.iter().copied().enumerate().filter(|(_, q)| *q > 0).collect(),
+            BTreeMap::new(),
+        );
     };
     let lines = sale.cart.lines.clone();
     view! {
@@ -256,6 +383,7 @@ fn SaleDetail(
                     <button type="button" disabled=move || busy.get() on:click=void.clone()>{move || app.t("void")}</button>
                 })}
             </div>
+            {move || problem.get().map(|p| view! { <p class="error" role="alert">{p}</p> })}
             <Show when=move || refunding.get()>
                 <fieldset class="refund-picks">
                     <legend>{move || app.t("refund-pick")}</legend>
@@ -270,14 +398,58 @@ fn SaleDetail(
                                     on:input=move |ev| {
                                         let n = event_target_value(&ev).parse::<u32>().unwrap_or(0).min(max);
                                         picks.update(|p| p[i] = n);
+                                        edits.set(BTreeMap::new());
                                     } />
                             </label>
                         }
                     }).collect_view()}
+                    <RefundTenders plan edits />
                     <button type="button" class="primary" disabled=move || busy.get() || picks.with(|p| p.iter().all(|q| *q == 0))
                         on:click=refund_picked>{move || app.t("refund-confirm")}</button>
                 </fieldset>
             </Show>
         </div>
+    }
+}
+
+/// The tenders a refund gives money back through: each one's amount, and for the card
+/// terminal's methods the approval number of the terminal's refund.
+#[component]
+fn RefundTenders(
+    /// The default plan for the lines picked.
+    plan: Memo<Option<Vec<Tender>>>,
+    /// What the cashier typed over it, per tender of the plan: amount, approval number.
+    edits: RwSignal<Edits>,
+) -> impl IntoView {
+    let app = use_app();
+    let rows = move || {
+        let lang = app.lang.get();
+        plan.get().unwrap_or_default().into_iter().enumerate().map(|(index, tender)| {
+            let name = crate::receipt::tender_name(lang, &tender);
+            let amount = tender.amount.negated().get().to_string();
+            let on_terminal = tender.method.on_terminal();
+            view! {
+                <li>
+                    <label class="field">
+                        <span>{format!("{name} {}", lang.text("pay-amount"))}</span>
+                        <input type="text" inputmode="numeric" prop:value=amount
+                            on:input=move |ev| edits.update(|e| e.entry(index).or_default().0 = Some(event_target_value(&ev))) />
+                    </label>
+                    {on_terminal.then(|| view! {
+                        <label class="field">
+                            <span>{format!("{name} {}", lang.text("pay-approval"))}</span>
+                            <input type="text" autocomplete="off"
+                                on:input=move |ev| edits.update(|e| e.entry(index).or_default().1 = Some(event_target_value(&ev))) />
+                        </label>
+                    })}
+                </li>
+            }
+        }).collect_view()
+    };
+    view! {
+        <Show when=move || plan.with(|p| p.as_ref().is_some_and(|p| p.iter().any(|t| t.method != PaymentMethod::Cash)))>
+            <h4 class="refund-tenders-title">{move || app.t("refund-tenders")}</h4>
+            <ul class="refund-tenders" aria-label=move || app.t("refund-tenders")>{rows}</ul>
+        </Show>
     }
 }

@@ -89,6 +89,11 @@ pub async fn get<T: DeserializeOwned>(auth: Auth<'_>, path: &str) -> Result<T> {
     json(send(request(auth, Method::GET, path).build()).await?).await
 }
 
+/// `DELETE path`, answered with JSON (what became of the thing called off).
+pub async fn delete<T: DeserializeOwned>(auth: Auth<'_>, path: &str) -> Result<T> {
+    json(send(request(auth, Method::DELETE, path).build()).await?).await
+}
+
 /// `POST path` with no body (making something the server fills in), answered with JSON.
 pub async fn post<T: DeserializeOwned>(auth: Auth<'_>, path: &str) -> Result<T> {
     json(send(request(auth, Method::POST, path).build()).await?).await

@@ -1,10 +1,38 @@
 //! The receipt: a qualified simplified invoice (適格簡易請求書) on screen and on 58 mm or 80 mm
 //! thermal paper. Everything on it comes from the stored sale, computed by the domain crate.
 
+use akinai_core::payment::{PaymentMethod, Tender, to_reconcile};
 use akinai_core::sale::{Sale, SaleKind};
+use akinai_core::tax::Named;
+use akinai_i18n::Lang;
 use leptos::prelude::*;
 
 use crate::state::{Screen, use_app};
+
+/// A tender as the receipt names it: its method and brand (現金, カード VISA).
+pub(crate) fn tender_name(lang: Lang, tender: &Tender) -> String {
+    let method = lang.text(&format!("payment-{}", tender.method.word()));
+    match &tender.brand {
+        Some(brand) => format!("{method} {}", lang.text(&format!("brand-{brand}"))),
+        None => method,
+    }
+}
+
+/// What else a tender says: the card's last four digits (never more), the terminal's approval
+/// number, and 要照合 for a payment nobody confirmed with the provider.
+pub(crate) fn tender_details(lang: Lang, tender: &Tender) -> Vec<String> {
+    let mut details = Vec::new();
+    if let Some(last4) = &tender.last4 {
+        details.push(format!("****{last4}"));
+    }
+    if let Some(approval) = &tender.approval {
+        details.push(format!("{} {approval}", lang.text("pay-approval")));
+    }
+    if to_reconcile(tender.method) {
+        details.push(lang.text("pay-to-reconcile"));
+    }
+    details
+}
 
 /// One receipt, as printed.
 #[component]
@@ -72,11 +100,18 @@ pub fn ReceiptView(
                 {(r.lines.iter().any(|l| l.exempt)).then(|| view! { <dt>{t("exempt")}</dt><dd>{r.exempt.to_string()}</dd> })}
                 <dt class="total">{t("total")}</dt><dd class="total">{r.total.to_string()}</dd>
                 <dt>{t("tax-total")}</dt><dd>{r.tax.to_string()}</dd>
-                // Split payments list each tender; a single one is just お預かり below.
-                {(sale.tenders.len() > 1).then(|| sale.tenders.iter().map(|tender| view! {
-                    <dt>{t(akinai_core::tax::Named::word(tender.method))}</dt>
-                    <dd>{tender.amount.to_string()}</dd>
+                // Each tender, unless cash alone paid: that is just お預かり below.
+                {(sale.tenders.len() > 1 || sale.tenders.iter().any(|t| t.method != PaymentMethod::Cash)).then(|| sale.tenders.iter().map(|tender| {
+                    let details = tender_details(lang, tender).join(" ");
+                    view! {
+                        <dt class="tender">{tender_name(lang, tender)}</dt>
+                        <dd class="tender">{tender.amount.to_string()}</dd>
+                        {(!details.is_empty()).then(|| view! { <dd class="tender-details">{details}</dd> })}
+                    }
                 }).collect_view())}
+                {(sale.excess.get() > 0).then(|| view! {
+                    <dt class="excess">{t("pay-excess")}</dt><dd class="excess">{sale.excess.to_string()}</dd>
+                })}
                 {(refund_of.is_none()).then(|| view! {
                     <dt>{t("tendered")}</dt><dd>{tendered.to_string()}</dd>
                     <dt>{t("change")}</dt><dd>{sale.change.to_string()}</dd>

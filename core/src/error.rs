@@ -6,6 +6,7 @@ use std::fmt;
 use chrono::NaiveDate;
 
 use crate::money::Yen;
+use crate::tax::Named;
 
 /// Where in an input a problem is, written like `lines[2].discount`.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -334,6 +335,53 @@ impl Error {
             | Error::InvalidDate { field, .. } => field.clone(),
         }
     }
+}
+
+impl Error {
+    /// The error for a JSON reader's problem at `field`: malformed text, a word that is not one
+    /// of a [`Named`] type's (`unknown_value`, with the words allowed), or another value that
+    /// does not fit (`invalid`).
+    pub fn from_json(err: serde_json::Error, field: Field) -> Error {
+        use serde_json::error::Category;
+        match err.classify() {
+            Category::Syntax | Category::Eof | Category::Io => {
+                Error::Malformed { line: err.line(), column: err.column() }
+            }
+            Category::Data => {
+                // serde_json appends the position, which the field already says better.
+                let text = err.to_string();
+                let position = format!(" at line {} column {}", err.line(), err.column());
+                let detail = text.strip_suffix(&position).unwrap_or(&text).to_owned();
+                match unknown_word(&detail) {
+                    Some((value, expected)) => Error::UnknownValue { field, value, expected },
+                    None => Error::Invalid { field, detail },
+                }
+            }
+        }
+    }
+}
+
+/// The word and the allowed words of serde's "unknown variant `x`, expected one of `a`, `b`",
+/// when the allowed words are exactly those of one of the domain's [`Named`] types.
+fn unknown_word(detail: &str) -> Option<(String, &'static str)> {
+    let rest = detail.strip_prefix("unknown variant `")?;
+    let (value, rest) = rest.split_once('`')?;
+    // Every other back-quoted piece is an allowed word.
+    let words: Vec<&str> = rest.split('`').skip(1).step_by(2).collect();
+    let expected = expected_of::<crate::payment::PaymentMethod>(&words)
+        .or_else(|| expected_of::<crate::tax::TaxClass>(&words))
+        .or_else(|| expected_of::<crate::tax::DiningMode>(&words))
+        .or_else(|| expected_of::<crate::tax::PricingMode>(&words))
+        .or_else(|| expected_of::<crate::tax::Rounding>(&words))
+        .or_else(|| expected_of::<crate::staff::Role>(&words))?;
+    Some((value.to_owned(), expected))
+}
+
+/// `T`'s allowed words when `words` are exactly its words, in order.
+fn expected_of<T: Named>(words: &[&str]) -> Option<&'static str> {
+    let same = T::NAMES.len() == words.len()
+        && T::NAMES.iter().zip(words).all(|((name, _), word)| name == word);
+    same.then_some(T::EXPECTED)
 }
 
 /// The domain's result type.

@@ -294,6 +294,52 @@ impl Default for PaymentSettings {
     }
 }
 
+/// The most fee rates a shop's settings hold.
+pub const MAX_FEES: usize = 100;
+
+impl PaymentSettings {
+    /// Refuses settings the books cannot use, naming the field: more than [`MAX_FEES`] rates
+    /// (`fees`), a rate above 100% (`fees[i].basis_points`), a brand the method does not have
+    /// (`fees[i].brand`), a second rate for the same method and brand (`fees[i]`), or a QR
+    /// provider other than `paypay` (`qr_provider`).
+    pub fn check(&self) -> Result<()> {
+        if self.fees.len() > MAX_FEES {
+            return Err(Error::TooMany { field: Field::top("fees"), limit: MAX_FEES });
+        }
+        for (index, rate) in self.fees.iter().enumerate() {
+            let field = |name: &str| Field::top(&format!("fees[{index}]{name}"));
+            if rate.basis_points > 10_000 {
+                return Err(Error::Invalid {
+                    field: field(".basis_points"),
+                    detail: "at most 10000 (100%)".to_owned(),
+                });
+            }
+            if !rate.brand.is_empty() && !brands(rate.method).contains(&rate.brand.as_str()) {
+                return Err(Error::UnknownValue {
+                    field: field(".brand"),
+                    value: rate.brand.clone(),
+                    expected: brands_expected(rate.method),
+                });
+            }
+            let same = |other: &FeeRate| other.method == rate.method && other.brand == rate.brand;
+            if self.fees[..index].iter().any(same) {
+                return Err(Error::Invalid {
+                    field: field(""),
+                    detail: "a second rate for the same method and brand".to_owned(),
+                });
+            }
+        }
+        match self.qr_provider.as_deref() {
+            None | Some("paypay") => Ok(()),
+            Some(other) => Err(Error::UnknownValue {
+                field: Field::top("qr_provider"),
+                value: other.to_owned(),
+                expected: "paypay",
+            }),
+        }
+    }
+}
+
 /// A fee rate the provider charges on what a method (and brand) took.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -326,6 +372,7 @@ pub fn fee(settings: &PaymentSettings, key: &TenderKey, amount: Yen) -> Yen {
 mod tests {
     use super::*;
     use crate::error::Field;
+    use crate::testing::tender;
 
     fn cash(yen: i64) -> Tender {
         Tender::new(PaymentMethod::Cash, Yen::new(yen))
@@ -366,5 +413,204 @@ mod tests {
         }
         assert_eq!(PaymentMethod::EMoney.word(), "e_money");
         assert_eq!(PaymentMethod::QrStatic.word(), "qr_static");
+    }
+
+    fn refusal(tender: &Tender) -> (crate::api::ErrorCode, String) {
+        let err = tender.check_shape(3).unwrap_err();
+        (err.code(), err.field().to_string())
+    }
+
+    #[test]
+    fn a_tender_s_fields_must_fit_its_method() {
+        use crate::api::ErrorCode::{Invalid, UnknownValue};
+        let at = |name: &str| format!("tenders[3].{name}");
+        let card = tender(PaymentMethod::Card, "visa", 500);
+        assert_eq!(card.check_shape(3), Ok(()));
+        assert_eq!(tender(PaymentMethod::Qr, "paypay", 500).check_shape(3), Ok(()));
+        assert_eq!(refusal(&Tender { brand: None, ..card.clone() }), (Invalid, at("brand")));
+        assert_eq!(refusal(&tender(PaymentMethod::Card, "suica", 1)), (UnknownValue, at("brand")));
+        assert_eq!(refusal(&tender(PaymentMethod::Cash, "visa", 1)), (Invalid, at("brand")));
+        let qr = tender(PaymentMethod::Qr, "paypay", 500);
+        assert_eq!(refusal(&Tender { id: None, ..qr }), (Invalid, at("id")));
+        let static_qr = tender(PaymentMethod::QrStatic, "paypay", 500);
+        let with_id = Tender { id: Some(Uuid::from_u128(1)), ..static_qr.clone() };
+        assert_eq!(refusal(&with_id), (Invalid, at("id")));
+
+        let last4 = |digits: &str| Tender { last4: Some(digits.to_owned()), ..card.clone() };
+        assert_eq!(last4("1234").check_shape(3), Ok(()));
+        // Never a card number, whatever else is typed.
+        for wrong in ["4111111111111111", "123", "12a4", "１２３４", ""] {
+            assert_eq!(refusal(&last4(wrong)), (Invalid, at("last4")), "{wrong}");
+        }
+        let approval = |text: &str| Tender { approval: Some(text.to_owned()), ..card.clone() };
+        assert_eq!(approval("A1b2C3d4E5").check_shape(3), Ok(()));
+        for wrong in ["", "A1b2C3d4E5F", "12-34", "承認"] {
+            assert_eq!(refusal(&approval(wrong)), (Invalid, at("approval")), "{wrong}");
+        }
+        let on_qr = Tender { last4: Some("1234".into()), ..static_qr.clone() };
+        assert_eq!(refusal(&on_qr), (Invalid, at("last4")));
+        let on_cash = Tender { approval: Some("1".into()), ..cash(1) };
+        assert_eq!(refusal(&on_cash), (Invalid, at("approval")));
+    }
+
+    #[test]
+    fn every_brand_fits_its_method_and_cash_has_none() {
+        assert!(brands(PaymentMethod::Cash).is_empty());
+        for method in PaymentMethod::ALL.into_iter().skip(1) {
+            assert_eq!(brands(method).join(", "), brands_expected(method), "{method:?}");
+            for brand in brands(method) {
+                assert_eq!(tender(method, brand, 1).check_shape(0), Ok(()), "{method:?} {brand}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_unknown_method_word_names_its_field() {
+        let json = r#"{"tenders":[{"method":"cash","amount":1},{"method":"bitcoin","amount":2}]}"#;
+        #[derive(Debug, Deserialize)]
+        struct Body {
+            #[allow(dead_code)] // Only read to see what fails.
+            tenders: Vec<Tender>,
+        }
+        let mut reader = serde_json::Deserializer::from_str(json);
+        let err = serde_path_to_error::deserialize::<_, Body>(&mut reader).unwrap_err();
+        let field = Field::path(&err.path().to_string());
+        assert_eq!(
+            Error::from_json(err.into_inner(), field),
+            Error::UnknownValue {
+                field: Field::top("tenders[1].method"),
+                value: "bitcoin".into(),
+                expected: PaymentMethod::EXPECTED,
+            }
+        );
+    }
+
+    #[test]
+    fn only_cash_gives_change_and_only_vouchers_leave_excess() {
+        let due = Yen::new(880);
+        let settle = |tenders: &[Tender]| change_due(due, tenders);
+        let card = |yen| tender(PaymentMethod::Card, "visa", yen);
+        let voucher = |yen| tender(PaymentMethod::Voucher, "gift", yen);
+        let settled =
+            |change, excess| Ok(Settle { change: Yen::new(change), excess: Yen::new(excess) });
+        assert_eq!(settle(&[card(500), cash(1000)]), settled(620, 0));
+        assert_eq!(settle(&[voucher(1000)]), settled(0, 120));
+        assert_eq!(settle(&[card(500), voucher(500)]), settled(0, 120));
+        // Cash gives the change even beside a voucher.
+        assert_eq!(settle(&[voucher(500), cash(1000)]), settled(620, 0));
+        let from_card = Err(Error::ChangeWithoutCash { change: Yen::new(120) });
+        assert_eq!(settle(&[card(1000)]), from_card);
+        let beyond_the_voucher = Err(Error::ChangeWithoutCash { change: Yen::new(620) });
+        assert_eq!(settle(&[card(1000), voucher(500)]), beyond_the_voucher);
+        assert_eq!(settle(&[tender(PaymentMethod::Qr, "paypay", 880)]), settled(0, 0));
+    }
+
+    #[test]
+    fn books_count_by_method_then_brand_with_the_change_out_of_cash() {
+        let tenders = [
+            tender(PaymentMethod::Voucher, "gift", 500),
+            tender(PaymentMethod::Card, "visa", 300),
+            cash(1000),
+            tender(PaymentMethod::Card, "jcb", 200),
+            tender(PaymentMethod::Card, "visa", 100),
+        ];
+        let key = |method, brand: &str| TenderKey { method, brand: brand.to_owned() };
+        let kept: Vec<(TenderKey, i64)> =
+            kept(&tenders, Yen::new(120)).into_iter().map(|(k, v)| (k, v.get())).collect();
+        assert_eq!(
+            kept,
+            [
+                (TenderKey::cash(), 880),
+                (key(PaymentMethod::Card, "jcb"), 200),
+                (key(PaymentMethod::Card, "visa"), 400),
+                (key(PaymentMethod::Voucher, "gift"), 500),
+            ]
+        );
+        assert!(to_reconcile(PaymentMethod::QrStatic));
+        assert!(PaymentMethod::ALL.iter().filter(|m| to_reconcile(**m)).count() == 1);
+    }
+
+    #[test]
+    fn fees_are_the_brand_s_rate_else_the_method_s_rounded_down() {
+        let settings = crate::testing::fees(&[
+            (PaymentMethod::Card, "", 325),
+            (PaymentMethod::Card, "amex", 360),
+            (PaymentMethod::QrStatic, "paypay", 20_000),
+        ]);
+        let key = |method, brand: &str| TenderKey { method, brand: brand.to_owned() };
+        let fee_of = |key: &TenderKey, yen| fee(&settings, key, Yen::new(yen)).get();
+        // 3.25% of 9,999 is 324.9675.
+        assert_eq!(fee_of(&key(PaymentMethod::Card, "visa"), 9_999), 324);
+        assert_eq!(fee_of(&key(PaymentMethod::Card, "amex"), 10_000), 360);
+        assert_eq!(fee_of(&key(PaymentMethod::Card, "visa"), -100), -4);
+        assert_eq!(fee_of(&TenderKey::cash(), 10_000), 0);
+        assert_eq!(fee_of(&key(PaymentMethod::QrStatic, "paypay"), 10_000), 10_000);
+        let huge = crate::money::MAX_AMOUNT.get();
+        assert_eq!(fee_of(&key(PaymentMethod::Card, "jcb"), huge), huge / 10_000 * 325);
+    }
+
+    #[test]
+    fn settings_refuse_rates_the_books_cannot_use() {
+        let field = |settings: PaymentSettings| settings.check().unwrap_err().field().to_string();
+        let ok = crate::testing::fees(&[
+            (PaymentMethod::Card, "", 324),
+            (PaymentMethod::Card, "jcb", 10_000),
+        ]);
+        assert_eq!(ok.check(), Ok(()));
+        let rates = |rates: &[(PaymentMethod, &str, u16)]| crate::testing::fees(rates);
+        assert_eq!(field(rates(&[(PaymentMethod::Card, "", 10_001)])), "fees[0].basis_points");
+        assert_eq!(field(rates(&[(PaymentMethod::Card, "suica", 1)])), "fees[0].brand");
+        assert_eq!(field(rates(&[(PaymentMethod::Cash, "visa", 1)])), "fees[0].brand");
+        let twice = [
+            (PaymentMethod::Card, "", 1),
+            (PaymentMethod::Qr, "", 1),
+            (PaymentMethod::Card, "", 2),
+        ];
+        assert_eq!(field(rates(&twice)), "fees[2]");
+        let many = vec![(PaymentMethod::Card, "", 1); MAX_FEES + 1];
+        assert_eq!(field(rates(&many)), "fees");
+        let provider = PaymentSettings { qr_provider: Some("linepay".into()), ..ok };
+        assert_eq!(field(provider), "qr_provider");
+    }
+
+    #[test]
+    fn settings_from_an_empty_object_offer_every_method() {
+        let settings: PaymentSettings = serde_json::from_str("{}").unwrap();
+        assert_eq!(settings, PaymentSettings::default());
+        assert_eq!(settings.enabled, PaymentMethod::ALL);
+    }
+
+    fn any_tender() -> impl proptest::strategy::Strategy<Value = Tender> {
+        use proptest::prelude::*;
+        (0..PaymentMethod::ALL.len(), 0i64..5_000).prop_map(|(m, yen)| {
+            let method = PaymentMethod::ALL[m];
+            tender(method, brands(method).first().copied().unwrap_or(""), yen)
+        })
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn change_and_excess_come_only_from_cash_and_vouchers(
+            tenders in proptest::collection::vec(any_tender(), 0..6),
+            due in 0i64..10_000,
+        ) {
+            let sum = |pick: &dyn Fn(&Tender) -> bool| -> Yen {
+                tenders.iter().filter(|t| pick(t)).map(|t| t.amount).sum()
+            };
+            let tendered = sum(&|_| true);
+            let cash = sum(&|t| t.method == PaymentMethod::Cash);
+            let vouchers = sum(&|t| t.method == PaymentMethod::Voucher);
+            let Ok(Settle { change, excess }) = change_due(Yen::new(due), &tenders) else {
+                // Refused only when short or when more is over than cash and vouchers hold.
+                proptest::prop_assert!(tendered.get() < due || tendered.get() - due > (cash + vouchers).get());
+                return Ok(());
+            };
+            proptest::prop_assert_eq!(tendered, Yen::new(due) + change + excess);
+            proptest::prop_assert!(change <= cash && excess <= vouchers);
+            proptest::prop_assert!(!change.is_negative() && !excess.is_negative());
+            let kept = kept(&tenders, change);
+            proptest::prop_assert_eq!(kept.values().copied().sum::<Yen>() + change, tendered);
+            proptest::prop_assert!(kept.values().all(|k| !k.is_negative()));
+        }
     }
 }

@@ -43,9 +43,9 @@ impl QuoteRequest {
         let request: QuoteRequest =
             serde_path_to_error::deserialize(&mut reader).map_err(|err| {
                 let field = Field::path(&err.path().to_string());
-                json_error(err.into_inner(), field)
+                Error::from_json(err.into_inner(), field)
             })?;
-        reader.end().map_err(|err| json_error(err, Field::top("input")))?;
+        reader.end().map_err(|err| Error::from_json(err, Field::top("input")))?;
         Ok(request)
     }
 
@@ -118,21 +118,6 @@ fn parse_or_default<T: Named + Default>(word: Option<(String, Field)>) -> Result
 
 fn yen(amount: i64, field: Field) -> Result<Yen> {
     if amount < 0 { Err(Error::Negative { field }) } else { Ok(Yen::new(amount)) }
-}
-
-fn json_error(err: serde_json::Error, field: Field) -> Error {
-    use serde_json::error::Category;
-    match err.classify() {
-        Category::Syntax | Category::Eof | Category::Io => {
-            Error::Malformed { line: err.line(), column: err.column() }
-        }
-        Category::Data => {
-            let text = err.to_string();
-            let position = format!(" at line {} column {}", err.line(), err.column());
-            let detail = text.strip_suffix(&position).unwrap_or(&text).to_owned();
-            Error::Invalid { field, detail }
-        }
-    }
 }
 
 // The contract is tested end to end through the CLI (server/tests/quote_cli.rs); these check

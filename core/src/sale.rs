@@ -211,42 +211,44 @@ impl Sale {
 
     /// What is left to give back through each tender of this sale after the refunds among
     /// `earlier` (other records are left out); a refund tender without `refunds` counts against
-    /// the sale's cash tenders in order.
+    /// the sale's cash tenders in order. Below zero where an earlier refund's rounding took more
+    /// (see [`Sale::refund_plan`]).
     pub fn tenders_left(&self, earlier: &[Sale]) -> Vec<Yen> {
         let mut left = self.tenders_kept();
         let given = earlier.iter().filter(|s| s.is_refund_of(self.id)).flat_map(|s| &s.tenders);
         for tender in given {
-            take_back(&self.tenders, &mut left, tender);
+            give_back(&self.tenders, &mut left, tender);
         }
         left
     }
 
-    /// The default way a refund of `total` (negative) goes back: through this sale's tenders in
-    /// order, each up to what is left of it after `earlier`, by the same method and brand, a
-    /// voucher as cash. A QR tender's refund id is left for the caller to set (the provider's
-    /// refund is made first).
+    /// The default way a refund of `total` goes back: through this sale's tenders in order,
+    /// each up to what is left of it after `earlier`, by the same method and brand, a voucher as
+    /// cash. A QR tender's refund id is left for the caller to set (the provider's refund is made
+    /// first).
+    ///
+    /// Partial refunds of a tax-excluded sale round their tax each, so together they may come
+    /// to a few yen more than the sale kept (the last refund settles it, and may even take a yen
+    /// back): that overshoot goes through the last tender used.
     pub fn refund_plan(&self, total: Yen, earlier: &[Sale]) -> Result<Vec<Tender>> {
         let mut due = total.negated();
         let mut plan = Vec::new();
-        for (index, (original, left)) in
-            self.tenders.iter().zip(self.tenders_left(earlier)).enumerate()
-        {
+        let left = self.tenders_left(earlier);
+        for (index, (original, left)) in self.tenders.iter().zip(left).enumerate() {
             let take = due.min(left);
-            if take <= Yen::ZERO {
-                continue;
+            if take > Yen::ZERO {
+                due -= take;
+                plan.push(way_back(index, original, take.negated()));
             }
-            due -= take;
-            let as_cash = original.method == PaymentMethod::Voucher;
-            plan.push(Tender {
-                method: if as_cash { PaymentMethod::Cash } else { original.method },
-                amount: take.negated(),
-                brand: if as_cash { None } else { original.brand.clone() },
-                refunds: u16::try_from(index).ok(),
-                ..Tender::new(original.method, Yen::ZERO)
-            });
         }
-        if due > Yen::ZERO {
-            return Err(Error::RefundTenderTooMuch { field: Field::top("tenders") });
+        if due != Yen::ZERO {
+            match (plan.last_mut(), self.tenders.first()) {
+                (Some(last), _) => last.amount -= due,
+                (None, Some(first)) => plan.push(way_back(0, first, due.negated())),
+                (None, None) => {
+                    return Err(Error::RefundTenderTooMuch { field: Field::top("tenders") });
+                }
+            }
         }
         Ok(plan)
     }
@@ -256,17 +258,24 @@ impl Sale {
         if tenders.len() > MAX_TENDERS {
             return Err(Error::TooMany { field: Field::top("tenders"), limit: MAX_TENDERS });
         }
-        let mut left = self.tenders_left(earlier);
+        let before = self.tenders_left(earlier);
+        // The rounding overshoot a refund may carry beyond what is left (see refund_plan).
+        let room: Yen = before.iter().map(|left| (*left).max(Yen::ZERO)).sum();
+        let overshoot = (total.negated() - room).max(Yen::ZERO);
+        let overdrawn =
+            |left: &[Yen]| -> Yen { left.iter().map(|l| l.negated().max(Yen::ZERO)).sum() };
+        let mut left = before.clone();
         for (index, tender) in tenders.iter().enumerate() {
             let field = |name: &str| Field::top(&format!("tenders[{index}].{name}"));
             tender.check_shape(index)?;
-            if tender.amount > Yen::ZERO {
-                return Err(Error::Invalid {
-                    field: field("amount"),
-                    detail: "a refund gives money back: 0 or less".to_owned(),
-                });
+            // Money goes back, or on the rare refund that settles a rounding yen, comes in.
+            let comes_in = total > Yen::ZERO;
+            if tender.amount != Yen::ZERO && tender.amount.is_negative() == comes_in {
+                let detail =
+                    if comes_in { "0 or more" } else { "a refund gives money back: 0 or less" };
+                return Err(Error::Invalid { field: field("amount"), detail: detail.to_owned() });
             }
-            if !tender.amount.negated().is_payable() {
+            if !tender.amount.negated().is_payable() && !tender.amount.is_payable() {
                 return Err(Error::TooLarge { field: field("amount") });
             }
             let fits = match tender.refunds {
@@ -276,10 +285,10 @@ impl Sale {
                     .is_some_and(|original| same_way_back(original, tender)),
                 None => tender.method == PaymentMethod::Cash,
             };
-            if !fits {
+            if !fits || !give_back(&self.tenders, &mut left, tender) {
                 return Err(Error::RefundWrongTender { field: field("refunds") });
             }
-            if !take_back(&self.tenders, &mut left, tender) {
+            if overdrawn(&left) - overdrawn(&before) > overshoot {
                 return Err(Error::RefundTenderTooMuch { field: field("amount") });
             }
         }
@@ -447,27 +456,35 @@ fn same_way_back(original: &Tender, back: &Tender) -> bool {
         || (original.method == PaymentMethod::Voucher && back.method == PaymentMethod::Cash)
 }
 
+/// The refund tender giving `amount` back through `original`, the sale's tender `index`: by
+/// the same method and brand, a voucher as cash.
+fn way_back(index: usize, original: &Tender, amount: Yen) -> Tender {
+    let as_cash = original.method == PaymentMethod::Voucher;
+    Tender {
+        brand: if as_cash { None } else { original.brand.clone() },
+        refunds: u16::try_from(index).ok(),
+        ..Tender::new(if as_cash { PaymentMethod::Cash } else { original.method }, amount)
+    }
+}
+
 /// Takes refund tender `back` off `left` (what is left of each of `sold`): from the tender it
-/// names, or without a name from the cash tenders in order. False when not enough is left.
-fn take_back(sold: &[Tender], left: &mut [Yen], back: &Tender) -> bool {
+/// names, or without a name from the cash tenders in order, the last of them taking what the
+/// others could not. False when there is no such tender.
+fn give_back(sold: &[Tender], left: &mut [Yen], back: &Tender) -> bool {
     let mut due = back.amount.negated();
     match back.refunds {
-        Some(through) => match left.get_mut(usize::from(through)) {
-            Some(left) => {
-                *left -= due;
-                !left.is_negative()
-            }
-            None => false,
-        },
+        Some(through) => left.get_mut(usize::from(through)).map(|left| *left -= due).is_some(),
         None => {
+            let mut last = None;
             for (tender, left) in sold.iter().zip(left.iter_mut()) {
-                if tender.method == PaymentMethod::Cash && due > Yen::ZERO {
-                    let take = due.min((*left).max(Yen::ZERO));
+                if tender.method == PaymentMethod::Cash {
+                    let take = due.min((*left).max(Yen::ZERO)).max(Yen::ZERO);
                     *left -= take;
                     due -= take;
+                    last = Some(left);
                 }
             }
-            due <= Yen::ZERO
+            last.map(|left| *left -= due).is_some()
         }
     }
 }

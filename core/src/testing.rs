@@ -82,6 +82,26 @@ pub fn ctx(n: u128) -> SaleContext {
     }
 }
 
+/// A tender of `yen` by `method` and `brand` (`""` for none); a QR tender gets a payment id.
+pub fn tender(method: PaymentMethod, brand: &str, yen: i64) -> Tender {
+    let brand = (!brand.is_empty()).then(|| brand.to_owned());
+    let id = (method == PaymentMethod::Qr).then(|| Uuid::from_u128(7));
+    Tender { brand, id, ..Tender::new(method, Yen::new(yen)) }
+}
+
+/// Payment settings with these fee rates (method, brand, basis points).
+pub fn fees(rates: &[(PaymentMethod, &str, u16)]) -> crate::payment::PaymentSettings {
+    let fees = rates
+        .iter()
+        .map(|(method, brand, basis_points)| crate::payment::FeeRate {
+            method: *method,
+            brand: (*brand).to_owned(),
+            basis_points: *basis_points,
+        })
+        .collect();
+    crate::payment::PaymentSettings { fees, ..Default::default() }
+}
+
 /// Cash of `amount` yen.
 pub fn cash(amount: i64) -> Vec<Tender> {
     vec![Tender::new(PaymentMethod::Cash, Yen::new(amount))]

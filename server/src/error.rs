@@ -59,6 +59,10 @@ pub enum Error {
     /// The owner already has as many live-event streams open as allowed.
     #[error("too many live-event streams are open")]
     TooManyStreams,
+    /// A payment through a provider cannot go on: its code (`payment_mismatch`,
+    /// `provider_not_configured`, `secrets_locked`, …) says why.
+    #[error("payment refused: {0:?}")]
+    Payment(ErrorCode),
     /// The database failed.
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
@@ -99,10 +103,25 @@ impl Error {
             Error::Busy(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Busy),
             Error::TimedOut => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::TimedOut),
             Error::TooManyStreams => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::TooManyStreams),
+            Error::Payment(code) => (payment_status(*code), *code),
             Error::Database(_) | Error::Migrate(_) | Error::Internal(_) | Error::Data(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal)
             }
         }
+    }
+}
+
+/// The status a payment refusal answers with.
+fn payment_status(code: ErrorCode) -> StatusCode {
+    match code {
+        ErrorCode::ProviderRefused | ErrorCode::ProviderRefundLimit => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
+        ErrorCode::ProviderUnavailable => StatusCode::BAD_GATEWAY,
+        ErrorCode::SecretsLocked => StatusCode::SERVICE_UNAVAILABLE,
+        // payment_mismatch, payment_used, payment_unconfirmed, provider_not_configured: the
+        // request is fine, what the server holds is not.
+        _ => StatusCode::CONFLICT,
     }
 }
 
@@ -116,8 +135,8 @@ impl IntoResponse for Error {
         };
         let error = match &self {
             Error::BadRequest { message, .. } => message.clone(),
-            // A full server says so; it is not a fault to log.
-            Error::Busy(_) | Error::TimedOut => self.to_string(),
+            // A full server says so; it is not a fault to log. Nor is a payment refusal.
+            Error::Busy(_) | Error::TimedOut | Error::Payment(_) => self.to_string(),
             // Internals stay in the log, not in the answer.
             _ if status.is_server_error() => {
                 tracing::error!(error = %self, "request failed");

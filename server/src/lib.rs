@@ -6,6 +6,7 @@
 //!   document's common parts and the built app.
 //! - [`owner`]: what an owner manages: accounts, stores, staff, catalog, devices and pairing codes.
 //! - [`device`]: what a paired device calls: its outbox arriving.
+//! - [`payments`]: QR payments through a provider (PayPay), refunds, the provider's secrets.
 //! - [`reports`]: the owner's figures and sales, live events and export.
 //! - [`db`]: SQLite or PostgreSQL, one set of queries, and multi-row inserts.
 //! - [`tools`]: the command line's verify and quote, and the demo shop.
@@ -15,6 +16,7 @@ pub mod device;
 pub mod error;
 pub mod http;
 pub mod owner;
+pub mod payments;
 pub mod reports;
 pub mod tools;
 
@@ -54,6 +56,8 @@ pub struct AppState {
     pub streams: Arc<reports::events::Streams>,
     /// The largest total one synced sale (or refund) may come to.
     pub max_sale: akinai_core::Yen,
+    /// QR payments through the stores' providers.
+    pub payments: Arc<payments::Engine>,
 }
 
 /// The ceiling on one sale's total unless `akinai serve --max-sale` says otherwise: ¥100,000,000.
@@ -65,10 +69,19 @@ impl AppState {
         AppState::with_limits(db, Limits::default())
     }
 
-    /// State over an open database, taking on at most what `limits` say.
+    /// State over an open database, taking on at most what `limits` say. Its payments engine
+    /// seals secrets with a key that lives as long as the process and trusts the system's
+    /// roots; `akinai serve` gives it the key file ([`AppState::with_payments`]).
     pub fn with_limits(db: Db, limits: Limits) -> AppState {
         let (events, _) = broadcast::channel(1024);
+        let engine = payments::Engine::new(
+            db.clone(),
+            payments::secrets::Sealer::ephemeral(),
+            payments::engine::http_client(None).unwrap_or_default(),
+            payments::provider::Timeouts::default(),
+        );
         AppState {
+            payments: Arc::new(engine),
             db,
             events,
             limiter: Arc::default(),
@@ -78,6 +91,11 @@ impl AppState {
             streams: Arc::default(),
             max_sale: DEFAULT_MAX_SALE,
         }
+    }
+
+    /// The same state with `engine` for payments.
+    pub fn with_payments(self, engine: payments::Engine) -> AppState {
+        AppState { payments: Arc::new(engine), ..self }
     }
 }
 
@@ -94,6 +112,7 @@ fn api() -> OpenApiRouter<AppState> {
         .routes(routes!(health))
         .merge(owner::router())
         .merge(device::router())
+        .merge(payments::router())
         .merge(reports::router())
         .merge(tools::router())
 }

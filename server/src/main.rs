@@ -13,8 +13,11 @@ use tower_http::set_header::SetRequestHeaderLayer;
 
 use akinai_i18n::Lang;
 use akinai_server::db::database;
+use akinai_server::payments::engine;
+use akinai_server::payments::provider::Timeouts;
+use akinai_server::payments::secrets::{Sealer, default_key_file};
 use akinai_server::reports::export;
-use akinai_server::tools::{backup, demo, verify};
+use akinai_server::tools::{backup, demo, standin, verify};
 use akinai_server::{AppState, router};
 
 #[derive(Parser)]
@@ -57,6 +60,22 @@ struct TlsArgs {
     tls_key: Option<PathBuf>,
 }
 
+/// Payments through a provider: where its secrets' key is, whom to trust, the demo's stand-in.
+#[derive(clap::Args)]
+struct PaymentArgs {
+    /// The key that seals the providers' API secrets (32 bytes, base64); without it,
+    /// akinai-secrets.key beside the SQLite file is used, made (0600) on first start.
+    #[arg(long, value_name = "FILE", env = "AKINAI_SECRETS_KEY")]
+    secrets_key: Option<PathBuf>,
+    /// Trusted roots (PEM) for reaching PayPay, instead of /etc/ssl/certs/ca-certificates.crt.
+    #[arg(long, value_name = "FILE", env = "AKINAI_CA_FILE")]
+    ca_file: Option<PathBuf>,
+    /// A PayPay stand-in (`akinai stand-in paypay`) the demo store's QR payments go to; only
+    /// then may owners point a store at a stand-in.
+    #[arg(long, value_name = "URL", env = "AKINAI_PAYPAY_STAND_IN", requires = "demo")]
+    paypay_stand_in: Option<String>,
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the app and its API.
@@ -79,6 +98,8 @@ enum Command {
         #[arg(long, default_value_t = akinai_server::DEFAULT_MAX_SALE.get(), env = "AKINAI_MAX_SALE",
             value_parser = clap::value_parser!(i64).range(1..=akinai_core::money::MAX_AMOUNT.get()))]
         max_sale: i64,
+        #[command(flatten)]
+        payments: PaymentArgs,
     },
     /// Check every device's chain of records and every stored sale; exit 1 if anything broke.
     Verify {
@@ -122,14 +143,45 @@ enum Command {
         #[arg(long)]
         lang: Option<String>,
     },
+    /// Serve a stand-in for a payment provider, for demos and tests (no real money moves).
+    #[command(subcommand)]
+    StandIn(StandInProvider),
+}
+
+/// The providers `akinai stand-in` can stand in for.
+#[derive(Subcommand)]
+enum StandInProvider {
+    /// PayPay's Open Payment API, with a page where the "customer" pays or declines a code.
+    Paypay {
+        /// Address to listen on (port 0: any free port, printed at start).
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        addr: SocketAddr,
+        /// The API key it accepts.
+        #[arg(long, default_value = standin::DEMO_API_KEY)]
+        api_key: String,
+        /// That key's secret.
+        #[arg(long, default_value = standin::DEMO_API_SECRET)]
+        api_secret: String,
+        /// The merchant id; a request naming another merchant is refused.
+        #[arg(long, default_value = standin::DEMO_MERCHANT_ID)]
+        merchant_id: String,
+        /// How long a code stays payable, in seconds.
+        #[arg(long, default_value_t = standin::DEFAULT_CODE_TTL.as_secs())]
+        code_ttl: u64,
+        /// The URL customers reach it by (the codes' links start with it); by default
+        /// http:// and the listening address.
+        #[arg(long)]
+        public_url: Option<String>,
+    },
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::Quote { lang } => quote(lang),
-        Command::Serve { addr, db, app_dir, demo, tls, max_sale } => {
-            finish(serve(addr, db, app_dir, demo, tls, akinai_core::Yen::new(max_sale)))
+        Command::Serve { addr, db, app_dir, demo, tls, max_sale, payments } => {
+            let max_sale = akinai_core::Yen::new(max_sale);
+            finish(serve(addr, db, app_dir, demo, tls, max_sale, payments))
         }
         Command::Verify { db } => match verify(db) {
             Ok(true) => ExitCode::SUCCESS,
@@ -139,6 +191,23 @@ fn main() -> ExitCode {
         Command::Export { out, owner, db } => finish(export(out, owner, db)),
         Command::Backup { out, db } => finish(make_backup(out, db)),
         Command::Restore { from, force, db } => finish(restore(from, force, db)),
+        Command::StandIn(StandInProvider::Paypay {
+            addr,
+            api_key,
+            api_secret,
+            merchant_id,
+            code_ttl,
+            public_url,
+        }) => finish(stand_in(
+            addr,
+            standin::StandInConfig {
+                api_key,
+                api_secret,
+                merchant_id: Some(merchant_id),
+                code_ttl: std::time::Duration::from_secs(code_ttl),
+                public_url,
+            },
+        )),
     }
 }
 
@@ -193,6 +262,29 @@ async fn restore(from: PathBuf, force: bool, db: DbArgs) -> anyhow::Result<()> {
     Ok(())
 }
 
+/// Serves the PayPay stand-in until Ctrl-C.
+#[tokio::main]
+async fn stand_in(addr: SocketAddr, config: standin::StandInConfig) -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "akinai_server=info".into()),
+        )
+        .init();
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("listening on {addr}"))?;
+    let (key, secret, merchant) =
+        (config.api_key.clone(), config.api_secret.clone(), config.merchant_id.clone());
+    let stand_in = standin::spawn(listener, config).await?;
+    let url = stand_in.url();
+    println!("PayPay stand-in (no real money moves) serving on {url}/");
+    println!("  API key {key}, secret {secret}, merchant {}", merchant.unwrap_or_default());
+    println!("  customer page: {url}/   switches: {url}/control");
+    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    Ok(())
+}
+
 fn quote(lang: Option<String>) -> ExitCode {
     let lang = lang
         .or_else(|| ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|v| std::env::var(v).ok()))
@@ -223,6 +315,7 @@ async fn serve(
     demo: bool,
     tls: TlsArgs,
     max_sale: akinai_core::Yen,
+    payments: PaymentArgs,
 ) -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
@@ -239,7 +332,18 @@ async fn serve(
         ),
         _ => None,
     };
-    let state = AppState { max_sale, ..AppState::new(open(&db).await?) };
+    let sealer = match (&payments.secrets_key, db.target()) {
+        (Some(file), _) => Sealer::from_file(file, false)?,
+        (None, database::Target::Sqlite(path)) => {
+            Sealer::from_file(&default_key_file(Some(&path)), true)?
+        }
+        (None, database::Target::Postgres(_)) => Sealer::from_file(&default_key_file(None), true)?,
+    };
+    let http = engine::http_client(payments.ca_file.as_deref())?;
+    let database = open(&db).await?;
+    let engine = engine::Engine::new(database.clone(), sealer, http, Timeouts::default())
+        .stand_ins(payments.paypay_stand_in.is_some());
+    let state = AppState { max_sale, ..AppState::new(database) }.with_payments(engine);
     if demo {
         let password = std::env::var("AKINAI_DEMO_PASSWORD").ok().filter(|p| !p.is_empty());
         let start = demo::load_demo(&state, password.as_deref()).await?;
@@ -255,6 +359,16 @@ async fn serve(
                 tracing::error!(error = %err, "the demo's sample sales did not land");
             }
         });
+    }
+    if let Some(url) = &payments.paypay_stand_in {
+        let (key, secret) = (standin::DEMO_API_KEY, standin::DEMO_API_SECRET);
+        let merchant = standin::DEMO_MERCHANT_ID;
+        akinai_server::payments::use_stand_in(&state, url, key, secret, merchant).await?;
+        println!("Demo store's PayPay: the stand-in at {url}");
+    }
+    let resumed = state.payments.resume().await?;
+    if resumed > 0 {
+        println!("Taking up {resumed} unfinished QR payments and refunds.");
     }
     let scheme = if tls.is_some() { "https" } else { "http" };
     let mut app = router(state, &app_dir);

@@ -324,7 +324,7 @@ async fn payment_settings_reach_the_registers_and_bad_rates_are_refused() {
             ),
             (
                 json!([{"method": "cheque", "brand": "", "basis_points": 100}]),
-                "invalid",
+                "unknown_value",
                 "fees[0].method",
             ),
             (

@@ -9,8 +9,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  akinai, openShift, pairTablet, PIN, sell, serverSales, signIn, startServer, stopServer,
-  storeToPair, syncState, type Server,
+  akinai, killServer, openShift, pairTablet, PIN, sell, serverSales, signIn, startServer,
+  stopServer, storeToPair, syncState,
 } from './shop';
 
 const items = ['おにぎり 鮭 ¥180', '缶ビール 350ml ¥250', '新聞 ¥160', '手ぬぐい ¥1,200'];
@@ -49,14 +49,6 @@ async function killTablet(tablet: Tablet) {
   try {
     process.kill(-tablet.process.pid!, 'SIGKILL');
   } catch { /* gone already */ }
-  await exited;
-}
-
-/** SIGKILLs the server, no shutdown of any kind. */
-async function killServer(server: Server) {
-  if (server.process.exitCode !== null || server.process.signalCode !== null) return;
-  const exited = new Promise((r) => server.process.once('exit', r));
-  server.process.kill('SIGKILL');
   await exited;
 }
 

@@ -1,6 +1,7 @@
 // What every end-to-end story starts with: its own `akinai serve` (demo shop, fresh database)
-// that the test can stop, and a new shop set up through the first-run screen.
-import { expect, type Page } from '@playwright/test';
+// that the test can stop, and a new shop set up through the first-run screen; for payments, its
+// own PayPay stand-in (`akinai stand-in paypay`) and QR codes read off the screen with zbarimg.
+import { expect, type Locator, type Page } from '@playwright/test';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,14 @@ import { join } from 'node:path';
 const bin = process.env.AKINAI_BIN ?? '../target/debug/akinai';
 const appDir = process.env.AKINAI_APP_DIR ?? '../target/dist';
 
+/** What else a test's server is started with. */
+export interface ServerOptions {
+  /** The demo store takes QR payments through this PayPay stand-in (`--paypay-stand-in`). */
+  standIn?: StandIn;
+  /** The demo owner's password (`AKINAI_DEMO_PASSWORD`), instead of a new one at each start. */
+  demoPassword?: string;
+}
+
 /** A server of a test's own, on E2E_PORT + `offset`. */
 export interface Server {
   base: string;
@@ -16,35 +25,130 @@ export interface Server {
   /** Its SQLite file. */
   db: string;
   offset: number;
+  options: ServerOptions;
+  /** What it printed so far (the demo's password and PIN). */
+  printed: () => string;
+}
+
+/** A port of a test's own: E2E_PORT + `offset`. */
+function port(offset: number): number {
+  return Number(process.env.E2E_PORT ?? 8137) + offset;
 }
 
 /** Starts `akinai serve` with the demo shop on its own fresh database (or on `db`, to start a
  * stopped server again with its data). */
-export async function startServer(offset: number, db?: string): Promise<Server> {
-  const port = Number(process.env.E2E_PORT ?? 8137) + offset;
-  const base = `http://127.0.0.1:${port}`;
+export async function startServer(offset: number, db?: string, options: ServerOptions = {}): Promise<Server> {
+  const base = `http://127.0.0.1:${port(offset)}`;
   db ??= join(mkdtempSync(join(tmpdir(), 'akinai-e2e-')), 'akinai.db');
-  const server = spawn(bin, ['serve', '--addr', `127.0.0.1:${port}`, '--db', db, '--app-dir', appDir, '--demo'], {
-    stdio: 'ignore',
-  });
+  const args = ['serve', '--addr', `127.0.0.1:${port(offset)}`, '--db', db, '--app-dir', appDir, '--demo'];
+  if (options.standIn) args.push('--paypay-stand-in', options.standIn.base);
+  const env = { ...process.env };
+  if (options.demoPassword) env.AKINAI_DEMO_PASSWORD = options.demoPassword;
+  const server = spawn(bin, args, { stdio: ['ignore', 'pipe', 'ignore'], env });
+  let printed = '';
+  server.stdout!.on('data', (chunk) => { printed += String(chunk); });
+  await answering(server, `${base}/api/v1/health`, 'akinai serve', () => printed);
+  return { base, process: server, db, offset, options, printed: () => printed };
+}
+
+/** Waits until `child` answers `url`; throws if it exits first or does not answer in 10 s. */
+async function answering(child: ChildProcess, url: string, what: string, printed = () => '') {
   for (let i = 0; i < 100; i++) {
-    // Another server answering on the port (one a failed test left behind) is not this one.
-    if (server.exitCode !== null) throw new Error(`akinai serve exited (${server.exitCode})`);
+    // Another process answering on the port (one a failed test left behind) is not this one.
+    if (child.exitCode !== null) throw new Error(`${what} exited (${child.exitCode}): ${printed()}`);
     try {
-      if ((await fetch(`${base}/api/v1/health`)).ok) return { base, process: server, db, offset };
+      if ((await fetch(url)).ok) return;
     } catch { /* not up yet */ }
     await new Promise((r) => setTimeout(r, 100));
   }
-  server.kill('SIGTERM');
-  throw new Error('akinai serve did not start');
+  child.kill('SIGTERM');
+  throw new Error(`${what} did not start`);
+}
+
+/** Sends `child` `signal` and waits until it is gone (at once if it is gone already). */
+async function end(child: ChildProcess, signal: NodeJS.Signals) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill(signal);
+  await exited;
+}
+
+/** SIGKILLs the server: no shutdown of any kind. */
+export async function killServer(server: Server) {
+  await end(server.process, 'SIGKILL');
+}
+
+/** The PIN of the demo store's 店長 this start of the server printed. */
+export async function demoPin(server: Server): Promise<string> {
+  await expect.poll(server.printed, { timeout: 20_000 }).toMatch(/PIN \d{6}/);
+  return /PIN (\d{6})/.exec(server.printed())?.[1] ?? '';
+}
+
+/** A PayPay stand-in of a test's own (`akinai stand-in paypay`, the demo keys). */
+export interface StandIn {
+  base: string;
+  process: ChildProcess;
+}
+
+/** A code as the stand-in's `/control/codes` lists it. */
+export interface StandInCode {
+  codeId: string;
+  merchantPaymentId: string;
+  /** What the shop's QR code encodes: the stand-in's customer page for it. */
+  url: string;
+  amount: number;
+  status: 'CREATED' | 'COMPLETED' | 'FAILED' | 'REFUNDED' | string;
+  expired: boolean;
+  deleted: boolean;
+  paymentId?: string;
+  refunded?: number;
+}
+
+/** Starts a stand-in on E2E_PORT + `offset` whose codes stay payable `codeTtl` seconds, and
+ * waits until it answers. */
+export async function startStandIn(offset: number, codeTtl = 300): Promise<StandIn> {
+  const base = `http://127.0.0.1:${port(offset)}`;
+  const standIn = spawn(bin, ['stand-in', 'paypay', '--addr', `127.0.0.1:${port(offset)}`, '--code-ttl', String(codeTtl)], {
+    stdio: 'ignore',
+  });
+  await answering(standIn, `${base}/control/codes`, 'akinai stand-in');
+  return { base, process: standIn };
+}
+
+/** Stops the stand-in. */
+export async function stopStandIn(standIn: StandIn) {
+  await end(standIn.process, 'SIGTERM');
+}
+
+/** Every code the stand-in was asked for, oldest first. */
+export async function standInCodes(standIn: StandIn): Promise<StandInCode[]> {
+  const response = await fetch(`${standIn.base}/control/codes`);
+  expect(response.status).toBe(200);
+  return response.json();
+}
+
+/** Sets the stand-in's switches (see README: slow_ms, fail, ambiguous); the rest go back to
+ * their defaults. */
+export async function setSwitches(standIn: StandIn, switches: { slow_ms?: number; fail?: string; ambiguous?: string[] }) {
+  const response = await fetch(`${standIn.base}/control`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(switches),
+  });
+  expect(response.status).toBe(200);
+}
+
+/** Reads the QR code in `shown` (a screenshot of it, decoded by zbarimg): its text. */
+export async function readQr(shown: Locator): Promise<string> {
+  const file = join(mkdtempSync(join(tmpdir(), 'akinai-qr-')), 'qr.png');
+  await shown.screenshot({ path: file });
+  const zbar = spawnSync(process.env.ZBARIMG ?? '/usr/bin/zbarimg', ['--raw', '-q', file], { encoding: 'utf8' });
+  expect(zbar.status, `zbarimg: ${zbar.stderr}`).toBe(0);
+  return zbar.stdout.trim();
 }
 
 /** Stops the server and waits until it no longer answers. */
 export async function stopServer(server: Server) {
   if (server.process.exitCode !== null || server.process.signalCode !== null) return;
-  const exited = new Promise((r) => server.process.once('exit', r));
-  server.process.kill('SIGTERM');
-  await exited;
+  await end(server.process, 'SIGTERM');
   await expect(fetch(`${server.base}/api/v1/health`)).rejects.toThrow();
 }
 

@@ -96,6 +96,17 @@ fn trunk() -> Command {
     trunk
 }
 
+/// Kills a child process when dropped: the stand-in does not outlive `cargo xtask run`.
+struct KillOnDrop(std::process::Child);
+
+impl Drop for KillOnDrop {
+    fn drop(&mut self) {
+        // Gone already after Ctrl-C (the terminal signals the whole group): nothing to do then.
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
 fn run(serve_args: Vec<String>) -> Result<()> {
     tools::ensure(false)?;
     build_app()?;
@@ -104,12 +115,24 @@ fn run(serve_args: Vec<String>) -> Result<()> {
         command("cargo").args(["build", "--release", "--package", "akinai-server"]),
     )?;
     let bin = target_dir().join("release/akinai");
+    let bin = bin.to_string_lossy();
+    // The demo store takes PayPay through the stand-in: QR payments work without an account.
+    let stand_in = format!("127.0.0.1:{}", tools::free_port()?);
+    println!("\n==> akinai stand-in paypay (a stand-in for PayPay; no real money moves)");
+    let _stand_in = KillOnDrop(
+        command(&bin)
+            .args(["stand-in", "paypay", "--addr", &stand_in])
+            .spawn()
+            .context("starting akinai stand-in paypay")?,
+    );
+    println!("    The customer's page (pay or decline a shown QR code): http://{stand_in}/");
     println!("\n==> akinai serve (demo shop loaded; Ctrl-C stops it)");
-    let status = command(&bin.to_string_lossy())
+    let status = command(&bin)
         .arg("serve")
         .args(serve_args)
         .env("AKINAI_APP_DIR", root().join("target/dist"))
         .env("AKINAI_DEMO", "true")
+        .env("AKINAI_PAYPAY_STAND_IN", format!("http://{stand_in}"))
         .status()
         .context("starting akinai serve")?;
     if !status.success() {
@@ -176,7 +199,8 @@ fn test() -> Result<()> {
             .env("AKINAI_APP_DIR", root().join("target/dist"))
             .env("E2E_DB", e2e.join("akinai.db"))
             .env("E2E_PORT", port.to_string())
-            .env("CHROMIUM", tools::CHROMIUM),
+            .env("CHROMIUM", tools::CHROMIUM)
+            .env("ZBARIMG", tools::ZBARIMG),
     )?;
     schemathesis::run()?;
     println!("\nxtask: every test passed");

@@ -1,6 +1,7 @@
 //! Installs what the build and tests need, from package registries only: the wasm32 target
 //! (rustup), Trunk and wasm-bindgen-cli (crates.io), wasm-opt and Playwright (npm), and
-//! Chromium with its driver and PostgreSQL (Debian). Nothing is downloaded from anywhere else.
+//! Chromium with its driver, PostgreSQL and zbar (Debian). Nothing is downloaded from anywhere
+//! else.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -14,6 +15,8 @@ use crate::{root, step};
 pub const CHROMIUM: &str = "/usr/bin/chromium";
 /// Debian's ChromeDriver, for wasm-bindgen-test-runner.
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+/// Debian's zbar: the end-to-end tests read the shown payment QR codes with it.
+pub const ZBARIMG: &str = "/usr/bin/zbarimg";
 /// Newer Trunk needs a newer rustc than this machine's.
 const TRUNK_VERSION: &str = "0.21.14";
 
@@ -97,12 +100,13 @@ pub fn is_root() -> bool {
     output("id", &["-u"]).is_some_and(|uid| uid.trim() == "0")
 }
 
-/// Debian's Chromium with its driver, PostgreSQL for the server's integration tests, and
-/// Python's venv for schemathesis.
+/// Debian's Chromium with its driver, PostgreSQL for the server's integration tests, zbar for
+/// reading QR codes in the end-to-end tests, and Python's venv for schemathesis.
 fn ensure_debian_packages() -> Result<()> {
     let venv = Command::new("python3").args(["-m", "venv", "--help"]).output();
     if Path::new(CHROMIUM).is_file()
         && Path::new(CHROMEDRIVER).is_file()
+        && Path::new(ZBARIMG).is_file()
         && crate::postgres::bin_dir().is_some()
         && venv.is_ok_and(|out| out.status.success())
     {
@@ -119,8 +123,16 @@ fn ensure_debian_packages() -> Result<()> {
     };
     step("apt-get update", &mut apt(&["update"]))?;
     step(
-        "install Chromium, ChromeDriver, PostgreSQL and Python's venv",
-        &mut apt(&["install", "-y", "chromium", "chromium-driver", "postgresql", "python3-venv"]),
+        "install Chromium, ChromeDriver, PostgreSQL, zbar and Python's venv",
+        &mut apt(&[
+            "install",
+            "-y",
+            "chromium",
+            "chromium-driver",
+            "postgresql",
+            "zbar-tools",
+            "python3-venv",
+        ]),
     )
 }
 

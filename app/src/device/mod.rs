@@ -5,6 +5,7 @@
 //!
 //! Imports run one way: `storage` <- `sync` <- `state` <- screens (held by a test in xtask).
 
+pub mod payments;
 pub mod pwa;
 pub mod storage;
 pub mod sync;

@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 /// The database the app uses.
 pub const DB_NAME: &str = "akinai";
 /// The schema version the app expects; opening upgrades older databases to it.
-pub const VERSION: u32 = 2;
+pub const VERSION: u32 = 3;
 
 /// Object store names.
 pub mod stores {
@@ -42,6 +42,11 @@ pub mod stores {
     pub const SHIFTS: &str = "shifts";
     /// Held carts by id (from version 2).
     pub const HELD: &str = "held";
+    /// Key-value: the sale being paid for, with its tenders, so a reload finds it (from version 3).
+    pub const CHECKOUT: &str = "checkout";
+    /// Key-value: provider payments to call off once the server answers, by payment id (from
+    /// version 3).
+    pub const PAYMENT_CANCELS: &str = "payment_cancels";
 }
 
 const RECEIPT_NO: &str = "receipt_no";
@@ -69,6 +74,10 @@ fn schema(version: u32) -> Vec<ObjectStore> {
         sales = sales.add_index(Index::new(BUSINESS_DATE, "business_date"));
         all.push(ObjectStore::new(SHIFTS).key_path("id"));
         all.push(ObjectStore::new(HELD).key_path("id"));
+    }
+    if version >= 3 {
+        all.push(ObjectStore::new(CHECKOUT));
+        all.push(ObjectStore::new(PAYMENT_CANCELS));
     }
     all.push(sales);
     all

@@ -21,7 +21,7 @@ use leptos::prelude::*;
 use uuid::Uuid;
 
 use super::StoreLink;
-use super::keys::{LINK, REFUSED};
+use super::keys::{LINK, PAYMENTS, REFUSED};
 use super::storage::{Edit, Storage, stores};
 use crate::error::{Error, Result};
 use crate::http::{self, Auth};
@@ -182,9 +182,11 @@ impl SyncHandle {
         if !entries.is_empty() {
             self.push(&link, entries).await?;
         }
+        super::payments::send_cancels(&self.db, &link.token).await.map_err(unpaired)?;
         let path = format!("/changes?since={}", link.version);
         let changes: Changes =
             http::get(Auth::Device(&link.token), &path).await.map_err(unpaired)?;
+        self.keep_payments(&changes).await?;
         if changes.version != link.version {
             let records = changes.records();
             let link = StoreLink { version: changes.version, ..link };
@@ -198,6 +200,15 @@ impl SyncHandle {
             s.error = None;
         });
         Ok(full)
+    }
+
+    /// Keeps the store's payment settings when the server sent them: the register reads them
+    /// (is QR by API set up?) from the device's database.
+    async fn keep_payments(&self, changes: &Changes) -> Result<()> {
+        match &changes.payments {
+            Some(payments) => self.db.set(stores::SETTINGS, PAYMENTS, payments).await,
+            None => Ok(()),
+        }
     }
 
     /// Sends a batch and drops what the server answered for from the outbox, keeping the
@@ -238,6 +249,7 @@ impl SyncHandle {
         let records = pairing.changes.records();
         let edit = Edit { records: &records, replace: true, link: Some(&link), ..Edit::default() };
         self.db.apply(edit).await?;
+        self.keep_payments(&pairing.changes).await?;
         (self.on_records)(&records, true);
         self.link.set(Some(link));
         self.status.update(|s| s.error = None);

@@ -103,8 +103,16 @@ pub enum Session {
 /// A happening the server pushed, and when it arrived here.
 pub type Live = (LiveEvent, DateTime<Utc>);
 
-/// An open event stream and the listener it calls.
-type Stream = (web_sys::EventSource, Closure<dyn FnMut(web_sys::MessageEvent)>);
+/// An open event stream and the listeners it calls: one for events, one for (re)connecting and
+/// failing.
+type Stream = (
+    web_sys::EventSource,
+    Closure<dyn FnMut(web_sys::MessageEvent)>,
+    Closure<dyn FnMut(web_sys::Event)>,
+);
+
+/// How long a stream the browser gave up on waits before it is opened again.
+const RELISTEN_MS: u32 = 5_000;
 
 /// What every owner screen shares. Copy: every field is a handle.
 #[derive(Clone, Copy)]
@@ -213,7 +221,7 @@ impl Owner {
     /// Nobody is signed in any more: stop listening and show sign-in.
     fn signed_out(self) {
         self.stream.update_value(|stream| {
-            if let Some((source, _)) = stream.take() {
+            if let Some((source, ..)) = stream.take() {
                 source.close();
             }
         });
@@ -221,7 +229,9 @@ impl Owner {
     }
 
     /// Opens `GET /events`: each sale or device sync anywhere becomes [`Owner::live`]. The browser
-    /// reconnects by itself after a drop.
+    /// reconnects by itself after a drop; each (re)connection counts as news too, since what
+    /// landed while the stream was down sent no event. A stream the browser gave up on (an
+    /// answer other than a stream, such as a server busy restarting) is opened again later.
     fn listen(self) {
         if self.stream.with_value(Option::is_some) {
             return;
@@ -241,12 +251,50 @@ impl Owner {
                     self.live.set(Some(live));
                 }
             });
+        let opened = std::cell::Cell::new(false);
+        let on_state = Closure::<dyn FnMut(web_sys::Event)>::new(move |ev: web_sys::Event| {
+            if ev.type_() == "open" {
+                // The first opening follows the screen's own load; a later one is a reconnection.
+                if opened.replace(true) {
+                    self.live.update(|_| ());
+                }
+            } else if self.stream.try_with_value(|stream| {
+                stream
+                    .as_ref()
+                    .is_some_and(|(s, ..)| s.ready_state() == web_sys::EventSource::CLOSED)
+            }) == Some(true)
+            {
+                self.relisten();
+            }
+        });
         for kind in [EventKind::Sale, EventKind::Device] {
             // Without a listener the view still works; it just is not live.
             let _ = source
                 .add_event_listener_with_callback(kind.as_str(), on_event.as_ref().unchecked_ref());
         }
-        self.stream.set_value(Some((source, on_event)));
+        for kind in ["open", "error"] {
+            let _ =
+                source.add_event_listener_with_callback(kind, on_state.as_ref().unchecked_ref());
+        }
+        self.stream.set_value(Some((source, on_event, on_state)));
+    }
+
+    /// Drops a stream the browser closed and opens a new one after [`RELISTEN_MS`], if the owner
+    /// is still signed in then.
+    fn relisten(self) {
+        leptos::task::spawn_local(async move {
+            // Dropped after this task starts: the listener that called us is part of the stream.
+            if let Some(Some((source, ..))) = self.stream.try_update_value(Option::take) {
+                source.close();
+            }
+            gloo_timers::future::TimeoutFuture::new(RELISTEN_MS).await;
+            if self.session.try_with_untracked(|s| matches!(s, Session::SignedIn(_))) == Some(true)
+            {
+                self.listen();
+                // Whatever landed while no stream was open.
+                self.live.update(|_| ());
+            }
+        });
     }
 }
 

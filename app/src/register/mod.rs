@@ -1,12 +1,14 @@
 //! The register: the catalog on the left ([`catalog_panel`]: categories, search, barcode, quick
 //! keys), the cart on the right ([`cart_panel`]: quantities, discounts, eat-in / take-out, hold
-//! and recall) and payment ([`pay`]). Barcodes arrive through [`scanner`].
+//! and recall) and payment ([`pay`]: tenders of every kind, QR payments through the server). Barcodes arrive through [`scanner`].
 //! The cart and its totals change the moment a key is tapped; only completing the sale writes.
 
 mod cart_panel;
 mod catalog_panel;
 mod pay;
 pub mod scanner;
+
+pub(crate) use pay::tender_refusal;
 
 use akinai_core::receipt::Receipt;
 use akinai_core::tax::RateTable;
@@ -22,6 +24,8 @@ use pay::PayPanel;
 pub fn Register() -> impl IntoView {
     let app = use_app();
     let paying = RwSignal::new(false);
+    // A sale being paid for when the app last stopped (or left this screen) comes back.
+    app.spawn(pay::restore(app, paying));
     let receipt =
         Memo::new(move |_| app.cart.with(|cart| Receipt::compute(cart, &RateTable::japan())));
     let shift_open = move || app.shifts.with(|s| s.last().is_some_and(|s| s.is_open()));

@@ -6,7 +6,7 @@ use crate::cart::{Cart, CartLine, Discount};
 use crate::receipt::Receipt;
 use crate::sale::SaleContext;
 use crate::tax::{DiningMode, PricingMode, RateTable, Rounding, TaxClass};
-use crate::testing::{any_line, cash, line_in as line};
+use crate::testing::{any_line, cash, line_in as line, tender};
 
 const SHIFT: Uuid = Uuid::from_u128(2000);
 const DEVICE: Uuid = Uuid::from_u128(1000);
@@ -429,4 +429,56 @@ proptest! {
         prop_assert_eq!(x.over_short, None);
         prop_assert_eq!(x.expected_cash, z.expected_cash);
     }
+}
+
+#[test]
+fn the_report_lists_each_method_and_brand_with_fee_and_deposit_and_the_drawer_only_cash() {
+    let ring = |n, tenders| {
+        let goods = cart(vec![line("食品", "弁当", 1000, 1, TaxClass::Food)]);
+        let mut sale = Sale::ring_up(ctx(n, tokyo(10, 0), SHIFT), goods, tenders).unwrap();
+        sale.receipt_no = n as u64;
+        sale
+    };
+    let sales = vec![
+        ring(
+            1,
+            vec![tender(PaymentMethod::Card, "visa", 600), tender(PaymentMethod::Cash, "", 1000)],
+        ),
+        ring(2, vec![tender(PaymentMethod::Card, "visa", 1000)]),
+        ring(3, vec![tender(PaymentMethod::QrStatic, "paypay", 1000)]),
+        ring(4, vec![tender(PaymentMethod::Voucher, "gift", 1500)]),
+    ];
+    let settings = crate::testing::fees(&[
+        (PaymentMethod::Card, "", 324),
+        (PaymentMethod::QrStatic, "paypay", 198),
+    ]);
+    let x = open().x_report(&sales, tokyo(12, 0), None, &settings);
+    let lines: Vec<(PaymentMethod, &str, i64, i64, i64, bool)> = x
+        .tenders
+        .iter()
+        .map(|l| {
+            (
+                l.method,
+                l.brand.as_str(),
+                l.amount.get(),
+                l.fee.get(),
+                l.deposit.get(),
+                l.to_reconcile,
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (PaymentMethod::Cash, "", 400, 0, 400, false),
+            // 3.24% of 1,600 is 51.84: the fee of the period's total, rounded down.
+            (PaymentMethod::Card, "visa", 1600, 51, 1549, false),
+            (PaymentMethod::QrStatic, "paypay", 1000, 19, 981, true),
+            (PaymentMethod::Voucher, "gift", 1500, 0, 1500, false),
+        ]
+    );
+    assert_eq!(x.excess.get(), 500);
+    assert_eq!(x.gross_sales.get(), 4000);
+    // Only cash goes into the drawer: the float and ¥400.
+    assert_eq!(x.expected_cash.get(), 20_400);
 }

@@ -176,3 +176,16 @@ fn entries_made_before_cashless_tenders_keep_their_bytes_and_hash() {
     assert_eq!(refund.tenders[0].refunds, None);
     assert_eq!(check_sale(refund, Some(sale), &[]), Ok(()));
 }
+
+#[test]
+fn an_unknown_method_in_a_batch_names_the_tender_s_method() {
+    let line = BEFORE_ISSUE_11.lines().next().unwrap();
+    let line = line.replace(r#""method":"cash""#, r#""method":"bitcoin""#);
+    let batch = format!(r#"{{"entries":[{line}],"waiting":1}}"#);
+    let mut reader = serde_json::Deserializer::from_str(&batch);
+    let err = serde_path_to_error::deserialize::<_, SyncBatch>(&mut reader).unwrap_err();
+    let field = crate::Field::path(&err.path().to_string());
+    let error = crate::Error::from_json(err.into_inner(), field);
+    assert_eq!(error.code(), ErrorCode::UnknownValue);
+    assert_eq!(error.field().as_str(), "entries[0].record.data.tenders[0].method");
+}

@@ -43,22 +43,10 @@ pub fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     Ok(value)
 }
 
-/// A domain error for a JSON problem: malformed text, or a value that does not fit `field`.
+/// A domain error for a JSON problem: malformed text, a word not allowed, or a value that does
+/// not fit `field`.
 fn json_error(err: serde_json::Error, field: Field) -> Error {
-    use serde_json::error::Category;
-    let err = match err.classify() {
-        Category::Syntax | Category::Eof | Category::Io => {
-            akinai_core::Error::Malformed { line: err.line(), column: err.column() }
-        }
-        Category::Data => {
-            // serde_json appends the position, which the field already says better.
-            let text = err.to_string();
-            let position = format!(" at line {} column {}", err.line(), err.column());
-            let detail = text.strip_suffix(&position).unwrap_or(&text).to_owned();
-            akinai_core::Error::Invalid { field, detail }
-        }
-    };
-    Error::Domain(err)
+    Error::Domain(akinai_core::Error::from_json(err, field))
 }
 
 /// A domain error naming `field` of the request, for rules the server checks itself.

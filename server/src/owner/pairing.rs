@@ -77,7 +77,7 @@ fn origin(headers: &HeaderMap) -> Result<String> {
 }
 
 /// The QR code of `url` as an SVG document.
-fn qr_svg(url: &str) -> Result<String> {
+pub(crate) fn qr_svg(url: &str) -> Result<String> {
     let code = QrCode::new(url.as_bytes()).map_err(|err| Error::Internal(err.to_string()))?;
     Ok(code.render::<svg::Color>().min_dimensions(240, 240).build())
 }

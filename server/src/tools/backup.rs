@@ -3,7 +3,7 @@
 //! A backup is SQLite's `VACUUM INTO`: one read transaction, so the copy is the database as one
 //! moment saw it (every batch whole or absent) while the server keeps serving. Both commands
 //! write to a temporary file beside the destination and rename it into place, so a destination
-//! is never half-written. PostgreSQL has its own tools for this (`pg_dump`, `pg_restore`).
+//! is never half-written. A backup leaves out the providers' sealed API secrets. PostgreSQL has its own tools for this (`pg_dump`, `pg_restore`).
 
 use std::path::{Path, PathBuf};
 
@@ -27,7 +27,21 @@ pub async fn backup(from: &Target, out: &Path) -> Result<()> {
     }
     let mut source = connect(db, false).await?;
     let copy = snapshot(&mut source, out).await?;
+    if let Err(err) = forget_secrets(&copy).await {
+        let _ = std::fs::remove_file(&copy);
+        return Err(err);
+    }
     put(&copy, out)
+}
+
+/// Blanks the providers' sealed secrets in a fresh backup (and leaves no page holding them): a
+/// backup never carries them, and a restored store's owner enters them again.
+async fn forget_secrets(copy: &Path) -> Result<()> {
+    let mut backup = connect(copy, false).await?;
+    sqlx::query("UPDATE store_provider SET secret_sealed = ''").execute(&mut backup).await?;
+    sqlx::query("VACUUM").execute(&mut backup).await?;
+    backup.close().await?;
+    Ok(())
 }
 
 /// Puts the backup `from` in place of the database `to`. A database that is there already is

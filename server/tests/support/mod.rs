@@ -235,6 +235,17 @@ pub async fn start_with(backend: Backend, demo: bool) -> TestServer {
 
 /// [`start_with`], the server taking on at most what `limits` say.
 pub async fn start_limited_with(backend: Backend, demo: bool, limits: Limits) -> TestServer {
+    start_configured(backend, demo, limits, |state| state).await
+}
+
+/// [`start_limited_with`], the state changed by `configure` before serving (another payments
+/// engine, say).
+pub async fn start_configured(
+    backend: Backend,
+    demo: bool,
+    limits: Limits,
+    configure: impl FnOnce(AppState) -> AppState,
+) -> TestServer {
     let dir = tempfile::tempdir().unwrap();
     let app = dir.path().join("dist");
     std::fs::create_dir(&app).unwrap();
@@ -244,7 +255,7 @@ pub async fn start_limited_with(backend: Backend, demo: bool, limits: Limits) ->
         Backend::Sqlite => Target::Sqlite(dir.path().join("akinai.db")),
         Backend::Postgres => Target::Postgres(fresh_postgres().await),
     };
-    let state = AppState::with_limits(database::open(&target).await.unwrap(), limits);
+    let state = configure(AppState::with_limits(database::open(&target).await.unwrap(), limits));
     if demo {
         assert!(akinai_server::tools::demo::load_demo(&state, None).await.unwrap().loaded);
         let again = akinai_server::tools::demo::load_demo(&state, None).await.unwrap();

@@ -20,6 +20,7 @@ use crate::db::database::{now_text, parse_time};
 use crate::db::rows::push_placeholders;
 use crate::db::store_data::current_staff;
 use crate::error::{Error, Result};
+use crate::payments::store::{Known, check_tenders, known_for};
 
 /// Who sends a batch, and the limits it is judged by.
 #[derive(Clone, Debug)]
@@ -42,6 +43,8 @@ pub(super) struct Basis {
     related: Vec<String>,
     /// The store's version (staff and settings change it).
     store_version: i64,
+    /// The provider payments and refunds the batch's QR tenders name.
+    payments: Vec<Known>,
 }
 
 /// The database as a batch's verdicts see it.
@@ -121,6 +124,11 @@ pub(super) async fn basis(
         query = query.bind(seq);
     }
     basis.records = query.fetch_all(&mut **tx).await?;
+    let sales = entries.iter().filter_map(|e| match &e.record {
+        Record::Sale(sale) => Some(sale.as_ref()),
+        _ => None,
+    });
+    basis.payments = known_for(tx, &sender.store_id, sales).await?;
 
     let originals: Vec<String> = entries
         .iter()
@@ -362,16 +370,29 @@ fn judge_sale(
     if sale.receipt.total.get().unsigned_abs() > sender.max_sale.get().unsigned_abs() {
         return refuse(ErrorCode::TooLarge, "total");
     }
-    let SaleKind::Refund { original: original_id, .. } = &sale.kind else {
-        return check_sale(sale, None, &[]).err();
+    let verdict = match &sale.kind {
+        SaleKind::Sale => check_sale(sale, None, &[]).err(),
+        SaleKind::Refund { original, .. } => judge_refund(snapshot, sale, *original, pending),
     };
-    let mut batch = pending.sales_so_far.iter().filter(|s| s.id == *original_id);
-    let original = snapshot.sales.iter().find(|s| s.id == *original_id).or(batch.next_back());
+    // A QR tender counts only once its provider's payment (or refund) is confirmed.
+    verdict.or_else(|| check_tenders(&snapshot.basis.payments, sale, &pending.sales_so_far))
+}
+
+/// Why a refund cannot be accepted, if it cannot: what the domain computes from its original
+/// and the refunds of it before, in this store only.
+fn judge_refund(
+    snapshot: &Snapshot,
+    sale: &Sale,
+    original_id: Uuid,
+    pending: &Pending,
+) -> Option<Rejection> {
+    let mut batch = pending.sales_so_far.iter().filter(|s| s.id == original_id);
+    let original = snapshot.sales.iter().find(|s| s.id == original_id).or(batch.next_back());
     let earlier: Vec<Sale> = snapshot
         .sales
         .iter()
         .chain(&pending.sales_so_far)
-        .filter(|s| s.is_refund_of(*original_id))
+        .filter(|s| s.is_refund_of(original_id))
         .cloned()
         .collect();
     check_sale(sale, original, &earlier).err()

@@ -116,6 +116,10 @@ impl Pending {
         for rows in self.days.rows(store_id) {
             rows.insert(tx).await?;
         }
+        // The payments the accepted sales' QR tenders name are theirs from now on.
+        for sale in &self.sales_so_far {
+            crate::payments::store::bind_sale(tx, store_id, sale).await?;
+        }
         for change in self.changes {
             apply(tx, store_id, device_id, change).await?;
         }
