@@ -23,7 +23,7 @@ use akinai_server::tools::verify;
 use chrono::{DateTime, TimeZone, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{TestServer, backends, start};
+use support::{TestServer, answer, backends, start};
 use uuid::Uuid;
 
 /// 12:00 Tokyo time on `day` of November 2026.
@@ -345,6 +345,27 @@ async fn payment_settings_reach_the_registers_and_bad_rates_are_refused() {
             stored,
             "refusals change nothing"
         );
+
+        // Setting up the store's PayPay account tells the registers, and the owner's next PUT
+        // keeps it; removing the account takes it back.
+        let paypay = format!("/api/v1/stores/{}/providers/paypay", counter.store);
+        let account = json!({"api_key": "key-1234", "api_secret": "secret", "merchant_id": null,
+            "environment": "sandbox", "base_url": null});
+        let (status, info) = server.send_json(Method::PUT, &paypay, &counter.owner, &account).await;
+        assert_eq!(status, StatusCode::OK, "{info}");
+        let (_, changes) =
+            server.get_json(&format!("/api/v1/changes?since={now}"), &counter.token).await;
+        assert_eq!(changes["payments"]["qr_provider"], "paypay", "{changes}");
+        assert_eq!(changes["payments"]["fees"], settings["fees"], "the rates stay");
+        let (status, kept) =
+            counter.put_settings(&server, &json!({"fees": [], "enabled": ["qr"]})).await;
+        assert_eq!((status, &kept["qr_provider"]), (StatusCode::OK, &json!("paypay")), "{kept}");
+        let since = changes["version"].as_u64().unwrap();
+        let (status, _) = answer(server.request(Method::DELETE, &paypay, &counter.owner)).await;
+        assert_eq!(status, StatusCode::OK);
+        let (_, changes) =
+            server.get_json(&format!("/api/v1/changes?since={since}"), &counter.token).await;
+        assert!(changes["payments"]["qr_provider"].is_null(), "{changes}");
         // Another owner's store is not found.
         let other = support::sign_up(&server, "other@example.jp").await;
         assert_eq!(server.get_json(&path, &other.token).await.0, StatusCode::NOT_FOUND);

@@ -170,9 +170,14 @@ fn FeeForm(store: Uuid, settings: PaymentSettings) -> impl IntoView {
                         brand => tender_name(owner.lang.get(), rate.method, brand),
                     };
                     let label = move || owner.text("fee-rate-label", &[("tender", name())]);
+                    // Under its method's row a brand needs only its own name on screen.
+                    let shown = move || match rate.brand {
+                        "" => name(),
+                        brand => owner.t(&format!("brand-{brand}")),
+                    };
                     view! {
                         <label class="field rate" class:any=rate.brand.is_empty()>
-                            <span>{name}</span>
+                            <span>{shown}</span>
                             <input type="text" inputmode="decimal" aria-label=label placeholder="0"
                                 prop:value=move || rate.typed.get() on:input=move |ev| rate.typed.set(event_target_value(&ev)) />
                         </label>

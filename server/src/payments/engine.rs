@@ -28,7 +28,7 @@ use tokio::task::JoinSet;
 use uuid::Uuid;
 
 use crate::db::database::Db;
-use crate::db::store_data::{bump_version, payment_settings, put_qr_provider};
+use crate::db::store_data::put_qr_provider;
 use crate::error::{Error, Result};
 use crate::http::auth::DeviceAuth;
 use crate::http::input::invalid;
@@ -408,13 +408,10 @@ impl Engine {
     ) -> Result<ProviderInfo> {
         let row = setup.map(|setup| self.provider_row(store_id, setup)).transpose()?;
         let (_turn, mut tx) = self.shared.db.begin_write().await?;
-        let changed = store::put_provider(&mut tx, store_id, PAYPAY, row.as_ref()).await?;
-        // The registers learn from the payment settings whether QR by API is offered.
-        let offered = row.as_ref().map(|_| PAYPAY);
-        if payment_settings(&mut tx, store_id).await?.qr_provider.as_deref() != offered {
-            put_qr_provider(&mut tx, store_id, offered).await?;
-        } else if changed {
-            bump_version(&mut tx, store_id).await?;
+        if store::put_provider(&mut tx, store_id, PAYPAY, row.as_ref()).await? {
+            // The registers offer QR by API when their payment settings name the provider; the
+            // change moves the store's version on so they pull it.
+            put_qr_provider(&mut tx, store_id, row.as_ref().map(|_| PAYPAY)).await?;
         }
         tx.commit().await?;
         self.provider_info(store_id).await
