@@ -777,11 +777,14 @@ pub enum ProviderEnv {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProviderSetup {
     /// The API key.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[!-~]{1,128}$"))]
     pub api_key: String,
     /// The API secret; stored sealed, never shown again.
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[!-~]{1,256}$"))]
     pub api_secret: String,
     /// The merchant id, for a key that acts for several merchants.
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[!-~]{0,64}$"))]
     pub merchant_id: Option<String>,
     /// Where the payments go.
     pub environment: ProviderEnv,

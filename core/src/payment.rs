@@ -350,6 +350,7 @@ pub struct FeeRate {
     #[serde(default)]
     pub brand: String,
     /// Hundredths of a percent: 325 is 3.25%; at most 10000.
+    #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10000))]
     pub basis_points: u16,
 }
 

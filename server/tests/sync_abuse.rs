@@ -13,55 +13,23 @@ use akinai_core::payment::{PaymentMethod, Tender};
 use akinai_core::sale::{Sale, SaleContext};
 use akinai_core::shop::{RegistrationNumber, ShopSettings};
 use akinai_core::staff::{Pin, Role, Staff};
-use akinai_core::sync::{GENESIS, OutboxEntry, Record, SyncBatch};
+use akinai_core::sync::{OutboxEntry, Record, SyncBatch};
 use akinai_core::tax::{PricingMode, Rounding, TaxClass};
 use akinai_server::tools::verify;
 use chrono::{DateTime, TimeZone, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{TestServer, backends, start};
+use support::{TestServer, Till, backends, start};
 use uuid::Uuid;
 
-/// A store with one paired tablet that makes chained entries.
-struct Till {
-    store: String,
-    owner: String,
-    device: Uuid,
-    token: String,
-    seq: u64,
-    prev: String,
+/// What the tests add to a paired register: sales made as it makes them.
+trait Sells {
+    fn ctx(&self, at: DateTime<Utc>, shop: ShopSettings) -> SaleContext;
+    fn sell_as(&self, at: DateTime<Utc>, lines: Vec<CartLine>, shop: ShopSettings) -> Sale;
+    fn sell(&self, at: DateTime<Utc>, lines: Vec<CartLine>) -> Sale;
 }
 
-impl Till {
-    async fn open(server: &TestServer, email: &str) -> Till {
-        let owner = support::sign_up(server, email).await;
-        let store = support::create_store(server, &owner.token, email).await;
-        let device = support::pair_device(server, &owner.token, &store, "レジ").await;
-        Till {
-            store,
-            owner: owner.token,
-            device: device.id.parse().unwrap(),
-            token: device.token,
-            seq: 0,
-            prev: GENESIS.to_owned(),
-        }
-    }
-
-    /// The next entry of this tablet's chain, with `id`.
-    fn entry_with(&mut self, id: Uuid, record: Record) -> OutboxEntry {
-        self.seq += 1;
-        let entry = OutboxEntry::new(id, self.device, self.seq, &self.prev, record);
-        self.prev = entry.hash.clone();
-        entry
-    }
-
-    /// The next entry carrying `sale` (numbered as the tablet numbers it).
-    fn sale_entry(&mut self, mut sale: Sale) -> OutboxEntry {
-        sale.seq = self.seq + 1;
-        sale.receipt_no = self.seq + 1;
-        self.entry_with(sale.id, Record::Sale(Box::new(sale)))
-    }
-
+impl Sells for Till {
     fn ctx(&self, at: DateTime<Utc>, shop: ShopSettings) -> SaleContext {
         SaleContext {
             id: Uuid::now_v7(),
@@ -84,13 +52,6 @@ impl Till {
 
     fn sell(&self, at: DateTime<Utc>, lines: Vec<CartLine>) -> Sale {
         self.sell_as(at, lines, issuer("T1234567890123"))
-    }
-
-    /// Sends `entries` as one batch: the status and the answer.
-    async fn sync(&self, server: &TestServer, entries: &[OutboxEntry]) -> (StatusCode, Value) {
-        let batch = SyncBatch { entries: entries.to_vec(), waiting: 0 };
-        let body = serde_json::to_value(&batch).unwrap();
-        server.send_json(Method::POST, "/api/v1/sync", &self.token, &body).await
     }
 }
 

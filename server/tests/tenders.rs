@@ -16,14 +16,14 @@ use akinai_core::cart::{Cart, CartLine, Discount};
 use akinai_core::payment::{PaymentMethod, Tender};
 use akinai_core::sale::{Sale, SaleContext};
 use akinai_core::shop::ShopSettings;
-use akinai_core::sync::{GENESIS, OutboxEntry, Record, SyncBatch};
+use akinai_core::sync::{GENESIS, OutboxEntry, Record};
 use akinai_core::tax::TaxClass;
 use akinai_server::db::database::{self, Target, now_text, time_text};
 use akinai_server::tools::verify;
 use chrono::{DateTime, TimeZone, Utc};
 use reqwest::{Method, StatusCode};
 use serde_json::{Value, json};
-use support::{TestServer, answer, backends, start};
+use support::{TestServer, Till, answer, backends, start};
 use uuid::Uuid;
 
 /// 12:00 Tokyo time on `day` of November 2026.
@@ -44,31 +44,15 @@ fn tender(method: PaymentMethod, brand: Option<&str>, amount: i64) -> Tender {
     }
 }
 
-/// A store with one paired register that makes chained entries.
-struct Counter {
-    store: String,
-    owner: String,
-    device: Uuid,
-    token: String,
-    seq: u64,
-    prev: String,
+/// What these tests do with a paired register: sell, land, and read the owner's books.
+trait Books {
+    fn sell(&mut self, day: u32, price: i64, tenders: Vec<Tender>) -> OutboxEntry;
+    async fn land(&self, server: &TestServer, entries: &[OutboxEntry]);
+    async fn figures(&self, server: &TestServer, from: u32, to: u32) -> Value;
+    async fn put_settings(&self, server: &TestServer, settings: &Value) -> (StatusCode, Value);
 }
 
-impl Counter {
-    async fn open(server: &TestServer, email: &str) -> Counter {
-        let owner = support::sign_up(server, email).await;
-        let store = support::create_store(server, &owner.token, email).await;
-        let device = support::pair_device(server, &owner.token, &store, "レジ").await;
-        Counter {
-            store,
-            owner: owner.token,
-            device: device.id.parse().unwrap(),
-            token: device.token,
-            seq: 0,
-            prev: GENESIS.to_owned(),
-        }
-    }
-
+impl Books for Till {
     /// A sale of one ¥`price` item (10%, tax included) on `day`, paid by `tenders`, as its
     /// chained entry.
     fn sell(&mut self, day: u32, price: i64, tenders: Vec<Tender>) -> OutboxEntry {
@@ -92,26 +76,12 @@ impl Counter {
             shift_id: Uuid::nil(),
             shop,
         };
-        let mut sale = Sale::ring_up(ctx, cart, tenders).unwrap();
-        self.seq += 1;
-        (sale.seq, sale.receipt_no) = (self.seq, self.seq);
-        let entry = OutboxEntry::new(
-            sale.id,
-            self.device,
-            self.seq,
-            &self.prev,
-            Record::Sale(Box::new(sale)),
-        );
-        self.prev = entry.hash.clone();
-        entry
+        self.sale_entry(Sale::ring_up(ctx, cart, tenders).unwrap())
     }
 
     /// Sends `entries` as one batch; every one must land.
-    async fn sync(&self, server: &TestServer, entries: &[OutboxEntry]) {
-        let batch =
-            serde_json::to_value(SyncBatch { entries: entries.to_vec(), waiting: 0 }).unwrap();
-        let (status, reply) =
-            server.send_json(Method::POST, "/api/v1/sync", &self.token, &batch).await;
+    async fn land(&self, server: &TestServer, entries: &[OutboxEntry]) {
+        let (status, reply) = self.sync(server, entries).await;
         assert_eq!(status, StatusCode::OK, "{reply}");
         assert_eq!(reply["acked"].as_array().map(Vec::len), Some(entries.len()), "{reply}");
     }
@@ -161,7 +131,7 @@ async fn day_tenders(server: &TestServer, store: &str) -> Vec<(String, String, i
 async fn a_split_sale_is_kept_by_method_and_brand() {
     for backend in backends() {
         let server = start(backend).await;
-        let mut counter = Counter::open(&server, "split@example.jp").await;
+        let mut counter = Till::open(&server, "split@example.jp").await;
         let first = counter.sell(20, 10_000, split());
         let second = counter.sell(
             20,
@@ -171,7 +141,7 @@ async fn a_split_sale_is_kept_by_method_and_brand() {
                 tender(PaymentMethod::Card, Some("jcb"), 2_500),
             ],
         );
-        counter.sync(&server, &[first, second]).await;
+        counter.land(&server, &[first, second]).await;
         let owned = |(m, b, a): (&str, &str, i64)| (m.to_owned(), b.to_owned(), a);
         assert_eq!(
             day_tenders(&server, &counter.store).await,
@@ -217,9 +187,9 @@ async fn a_split_sale_is_kept_by_method_and_brand() {
 async fn figures_show_each_tender_with_its_fee_and_expected_deposit() {
     for backend in backends() {
         let server = start(backend).await;
-        let mut counter = Counter::open(&server, "fees@example.jp").await;
+        let mut counter = Till::open(&server, "fees@example.jp").await;
         let sales = [counter.sell(20, 10_000, split()), counter.sell(21, 10_000, split())];
-        counter.sync(&server, &sales).await;
+        counter.land(&server, &sales).await;
         // 3.24% on card (any brand), VISA's own 2.5%, 1.98% on the static PayPay code.
         let settings = json!({
             "fees": [
@@ -275,7 +245,7 @@ async fn figures_show_each_tender_with_its_fee_and_expected_deposit() {
 async fn payment_settings_reach_the_registers_and_bad_rates_are_refused() {
     for backend in backends() {
         let server = start(backend).await;
-        let counter = Counter::open(&server, "settings@example.jp").await;
+        let counter = Till::open(&server, "settings@example.jp").await;
         let path = format!("/api/v1/stores/{}/payment-settings", counter.store);
         let (status, none) = server.get_json(&path, &counter.owner).await;
         assert_eq!(status, StatusCode::OK, "{none}");
@@ -375,9 +345,9 @@ async fn payment_settings_reach_the_registers_and_bad_rates_are_refused() {
 #[tokio::test]
 async fn the_export_names_each_tender_brand() {
     let server = start(support::Backend::Sqlite).await;
-    let mut counter = Counter::open(&server, "export@example.jp").await;
+    let mut counter = Till::open(&server, "export@example.jp").await;
     let sale = counter.sell(20, 10_000, split());
-    counter.sync(&server, &[sale]).await;
+    counter.land(&server, &[sale]).await;
     let response = server
         .request(Method::GET, "/api/v1/export?format=zip", &counter.owner)
         .send()
@@ -452,7 +422,7 @@ async fn database_before_brands(path: &std::path::Path) -> (String, String) {
             .await
             .unwrap();
     }
-    let mut counter = Counter {
+    let mut counter = Till {
         store: store.to_string(),
         owner: session.clone(),
         device,

@@ -280,3 +280,70 @@ impl TestServer {
         self._dir.path().join("akinai.db")
     }
 }
+
+/// A new owner's new store with one paired register that makes chained entries as a tablet does.
+pub struct Till {
+    /// The store's id.
+    pub store: String,
+    /// The owner's session token.
+    pub owner: String,
+    /// The register's id.
+    pub device: uuid::Uuid,
+    /// The register's token.
+    pub token: String,
+    /// The last sequence number used.
+    pub seq: u64,
+    /// The hash of the last entry.
+    pub prev: String,
+}
+
+impl Till {
+    /// Signs `email` up, creates a store and pairs a register.
+    pub async fn open(server: &TestServer, email: &str) -> Till {
+        let owner = sign_up(server, email).await;
+        let store = create_store(server, &owner.token, email).await;
+        let device = pair_device(server, &owner.token, &store, "レジ").await;
+        Till {
+            store,
+            owner: owner.token,
+            device: device.id.parse().unwrap(),
+            token: device.token,
+            seq: 0,
+            prev: akinai_core::sync::GENESIS.to_owned(),
+        }
+    }
+
+    /// The next entry of this register's chain, with `id`.
+    pub fn entry_with(
+        &mut self,
+        id: uuid::Uuid,
+        record: akinai_core::sync::Record,
+    ) -> akinai_core::sync::OutboxEntry {
+        self.seq += 1;
+        let entry =
+            akinai_core::sync::OutboxEntry::new(id, self.device, self.seq, &self.prev, record);
+        self.prev = entry.hash.clone();
+        entry
+    }
+
+    /// The next entry carrying `sale` (numbered as the register numbers it).
+    pub fn sale_entry(
+        &mut self,
+        mut sale: akinai_core::sale::Sale,
+    ) -> akinai_core::sync::OutboxEntry {
+        sale.seq = self.seq + 1;
+        sale.receipt_no = self.seq + 1;
+        self.entry_with(sale.id, akinai_core::sync::Record::Sale(Box::new(sale)))
+    }
+
+    /// Sends `entries` as one batch: the status and the answer.
+    pub async fn sync(
+        &self,
+        server: &TestServer,
+        entries: &[akinai_core::sync::OutboxEntry],
+    ) -> (StatusCode, Value) {
+        let batch = akinai_core::sync::SyncBatch { entries: entries.to_vec(), waiting: 0 };
+        let body = serde_json::to_value(&batch).unwrap();
+        server.send_json(Method::POST, "/api/v1/sync", &self.token, &body).await
+    }
+}
