@@ -522,6 +522,7 @@ pay-amount = Amount
 pay-last4 = Last 4 digits
 pay-approval = Approval no.
 pay-add = Add
+pay-customer-code = Customer's code (scan; leave empty to show ours)
 pay-static-confirm = I saw the payment completed on the customer's screen
 pay-to-reconcile = To reconcile
 pay-excess = Excess (no change)

@@ -512,6 +512,7 @@ pay-amount = 金額
 pay-last4 = 下4桁
 pay-approval = 承認番号
 pay-add = 追加
+pay-customer-code = お客様のコード（読み取り・空欄ならこちらのQRを表示）
 pay-static-confirm = お客様の画面で支払い完了を確認しました
 pay-to-reconcile = 要照合
 pay-excess = 過剰分（お釣りなし）

@@ -271,6 +271,28 @@ async fn a_create_that_never_reached_the_provider_fails_safely() {
 }
 
 #[tokio::test]
+async fn a_customer_code_is_charged_at_once_and_a_refused_one_fails() {
+    let shop = shop(Backend::Sqlite, StandInConfig::default()).await;
+    let sale = Uuid::now_v7();
+    let customer = |id: Uuid, code: &str| {
+        json!({"id": id, "sale_id": sale, "amount": 800, "mode": "customer_code",
+            "customer_code": code})
+    };
+    let id = Uuid::now_v7();
+    let (status, payment) = shop.start(&customer(id, "281234567890123456")).await;
+    assert_eq!(status, StatusCode::CREATED, "{payment}");
+    assert_eq!(shop.settled(id).await["state"], "completed");
+    assert_eq!(payment["qr"], Value::Null, "nothing to show: the customer showed the code");
+    // Charged once: the same start again is the same payment.
+    let (status, again) = shop.start(&customer(id, "281234567890123456")).await;
+    assert_eq!((status, again["state"].as_str()), (StatusCode::OK, Some("completed")));
+
+    let declined = Uuid::now_v7();
+    shop.start(&customer(declined, "281234567890129999")).await;
+    assert_eq!(shop.settled(declined).await["state"], "failed");
+}
+
+#[tokio::test]
 async fn a_failed_transaction_or_a_declined_code_fails_without_a_cancel() {
     let shop = shop(Backend::Sqlite, StandInConfig::default()).await;
     shop.switch(Fail::TransactionFailed, &[]);

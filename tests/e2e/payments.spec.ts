@@ -2,7 +2,8 @@
 // second browser as the customer's phone: a QR sale whose shown code (read off the screen with
 // zbarimg) is the stand-in's code, paid on the customer's page; cash + QR on one sale; a declined
 // QR then cash; a card sale while offline, synced later; a QR refund from the history; the Z
-// report and the owner's figures by tender. And the server SIGKILLed while a QR payment waits:
+// report and the owner's figures by tender; a code the customer shows, scanned at the register.
+// And the server SIGKILLed while a QR payment waits:
 // paid on the phone meanwhile, the sale is paid and recorded exactly once after the restart.
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import {
@@ -185,6 +186,17 @@ test('QR, split, declined, offline card, QR refund, and the books by tender', as
     await expect(refund).toContainText('返品');
     await expect(refund).toContainText('QR決済');
     await expect.poll(async () => (await standInCodes(standIn))[0].refunded).toBe(1200);
+
+    // The customer shows a code in their app instead: the scanner types it, PayPay charges it.
+    await register.getByRole('button', { name: 'レジ', exact: true }).click();
+    await checkout(register, ['新聞 ¥160']);
+    await register.getByRole('button', { name: 'QR決済', exact: true }).click();
+    await register.getByRole('button', { name: 'PayPay', exact: true }).click();
+    await register.getByLabel(/お客様のコード/).fill('281234567890123456');
+    await register.getByRole('button', { name: '追加', exact: true }).click();
+    await expect(register.getByText('支払い完了').first()).toBeVisible({ timeout: 15_000 });
+    await expect(remaining(register)).toHaveText('¥0');
+    await complete(register, ['QR決済 PayPay']);
 
     // The Z report by tender: cash, the card, PayPay.
     await register.getByRole('button', { name: '精算', exact: true }).click();

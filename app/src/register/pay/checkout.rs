@@ -29,6 +29,10 @@ pub(crate) struct QrTender {
     pub shown: Option<QrShown>,
     /// When the register heard of the code: its countdown runs from here.
     pub heard_at: DateTime<Utc>,
+    /// The code scanned from the customer's app, when the customer shows one instead of the
+    /// shop showing a code: kept until the server has it, so a reload can send it again.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_code: Option<String>,
 }
 
 /// What became of a QR payment the server answered for.
@@ -128,8 +132,9 @@ impl Checkout {
         self.qr.iter().find(|q| QrOutcome::of(q.state) == QrOutcome::Waiting)
     }
 
-    /// Takes a QR tender of `amount` (brand `brand`) with a new id, waiting for the server.
-    pub fn add_qr(&mut self, amount: Yen, brand: &str) -> Uuid {
+    /// Takes a QR tender of `amount` (brand `brand`) with a new id, waiting for the server; with
+    /// the code scanned from the customer's app when there is one.
+    pub fn add_qr(&mut self, amount: Yen, brand: &str, customer_code: Option<String>) -> Uuid {
         let id = Uuid::now_v7();
         self.tenders.push(Tender {
             id: Some(id),
@@ -141,6 +146,7 @@ impl Checkout {
             state: PaymentState::Creating,
             shown: None,
             heard_at: Utc::now(),
+            customer_code,
         });
         id
     }
@@ -259,7 +265,7 @@ mod tests {
     #[wasm_bindgen_test]
     fn a_sale_waits_for_every_qr_payment() {
         let mut c = checkout();
-        let id = c.add_qr(Yen::new(500), "paypay");
+        let id = c.add_qr(Yen::new(500), "paypay", None);
         assert!(!c.qr_settled());
         assert_eq!(c.waiting().map(|q| q.id), Some(id));
         assert_eq!(c.heard(&answer(id, PaymentState::Pending)), Some(QrOutcome::Waiting));
@@ -278,7 +284,7 @@ mod tests {
         ] {
             let mut c = checkout();
             c.tenders.push(card(100));
-            let id = c.add_qr(Yen::new(500), "paypay");
+            let id = c.add_qr(Yen::new(500), "paypay", None);
             assert_eq!(c.heard(&answer(id, state)), Some(outcome));
             assert_eq!(c.tenders.len(), 1);
             assert!(c.qr.is_empty());
@@ -291,7 +297,7 @@ mod tests {
     fn removing_a_qr_tender_names_the_payment_to_call_off() {
         let mut c = checkout();
         c.tenders.push(card(100));
-        let id = c.add_qr(Yen::new(500), "paypay");
+        let id = c.add_qr(Yen::new(500), "paypay", None);
         assert_eq!(c.remove(0), None);
         assert_eq!(c.remove(0), Some(id));
         assert!(c.tenders.is_empty() && c.qr.is_empty());

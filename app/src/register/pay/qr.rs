@@ -62,13 +62,13 @@ async fn follow(pay: Pay, app: AppState, id: Uuid, mut post: bool) -> Result<()>
         let answer = if post {
             let amount =
                 checkout.tenders.iter().find(|t| t.id == Some(id)).map_or(Yen::ZERO, |t| t.amount);
-            let start = PaymentStart {
-                id,
-                sale_id: checkout.sale_id,
-                amount,
-                mode: PaymentMode::ShopQr,
-                customer_code: None,
+            let customer_code =
+                checkout.qr.iter().find(|q| q.id == id).and_then(|q| q.customer_code.clone());
+            let mode = match customer_code {
+                Some(_) => PaymentMode::CustomerCode,
+                None => PaymentMode::ShopQr,
             };
+            let start = PaymentStart { id, sale_id: checkout.sale_id, amount, mode, customer_code };
             payments::start(&token, &start).await
         } else {
             payments::wait(&token, id, state).await
@@ -89,14 +89,15 @@ async fn follow(pay: Pay, app: AppState, id: Uuid, mut post: bool) -> Result<()>
     }
 }
 
-/// Starts a QR payment of `amount`: the checkout is kept on the device before the server is
-/// asked, so a reload finds a payment the customer may make.
-fn start(pay: Pay, app: AppState, amount: Yen, brand: &'static str) {
+/// Starts a QR payment of `amount` (charging the code scanned from the customer's app, when
+/// there is one): the checkout is kept on the device before the server is asked, so a reload
+/// finds a payment the customer may make.
+fn start(pay: Pay, app: AppState, amount: Yen, brand: &'static str, code: Option<String>) {
     pay.problem.set(None);
     pay.outcome.set(None);
     app.spawn(async move {
         let mut id = Uuid::nil();
-        pay.change(app, |c| id = c.add_qr(amount, brand)).await?;
+        pay.change(app, |c| id = c.add_qr(amount, brand, code)).await?;
         follow(pay, app, id, true).await
     });
 }
@@ -163,6 +164,8 @@ pub(super) fn QrStart(pay: Pay) -> impl IntoView {
     let only = brands(PaymentMethod::Qr);
     let brand = RwSignal::new(only.first().copied());
     let (amount, amount_field) = super::cashless::amount_input(pay);
+    // A USB scanner types the customer's code here and presses Enter; empty: the shop shows one.
+    let customer_code = RwSignal::new(String::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let lang = app.lang.get_untracked();
@@ -171,7 +174,8 @@ pub(super) fn QrStart(pay: Pay) -> impl IntoView {
         let left = untrack(|| pay.remaining());
         match (typed, brand.get_untracked()) {
             (Ok(amount), Some(brand)) if amount.get() > 0 && amount <= left => {
-                start(pay, app, amount, brand)
+                let code = customer_code.get_untracked().trim().to_owned();
+                start(pay, app, amount, brand, Some(code).filter(|c| !c.is_empty()))
             }
             _ => pay.problem.set(Some(format!(
                 "{}: {}",
@@ -184,6 +188,11 @@ pub(super) fn QrStart(pay: Pay) -> impl IntoView {
         <form class="cashless" on:submit=submit>
             <super::cashless::Brands method=PaymentMethod::Qr brand />
             {amount_field}
+            <label>
+                {move || app.t("pay-customer-code")}
+                <input type="text" inputmode="numeric" autocomplete="off" maxlength="64"
+                    bind:value=customer_code />
+            </label>
             <button type="submit" class="primary">{move || app.t("pay-add")}</button>
         </form>
     }
