@@ -192,7 +192,7 @@ async fn a_shown_code_is_paid_once_however_often_it_is_started() {
                 (shop.server.client.clone(), shop.server.url(&path), shop.device.token.clone());
             tokio::spawn(async move { support::answer(client.get(url).bearer_auth(token)).await })
         };
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        tokio::time::sleep(Duration::from_millis(1000)).await;
         // One wait per payment: another register's (or a stray retry's) is answered at once.
         let asked = Instant::now();
         let (_, second) = shop.server.get_json(&path, &shop.device.token).await;
@@ -246,22 +246,14 @@ async fn an_ambiguous_create_is_cancelled_and_a_later_payment_fails() {
 async fn a_create_that_never_reached_the_provider_fails_safely() {
     let shop = shop(Backend::Sqlite, StandInConfig::default()).await;
     // 500 INTERNAL_SERVER_ERROR before any work: unknown to us; the status then says not found.
-    shop.switch(Fail::InternalError, &[]);
+    // Only the create fails, however long it takes to arrive.
+    shop.stand_in.control.set(Switches {
+        fail: Fail::InternalError,
+        fail_times: Some(1),
+        ..Switches::default()
+    });
     let id = Uuid::now_v7();
-    let started = {
-        let (client, url, token) = (
-            shop.server.client.clone(),
-            shop.server.url("/api/v1/payments"),
-            shop.device.token.clone(),
-        );
-        let body = start_body(id, Uuid::now_v7(), 500);
-        tokio::spawn(async move {
-            support::answer(client.post(url).bearer_auth(token).json(&body)).await
-        })
-    };
-    tokio::time::sleep(Duration::from_millis(100)).await;
-    shop.switch(Fail::None, &[]);
-    let (status, _) = started.await.unwrap();
+    let (status, _) = shop.start(&start_body(id, Uuid::now_v7(), 500)).await;
     assert_eq!(status, StatusCode::CREATED);
     let payment = shop.settled(id).await;
     assert_eq!(payment["state"], "failed", "{payment}");

@@ -72,7 +72,7 @@ async fn guard(State(control): State<Arc<Control>>, request: Request, next: Next
     if !merchant_ok(config.merchant_id.as_deref(), &parts.headers, parts.uri.query()) {
         return refused((wire::OP_OUT_OF_SCOPE, "another merchant"));
     }
-    let switches = control.switches();
+    let switches = control.take();
     if switches.slow_ms > 0 {
         tokio::time::sleep(Duration::from_millis(switches.slow_ms)).await;
     }

@@ -96,6 +96,9 @@ pub struct Switches {
     /// Fail every API request so.
     #[serde(default)]
     pub fail: Fail,
+    /// Fail only this many requests, then answer normally; unset, `fail` holds until changed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fail_times: Option<u32>,
     /// These operations do their work, then answer 500 INTERNAL_SERVER_ERROR.
     #[serde(default)]
     pub ambiguous: BTreeSet<Op>,
@@ -120,6 +123,20 @@ impl Control {
     /// The switches now.
     pub fn switches(&self) -> Switches {
         self.switches.lock().unwrap_or_else(PoisonError::into_inner).clone()
+    }
+
+    /// The switches for one API request: a counted failure is used up by it.
+    pub fn take(&self) -> Switches {
+        let mut switches = self.switches.lock().unwrap_or_else(PoisonError::into_inner);
+        let now = switches.clone();
+        let Some(left) = switches.fail_times else { return now };
+        if left > 1 {
+            switches.fail_times = Some(left - 1);
+        } else {
+            switches.fail = Fail::None;
+            switches.fail_times = None;
+        }
+        if left == 0 { Switches { fail: Fail::None, ..now } } else { now }
     }
 
     /// Sets every switch.
