@@ -13,6 +13,7 @@
 //! - [`ledger`]: what a sale or refund adds to the books, for the shift report and the server.
 //! - [`shop`]: the shop's settings and registration number.
 //! - [`staff`]: staff, PINs, sign-in and the staff rules (PIN unique, at least one owner).
+//! - [`stamp`]: the revenue-stamp (収入印紙) rule of the formal 領収書.
 //! - [`api`]: the HTTP API's bodies and error codes, shared by the server and the app.
 
 pub mod api;
@@ -29,6 +30,7 @@ pub mod sale;
 pub mod shift;
 pub mod shop;
 pub mod staff;
+pub mod stamp;
 pub mod sync;
 pub mod tax;
 #[cfg(test)]
