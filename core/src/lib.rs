@@ -15,11 +15,13 @@
 //! - [`shop`]: the shop's settings and registration number.
 //! - [`staff`]: staff, PINs, sign-in and the staff rules (PIN unique, at least one owner).
 //! - [`stamp`]: the revenue-stamp (収入印紙) rule of the formal 領収書.
+//! - [`ereceipt`]: e-receipt tokens (minted offline, signed with the device's key) for receipt QR codes.
 //! - [`api`]: the HTTP API's bodies and error codes, shared by the server and the app.
 
 pub mod api;
 pub mod cart;
 pub mod catalog;
+pub mod ereceipt;
 pub mod error;
 pub mod ledger;
 pub mod money;
