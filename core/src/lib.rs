@@ -11,13 +11,17 @@
 //! - [`payment`]: payment methods, tenders and the change rule.
 //! - [`sale`]: completed sales and refunds, and what is left to refund.
 //! - [`ledger`]: what a sale or refund adds to the books, for the shift report and the server.
+//! - [`romaji`]: kana in Latin letters (Hepburn), for item names visitors can read.
 //! - [`shop`]: the shop's settings and registration number.
 //! - [`staff`]: staff, PINs, sign-in and the staff rules (PIN unique, at least one owner).
+//! - [`stamp`]: the revenue-stamp (収入印紙) rule of the formal 領収書.
+//! - [`ereceipt`]: e-receipt tokens (minted offline, signed with the device's key) for receipt QR codes.
 //! - [`api`]: the HTTP API's bodies and error codes, shared by the server and the app.
 
 pub mod api;
 pub mod cart;
 pub mod catalog;
+pub mod ereceipt;
 pub mod error;
 pub mod ledger;
 pub mod money;
@@ -25,10 +29,12 @@ pub mod name;
 pub mod payment;
 pub mod quote;
 pub mod receipt;
+pub mod romaji;
 pub mod sale;
 pub mod shift;
 pub mod shop;
 pub mod staff;
+pub mod stamp;
 pub mod sync;
 pub mod tax;
 #[cfg(test)]
