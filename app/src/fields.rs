@@ -179,13 +179,18 @@ pub(crate) fn pin_field(
 
 /// Random bytes from the browser's cryptographic generator, for the salt of a new PIN hash.
 pub(crate) fn random_salt() -> Result<[u8; SALT_LEN]> {
-    let mut salt = [0u8; SALT_LEN];
+    random_bytes()
+}
+
+/// `N` bytes from the browser's cryptographic generator (salts, e-receipt tokens).
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N]> {
+    let mut bytes = [0u8; N];
     web_sys::window()
         .ok_or(Error::NoDevice)?
         .crypto()
-        .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut salt))
+        .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut bytes))
         .map_err(|err| Error::Data(format!("{err:?}")))?;
-    Ok(salt)
+    Ok(bytes)
 }
 
 /// The bytes of the file chosen in an `<input type=file>`.

@@ -18,6 +18,7 @@ mod language;
 pub mod owner;
 pub mod pairing;
 pub mod pin_lock;
+pub mod qr;
 pub mod receipt;
 pub mod register;
 pub mod settings;

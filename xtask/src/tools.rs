@@ -1,7 +1,7 @@
 //! Installs what the build and tests need, from package registries only: the wasm32 target
 //! (rustup), Trunk and wasm-bindgen-cli (crates.io), wasm-opt and Playwright (npm), and
-//! Chromium with its driver, PostgreSQL and zbar (Debian). Nothing is downloaded from anywhere
-//! else.
+//! Chromium with its driver, PostgreSQL, zbar and the Noto CJK fonts (Debian). Nothing is
+//! downloaded from anywhere else.
 
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
@@ -17,6 +17,9 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// Debian's zbar: the end-to-end tests read the shown payment QR codes with it.
 pub const ZBARIMG: &str = "/usr/bin/zbarimg";
+/// Debian's Noto CJK: screenshots and PDFs of receipts in Japanese, Chinese and Korean need its
+/// glyphs (without it Chromium draws boxes).
+pub const NOTO_CJK: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 /// Newer Trunk needs a newer rustc than this machine's.
 const TRUNK_VERSION: &str = "0.21.14";
 
@@ -101,12 +104,14 @@ pub fn is_root() -> bool {
 }
 
 /// Debian's Chromium with its driver, PostgreSQL for the server's integration tests, zbar for
-/// reading QR codes in the end-to-end tests, and Python's venv for schemathesis.
+/// reading QR codes in the end-to-end tests, the Noto CJK fonts for receipts in five languages
+/// on screenshots, and Python's venv for schemathesis.
 fn ensure_debian_packages() -> Result<()> {
     let venv = Command::new("python3").args(["-m", "venv", "--help"]).output();
     if Path::new(CHROMIUM).is_file()
         && Path::new(CHROMEDRIVER).is_file()
         && Path::new(ZBARIMG).is_file()
+        && Path::new(NOTO_CJK).is_file()
         && crate::postgres::bin_dir().is_some()
         && venv.is_ok_and(|out| out.status.success())
     {
@@ -123,7 +128,7 @@ fn ensure_debian_packages() -> Result<()> {
     };
     step("apt-get update", &mut apt(&["update"]))?;
     step(
-        "install Chromium, ChromeDriver, PostgreSQL, zbar and Python's venv",
+        "install Chromium, ChromeDriver, PostgreSQL, zbar, Noto CJK and Python's venv",
         &mut apt(&[
             "install",
             "-y",
@@ -131,6 +136,7 @@ fn ensure_debian_packages() -> Result<()> {
             "chromium-driver",
             "postgresql",
             "zbar-tools",
+            "fonts-noto-cjk",
             "python3-venv",
         ]),
     )
