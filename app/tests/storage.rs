@@ -75,7 +75,13 @@ async fn an_old_database_is_upgraded_keeping_its_records() {
 
     let current = Storage::open(name).await.unwrap();
     assert_eq!(current.version().unwrap(), VERSION);
-    for store in [stores::SHIFTS, stores::HELD, stores::CHECKOUT, stores::PAYMENT_CANCELS] {
+    for store in [
+        stores::SHIFTS,
+        stores::HELD,
+        stores::CHECKOUT,
+        stores::PAYMENT_CANCELS,
+        stores::FORMAL_RECEIPTS,
+    ] {
         assert!(current.store_names().contains(&store.to_owned()), "{store} added");
     }
     assert_eq!(current.all::<Item>(stores::CATALOG).await.unwrap(), vec![item]);

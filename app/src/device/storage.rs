@@ -22,7 +22,7 @@ use crate::error::{Error, Result};
 /// The database the app uses.
 pub const DB_NAME: &str = "akinai";
 /// The schema version the app expects; opening upgrades older databases to it.
-pub const VERSION: u32 = 3;
+pub const VERSION: u32 = 4;
 
 /// Object store names.
 pub mod stores {
@@ -47,12 +47,16 @@ pub mod stores {
     /// Key-value: provider payments to call off once the server answers, by payment id (from
     /// version 3).
     pub const PAYMENT_CANCELS: &str = "payment_cancels";
+    /// The formal 領収書 issued, by id, indexed by their sale (from version 4).
+    pub const FORMAL_RECEIPTS: &str = "formal_receipts";
 }
 
 const RECEIPT_NO: &str = "receipt_no";
 /// The sales' index by business day (from version 2), which pages the history.
 const BUSINESS_DATE: &str = "business_date";
 const SEQ: &str = "seq";
+/// The formal receipts' index by sale (from version 4): a reissue counts the earlier ones.
+const SALE_ID: &str = "sale_id";
 /// The hash of the device's newest outbox entry, which the next one links to.
 const CHAIN_HEAD: &str = "chain_head";
 
@@ -78,6 +82,13 @@ fn schema(version: u32) -> Vec<ObjectStore> {
     if version >= 3 {
         all.push(ObjectStore::new(CHECKOUT));
         all.push(ObjectStore::new(PAYMENT_CANCELS));
+    }
+    if version >= 4 {
+        all.push(
+            ObjectStore::new(FORMAL_RECEIPTS)
+                .key_path("id")
+                .add_index(Index::new(SALE_ID, "sale_id")),
+        );
     }
     all.push(sales);
     all
