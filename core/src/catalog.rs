@@ -326,4 +326,45 @@ mod tests {
         assert_eq!(by_barcode(&items, "490123456789"), None);
         assert_eq!(by_barcode(&items, " "), None);
     }
+
+    #[test]
+    fn translated_names_are_checked_naming_the_language() {
+        let mut item = item("おにぎり 鮭", "おにぎり さけ", None);
+        let names = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs.iter().map(|(tag, name)| ((*tag).to_owned(), (*name).to_owned())).collect()
+        };
+        item.names =
+            names(&[("en", "Salmon rice ball"), ("ko", "연어 주먹밥"), ("zh-Hant", "鮭魚飯糰")]);
+        assert_eq!(item.check(), Ok(()));
+        item.names = names(&[("en", &"a".repeat(MAX_NAME_CHARS))]);
+        assert_eq!(item.check(), Ok(()));
+        for (tag, name) in [
+            ("ja", "おにぎり"),
+            ("english", "Rice ball"),
+            ("zh-hant", "飯糰"),
+            ("en", ""),
+            ("en", "  "),
+            ("en", " Rice ball"),
+            ("ko", &"가".repeat(MAX_NAME_CHARS + 1)),
+        ] {
+            item.names = names(&[("en", "Rice ball"), (tag, name)]);
+            let err = item.check().unwrap_err();
+            assert_eq!(err.field().to_string(), format!("names.{tag}"), "{tag} {name:?}");
+        }
+        item.names = (0..=MAX_NAMES).map(|n| (format!("x{n:02}"), "x".to_owned())).collect();
+        let err = item.check().unwrap_err();
+        assert_eq!(err, Error::TooMany { field: Field::top("names"), limit: MAX_NAMES });
+    }
+
+    #[test]
+    fn an_item_without_translations_encodes_as_before() {
+        let item = item("おにぎり", "おにぎり", None);
+        let json = serde_json::to_string(&item).unwrap();
+        assert!(!json.contains("names"), "{json}");
+        let mut translated = item;
+        translated.names.insert("en".into(), "Rice ball".into());
+        let json = serde_json::to_string(&translated).unwrap();
+        assert!(json.ends_with(r#""names":{"en":"Rice ball"}}"#), "{json}");
+        assert_eq!(serde_json::from_str::<Item>(&json).unwrap(), translated);
+    }
 }
