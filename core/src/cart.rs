@@ -1,10 +1,13 @@
 //! A cart: what is being sold, how, and when. Plain data; [`crate::receipt::Receipt::compute`]
 //! checks it and works out the money.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::catalog::Item;
 use crate::money::Yen;
 use crate::tax::{DiningMode, PricingMode, Rounding, TaxClass};
 
@@ -65,9 +68,33 @@ pub struct CartLine {
     pub tax_class: TaxClass,
     /// Off this line's `unit_price × qty`.
     pub discount: Discount,
+    /// The item's name in other languages, tag → name ([`Item::names`]), as it was at ring-up
+    /// so that a receipt reads the same years later; left out of the JSON when empty.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub names: BTreeMap<String, String>,
+    /// The item's reading ([`Item::kana`]), romanised where a language has no name of its own;
+    /// left out of the JSON when empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub kana: String,
 }
 
 impl CartLine {
+    /// One of `item` at `unit_price` (its list price, or the price typed for an open-price
+    /// item), with the item's names and reading for the receipt.
+    pub fn of_item(item: &Item, unit_price: Yen) -> CartLine {
+        CartLine {
+            item_id: Some(item.id),
+            category: item.category.clone(),
+            name: item.name.clone(),
+            unit_price,
+            qty: 1,
+            tax_class: item.tax_class,
+            discount: Discount::NONE,
+            names: item.names.clone(),
+            kana: item.kana.clone(),
+        }
+    }
+
     /// `unit_price × qty`, before the line's discount (saturating: the receipt refuses a
     /// line too large to compute).
     pub fn before_discount(&self) -> Yen {
@@ -148,5 +175,36 @@ impl Cart {
         if let Some(line) = self.lines.get_mut(index) {
             line.discount = discount;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tax::TaxClass;
+
+    #[test]
+    fn a_line_of_an_item_keeps_its_names_and_reading() {
+        let item = Item {
+            id: Uuid::from_u128(5),
+            name: "抹茶".into(),
+            kana: "まっちゃ".into(),
+            price: Yen::new(500),
+            tax_class: TaxClass::Food,
+            category: "飲料".into(),
+            barcode: None,
+            color: String::new(),
+            open_price: true,
+            names: [("en".to_owned(), "Matcha".to_owned())].into(),
+        };
+        let line = CartLine::of_item(&item, Yen::new(450));
+        assert_eq!((line.item_id, line.category.as_str()), (Some(item.id), "飲料"));
+        assert_eq!((line.name.as_str(), line.kana.as_str()), ("抹茶", "まっちゃ"));
+        assert_eq!(line.names, item.names);
+        assert_eq!((line.unit_price, line.qty), (Yen::new(450), 1));
+        assert_eq!((line.tax_class, line.discount), (TaxClass::Food, Discount::NONE));
+        let json = serde_json::to_string(&line).unwrap();
+        assert!(json.ends_with(r#""names":{"en":"Matcha"},"kana":"まっちゃ"}"#), "{json}");
+        assert_eq!(serde_json::from_str::<CartLine>(&json).unwrap(), line);
     }
 }
