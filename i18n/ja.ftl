@@ -566,3 +566,10 @@ formal-reissue = 再発行
 formal-paid-by = うち{ $method }決済
 formal-credit-card = クレジットカード
 formal-issued = 発行日
+# issue 12: E
+receipt-language = レシートの言語
+receipt-qr-caption = スマートフォンで読み取ると、このレシートを表示できます
+formal-issue = 領収書を発行
+formal-addressee-field = 宛名
+formal-purpose-field = 但し書き
+formal-submit = 発行する

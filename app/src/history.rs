@@ -1,5 +1,5 @@
 //! The device's sale history: today's running totals, a search by receipt number, date or
-//! amount, reprints, and refunds at the original rates, given back through the sale's tenders
+//! amount, reprints, 領収書, and refunds at the original rates, given back through the sale's tenders
 //! (a QR payment's refund goes through the server and the provider before it is recorded).
 //! Nothing is ever deleted. The screen starts with the sales in memory (today's and the last
 //! shift's) and reads older ones from the device's database only when asked: a page per
@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::device::payments;
 use crate::error::{Error, Result};
-use crate::state::{AppState, Screen, today, use_app};
+use crate::state::{AppState, today, use_app};
 
 /// True when `sale` matches what was typed: a receipt number, a date (YYYY-MM-DD) or an amount.
 fn matches(sale: &Sale, query: &str) -> bool {
@@ -303,10 +303,7 @@ fn SaleDetail(
     let refundable = left.iter().any(|q| *q > 0);
     let reprint = {
         let sale = sale.clone();
-        move |_| {
-            app.receipt.set(Some(sale.clone()));
-            app.screen.set(Screen::Receipt);
-        }
+        move |_| app.show_receipt(sale.clone())
     };
     let original = StoredValue::new(sale.clone());
     let busy = RwSignal::new(false);
@@ -378,6 +375,7 @@ fn SaleDetail(
             <crate::receipt::ReceiptView sale=sale.clone() paper_mm=app.paper_mm() />
             <div class="actions">
                 <button type="button" on:click=reprint>{move || app.t("reprint")}</button>
+                <crate::formal::FormalButton sale=sale.clone() />
                 {refundable.then(|| view! {
                     <button type="button" on:click=move |_| refunding.set(true)>{move || app.t("refund")}</button>
                     <button type="button" disabled=move || busy.get() on:click=void.clone()>{move || app.t("void")}</button>
@@ -425,7 +423,7 @@ fn RefundTenders(
     let rows = move || {
         let lang = app.lang.get();
         plan.get().unwrap_or_default().into_iter().enumerate().map(|(index, tender)| {
-            let name = crate::receipt::tender_name(lang, &tender);
+            let name = akinai_i18n::receipt::tender_name(lang, &tender);
             let amount = tender.amount.negated().get().to_string();
             let on_terminal = tender.method.on_terminal();
             view! {

@@ -12,6 +12,7 @@
 pub mod device;
 pub mod error;
 mod fields;
+mod formal;
 pub mod history;
 pub mod http;
 mod language;

@@ -6,6 +6,7 @@ use std::rc::Rc;
 
 use akinai_core::cart::Cart;
 use akinai_core::catalog::Item;
+use akinai_core::formal::FormalReceipt;
 use akinai_core::sale::{Sale, SaleContext};
 use akinai_core::shift::Shift;
 use akinai_core::shop::ShopSettings;
@@ -75,6 +76,8 @@ pub struct AppState {
     pub error: RwSignal<Option<Error>>,
     /// The sale or refund whose receipt is shown.
     pub receipt: RwSignal<Option<Sale>>,
+    /// The formal 領収書 shown instead of that sale's receipt, once issued.
+    pub formal: RwSignal<Option<FormalReceipt>>,
     /// Records waiting for the server.
     pub outbox: RwSignal<u32>,
     /// Whether the browser granted persistent storage (`None`: not known / unsupported).
@@ -108,6 +111,7 @@ impl AppState {
             screen: RwSignal::new(Screen::SignIn),
             error: RwSignal::new(None),
             receipt: RwSignal::new(None),
+            formal: RwSignal::new(None),
             outbox: RwSignal::new(0),
             persisted: RwSignal::new(None),
             pin_lock: RwSignal::new(PinLock::default()),
@@ -287,9 +291,27 @@ impl AppState {
         self.sales.update(|sales| sales.push(sale.clone()));
         self.outbox.update(|n| *n += 1);
         self.sync_trigger.kick();
-        self.receipt.set(Some(sale.clone()));
-        self.screen.set(Screen::Receipt);
+        self.show_receipt(sale.clone());
         Ok(sale)
+    }
+
+    /// Shows the receipt of `sale` (just made, or reprinted).
+    pub fn show_receipt(&self, sale: Sale) {
+        self.formal.set(None);
+        self.receipt.set(Some(sale));
+        self.screen.set(Screen::Receipt);
+    }
+
+    /// Stores a formal 領収書 issued for `sale` (queued for the server like a sale), then shows
+    /// it on the receipt screen.
+    pub async fn commit_formal(self, sale: Sale, formal: FormalReceipt) -> Result<()> {
+        self.storage()?.commit_formal(&formal).await?;
+        self.outbox.update(|n| *n += 1);
+        self.sync_trigger.kick();
+        self.receipt.set(Some(sale));
+        self.formal.set(Some(formal));
+        self.screen.set(Screen::Receipt);
+        Ok(())
     }
 
     /// Stores the shift as it is now and makes it the current one.

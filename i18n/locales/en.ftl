@@ -576,3 +576,10 @@ formal-reissue = Reissued
 formal-paid-by = of which paid by { $method }
 formal-credit-card = credit card
 formal-issued = Issued
+# issue 12: E
+receipt-language = Receipt language
+receipt-qr-caption = Scan with your phone to view this receipt
+formal-issue = Issue a formal receipt
+formal-addressee-field = Addressed to
+formal-purpose-field = For (purpose)
+formal-submit = Issue

@@ -566,3 +566,10 @@ formal-reissue = 재발행
 formal-paid-by = 그중 { $method } 결제
 formal-credit-card = 신용카드
 formal-issued = 발행일
+# issue 12: E
+receipt-language = 영수증 언어
+receipt-qr-caption = 휴대폰으로 스캔하면 이 영수증을 볼 수 있습니다
+formal-issue = 정식 영수증 발행
+formal-addressee-field = 받는 분
+formal-purpose-field = 용도
+formal-submit = 발행

@@ -566,3 +566,10 @@ formal-reissue = 补发
 formal-paid-by = 其中{ $method }支付
 formal-credit-card = 信用卡
 formal-issued = 开具日期
+# issue 12: E
+receipt-language = 收据语言
+receipt-qr-caption = 用手机扫描即可查看此收据
+formal-issue = 开具正式收据
+formal-addressee-field = 抬头
+formal-purpose-field = 用途
+formal-submit = 开具

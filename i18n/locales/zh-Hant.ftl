@@ -566,3 +566,10 @@ formal-reissue = 補發
 formal-paid-by = 其中{ $method }付款
 formal-credit-card = 信用卡
 formal-issued = 開立日期
+# issue 12: E
+receipt-language = 收據語言
+receipt-qr-caption = 用手機掃描即可查看這張收據
+formal-issue = 開立正式收據
+formal-addressee-field = 抬頭
+formal-purpose-field = 用途
+formal-submit = 開立

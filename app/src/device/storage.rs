@@ -5,6 +5,7 @@
 //! number it, so a sale is either stored, numbered and queued for sync, or not at all; receipt
 //! numbers are therefore gap-free and never reused.
 
+use akinai_core::formal::FormalReceipt;
 use akinai_core::sale::Sale;
 use akinai_core::shift::Shift;
 use akinai_core::sync::{GENESIS, OutboxEntry, Record};
@@ -309,6 +310,33 @@ impl Storage {
         counters.put(&JsValue::from_f64(receipt_no as f64), Some(&key(RECEIPT_NO))).await?;
         tx.done().await?;
         Ok(sale)
+    }
+
+    /// Stores a formal 領収書 as issued, with its outbox entry, in one transaction: like a sale,
+    /// it is either kept and queued for the server or not at all.
+    pub async fn commit_formal(&self, formal: &FormalReceipt) -> Result<()> {
+        use stores::*;
+        let tx = self
+            .db
+            .transaction(&[FORMAL_RECEIPTS, OUTBOX, COUNTERS], TransactionMode::ReadWrite)?;
+        let counters = tx.store(COUNTERS)?;
+        let seq = next_seq(&counters).await?;
+        tx.store(FORMAL_RECEIPTS)?.add(&to_js(formal)?, None).await?;
+        let record = Record::FormalReceipt(Box::new(formal.clone()));
+        append(&counters, &tx.store(OUTBOX)?, formal.id, formal.device_id, seq, record).await?;
+        tx.done().await?;
+        Ok(())
+    }
+
+    /// The formal receipts issued for the sale `sale_id`, in the order issued.
+    pub async fn formal_receipts_of(&self, sale_id: Uuid) -> Result<Vec<FormalReceipt>> {
+        let tx = self.db.transaction(&[stores::FORMAL_RECEIPTS], TransactionMode::ReadOnly)?;
+        let index = tx.store(stores::FORMAL_RECEIPTS)?.index(SALE_ID)?;
+        let range = KeyRange::only(&key(&sale_id.to_string())).map_err(rexie::Error::from)?;
+        let mut issued: Vec<FormalReceipt> =
+            from_js_all(index.get_all(Some(range), None).await?, stores::FORMAL_RECEIPTS)?;
+        issued.sort_by_key(|f| f.copy);
+        Ok(issued)
     }
 
     /// Stores a shift as it is now (opened, cash moved, closed) with an outbox entry.

@@ -6,8 +6,10 @@
 use akinai_core::Yen;
 use akinai_core::api::{Payment, PaymentState, QrShown};
 use akinai_core::cart::Cart;
+use akinai_core::ereceipt::{ReceiptToken, device_receipt_key};
 use akinai_core::payment::{PaymentMethod, Settle, Tender, change_due};
-use akinai_core::sale::Sale;
+use akinai_core::sale::{ReceiptChoice, Sale};
+use akinai_i18n::Lang;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -17,6 +19,14 @@ use crate::error::Result;
 
 /// The one key of the `checkout` store: a register pays for one sale at a time.
 const KEY: &str = "current";
+
+/// A new e-receipt token for a sale of `device_id`, signed with the key of the device's bearer
+/// `link_token` (the server holds its hash, so it can tell this token from a made-up one before
+/// the sale arrives), with 128 bits from the browser's generator.
+pub(crate) fn mint_token(device_id: Uuid, link_token: &str) -> Result<String> {
+    let nonce = crate::fields::random_bytes()?;
+    Ok(ReceiptToken::mint(device_id, &device_receipt_key(link_token), nonce))
+}
 
 /// How a QR payment by the provider's API stands, as the server last said.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -86,12 +96,41 @@ pub(crate) struct Checkout {
     pub tenders: Vec<Tender>,
     /// The QR payments among the tenders.
     pub qr: Vec<QrTender>,
+    /// The e-receipt token the receipt will carry, minted when paying began (on a paired
+    /// register): kept here so a reload mid-payment keeps the same link.
+    #[serde(default)]
+    pub receipt_token: Option<String>,
+    /// The customer's receipt language as a tag; `None` is Japanese, every sale's default.
+    #[serde(default)]
+    pub receipt_lang: Option<String>,
 }
 
 impl Checkout {
-    /// Paying for `cart` begins.
-    pub fn new(cart: Cart) -> Checkout {
-        Checkout { sale_id: Uuid::now_v7(), cart, tenders: Vec::new(), qr: Vec::new() }
+    /// Paying for `cart` begins; the receipt will carry `receipt_token` (see [`mint_token`]).
+    pub fn new(cart: Cart, receipt_token: Option<String>) -> Checkout {
+        Checkout {
+            sale_id: Uuid::now_v7(),
+            cart,
+            tenders: Vec::new(),
+            qr: Vec::new(),
+            receipt_token,
+            receipt_lang: None,
+        }
+    }
+
+    /// The language the receipt is written in.
+    pub fn receipt_lang(&self) -> Lang {
+        self.receipt_lang.as_deref().and_then(Lang::from_tag).unwrap_or(Lang::JA)
+    }
+
+    /// Writes the receipt in `lang` (Japanese is stored as no choice, as sales store it).
+    pub fn choose_lang(&mut self, lang: Lang) {
+        self.receipt_lang = (lang != Lang::JA).then(|| lang.tag().to_owned());
+    }
+
+    /// What the sale records of its receipt: the token and the language.
+    pub fn receipt_choice(&self) -> ReceiptChoice {
+        ReceiptChoice { token: self.receipt_token.clone(), lang: self.receipt_lang.clone() }
     }
 
     /// What the tenders taken cover.
@@ -223,7 +262,7 @@ mod tests {
     use super::{Checkout, QrOutcome};
 
     fn checkout() -> Checkout {
-        Checkout::new(Cart::new(NaiveDate::from_ymd_opt(2026, 12, 3).unwrap_or_default()))
+        Checkout::new(Cart::new(NaiveDate::from_ymd_opt(2026, 12, 3).unwrap_or_default()), None)
     }
 
     fn card(amount: i64) -> Tender {
@@ -291,6 +330,39 @@ mod tests {
             assert!(c.qr_settled());
             assert_eq!(c.heard(&answer(id, PaymentState::Completed)), None, "gone for good");
         }
+    }
+
+    #[wasm_bindgen_test]
+    fn every_checkout_starts_in_japanese_and_keeps_its_token_and_language() {
+        let device = uuid::Uuid::from_u128(7);
+        let token = super::mint_token(device, "bearer").unwrap_or_default();
+        assert!(
+            akinai_core::ereceipt::ReceiptToken::verify(
+                &token,
+                &akinai_core::ereceipt::device_receipt_key("bearer")
+            )
+            .is_some_and(|t| t.device_id == device)
+        );
+        let mut c = Checkout::new(checkout().cart, Some(token.clone()));
+        assert_eq!(c.receipt_lang(), akinai_i18n::Lang::JA);
+        assert_eq!(c.receipt_choice().lang, None);
+        let korean = akinai_i18n::Lang::from_tag("ko").unwrap_or_default();
+        c.choose_lang(korean);
+        assert_eq!(c.receipt_choice().lang.as_deref(), Some("ko"));
+        assert_eq!(c.receipt_choice().token, Some(token));
+        // Kept on the device and read back after a reload.
+        let kept: Checkout = serde_json::from_str(&serde_json::to_string(&c).unwrap_or_default())
+            .unwrap_or_else(|_| checkout());
+        assert_eq!(kept, c);
+        c.choose_lang(akinai_i18n::Lang::JA);
+        assert_eq!(c.receipt_lang, None, "Japanese is no choice");
+        // A checkout kept before receipts had languages reads as Japanese, with no link.
+        let mut old = serde_json::to_value(&c).unwrap_or_default();
+        if let Some(fields) = old.as_object_mut() {
+            fields.retain(|key, _| !key.starts_with("receipt_"));
+        }
+        let old: Result<Checkout, _> = serde_json::from_value(old);
+        assert!(old.is_ok_and(|c| c.receipt_token.is_none() && c.receipt_lang.is_none()));
     }
 
     #[wasm_bindgen_test]

@@ -3,11 +3,12 @@
 //! code and vouchers are tenders taken with their brand ([`cashless`]); a QR payment through
 //! the provider's API shows its code and waits for the server ([`qr`]). The sale commits only
 //! when nothing is left to pay and every QR payment is paid; until then the [`checkout`] is kept
-//! on the device.
+//! on the device. The customer's receipt language is picked here too ([`language`]).
 
 mod cash;
 mod cashless;
 pub(crate) mod checkout;
+mod language;
 mod qr;
 
 use akinai_core::payment::{PaymentMethod, PaymentSettings, Tender};
@@ -100,6 +101,17 @@ impl Pay {
     }
 }
 
+/// A new e-receipt token when this register is paired (the server will show the receipt);
+/// `None` on a register on its own, or if the browser gives no random bytes (no QR, the sale
+/// goes on).
+fn receipt_token(app: AppState) -> Option<String> {
+    let link = app.link.with_untracked(|l| l.as_ref().map(|l| l.token.clone()))?;
+    let device = app.device.with_untracked(|d| d.as_ref().map(|d| d.id))?;
+    checkout::mint_token(device, &link)
+        .inspect_err(|err| leptos::logging::warn!("no e-receipt token: {err}"))
+        .ok()
+}
+
 /// The checkout the device kept, put back on the register (after a reload, or coming back
 /// from another screen): its cart, and the pay screen.
 pub(super) async fn restore(app: AppState, paying: RwSignal<bool>) -> Result<()> {
@@ -120,7 +132,7 @@ pub(super) fn PayPanel(
     let total =
         Signal::derive(move || receipt.with(|r| r.as_ref().map(|r| r.total).unwrap_or_default()));
     let pay = Pay {
-        checkout: RwSignal::new(Checkout::new(app.cart.get_untracked())),
+        checkout: RwSignal::new(Checkout::new(app.cart.get_untracked(), receipt_token(app))),
         kind: RwSignal::new(PaymentMethod::Cash),
         tendered: RwSignal::new(String::new()),
         total,
@@ -152,6 +164,7 @@ pub(super) fn PayPanel(
         let checkout = pay.checkout.get_untracked();
         // The id the server's payments already name.
         ctx.id = checkout.sale_id;
+        ctx.receipt = checkout.receipt_choice();
         match Sale::ring_up(ctx, app.cart.get_untracked(), checkout.with_cash(pay.cash())) {
             Err(err) => pay.refuse(app, err),
             Ok(sale) => {
@@ -190,6 +203,7 @@ pub(super) fn PayPanel(
                     <strong aria-label=move || app.t("pay-remaining")>{move || pay.remaining().to_string()}</strong>
                 </p>
             </div>
+            <language::ReceiptLanguage pay />
             <qr::QrWaiting pay />
             <Show when=move || !waiting.get()>
                 <Kinds pay />
@@ -271,8 +285,8 @@ fn TenderList(pay: Pay) -> impl IntoView {
                         Some(q.id) == tender.id
                             && checkout::QrOutcome::of(q.state) == checkout::QrOutcome::Waiting
                     });
-                    let name = crate::receipt::tender_name(lang, tender);
-                    let details = crate::receipt::tender_details(lang, tender).join(" ");
+                    let name = akinai_i18n::receipt::tender_name(lang, tender);
+                    let details = akinai_i18n::receipt::tender_details(lang, tender).join(" ");
                     // Numbered, not named: a kind's button keeps its name to itself.
                     let remove_label = format!("{} {}", lang.text("pay-remove"), index + 1);
                     view! {
