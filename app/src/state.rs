@@ -226,7 +226,7 @@ impl AppState {
                         self.cart.set(self.fresh_cart());
                     }
                 }
-                Record::Sale(_) | Record::Shift(_) => {}
+                Record::Sale(_) | Record::Shift(_) | Record::FormalReceipt(_) => {}
             }
         }
         if self.shop.with_untracked(Option::is_some) && self.screen.get_untracked() == Screen::Setup
@@ -314,6 +314,7 @@ impl AppState {
             staff: user.name,
             shift_id: shift.id,
             shop: self.shop.get_untracked()?,
+            receipt: Default::default(),
         })
     }
 

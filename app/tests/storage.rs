@@ -27,6 +27,8 @@ fn sale(id: u128) -> Sale {
         qty: 2,
         tax_class: TaxClass::Food,
         discount: Discount::NONE,
+        names: Default::default(),
+        kana: String::new(),
     });
     let ctx = SaleContext {
         id: Uuid::from_u128(id),
@@ -43,6 +45,7 @@ fn sale(id: u128) -> Sale {
             rounding: Default::default(),
             receipt_footer: String::new(),
         },
+        receipt: Default::default(),
     };
     Sale::ring_up(ctx, cart, vec![Tender::new(PaymentMethod::Cash, Yen::new(500))]).unwrap()
 }
@@ -68,6 +71,7 @@ async fn an_old_database_is_upgraded_keeping_its_records() {
         barcode: Some("4900000000059".into()),
         color: String::new(),
         open_price: false,
+        names: Default::default(),
     };
     v1.put_all(stores::CATALOG, std::slice::from_ref(&item)).await.unwrap();
     v1.commit_sale(sale(10)).await.unwrap();

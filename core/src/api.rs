@@ -809,6 +809,17 @@ pub struct ProviderInfo {
     pub merchant_id: Option<String>,
 }
 
+/// A sale's e-receipt link, as its owner sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct EReceiptInfo {
+    /// The link the receipt's QR code carries: the server's origin, `/r/` and the token.
+    pub url: String,
+    /// When the owner revoked it, if they did: the link then answers 404 for good.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

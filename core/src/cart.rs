@@ -1,10 +1,13 @@
 //! A cart: what is being sold, how, and when. Plain data; [`crate::receipt::Receipt::compute`]
 //! checks it and works out the money.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::catalog::Item;
 use crate::money::Yen;
 use crate::tax::{DiningMode, PricingMode, Rounding, TaxClass};
 
@@ -65,9 +68,33 @@ pub struct CartLine {
     pub tax_class: TaxClass,
     /// Off this line's `unit_price × qty`.
     pub discount: Discount,
+    /// The item's name in other languages, tag → name ([`Item::names`]), as it was at ring-up
+    /// so that a receipt reads the same years later; left out of the JSON when empty.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub names: BTreeMap<String, String>,
+    /// The item's reading ([`Item::kana`]), romanised where a language has no name of its own;
+    /// left out of the JSON when empty.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub kana: String,
 }
 
 impl CartLine {
+    /// One of `item` at `unit_price` (its list price, or the price typed for an open-price
+    /// item), with the item's names and reading for the receipt.
+    pub fn of_item(item: &Item, unit_price: Yen) -> CartLine {
+        CartLine {
+            item_id: Some(item.id),
+            category: item.category.clone(),
+            name: item.name.clone(),
+            unit_price,
+            qty: 1,
+            tax_class: item.tax_class,
+            discount: Discount::NONE,
+            names: item.names.clone(),
+            kana: item.kana.clone(),
+        }
+    }
+
     /// `unit_price × qty`, before the line's discount (saturating: the receipt refuses a
     /// line too large to compute).
     pub fn before_discount(&self) -> Yen {

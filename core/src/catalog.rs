@@ -6,12 +6,15 @@
 //! catalog is also read from and written to CSV, as Excel saves it ([`import_csv`],
 //! [`export_csv`]).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 use unicode_normalization::UnicodeNormalization;
 use uuid::Uuid;
 
 use crate::error::{Error, Field, Result};
 use crate::money::Yen;
+use crate::name::is_language_tag;
 use crate::tax::TaxClass;
 
 mod csv_file;
@@ -43,14 +46,49 @@ pub struct Item {
     pub color: String,
     /// The price is typed at the register.
     pub open_price: bool,
+    /// The name in other languages, language tag → name (`ko` → `주먹밥 연어`); `name` is the
+    /// Japanese one. Left out of the JSON when empty, so older records keep their encoding.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub names: BTreeMap<String, String>,
 }
+
+/// The most translations one item may carry.
+pub const MAX_NAMES: usize = 16;
+
+/// The longest translated name, in characters.
+pub const MAX_NAME_CHARS: usize = 100;
 
 impl Item {
     /// The rules every item keeps, wherever it comes from (the owner API, a CSV file, a
-    /// device's sync): a colour the register can put in a style.
+    /// device's sync): a colour the register can put in a style, and translations it can print
+    /// ([`check_names`]).
     pub fn check(&self) -> Result<()> {
-        check_color(&self.color)
+        check_color(&self.color)?;
+        check_names(&self.names)
     }
+}
+
+/// Refuses more than [`MAX_NAMES`] translations, a key that is not a language tag
+/// ([`is_language_tag`]) or is `ja` (the Japanese name is `name`), and a name that is blank,
+/// not trimmed or longer than [`MAX_NAME_CHARS`]. The error names the field `names.<tag>`.
+pub fn check_names(names: &BTreeMap<String, String>) -> Result<()> {
+    if names.len() > MAX_NAMES {
+        return Err(Error::TooMany { field: Field::top("names"), limit: MAX_NAMES });
+    }
+    for (tag, name) in names {
+        let field = Field::top(&format!("names.{tag}"));
+        let detail = if !is_language_tag(tag) || tag == "ja" {
+            "a language tag such as en, ko or zh-Hant, other than ja"
+        } else if name.trim().is_empty() || name.trim() != name {
+            "a name without spaces around it"
+        } else if name.chars().count() > MAX_NAME_CHARS {
+            "at most 100 characters"
+        } else {
+            continue;
+        };
+        return Err(Error::Invalid { field, detail: detail.to_owned() });
+    }
+    Ok(())
 }
 
 /// Refuses a colour other than empty or `#rrggbb` (hex digits, either case): the register puts
@@ -195,6 +233,7 @@ mod tests {
             barcode: barcode.map(Into::into),
             color: String::new(),
             open_price: false,
+            names: BTreeMap::new(),
         }
     }
 

@@ -15,6 +15,7 @@
 //! - [`shop`]: the shop's settings and registration number.
 //! - [`staff`]: staff, PINs, sign-in and the staff rules (PIN unique, at least one owner).
 //! - [`stamp`]: the revenue-stamp (収入印紙) rule of the formal 領収書.
+//! - [`formal`]: the formal 領収書 issued for a sale (宛名, 但し書き, stamp duty).
 //! - [`ereceipt`]: e-receipt tokens (minted offline, signed with the device's key) for receipt QR codes.
 //! - [`api`]: the HTTP API's bodies and error codes, shared by the server and the app.
 
@@ -23,6 +24,7 @@ pub mod cart;
 pub mod catalog;
 pub mod ereceipt;
 pub mod error;
+pub mod formal;
 pub mod ledger;
 pub mod money;
 pub mod name;

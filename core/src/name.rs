@@ -1,4 +1,5 @@
-//! A name a person types (of staff, a shop, a device, an account): trimmed, never empty.
+//! A name a person types (of staff, a shop, a device, an account): trimmed, never empty; and
+//! the language tags that say which language a name or a receipt is in.
 
 use std::fmt;
 
@@ -33,6 +34,31 @@ impl From<Name> for String {
     }
 }
 
+/// True for a language tag of the shape the register uses: a language of 2-3 lower-case
+/// letters, then optionally a script (`Hant`) and a region (`TW`), as in `ko`, `zh-Hant` or
+/// `pt-BR`. Stricter than BCP 47 on purpose, so that one language has one spelling.
+pub fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let language = parts.next().unwrap_or_default();
+    if !(2..=3).contains(&language.len()) || !language.bytes().all(|b| b.is_ascii_lowercase()) {
+        return false;
+    }
+    let script = |part: &str| {
+        let mut bytes = part.bytes();
+        part.len() == 4
+            && bytes.next().is_some_and(|b| b.is_ascii_uppercase())
+            && bytes.all(|b| b.is_ascii_lowercase())
+    };
+    let region = |part: &str| part.len() == 2 && part.bytes().all(|b| b.is_ascii_uppercase());
+    let rest: Vec<&str> = parts.collect();
+    match rest.as_slice() {
+        [] => true,
+        [one] => script(one) || region(one),
+        [first, second] => script(first) && region(second),
+        _ => false,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,6 +72,33 @@ mod tests {
         );
         for blank in ["", "   ", "　\t"] {
             assert_eq!(Name::parse(blank, field()), Err(Error::NameNeeded { field: field() }));
+        }
+    }
+
+    #[test]
+    fn language_tags_are_language_script_region() {
+        for good in ["en", "ko", "ja", "fil", "zh-Hans", "zh-Hant", "zh-TW", "zh-Hant-TW", "pt-BR"]
+        {
+            assert!(is_language_tag(good), "{good}");
+        }
+        for bad in [
+            "",
+            "e",
+            "english",
+            "EN",
+            "zh-hant",
+            "zh-HANT",
+            "zh-tw",
+            "zh-Hant-tw",
+            "zh-TW-Hant",
+            "zh-Hant-TW-x",
+            "zh_Hant",
+            "zh-",
+            "-zh",
+            "ko ",
+            "한국어",
+        ] {
+            assert!(!is_language_tag(bad), "{bad}");
         }
     }
 }

@@ -81,6 +81,8 @@ impl QuoteRequest {
                     name: line.name,
                     item_id: None,
                     category: String::new(),
+                    names: Default::default(),
+                    kana: String::new(),
                 })
             })
             .collect::<Result<Vec<_>>>()?;

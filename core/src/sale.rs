@@ -6,8 +6,10 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::cart::{Cart, CartLine, Discount};
+use crate::ereceipt::ReceiptToken;
 use crate::error::{Error, Field, Result};
 use crate::money::Yen;
+use crate::name::is_language_tag;
 use crate::payment::{self, PaymentMethod, Settle, Tender, TenderKey};
 use crate::receipt::{RateTotal, Receipt};
 use crate::shop::ShopSettings;
@@ -56,6 +58,44 @@ pub struct SaleContext {
     pub shift_id: Uuid,
     /// The shop as it is now: the issuer printed on the receipt, and its pricing and rounding.
     pub shop: ShopSettings,
+    /// The customer's receipt: its e-receipt token and language, chosen at the register.
+    pub receipt: ReceiptChoice,
+}
+
+/// What the customer gets with a record besides its lines: the e-receipt link and the language
+/// the receipt is written in. Fixed at ring-up, copied into the [`Sale`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ReceiptChoice {
+    /// The e-receipt token ([`crate::ereceipt::ReceiptToken::mint`]); `None` on a register that
+    /// is not paired (no link, no QR).
+    pub token: Option<String>,
+    /// The receipt's language as a BCP 47 tag such as `zh-Hant`; `None` for Japanese.
+    pub lang: Option<String>,
+}
+
+impl ReceiptChoice {
+    /// Refuses a token that does not have a token's shape or names another device than
+    /// `device_id`, and a language that is not a well-formed tag ([`is_language_tag`]). Whether
+    /// the token is signed with the device's key is the server's check (it has the key).
+    pub fn check(&self, device_id: Uuid) -> Result<()> {
+        if let Some(token) = &self.token
+            && ReceiptToken::parse(token).is_none_or(|parsed| parsed.device_id != device_id)
+        {
+            return Err(Error::Invalid {
+                field: Field::top("receipt_token"),
+                detail: "not an e-receipt token of this register".to_owned(),
+            });
+        }
+        if let Some(lang) = &self.lang
+            && !is_language_tag(lang)
+        {
+            return Err(Error::Invalid {
+                field: Field::top("receipt_lang"),
+                detail: "a language tag such as en, ko or zh-Hant".to_owned(),
+            });
+        }
+        Ok(())
+    }
 }
 
 /// A completed sale or refund.
@@ -96,6 +136,13 @@ pub struct Sale {
     /// so that older records keep their encoding.
     #[serde(default, skip_serializing_if = "Yen::is_zero")]
     pub excess: Yen,
+    /// The e-receipt token printed as a QR code ([`ReceiptChoice::token`]); left out of the JSON
+    /// when there is none, so that older records keep their encoding.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt_token: Option<String>,
+    /// The receipt's language tag ([`ReceiptChoice::lang`]); `None` (left out) for Japanese.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt_lang: Option<String>,
 }
 
 impl Sale {
@@ -108,6 +155,7 @@ impl Sale {
             return Err(Error::TooMany { field: Field::top("lines"), limit: MAX_LINES });
         }
         check_tenders(&tenders)?;
+        ctx.receipt.check(ctx.device_id)?;
         let at = ctx.at.with_timezone(&crate::TOKYO);
         cart.date = at.date_naive();
         // The shop's settings decide how prices and tax work, whatever the cart was made with.
@@ -145,6 +193,7 @@ impl Sale {
         if self.kind != SaleKind::Sale {
             return Err(Error::NotRefundable);
         }
+        ctx.receipt.check(ctx.device_id)?;
         if picks.len() > MAX_PICKS {
             return Err(Error::TooMany { field: Field::top("lines"), limit: MAX_PICKS });
         }
@@ -406,6 +455,8 @@ impl Sale {
             tenders,
             change: settle.change,
             excess: settle.excess,
+            receipt_token: ctx.receipt.token,
+            receipt_lang: ctx.receipt.lang,
         }
     }
 

@@ -14,8 +14,9 @@ use uuid::Uuid;
 
 use crate::api::ErrorCode;
 use crate::catalog::Item;
+use crate::formal::FormalReceipt;
 use crate::payment::PaymentSettings;
-use crate::sale::{Sale, SaleContext, SaleKind};
+use crate::sale::{ReceiptChoice, Sale, SaleContext, SaleKind};
 use crate::shift::Shift;
 use crate::shop::ShopSettings;
 use crate::staff::Staff;
@@ -46,6 +47,8 @@ pub enum Record {
     StaffRemoved(Uuid),
     /// The shop's settings as edited on the tablet.
     Shop(Box<ShopSettings>),
+    /// A formal 領収書 issued (or reissued) for a sale.
+    FormalReceipt(Box<FormalReceipt>),
 }
 
 impl Record {
@@ -60,6 +63,7 @@ impl Record {
             Record::Staff(_) => "staff",
             Record::StaffRemoved(_) => "staff_removed",
             Record::Shop(_) => "shop",
+            Record::FormalReceipt(_) => "formal_receipt",
         }
     }
 }
@@ -250,7 +254,10 @@ pub struct Pairing {
 
 /// Checks a sale against the domain: recomputed from its lines, tenders, shop settings and
 /// time (and, for a refund, the original and the refunds before it), it must come out exactly
-/// as recorded. The server runs this on every synced sale.
+/// as recorded. The server runs this on every synced sale. Its e-receipt token must have a
+/// token's shape and name the sale's device (the server checks the signature), and its
+/// language must be a well-formed tag: a bad one refuses the entry as `invalid`, naming
+/// `receipt_token` or `receipt_lang`.
 pub fn check_sale(sale: &Sale, original: Option<&Sale>, earlier: &[Sale]) -> Result<(), Rejection> {
     let ctx = SaleContext {
         id: sale.id,
@@ -259,6 +266,10 @@ pub fn check_sale(sale: &Sale, original: Option<&Sale>, earlier: &[Sale]) -> Res
         staff: sale.staff.clone(),
         shift_id: sale.shift_id,
         shop: sale.shop.clone(),
+        receipt: ReceiptChoice {
+            token: sale.receipt_token.clone(),
+            lang: sale.receipt_lang.clone(),
+        },
     };
     let computed = match &sale.kind {
         SaleKind::Sale => Sale::ring_up(ctx, sale.cart.clone(), sale.tenders.clone()),

@@ -21,6 +21,8 @@ pub fn line_in(category: &str, name: &str, price: i64, qty: u32, class: TaxClass
         qty,
         tax_class: class,
         discount: Discount::NONE,
+        names: Default::default(),
+        kana: String::new(),
     }
 }
 
@@ -79,6 +81,7 @@ pub fn ctx(n: u128) -> SaleContext {
         staff: "山田".into(),
         shift_id: Uuid::from_u128(2000),
         shop: crate::testing::shop(),
+        receipt: Default::default(),
     }
 }
 

@@ -57,6 +57,7 @@ fn chain(device: Uuid, shop: &ShopSettings, count: usize) -> Vec<OutboxEntry> {
                 staff: "山田".into(),
                 shift_id: shift,
                 shop: shop.clone(),
+                receipt: Default::default(),
             };
             let mut cart = Cart::new(akinai_core::tokyo_date(at));
             cart.lines.push(CartLine {
@@ -67,6 +68,8 @@ fn chain(device: Uuid, shop: &ShopSettings, count: usize) -> Vec<OutboxEntry> {
                 qty: 1,
                 tax_class: TaxClass::Food,
                 discount: Discount::NONE,
+                names: Default::default(),
+                kana: String::new(),
             });
             let cash = vec![Tender::new(PaymentMethod::Cash, Yen::new(1_000))];
             let mut sale = Sale::ring_up(ctx, cart, cash).unwrap();

@@ -523,6 +523,7 @@ fn qr_sale(device: Uuid, seq: u64, prev: &str, payment: Uuid) -> OutboxEntry {
         staff: "山田".into(),
         shift_id: Uuid::from_u128(7),
         shop: serde_json::from_value(support::shop_settings("商い堂")).unwrap(),
+        receipt: Default::default(),
     };
     let mut cart = Cart::new(Utc::now().date_naive());
     cart.lines.push(CartLine {
@@ -533,6 +534,8 @@ fn qr_sale(device: Uuid, seq: u64, prev: &str, payment: Uuid) -> OutboxEntry {
         qty: 1,
         tax_class: TaxClass::Standard,
         discount: Discount::NONE,
+        names: Default::default(),
+        kana: String::new(),
     });
     let tender = Tender {
         id: Some(payment),

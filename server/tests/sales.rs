@@ -129,6 +129,7 @@ impl Register {
             staff: "山田".into(),
             shift_id: self.shift,
             shop: settings("商い堂"),
+            receipt: Default::default(),
         }
     }
 
@@ -182,6 +183,8 @@ fn line(name: &str, price: i64, qty: u32, class: TaxClass) -> CartLine {
         qty,
         tax_class: class,
         discount: Discount::NONE,
+        names: Default::default(),
+        kana: String::new(),
     }
 }
 
@@ -245,6 +248,7 @@ async fn a_batch_lands_once_however_often_it_is_sent() {
             barcode: None,
             color: String::new(),
             open_price: false,
+            names: Default::default(),
         };
         entries.push(register.entry(Uuid::now_v7(), Record::Item(Box::new(item))));
 

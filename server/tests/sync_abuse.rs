@@ -38,6 +38,7 @@ impl Sells for Till {
             staff: "山田".into(),
             shift_id: Uuid::nil(),
             shop,
+            receipt: Default::default(),
         }
     }
 
@@ -82,6 +83,8 @@ fn goods(name: &str, price: i64, qty: u32) -> CartLine {
         qty,
         tax_class: TaxClass::Standard,
         discount: Discount::NONE,
+        names: Default::default(),
+        kana: String::new(),
     }
 }
 

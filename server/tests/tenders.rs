@@ -66,6 +66,8 @@ impl Books for Till {
             qty: 1,
             tax_class: TaxClass::Standard,
             discount: Discount::NONE,
+            names: Default::default(),
+            kana: String::new(),
         }];
         let shop: ShopSettings = serde_json::from_value(support::shop_settings("店")).unwrap();
         let ctx = SaleContext {
@@ -75,6 +77,7 @@ impl Books for Till {
             staff: "山田".into(),
             shift_id: Uuid::nil(),
             shop,
+            receipt: Default::default(),
         };
         self.sale_entry(Sale::ring_up(ctx, cart, tenders).unwrap())
     }

@@ -337,8 +337,8 @@ impl Storage {
                 Record::Staff(person) => drop(staff.put(&to_js(person)?, None).await?),
                 Record::StaffRemoved(id) => staff.delete(key(&id.to_string())).await?,
                 Record::Shop(shop) => drop(settings.put(&to_js(shop)?, Some(&key(SHOP))).await?),
-                // Sales and shifts have their own writes, numbered with their receipts.
-                Record::Sale(_) | Record::Shift(_) => continue,
+                // Sales, shifts and 領収書 have their own writes, numbered with their receipts.
+                Record::Sale(_) | Record::Shift(_) | Record::FormalReceipt(_) => continue,
             }
             if let Some(device_id) = edit.send_as {
                 let seq = next_seq(&counters).await?;

@@ -1,7 +1,7 @@
 //! The catalog side of the register: the search / barcode box, the categories, the quick keys,
 //! and the price asked for an open-price item.
 
-use akinai_core::cart::{CartLine, Discount};
+use akinai_core::cart::CartLine;
 use akinai_core::catalog::{Item, SearchIndex, by_barcode};
 use akinai_core::{Field, Yen};
 use leptos::prelude::*;
@@ -11,19 +11,6 @@ use crate::state::use_app;
 
 /// The most quick keys the register shows at once.
 const MAX_KEYS: usize = 120;
-
-/// One of `item` at `price` (its list price, or the price typed for an open-price item).
-fn cart_line(item: &Item, price: Yen) -> CartLine {
-    CartLine {
-        item_id: Some(item.id),
-        category: item.category.clone(),
-        name: item.name.clone(),
-        unit_price: price,
-        qty: 1,
-        tax_class: item.tax_class,
-        discount: Discount::NONE,
-    }
-}
 
 /// The first [`MAX_KEYS`] items of `matched` to show, and how many more there are.
 fn first_keys<'a>(mut matched: impl Iterator<Item = &'a Item>) -> (Vec<Item>, usize) {
@@ -45,7 +32,7 @@ pub(super) fn CatalogPanel() -> impl IntoView {
             open_amount.set(String::new());
             open_price.set(Some(item));
         } else {
-            app.cart.update(|cart| cart.add(cart_line(&item, item.price)));
+            app.cart.update(|cart| cart.add(CartLine::of_item(&item, item.price)));
         }
     };
     let index = Memo::new(move |_| app.catalog.with(|items| SearchIndex::new(items)));
@@ -210,7 +197,7 @@ fn OpenPriceDialog(
         if let (Some(picked), Ok(price)) =
             (item.get_untracked(), Yen::parse_typed(&amount.get_untracked(), Field::top("price")))
         {
-            app.cart.update(|cart| cart.add(cart_line(&picked, price)));
+            app.cart.update(|cart| cart.add(CartLine::of_item(&picked, price)));
             item.set(None);
         }
     };

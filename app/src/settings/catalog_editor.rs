@@ -91,6 +91,7 @@ impl ItemFields {
             barcode: (!code.is_empty()).then_some(code),
             color: self.color.get_untracked(),
             open_price: self.open_price.get_untracked(),
+            names: Default::default(),
         })
     }
 

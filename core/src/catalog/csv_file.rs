@@ -556,6 +556,7 @@ pub fn import_csv_text(
             price,
             tax_class: fields.tax_class,
             open_price,
+            names: Default::default(),
         };
         match base {
             None => import.added += 1,

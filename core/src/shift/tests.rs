@@ -24,6 +24,7 @@ fn ctx(n: u128, at: DateTime<Utc>, shift_id: Uuid) -> SaleContext {
         staff: "山田".into(),
         shift_id,
         shop: crate::testing::shop(),
+        receipt: Default::default(),
     }
 }
 

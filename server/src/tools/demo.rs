@@ -17,7 +17,7 @@ use sqlx::AnyConnection;
 use uuid::Uuid;
 
 use akinai_core::api::{DemoPairingCode, ErrorBody, ProviderEnv, ProviderSetup};
-use akinai_core::cart::{Cart, CartLine, Discount};
+use akinai_core::cart::{Cart, CartLine};
 use akinai_core::catalog::Item;
 use akinai_core::payment::{PaymentMethod, Tender};
 use akinai_core::sale::{Sale, SaleContext};
@@ -261,15 +261,7 @@ pub fn ring_up(
             let Some(item) = items.choose(&mut rng) else { break };
             let qty = rng.random_range(1..=3);
             most += item.price.get() * i64::from(qty);
-            cart.add(CartLine {
-                item_id: Some(item.id),
-                category: item.category.clone(),
-                name: item.name.clone(),
-                unit_price: item.price,
-                qty,
-                tax_class: item.tax_class,
-                discount: Discount::NONE,
-            });
+            cart.add(CartLine { qty, ..CartLine::of_item(item, item.price) });
         }
         let context = SaleContext {
             id: Uuid::now_v7(),
@@ -278,6 +270,7 @@ pub fn ring_up(
             staff: DEMO_STAFF.to_owned(),
             shift_id: shift.1,
             shop: shop.clone(),
+            receipt: Default::default(),
         };
         // Paid with the next thousand yen above the prices with tax at its highest rate, as
         // customers hand over notes; the change is computed.

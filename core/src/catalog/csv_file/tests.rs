@@ -36,6 +36,7 @@ fn item(id: u128, name: &str, price: i64, barcode: Option<&str>) -> Item {
         barcode: barcode.map(Into::into),
         color: String::new(),
         open_price: false,
+        names: Default::default(),
     }
 }
 
@@ -63,6 +64,7 @@ fn reads_shift_jis_as_japanese_excel_saves_it() {
                 barcode: Some("4901234567894".into()),
                 color: String::new(),
                 open_price: false,
+                names: Default::default(),
             },
             Item {
                 id: Uuid::from_u128(2),
@@ -74,6 +76,7 @@ fn reads_shift_jis_as_japanese_excel_saves_it() {
                 barcode: None,
                 color: String::new(),
                 open_price: false,
+                names: Default::default(),
             },
         ]
     );
@@ -464,6 +467,7 @@ fn arb_item() -> impl Strategy<Value = Item> {
                     barcode,
                     color: color.to_owned(),
                     open_price,
+                    names: Default::default(),
                 })
             },
         )

@@ -98,6 +98,8 @@ impl Pending {
             Record::Staff(staff) => Change::Staff(staff.clone()),
             Record::StaffRemoved(id) => Change::StaffRemoved(*id),
             Record::Shop(shop) => Change::Shop(shop.clone()),
+            // A 領収書 changes nothing in the store: it is kept as its record.
+            Record::FormalReceipt(_) => return Ok(()),
         };
         self.changes.push(change);
         Ok(())
