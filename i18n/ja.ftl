@@ -3,8 +3,6 @@
 app-name = 商い
 app-tagline = お店のレジ
 language = 言語
-language-ja = 日本語
-language-en = English
 
 ## akinai quote のエラー（どの項目かを必ず示す）
 error-malformed = { $field }: JSON として読めません（{ $line } 行 { $column } 列）
@@ -566,6 +564,14 @@ formal-reissue = 再発行
 formal-paid-by = うち{ $method }決済
 formal-credit-card = クレジットカード
 formal-issued = 発行日
+# issue 12: B
+# The catalog editor's name per language, and the owner's e-receipt link of a sale.
+item-name-in = 商品名（{ $language }）
+owner-e-receipt = 電子レシート
+owner-e-receipt-active = お客様はレシートの QR コードから、このリンクで電子レシートを開けます。
+owner-e-receipt-revoked = { $time } に無効にしました。リンクを開いても何も表示されません。
+owner-e-receipt-revoke = 電子レシートを無効にする
+owner-e-receipt-revoke-confirm = この電子レシートのリンクを無効にしますか？ お客様は開けなくなり、元に戻せません。
 # issue 12: E
 receipt-language = レシートの言語
 receipt-qr-caption = スマートフォンで読み取ると、このレシートを表示できます

@@ -14,6 +14,8 @@
 //   route reloads offline and the page never runs ahead of its cached code. The register's worker
 //   leaves the owner's routes to the network (or to the owner's worker once that is installed).
 // - /api/: never touched here (network only). The app keeps its own data offline in IndexedDB.
+// - /r/ (e-receipts the server renders for a customer's phone): network only too, navigations
+//   included, so a receipt's link opened on the tablet shows the server's page, not the app.
 // - A new version installs beside the old one and waits. It takes over only when the app posts
 //   {type: 'SKIP_WAITING'}, which the app does between sales, never in the middle of one; on
 //   activation it deletes the caches of older versions.
@@ -25,6 +27,8 @@ const PAGE = new URL('./', self.location.href).pathname.replace(/\//g, '');
 const PREFIX = PAGE ? `akinai-${PAGE}-shell-` : 'akinai-shell-';
 // The owner's view's routes (owner::Page): the owner's page, served from /owner-app/.
 const OWNER_ROUTE = /^\/owner(\/|$)/;
+// The server's own answers, never from a cache: the API and the e-receipt pages.
+const NETWORK_ONLY = /^\/(api|r)\//;
 const CACHE = PREFIX + VERSION;
 const PRECACHE = [/*__AKINAI_PRECACHE__*/];
 const SHELL = new Set(PRECACHE.map((url) => new URL(url, self.location.href).pathname));
@@ -65,7 +69,7 @@ self.addEventListener('fetch', (event) => {
   if (request.method !== 'GET') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin) return;
-  if (url.pathname.startsWith('/api/')) return;
+  if (NETWORK_ONLY.test(url.pathname)) return;
   if (request.mode === 'navigate') {
     // Another page's route: not this worker's to answer.
     if (OWNER_ROUTE.test(url.pathname) !== (PAGE !== '')) return;

@@ -1,6 +1,7 @@
-//! The UI language: Japanese by default, English at a tap, for every screen at once. Japanese is
-//! compiled in; another language's texts are read from the page's build (`en.ftl`) when it is
-//! chosen, and the page's service worker keeps them for offline use.
+//! The UI language: Japanese by default, any other at a tap, for every screen at once. Japanese
+//! is compiled in; another language's texts are read from the page's build (`locales/<tag>.ftl`)
+//! when it is chosen, for the UI or for a receipt, and the page's service worker keeps them all
+//! for offline use.
 
 use akinai_i18n::Lang;
 use leptos::logging::warn;
@@ -22,10 +23,13 @@ fn saved() -> Option<Lang> {
 }
 
 /// Reads `lang`'s texts from `page`'s build unless they are here already.
-async fn fetch_texts(page: Page, lang: Lang) -> Result<(), String> {
+async fn fetch_texts(page: Option<Page>, lang: Lang) -> Result<(), String> {
     if lang.is_loaded() {
         return Ok(());
     }
+    let Some(page) = page else {
+        return Err(format!("no page to read the texts of {} from", lang.tag()));
+    };
     let url = page.file(&lang.file());
     let response = gloo_net::http::Request::get(&url).send().await.map_err(|e| e.to_string())?;
     if !response.ok() {
@@ -39,10 +43,17 @@ async fn fetch_texts(page: Page, lang: Lang) -> Result<(), String> {
 /// screen shows in it. If they cannot be read the app starts in Japanese.
 pub async fn prepare(page: Page) {
     if let Some(lang) = saved()
-        && let Err(err) = fetch_texts(page, lang).await
+        && let Err(err) = fetch_texts(Some(page), lang).await
     {
         warn!("the texts of {} could not be read: {err}", lang.tag());
     }
+}
+
+/// Reads `lang`'s texts unless they are here already, for a receipt in a language the UI has not
+/// shown yet. The page is taken from the context when this is called (not when awaited): call it
+/// in a component, or in a resource's or an effect's closure.
+pub fn ensure_loaded(lang: Lang) -> impl Future<Output = Result<(), String>> + 'static {
+    fetch_texts(use_context::<Page>(), lang)
 }
 
 /// Makes the UI language available to every component below, and keeps `<html lang>` in step
@@ -69,8 +80,8 @@ pub fn use_language() -> RwSignal<Lang> {
     expect_context::<RwSignal<Lang>>()
 }
 
-/// One button per language; the current one is pressed. A language not read yet is read from
-/// the page's build first (offline, from the service worker's cache).
+/// One button per language, named in its own script; the current one is pressed. A language
+/// not read yet is read from the page's build first (offline, from the service worker's cache).
 #[component]
 pub fn LanguageSwitch() -> impl IntoView {
     let lang = use_language();
@@ -79,9 +90,6 @@ pub fn LanguageSwitch() -> impl IntoView {
         if choice.is_loaded() {
             return lang.set(choice);
         }
-        let Some(page) = page else {
-            return warn!("no page to read the texts of {} from", choice.tag());
-        };
         leptos::task::spawn_local(async move {
             match fetch_texts(page, choice).await {
                 Ok(()) => lang.set(choice),
@@ -94,8 +102,7 @@ pub fn LanguageSwitch() -> impl IntoView {
         <div class="language-switch" role="group" aria-label=label>
             {Lang::all()
                 .iter()
-                .copied()
-                .map(|choice| {
+                .map(|&choice| {
                     view! {
                         <button
                             type="button"
@@ -103,8 +110,7 @@ pub fn LanguageSwitch() -> impl IntoView {
                             aria-pressed=move || (lang.get() == choice).to_string()
                             on:click=move |_| choose(choice)
                         >
-                            // Each language's own name, the same in every file: the compiled-in one has it.
-                            {Lang::default().text(&format!("language-{}", choice.tag()))}
+                            {choice.own_name()}
                         </button>
                     }
                 })

@@ -32,7 +32,7 @@ use device::{pwa, storage};
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
-pub use language::{LanguageSwitch, provide_language, use_language};
+pub use language::{LanguageSwitch, ensure_loaded, provide_language, use_language};
 use state::{AppState, Screen};
 
 /// How long opening the database may take before the cashier is told another tab holds it.

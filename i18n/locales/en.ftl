@@ -3,8 +3,6 @@
 app-name = Akinai
 app-tagline = The shop register
 language = Language
-language-ja = 日本語
-language-en = English
 
 ## Errors of akinai quote (always name the field)
 error-malformed = { $field }: malformed JSON at line { $line } column { $column }
@@ -576,6 +574,14 @@ formal-reissue = Reissued
 formal-paid-by = of which paid by { $method }
 formal-credit-card = credit card
 formal-issued = Issued
+# issue 12: B
+# The catalog editor's name per language, and the owner's e-receipt link of a sale.
+item-name-in = Item name ({ $language })
+owner-e-receipt = E-receipt
+owner-e-receipt-active = The customer opens the e-receipt at this link, from the QR code on the receipt.
+owner-e-receipt-revoked = Revoked at { $time }: the link shows nothing any more.
+owner-e-receipt-revoke = Revoke the e-receipt
+owner-e-receipt-revoke-confirm = Revoke this e-receipt's link? The customer can no longer open it, and this cannot be undone.
 # issue 12: E
 receipt-language = Receipt language
 receipt-qr-caption = Scan with your phone to view this receipt

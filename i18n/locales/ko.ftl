@@ -1,10 +1,9 @@
 # 商い — 한국어
+# Machine-made translation (issue 12): a native speaker should review it before release.
 
 app-name = Akinai
 app-tagline = 가게 계산대
 language = 언어
-language-ja = 日本語
-language-en = English
 
 ## akinai quote 오류 (어느 항목인지 반드시 표시)
 error-malformed = { $field }: JSON으로 읽을 수 없습니다 ({ $line }행 { $column }열)
@@ -120,7 +119,7 @@ cart-title = 결제
 cart-lines = 등록한 상품
 dining = 식사 방법
 take-out = 포장
-eat-in = 매장
+eat-in = 매장 식사
 qty = 수량
 qty-down = 수량 줄이기
 qty-up = 수량 늘리기
@@ -133,9 +132,9 @@ apply-receipt-discount = 소계 할인 적용
 apply = 적용
 remove = 취소
 receipt-discount = 소계 할인
-rate-target = { $rate }% 대상
+rate-target = { $rate }% 세율 대상
 tax = 소비세
-tax-included-in = 포함 소비세
+tax-included-in = 포함된 소비세
 exempt = 비과세
 exempt-short = 비과세
 total = 합계
@@ -566,6 +565,14 @@ formal-reissue = 재발행
 formal-paid-by = 그중 { $method } 결제
 formal-credit-card = 신용카드
 formal-issued = 발행일
+# issue 12: B
+# The catalog editor's name per language, and the owner's e-receipt link of a sale.
+item-name-in = 상품명 ({ $language })
+owner-e-receipt = 전자 영수증
+owner-e-receipt-active = 고객은 영수증의 QR 코드로 이 링크에서 전자 영수증을 열 수 있습니다.
+owner-e-receipt-revoked = { $time }에 무효화했습니다. 링크를 열어도 아무것도 표시되지 않습니다.
+owner-e-receipt-revoke = 전자 영수증 무효화
+owner-e-receipt-revoke-confirm = 이 전자 영수증의 링크를 무효화할까요? 고객은 더 이상 열 수 없으며, 되돌릴 수 없습니다.
 # issue 12: E
 receipt-language = 영수증 언어
 receipt-qr-caption = 휴대폰으로 스캔하면 이 영수증을 볼 수 있습니다

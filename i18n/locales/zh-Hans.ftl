@@ -1,10 +1,9 @@
 # 商い — 简体中文
+# Machine-made translation (issue 12): a native speaker should review it before release.
 
 app-name = Akinai
 app-tagline = 店铺收银
 language = 语言
-language-ja = 日本語
-language-en = English
 
 ## akinai quote 的错误（务必指明是哪一项）
 error-malformed = { $field }：无法作为 JSON 读取（第 { $line } 行第 { $column } 列）
@@ -41,15 +40,15 @@ error-csv-extra-cells = CSV 第 { $row } 行有 { $found } 个单元格，多于
 error-csv-cell = 无法读取 CSV 第 { $row } 行的{ $column }“{ $value }”（{ $expected }）
 error-csv-cell-empty = CSV 第 { $row } 行的{ $column }为空（{ $expected }）
 error-csv-duplicate-row = CSV 第 { $row } 行与第 { $first_row } 行是同一商品（{ $column }“{ $value }”）
-csv-column-name = 商品名（name）
+csv-column-name = 商品名称（name）
 csv-column-kana = 读音（kana）
 csv-column-price = 价格（price）
-csv-column-tax_class = 税区分（tax_class）
+csv-column-tax_class = 税率类别（tax_class）
 csv-column-category = 类别（category）
 csv-column-barcode = 条形码（barcode）
 csv-column-color = 颜色（color）
 csv-column-open_price = 自由价格（open_price）
-csv-expected-name = 请填写商品名
+csv-expected-name = 请填写商品名称
 csv-expected-price = 0 以上的日元整数，写法如 1200、1,200、¥1200
 csv-expected-tax_class = standard・food・reduced・alcohol・exempt（或 標準・軽減・新聞・酒類・非課税）之一
 csv-expected-open_price = true・false（或 はい・いいえ）之一，或留空（false）
@@ -133,7 +132,7 @@ apply-receipt-discount = 应用小计折扣
 apply = 应用
 remove = 删除
 receipt-discount = 小计折扣
-rate-target = { $rate }%对象
+rate-target = { $rate }%税率商品
 tax = 消费税
 tax-included-in = 内含消费税
 exempt = 非课税
@@ -243,9 +242,9 @@ csv-not-text = 此文件既不是 UTF-8 也不是 Shift_JIS。请重新保存为
 csv-import = 导入 CSV
 csv-export = 导出 CSV
 csv-imported = 新增 { $added } 件，更新 { $updated } 件
-item-name = 商品名
+item-name = 商品名称
 item-kana = 读音（假名）
-tax-class = 税区分
+tax-class = 税率类别
 tax-class-standard = 标准 10%
 tax-class-food = 饮食品（外带 8%）
 tax-class-reduced = 轻减 8%（报纸）
@@ -257,7 +256,7 @@ color = 按键颜色
 open-price = 在收银台输入价格
 item-add = 添加商品
 item-edit = 编辑商品
-item-invalid = 请输入商品名和价格
+item-invalid = 请输入商品名称和价格
 edit = 编辑
 delete = 删除
 update-ready = 有新版本
@@ -557,7 +556,7 @@ fmt-date-time = { $date } { $time }
 receipt-date = 日期时间
 receipt-no = 单号
 formal-title = 收据
-formal-addressee-suffix = （收件人）
+formal-addressee-suffix = （抬头）
 formal-addressee-default = （未填写抬头）
 formal-purpose = 用途：{ $purpose }
 formal-received = 上述款项已如数收讫
@@ -566,6 +565,14 @@ formal-reissue = 补发
 formal-paid-by = 其中{ $method }支付
 formal-credit-card = 信用卡
 formal-issued = 开具日期
+# issue 12: B
+# The catalog editor's name per language, and the owner's e-receipt link of a sale.
+item-name-in = 商品名称（{ $language }）
+owner-e-receipt = 电子小票
+owner-e-receipt-active = 顾客扫描小票上的二维码，即可通过此链接打开电子小票。
+owner-e-receipt-revoked = 已于 { $time } 作废。打开链接将不再显示任何内容。
+owner-e-receipt-revoke = 作废电子小票
+owner-e-receipt-revoke-confirm = 要作废此电子小票的链接吗？顾客将无法再打开，且无法恢复。
 # issue 12: E
 receipt-language = 收据语言
 receipt-qr-caption = 用手机扫描即可查看此收据

@@ -1,10 +1,9 @@
 # 商い — 繁體中文（台灣）
+# Machine-made translation (issue 12): a native speaker should review it before release.
 
 app-name = Akinai
 app-tagline = 店家收銀
 language = 語言
-language-ja = 日本語
-language-en = English
 
 ## akinai quote 的錯誤（務必指出是哪一個項目）
 error-malformed = { $field }：無法以 JSON 讀取（第 { $line } 行第 { $column } 個字元）
@@ -133,7 +132,7 @@ apply-receipt-discount = 套用小計折扣
 apply = 套用
 remove = 刪除
 receipt-discount = 小計折扣
-rate-target = { $rate }%適用
+rate-target = { $rate }%稅率商品
 tax = 消費稅
 tax-included-in = 內含消費稅
 exempt = 非課稅
@@ -566,6 +565,14 @@ formal-reissue = 補發
 formal-paid-by = 其中{ $method }付款
 formal-credit-card = 信用卡
 formal-issued = 開立日期
+# issue 12: B
+# The catalog editor's name per language, and the owner's e-receipt link of a sale.
+item-name-in = 商品名稱（{ $language }）
+owner-e-receipt = 電子收據
+owner-e-receipt-active = 客人掃描收據上的 QR Code，即可透過此連結開啟電子收據。
+owner-e-receipt-revoked = 已於 { $time } 停用。開啟連結將不再顯示任何內容。
+owner-e-receipt-revoke = 停用電子收據
+owner-e-receipt-revoke-confirm = 要停用此電子收據的連結嗎？客人將無法再開啟，且無法復原。
 # issue 12: E
 receipt-language = 收據語言
 receipt-qr-caption = 用手機掃描即可查看這張收據

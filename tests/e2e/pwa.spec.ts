@@ -3,6 +3,9 @@
 // and every route reloads, with no network at all. Each precaches only its own page's bundle.
 import { expect, test, type BrowserContext, type Page, type Worker } from '@playwright/test';
 
+/** The languages whose texts are files (i18n/locales/): every one but the compiled-in Japanese. */
+const LOCALES = ['en', 'ko', 'zh-Hans', 'zh-Hant'];
+
 /** Loads the page at `path` and waits until its service worker (`script`) controls it. */
 async function installed(page: Page, context: BrowserContext, path = '/', script = '/sw.js'): Promise<Worker> {
   await page.goto(path);
@@ -41,6 +44,8 @@ test('after the first load the app opens offline, on any route', async ({ page, 
     expect(shell.paths.some((p) => /^\/[^/]+-[0-9a-f]{1,16}(_bg)?\.[a-z]+$/.test(p) && p.endsWith(ext)),
       `a hashed ${ext} file is cached`).toBe(true);
   }
+  // Every language's texts, for the UI and for receipts in the customer's language.
+  expect(shell.paths).toEqual(expect.arrayContaining(LOCALES.map((tag) => `/locales/${tag}.ftl`)));
   expect(shell.paths.some((p) => p.startsWith('/api/'))).toBe(false);
   // The owner's view is another bundle: a tablet never downloads it.
   expect(shell.paths.filter((p) => p.startsWith('/owner'))).toEqual(['/owner.webmanifest']);
@@ -55,12 +60,16 @@ test('after the first load the app opens offline, on any route', async ({ page, 
     await page.reload();
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
 
-    // English is not compiled in: its texts come from the precache, so switching works offline,
-    // and so does starting in it.
+    // Only Japanese is compiled in: the other languages' texts come from the precache, so
+    // switching works offline, and so does starting in one.
     await page.getByRole('button', { name: 'English' }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Akinai');
     await page.reload();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('Akinai');
+    // Korean was never shown online: a receipt in it must work offline all the same.
+    await page.getByRole('button', { name: '한국어' }).click();
+    await expect(page.getByRole('group', { name: '언어' })).toBeVisible();
+    await expect(page.locator('html')).toHaveAttribute('lang', 'ko');
     await page.getByRole('button', { name: '日本語' }).click();
     await expect(page.getByRole('heading', { level: 1 })).toHaveText('商い');
 
@@ -69,6 +78,9 @@ test('after the first load the app opens offline, on any route', async ({ page, 
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
     await page.reload();
     await expect(page.getByRole('heading', { level: 1 })).toBeVisible();
+
+    // An e-receipt link is the server's page, never the cached app: offline it does not open.
+    await expect(page.goto(`/r/${'A'.repeat(55)}`)).rejects.toThrow();
   } finally {
     await context.setOffline(false);
   }
@@ -86,7 +98,8 @@ test('the owner\'s view installs its own bundle only, and reloads offline on its
   expect(shell.names).toEqual(shell.owner);
   expect(shell.owner[0]).toMatch(/^akinai-owner-app-shell-[0-9a-f]{16}$/);
   expect(shell.paths.every((p) => p.startsWith('/owner-app/')), shell.paths.join(' ')).toBe(true);
-  expect(shell.paths).toEqual(expect.arrayContaining(['/owner-app/', '/owner-app/index.html', '/owner-app/en.ftl']));
+  expect(shell.paths).toEqual(expect.arrayContaining(['/owner-app/', '/owner-app/index.html',
+    ...LOCALES.map((tag) => `/owner-app/locales/${tag}.ftl`)]));
   expect(shell.paths.some((p) => /^\/owner-app\/owner-[0-9a-f]{1,16}_bg\.wasm$/.test(p)), 'the owner\'s wasm is cached').toBe(true);
 
   await context.setOffline(true);

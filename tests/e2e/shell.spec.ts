@@ -6,6 +6,8 @@ test('the app opens in Japanese and switches to English', async ({ page }) => {
   await page.goto('/');
   await expect(page.getByRole('heading', { level: 1 })).toHaveText('商い');
   const languages = page.getByRole('group', { name: '言語' });
+  // Each language named in its own script, whatever the UI's language.
+  await expect(languages.getByRole('button')).toHaveText(['日本語', 'English', '한국어', '简体中文', '繁體中文']);
   await expect(languages.getByRole('button', { name: '日本語' })).toHaveAttribute('aria-pressed', 'true');
 
   await languages.getByRole('button', { name: 'English' }).click();

@@ -6,8 +6,8 @@
 
 use akinai_core::Yen;
 use akinai_core::api::{
-    Figures, HourFigure, PaymentFigure, RateFigure, SaleKindName, SaleSummary, Store, StoreFigure,
-    TopItem,
+    EReceiptInfo, Figures, HourFigure, PaymentFigure, RateFigure, SaleKindName, SaleSummary, Store,
+    StoreFigure, TopItem,
 };
 use akinai_core::ledger::TaxBucket;
 use akinai_core::payment::to_reconcile as to_reconcile_mark;
@@ -506,7 +506,67 @@ pub fn OneReceipt(
             <Transition fallback=super::loading>
                 {move || sale.get().flatten().map(|sale| view! { <crate::receipt::ReceiptView sale paper_mm=80 /> })}
             </Transition>
+            <EReceiptLink id />
         </section>
+    }
+}
+
+/// The sale's e-receipt link (what the receipt's QR code opens), live or revoked, and the
+/// button that revokes it for good. Nothing for a sale without one (rung up on a tablet that was
+/// not paired, or before e-receipts): the server answers 404.
+#[component]
+fn EReceiptLink(
+    /// The sale's id.
+    id: Uuid,
+) -> impl IntoView {
+    let owner = use_owner();
+    let path = move || format!("/sales/{id}/e-receipt");
+    let info = RwSignal::new(None::<EReceiptInfo>);
+    let confirming = RwSignal::new(false);
+    owner.spawn(async move {
+        match http::get::<EReceiptInfo>(Auth::Browser, &path()).await {
+            Ok(link) => info.set(Some(link)),
+            Err(Error::Refused { status: 404, .. }) => {}
+            Err(err) => return Err(err),
+        }
+        Ok(())
+    });
+    let revoke = move |_| {
+        owner.spawn(async move {
+            info.set(Some(http::delete(Auth::Browser, &path()).await?));
+            confirming.set(false);
+            Ok(())
+        });
+    };
+    move || {
+        info.get().map(|link| {
+            let state = match link.revoked_at {
+                None => view! {
+                    <p>{owner.tr("owner-e-receipt-active")}</p>
+                    <p class="e-receipt-url"><a href=link.url.clone() rel="noreferrer" target="_blank">{link.url.clone()}</a></p>
+                    <Show when=move || confirming.get() fallback=move || view! {
+                        <button type="button" class="danger" on:click=move |_| confirming.set(true)>{owner.tr("owner-e-receipt-revoke")}</button>
+                    }>
+                        <div class="confirm" role="alertdialog" aria-labelledby="e-receipt-confirm">
+                            <p id="e-receipt-confirm">{owner.tr("owner-e-receipt-revoke-confirm")}</p>
+                            <button type="button" class="danger" on:click=revoke>{owner.tr("owner-e-receipt-revoke")}</button>
+                            <button type="button" on:click=move |_| confirming.set(false)>{owner.tr("cancel")}</button>
+                        </div>
+                    </Show>
+                }
+                .into_any(),
+                Some(at) => {
+                    let text = text_with(owner, "owner-e-receipt-revoked", vec![("time", tokyo_time(at))]);
+                    view! { <p class="revoked-note">{text}</p> }.into_any()
+                }
+            };
+            view! {
+                <div class="e-receipt" role="group" aria-label=owner.tr("owner-e-receipt")>
+                    <h3>{owner.tr("owner-e-receipt")}</h3>
+                    {state}
+                </div>
+            }
+        })
     }
 }
 

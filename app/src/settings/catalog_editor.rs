@@ -1,5 +1,7 @@
 //! The catalog editor: items by hand, and the whole catalog in or out as CSV.
 
+use std::collections::BTreeMap;
+
 use akinai_core::Yen;
 use akinai_core::catalog::{Item, export_csv, import_csv_text};
 use akinai_core::sync::Record;
@@ -26,6 +28,8 @@ struct ItemFields {
     barcode: RwSignal<String>,
     color: RwSignal<String>,
     open_price: RwSignal<bool>,
+    /// The name in other languages, by tag, as typed (trimmed when saved).
+    names: RwSignal<BTreeMap<String, String>>,
 }
 
 impl ItemFields {
@@ -42,6 +46,7 @@ impl ItemFields {
             barcode: text(),
             color: text(),
             open_price: RwSignal::new(false),
+            names: RwSignal::new(BTreeMap::new()),
         }
     }
 
@@ -56,6 +61,7 @@ impl ItemFields {
         self.barcode.set(item.barcode.unwrap_or_default());
         self.color.set(item.color);
         self.open_price.set(item.open_price);
+        self.names.set(item.names);
     }
 
     /// Back to adding a new item (the tax class stays as last picked).
@@ -65,6 +71,7 @@ impl ItemFields {
             s.set(String::new());
         }
         self.open_price.set(false);
+        self.names.set(BTreeMap::new());
     }
 
     /// The item entered: it needs a name, and a price unless the price is asked at the register.
@@ -91,16 +98,46 @@ impl ItemFields {
             barcode: (!code.is_empty()).then_some(code),
             color: self.color.get_untracked(),
             open_price: self.open_price.get_untracked(),
-            names: Default::default(),
+            // An emptied field removes that translation (the receipt then romanises the name).
+            names: self
+                .names
+                .get_untracked()
+                .into_iter()
+                .map(|(tag, name)| (tag, name.trim().to_owned()))
+                .filter(|(_, name)| !name.is_empty())
+                .collect(),
         })
     }
 
     /// The labelled inputs.
     fn view(self, lang: RwSignal<Lang>) -> impl IntoView {
         let t = move |id: &'static str| move || lang.get().text(id);
-        let (color, open_price) = (self.color, self.open_price);
+        let (color, open_price, names) = (self.color, self.open_price, self.names);
+        // One field per language besides Japanese (the name itself), labelled with the
+        // language's own name; a receipt in that language shows it.
+        let translations = Lang::all()
+            .iter()
+            .filter(|&&other| other != Lang::JA)
+            .map(|&other| {
+                let tag = other.tag();
+                let label = move || {
+                    lang.get().text_with("item-name-in", &[("language", other.own_name().into())])
+                };
+                view! {
+                    <label class="field">
+                        <span>{label}</span>
+                        <input type="text" lang=tag
+                            prop:value=move || names.with(|n| n.get(tag).cloned().unwrap_or_default())
+                            on:input=move |ev| names.update(|n| {
+                                n.insert(tag.to_owned(), event_target_value(&ev));
+                            }) />
+                    </label>
+                }
+            })
+            .collect_view();
         view! {
             {text_field(lang, "item-name", self.name)}
+            {translations}
             {text_field(lang, "item-kana", self.kana)}
             {text_field(lang, "price", self.price)}
             {word_select(lang, "tax-class", "tax-class", self.tax_class)}
