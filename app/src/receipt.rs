@@ -314,8 +314,8 @@ mod tests {
     #[wasm_bindgen_test]
     fn a_korean_receipt_keeps_the_japanese_legal_labels_and_links_its_e_receipt() {
         let key = akinai_core::ereceipt::device_receipt_key("bearer");
-        let token = Some(akinai_core::ereceipt::ReceiptToken::mint(DEVICE, &key, [7; 16]));
-        let choice = ReceiptChoice { token: token.clone(), lang: Some("ko".into()) };
+        let token = akinai_core::ereceipt::ReceiptToken::mint(DEVICE, &key, [7; 16]);
+        let choice = ReceiptChoice { token: Some(token.clone()), lang: Some("ko".into()) };
         let sale = sale(180, choice).unwrap_or_else(|| panic!("a sale"));
         let root = mounted(move || view! { <ReceiptView sale paper_mm=80 /> })
             .unwrap_or_else(|| panic!("mounted"));
@@ -330,7 +330,7 @@ mod tests {
             .flatten()
             .and_then(|f| f.get_attribute("data-url"))
             .unwrap_or_default();
-        assert!(url.ends_with(&format!("/r/{}", token.unwrap_or_default())), "{url}");
+        assert!(url.ends_with(&format!("/r/{token}")), "{url}");
         root.remove();
     }
 
