@@ -6,6 +6,7 @@ use akinai_app::device::storage::{Edit, Storage, VERSION, stores};
 use akinai_core::Yen;
 use akinai_core::cart::{Cart, CartLine, Discount};
 use akinai_core::catalog::Item;
+use akinai_core::formal::FormalReceipt;
 use akinai_core::payment::{PaymentMethod, Tender};
 use akinai_core::sale::{Sale, SaleContext};
 use akinai_core::shop::{RegistrationNumber, ShopSettings};
@@ -123,6 +124,37 @@ async fn a_sale_and_its_outbox_entry_are_written_together_or_not_at_all() {
     db.drop_sent(&[1, 2]).await.unwrap();
     assert_eq!(db.outbox(10).await.unwrap().iter().map(|e| e.seq).collect::<Vec<_>>(), [3]);
     db.close();
+}
+
+#[wasm_bindgen_test]
+async fn a_formal_receipt_joins_the_outbox_chain_and_is_found_by_its_sale() {
+    let db = fresh("akinai-test-formal").await;
+    let stored = db.commit_sale(sale(1)).await.unwrap();
+    let issue = |copy: u32| FormalReceipt {
+        id: Uuid::from_u128(100 + u128::from(copy)),
+        sale_id: stored.id,
+        device_id: stored.device_id,
+        at: stored.at,
+        staff: "山田".into(),
+        addressee: "株式会社テスト".into(),
+        purpose: "お品代".into(),
+        copy,
+        stamp_duty: Yen::ZERO,
+        lang: None,
+    };
+    db.commit_formal(&issue(1)).await.unwrap();
+    db.commit_formal(&issue(2)).await.unwrap();
+    // The same id again is refused, with no outbox entry.
+    assert!(db.commit_formal(&issue(2)).await.is_err());
+    let copies: Vec<u32> =
+        db.formal_receipts_of(stored.id).await.unwrap().iter().map(|f| f.copy).collect();
+    assert_eq!(copies, [1, 2]);
+    assert!(db.formal_receipts_of(Uuid::from_u128(9)).await.unwrap().is_empty());
+    let outbox: Vec<OutboxEntry> = db.all(stores::OUTBOX).await.unwrap();
+    assert_eq!(outbox.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3]);
+    assert_eq!(outbox[2].record, Record::FormalReceipt(Box::new(issue(2))));
+    let links: Vec<Link> = outbox.iter().map(Link::from).collect();
+    assert_eq!(verify_chain(&links), vec![], "an unbroken chain");
 }
 
 #[wasm_bindgen_test]
