@@ -566,3 +566,11 @@ formal-reissue = 再発行
 formal-paid-by = うち{ $method }決済
 formal-credit-card = クレジットカード
 formal-issued = 発行日
+
+# issue 12: D
+ereceipt-title = 電子レシート
+ereceipt-about = このページは、お店のレジが発行したレシートの電子版です。
+ereceipt-pending-title = レシートを準備しています
+ereceipt-pending = このレシートはまもなくここに表示されます。お店のレジからデータが届きしだい表示されます。このページは30秒ごとに自動で更新されます。
+ereceipt-not-found = ページが見つかりません。
+ereceipt-too-many = アクセスが多すぎます。しばらくしてからもう一度お試しください。

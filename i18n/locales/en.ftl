@@ -576,3 +576,11 @@ formal-reissue = Reissued
 formal-paid-by = of which paid by { $method }
 formal-credit-card = credit card
 formal-issued = Issued
+
+# issue 12: D
+ereceipt-title = E-receipt
+ereceipt-about = This page is the electronic copy of the receipt the shop's register issued.
+ereceipt-pending-title = Your receipt is on its way
+ereceipt-pending = This receipt will appear here shortly, as soon as the shop's register has sent it. This page reloads itself every 30 seconds.
+ereceipt-not-found = Page not found.
+ereceipt-too-many = Too many requests. Please try again in a while.

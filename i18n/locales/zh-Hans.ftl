@@ -566,3 +566,11 @@ formal-reissue = 补发
 formal-paid-by = 其中{ $method }支付
 formal-credit-card = 信用卡
 formal-issued = 开具日期
+
+# issue 12: D
+ereceipt-title = 电子收据
+ereceipt-about = 本页面是店铺收银机开具的收据的电子版。
+ereceipt-pending-title = 正在准备您的收据
+ereceipt-pending = 此收据很快就会显示在这里，店铺收银机的数据一到即可显示。本页面每 30 秒自动刷新一次。
+ereceipt-not-found = 未找到页面。
+ereceipt-too-many = 请求过多，请稍后再试。

@@ -566,3 +566,11 @@ formal-reissue = 補發
 formal-paid-by = 其中{ $method }付款
 formal-credit-card = 信用卡
 formal-issued = 開立日期
+
+# issue 12: D
+ereceipt-title = 電子收據
+ereceipt-about = 本頁面是店家收銀機開立的收據的電子版。
+ereceipt-pending-title = 正在準備您的收據
+ereceipt-pending = 此收據很快就會顯示在這裡，店家收銀機的資料一到即可顯示。本頁面每 30 秒自動重新整理一次。
+ereceipt-not-found = 找不到頁面。
+ereceipt-too-many = 請求過多，請稍後再試。
