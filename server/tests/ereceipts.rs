@@ -7,10 +7,8 @@
 
 mod support;
 
-use std::io::Read;
-
 use akinai_core::Yen;
-use akinai_core::cart::{Cart, CartLine, Discount};
+use akinai_core::cart::{Cart, CartLine};
 use akinai_core::ereceipt::{ReceiptToken, device_receipt_key};
 use akinai_core::formal::FormalReceipt;
 use akinai_core::payment::{PaymentMethod, Tender};
@@ -25,7 +23,7 @@ use reqwest::header::HeaderMap;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use support::{Backend, TestServer, Till, backends, start};
+use support::{Backend, TestServer, Till, backends, line, start};
 use uuid::Uuid;
 
 /// 12:00 Tokyo time on 3 December 2026.
@@ -36,21 +34,6 @@ fn noon() -> DateTime<Utc> {
 /// A new token of the till's register, signed with its key.
 fn mint(till: &Till) -> String {
     ReceiptToken::mint(till.device, &device_receipt_key(&till.token), Uuid::new_v4().into_bytes())
-}
-
-/// A line of `qty` × ¥`price`.
-fn line(name: &str, price: i64, qty: u32, tax_class: TaxClass) -> CartLine {
-    CartLine {
-        item_id: None,
-        category: "食品".into(),
-        name: name.into(),
-        unit_price: Yen::new(price),
-        qty,
-        tax_class,
-        discount: Discount::NONE,
-        names: Default::default(),
-        kana: String::new(),
-    }
 }
 
 /// What the tests do with a register: ring up, issue 領収書, land.
@@ -102,6 +85,18 @@ impl Register for Till {
     }
 }
 
+/// A new shop (`email`) whose register sold a beer with a new e-receipt token, synced: the
+/// register, the sale and its token.
+async fn shop_with_receipt(server: &TestServer, email: &str) -> (Till, Sale, String) {
+    let mut till = Till::open(server, email).await;
+    let token = mint(&till);
+    let (sale, entry) =
+        till.sell(vec![line("ビール", 250, 1, TaxClass::Alcohol)], Some(token.clone()));
+    let reply = till.land(server, &[entry]).await;
+    assert_eq!(reply["acked"].as_array().unwrap().len(), 1, "{reply}");
+    (till, sale, token)
+}
+
 /// `GET path` as a phone with `Accept-Language: accept` (none when empty): status, headers,
 /// body.
 async fn open(server: &TestServer, path: &str, accept: &str) -> (StatusCode, HeaderMap, String) {
@@ -150,7 +145,11 @@ async fn a_receipt_reads_in_the_readers_language_and_shows_nothing_else() {
     let (token, other) = (mint(&till), mint(&till));
     let (_, sold) = till.sell(
         vec![
-            line("おにぎり 鮭", 160, 2, TaxClass::Food),
+            CartLine {
+                names: [("en".to_owned(), "Salmon rice ball".to_owned())].into(),
+                kana: "おにぎり さけ".into(),
+                ..line("おにぎり 鮭", 160, 2, TaxClass::Food)
+            },
             line("ビール", 250, 1, TaxClass::Alcohol),
         ],
         Some(token.clone()),
@@ -190,7 +189,7 @@ async fn a_receipt_reads_in_the_readers_language_and_shows_nothing_else() {
         ("cross-origin-opener-policy", "same-origin"),
         ("cross-origin-resource-policy", "same-origin"),
         ("permissions-policy", "camera=(), microphone=(), geolocation=()"),
-        ("vary", "accept-language"),
+        ("vary", "Accept-Language"),
     ] {
         assert_eq!(headers.get_all(name).iter().count(), 1, "{name} once");
         assert_eq!(header(&headers, name), value, "{name}");
@@ -204,6 +203,8 @@ async fn a_receipt_reads_in_the_readers_language_and_shows_nothing_else() {
     assert_eq!(header(&headers, "content-language"), "zh-Hant");
     assert!(zh.contains("<span lang=\"ja\">合計</span>"), "{zh}");
     assert!(zh.contains("aria-current=\"page\">繁體中文</a>"), "{zh}");
+    // No Chinese name for the rice ball: the Japanese, read in Latin letters.
+    assert!(zh.contains("<span lang=\"ja\">おにぎり 鮭 (onigiri sake)</span>"), "{zh}");
     // Its switcher: plain links, each language named in its own script.
     for (tag, name) in
         [("ja", "日本語"), ("en", "English"), ("ko", "한국어"), ("zh-Hans", "简体中文")]
@@ -215,6 +216,9 @@ async fn a_receipt_reads_in_the_readers_language_and_shows_nothing_else() {
     // `?lang` wins over the browser's languages.
     let (_, headers, en) = open(&server, &format!("{path}?lang=en"), "zh-TW").await;
     assert!(en.contains("<html lang=\"en\">") && en.contains("Total"), "{en}");
+    // Its English name, the Japanese under it.
+    let name = "Salmon rice ball<span class=\"ja-name\" lang=\"ja\">おにぎり 鮭</span> ※";
+    assert!(en.contains(name), "{en}");
     assert_eq!(header(&headers, "content-language"), "en");
     // An unknown `?lang` falls back to the browser's.
     let (_, _, ko) = open(&server, &format!("{path}?lang=xx"), "ko-KR").await;
@@ -224,11 +228,7 @@ async fn a_receipt_reads_in_the_readers_language_and_shows_nothing_else() {
 #[tokio::test]
 async fn every_miss_is_the_same_bare_404() {
     let server = start(Backend::Sqlite).await;
-    let mut till = Till::open(&server, "miss@example.jp").await;
-    let revoked = mint(&till);
-    let (sale, entry) =
-        till.sell(vec![line("おにぎり 鮭", 160, 1, TaxClass::Food)], Some(revoked.clone()));
-    till.land(&server, &[entry]).await;
+    let (till, sale, revoked) = shop_with_receipt(&server, "miss@example.jp").await;
     let path = format!("/api/v1/sales/{}/e-receipt", sale.id);
     let (status, info) = server.send_json(Method::DELETE, &path, &till.owner, &Value::Null).await;
     assert_eq!(status, StatusCode::OK, "{info}");
@@ -299,12 +299,9 @@ async fn a_real_token_waits_for_its_sale() {
 #[tokio::test]
 async fn the_owner_sees_and_revokes_a_link() {
     let server = start(Backend::Sqlite).await;
-    let mut till = Till::open(&server, "owner@example.jp").await;
-    let token = mint(&till);
-    let (sale, entry) =
-        till.sell(vec![line("ビール", 250, 1, TaxClass::Alcohol)], Some(token.clone()));
+    let (mut till, sale, token) = shop_with_receipt(&server, "owner@example.jp").await;
     let (plain, plain_entry) = till.sell(vec![line("ビール", 250, 1, TaxClass::Alcohol)], None);
-    till.land(&server, &[entry, plain_entry]).await;
+    till.land(&server, &[plain_entry]).await;
     let path = format!("/api/v1/sales/{}/e-receipt", sale.id);
 
     let (status, info) = server.get_json(&path, &till.owner).await;
@@ -335,11 +332,7 @@ async fn the_owner_sees_and_revokes_a_link() {
 #[tokio::test]
 async fn misses_are_limited_per_network() {
     let server = start(Backend::Sqlite).await;
-    let mut till = Till::open(&server, "limit@example.jp").await;
-    let token = mint(&till);
-    let (_, entry) =
-        till.sell(vec![line("ビール", 250, 1, TaxClass::Alcohol)], Some(token.clone()));
-    till.land(&server, &[entry]).await;
+    let (_, _, token) = shop_with_receipt(&server, "limit@example.jp").await;
     let found = format!("/r/{token}");
     // Pages found give their miss back.
     for _ in 0..30 {
@@ -363,11 +356,8 @@ async fn misses_are_limited_per_network() {
 async fn one_token_is_one_receipt() {
     for backend in backends() {
         let server = support::start_with(backend, false).await;
-        let mut till = Till::open(&server, "once@example.jp").await;
-        let token = mint(&till);
+        let (mut till, _, token) = shop_with_receipt(&server, "once@example.jp").await;
         let lines = || vec![line("ビール", 250, 1, TaxClass::Alcohol)];
-        let (_, first) = till.sell(lines(), Some(token.clone()));
-        till.land(&server, &[first]).await;
 
         // Again in a later batch, twice in one batch, and signed with another key: refused.
         let (again, again_entry) = till.sell(lines(), Some(token));
@@ -449,18 +439,8 @@ async fn formal_receipts_land_once_checked_and_are_exported() {
         let stored: FormalReceipt = serde_json::from_str(&rows[0].2).unwrap();
         assert_eq!(stored, first);
 
-        let response = server
-            .request(Method::GET, "/api/v1/export?format=zip", &till.owner)
-            .send()
-            .await
-            .unwrap();
-        let bytes = response.bytes().await.unwrap();
-        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
-        let mut read = |name: &str| {
-            let mut text = String::new();
-            zip.by_name(name).unwrap().read_to_string(&mut text).unwrap();
-            text
-        };
+        let files = support::export_files(&server, &till.owner).await;
+        let read = |name: &str| files[name].clone();
         let formals: Vec<Value> = serde_json::from_str(&read("formal_receipts.json")).unwrap();
         assert_eq!(formals.len(), 2);
         assert_eq!(formals[0]["body"]["addressee"], "株式会社テスト");

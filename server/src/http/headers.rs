@@ -78,7 +78,7 @@ pub fn sealed_page_headers(style: &str, https: bool) -> Vec<(HeaderName, HeaderV
             HeaderName::from_static("permissions-policy"),
             HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
         ),
-        (VARY, HeaderValue::from_static("accept-language")),
+        (VARY, HeaderValue::from_static("Accept-Language")),
     ];
     if https {
         headers.push((STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000")));
@@ -150,5 +150,24 @@ mod tests {
             ]
         );
         assert!(policy(&hashes).contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-bhH"));
+    }
+
+    #[test]
+    fn sealed_pages_ask_for_https_only_when_served_over_it() {
+        let hsts = |https| {
+            sealed_page_headers("'sha256-x'", https)
+                .into_iter()
+                .find(|(name, _)| *name == STRICT_TRANSPORT_SECURITY)
+                .map(|(_, value)| value)
+        };
+        assert_eq!(hsts(true), Some(HeaderValue::from_static("max-age=31536000")));
+        assert_eq!(hsts(false), None);
+        let headers = sealed_page_headers("'sha256-x'", false);
+        let policy = headers.iter().find(|(name, _)| *name == CONTENT_SECURITY_POLICY).unwrap();
+        assert_eq!(
+            policy.1,
+            "default-src 'none'; style-src 'sha256-x'; base-uri 'none'; form-action 'none'; \
+             frame-ancestors 'none'"
+        );
     }
 }
