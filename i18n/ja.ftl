@@ -579,3 +579,11 @@ formal-issue = 領収書を発行
 formal-addressee-field = 宛名
 formal-purpose-field = 但し書き
 formal-submit = 発行する
+
+# issue 12: D
+ereceipt-title = 電子レシート
+ereceipt-about = このページは、お店のレジが発行したレシートの電子版です。
+ereceipt-pending-title = レシートを準備しています
+ereceipt-pending = このレシートはまもなくここに表示されます。お店のレジからデータが届きしだい表示されます。このページは30秒ごとに自動で更新されます。
+ereceipt-not-found = ページが見つかりません。
+ereceipt-too-many = アクセスが多すぎます。しばらくしてからもう一度お試しください。

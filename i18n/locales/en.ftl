@@ -589,3 +589,11 @@ formal-issue = Issue a formal receipt
 formal-addressee-field = Addressed to
 formal-purpose-field = For (purpose)
 formal-submit = Issue
+
+# issue 12: D
+ereceipt-title = E-receipt
+ereceipt-about = This page is the electronic copy of the receipt the shop's register issued.
+ereceipt-pending-title = Your receipt is on its way
+ereceipt-pending = This receipt will appear here shortly, as soon as the shop's register has sent it. This page reloads itself every 30 seconds.
+ereceipt-not-found = Page not found.
+ereceipt-too-many = Too many requests. Please try again in a while.

@@ -580,3 +580,11 @@ formal-issue = 정식 영수증 발행
 formal-addressee-field = 받는 분
 formal-purpose-field = 용도
 formal-submit = 발행
+
+# issue 12: D
+ereceipt-title = 전자 영수증
+ereceipt-about = 이 페이지는 매장 계산대에서 발행한 영수증의 전자판입니다.
+ereceipt-pending-title = 영수증을 준비하고 있습니다
+ereceipt-pending = 이 영수증은 곧 여기에 표시됩니다. 매장 계산대에서 데이터가 도착하는 대로 표시됩니다. 이 페이지는 30초마다 자동으로 새로 고쳐집니다.
+ereceipt-not-found = 페이지를 찾을 수 없습니다.
+ereceipt-too-many = 요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.

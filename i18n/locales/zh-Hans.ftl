@@ -580,3 +580,11 @@ formal-issue = 开具正式收据
 formal-addressee-field = 抬头
 formal-purpose-field = 用途
 formal-submit = 开具
+
+# issue 12: D
+ereceipt-title = 电子收据
+ereceipt-about = 本页面是店铺收银机开具的收据的电子版。
+ereceipt-pending-title = 正在准备您的收据
+ereceipt-pending = 此收据很快就会显示在这里，店铺收银机的数据一到即可显示。本页面每 30 秒自动刷新一次。
+ereceipt-not-found = 未找到页面。
+ereceipt-too-many = 请求过多，请稍后再试。

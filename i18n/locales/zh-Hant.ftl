@@ -580,3 +580,11 @@ formal-issue = 開立正式收據
 formal-addressee-field = 抬頭
 formal-purpose-field = 用途
 formal-submit = 開立
+
+# issue 12: D
+ereceipt-title = 電子收據
+ereceipt-about = 本頁面是店家收銀機開立的收據的電子版。
+ereceipt-pending-title = 正在準備您的收據
+ereceipt-pending = 此收據很快就會顯示在這裡，店家收銀機的資料一到即可顯示。本頁面每 30 秒自動重新整理一次。
+ereceipt-not-found = 找不到頁面。
+ereceipt-too-many = 請求過多，請稍後再試。
