@@ -124,7 +124,7 @@ test('a Korean receipt with its e-receipt QR at 80 and 58 mm, read in Traditiona
     // The customer's phone, set to Traditional Chinese, once the sale reached the server.
     await expect(syncState(register)).toContainText('同期済み', { timeout: 20_000 });
     const phone = await browser.newContext({
-      viewport: { width: 390, height: 844 }, isMobile: true,
+      viewport: { width: 390, height: 844 }, isMobile: true, locale: 'zh-TW',
       extraHTTPHeaders: { 'Accept-Language': 'zh-TW,zh;q=0.9' },
     });
     try {
