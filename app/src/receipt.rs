@@ -25,21 +25,25 @@ fn label_view(label: Label, lang: Lang) -> impl IntoView {
     view! { <span lang="ja">{label.ja}</span>{local} }
 }
 
-/// Rows of label and value; a rate's tax joins its rate's row, in brackets, as the invoice
-/// rules print them (`10%対象 ¥1,718 (内消費税 ¥156)`).
+/// Rows of label and value. On a Japanese receipt a rate's tax joins its rate's row, in
+/// brackets, as registers print it (`10%対象 ¥1,718 (内消費税 ¥156)`); with a translation beside
+/// each label that is too wide for the paper, so the tax keeps a row of its own.
 fn rows_view(rows: Vec<DocRow>, lang: Lang) -> impl IntoView {
     let mut rows = rows.into_iter().peekable();
     let mut views = Vec::new();
     while let Some(row) = rows.next() {
-        let tax = rows.next_if(|next| row.class == "rate" && next.class == "rate-tax");
+        let joins =
+            |next: &DocRow| lang == Lang::JA && row.class == "rate" && next.class == "rate-tax";
+        let tax = rows.next_if(joins);
         let class = row.class;
-        let tax = tax.map(|tax| {
-            view! { " (" {label_view(tax.label, lang)} " " {tax.value} ")" }
+        let value = (!row.value.is_empty() || tax.is_some()).then(|| {
+            let tax = tax.map(|tax| {
+                view! { <span class="joined-tax">" (" {label_view(tax.label, lang)} " " {tax.value} ")"</span> }
+            });
+            view! { <dd class=class>{row.value}{tax}</dd> }
         });
-        views.push(view! {
-            <dt class=class>{label_view(row.label, lang)}</dt>
-            <dd class=class>{row.value}{tax}</dd>
-        });
+        // A row without a value (a tender's details) is its label alone, across the paper.
+        views.push(view! { <dt class=class>{label_view(row.label, lang)}</dt>{value} });
     }
     views.collect_view()
 }
@@ -210,14 +214,13 @@ pub fn ReceiptScreen() -> impl IntoView {
             Some(issue) => {
                 view! { <FormalReceiptView sale issue paper_mm=app.paper_mm() /> }.into_any()
             }
-            None => view! {
-                <ReceiptView sale=sale.clone() paper_mm=app.paper_mm() />
-                <div class="no-print actions">
-                    <crate::formal::FormalButton sale />
-                </div>
-            }
-            .into_any(),
+            None => view! { <ReceiptView sale paper_mm=app.paper_mm() /> }.into_any(),
         })
+    };
+    // A 領収書 for the receipt shown; the one shown already is printed again with 印刷.
+    let formal_button = move || {
+        let sale = app.receipt.get().filter(|_| app.formal.with(Option::is_none))?;
+        Some(view! { <crate::formal::FormalButton sale /> })
     };
     view! {
         <section class="panel receipt-screen" aria-labelledby="receipt-screen-title">
@@ -225,6 +228,7 @@ pub fn ReceiptScreen() -> impl IntoView {
             {shown}
             <div class="no-print actions">
                 <button type="button" on:click=move |_| print()>{move || app.t("print")}</button>
+                {formal_button}
                 <button type="button" class="primary" on:click=move |_| app.screen.set(Screen::Register)>
                     {move || app.t("next-sale")}
                 </button>
