@@ -224,7 +224,9 @@ pub fn ReceiptScreen() -> impl IntoView {
     };
     view! {
         <section class="panel receipt-screen" aria-labelledby="receipt-screen-title">
-            <h2 id="receipt-screen-title" class="no-print">{move || app.t("receipt")}</h2>
+            <h2 id="receipt-screen-title" class="no-print">
+                {move || app.t(if app.formal.with(Option::is_some) { "formal-title" } else { "receipt" })}
+            </h2>
             {shown}
             <div class="no-print actions">
                 <button type="button" on:click=move |_| print()>{move || app.t("print")}</button>

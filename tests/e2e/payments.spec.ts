@@ -7,7 +7,7 @@
 // paid on the phone meanwhile, the sale is paid and recorded exactly once after the restart.
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import {
-  akinai, demoPin, killServer, readQr, signIn, standInCodes, startServer, startStandIn,
+  akinai, killServer, openDemoRegister, readQr, standInCodes, startServer, startStandIn,
   stopServer, stopStandIn, syncState, type Server, type StandIn,
 } from './shop';
 
@@ -36,12 +36,7 @@ async function startShop(browser: Browser, offset: number): Promise<Shop> {
 
 /** The tablet pairs with the demo store, the 店長 signs in and opens the shift; synced. */
 async function openRegister({ server, register }: Shop) {
-  await register.goto(server.base);
-  await register.getByRole('button', { name: 'デモ店舗とペアリング' }).click();
-  await signIn(register, await demoPin(server));
-  await register.getByRole('group', { name: '釣り銭準備金' }).getByLabel('¥1,000', { exact: true }).fill('10');
-  await register.getByRole('button', { name: '開局' }).click();
-  await expect(syncState(register)).toContainText('同期済み', { timeout: 20_000 });
+  await openDemoRegister(register, server);
 }
 
 /** Stops the processes first: after a timeout the browser may be gone already. */

@@ -5,7 +5,7 @@
 // token answered by a bare 404; and the formal 領収書 for ¥62,000: paid in cash it shows the box
 // for the ¥200 revenue stamp, paid by card it says so and shows none, issued again it is a 再発行.
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { demoPin, readQr, signIn, startServer, stopServer, syncState, type Server } from './shop';
+import { openDemoRegister, readQr, startServer, stopServer, syncState, type Server } from './shop';
 
 /** The demo owner's password in these tests (instead of a new one at each start). */
 const DEMO_PASSWORD = 'e2e-receipts-demo';
@@ -25,12 +25,7 @@ async function openShop(browser: Browser, offset: number): Promise<Shop> {
     viewport: { width: 1280, height: 800 }, deviceScaleFactor: 2, hasTouch: true,
   });
   const register = await tablet.newPage();
-  await register.goto(server.base);
-  await register.getByRole('button', { name: 'デモ店舗とペアリング' }).click();
-  await signIn(register, await demoPin(server));
-  await register.getByRole('group', { name: '釣り銭準備金' }).getByLabel('¥1,000', { exact: true }).fill('10');
-  await register.getByRole('button', { name: '開局' }).click();
-  await expect(syncState(register)).toContainText('同期済み', { timeout: 20_000 });
+  await openDemoRegister(register, server);
   return { server, tablet, register };
 }
 

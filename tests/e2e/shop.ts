@@ -268,6 +268,17 @@ export async function sell(register: Page, item: string) {
   await register.getByRole('button', { name: '次のお客様' }).click();
 }
 
+/** `register` pairs with the demo store of `server`, its 店長 signs in and opens the shift with
+ * ¥10,000 in the drawer; ends synced. */
+export async function openDemoRegister(register: Page, server: Server) {
+  await register.goto(server.base);
+  await register.getByRole('button', { name: 'デモ店舗とペアリング' }).click();
+  await signIn(register, await demoPin(server));
+  await register.getByRole('group', { name: '釣り銭準備金' }).getByLabel('¥1,000', { exact: true }).fill('10');
+  await register.getByRole('button', { name: '開局' }).click();
+  await expect(syncState(register)).toContainText('同期済み', { timeout: 20_000 });
+}
+
 /** The tablet's sync line. */
 export function syncState(register: Page) {
   return register.locator('.sync-state');
