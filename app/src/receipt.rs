@@ -32,8 +32,10 @@ fn rows_view(rows: Vec<DocRow>, lang: Lang) -> impl IntoView {
     let mut rows = rows.into_iter().peekable();
     let mut views = Vec::new();
     while let Some(row) = rows.next() {
-        let joins =
-            |next: &DocRow| lang == Lang::JA && row.class == "rate" && next.class == "rate-tax";
+        // The row after a rate's is its tax (class `rate-tax`).
+        let joins = |next: &DocRow| {
+            lang == Lang::JA && row.class == "rate" && next.class.starts_with("rate-")
+        };
         let tax = rows.next_if(joins);
         let class = row.class;
         let value = (!row.value.is_empty() || tax.is_some()).then(|| {
