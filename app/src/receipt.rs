@@ -350,6 +350,8 @@ mod tests {
         assert!(root.query_selector("figure.receipt-qr").ok().flatten().is_none());
         assert!(root.query_selector(".receipt.paper-58").ok().flatten().is_some());
         assert!(!text(&root).contains("합계"), "Japanese by default");
+        // A rate's tax in brackets on its row, as Japanese receipts always printed it.
+        assert!(text(&root).contains("8%対象 ※¥180 (内消費税 ¥13)"), "{}", text(&root));
         root.remove();
     }
 
