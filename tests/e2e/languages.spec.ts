@@ -1,7 +1,6 @@
 // A cashier whose first language is not Japanese: one tap on the top bar puts the whole UI in
 // Simplified Chinese (its texts are a file the page reads when chosen), and the sale is rung up
-// and paid in cash with the Chinese button names. The receipt's language is the customer's,
-// chosen per sale: Japanese unless the cashier picks another.
+// and paid in cash with the Chinese button names.
 import { expect, test } from '@playwright/test';
 import { setUpShop, startServer, stopServer } from './shop';
 
@@ -31,11 +30,9 @@ test('the UI switched to Simplified Chinese rings up a sale', async ({ page }) =
     await page.getByRole('button', { name: '正好' }).click();
     await page.getByRole('button', { name: '确认结账' }).click();
 
-    // The receipt screen, in the UI's language around a receipt in Japanese.
+    // The receipt screen, in the UI's language (the receipt's own language is another choice).
     await expect(page.getByRole('heading', { name: '小票' })).toBeVisible();
-    const receipt = page.locator('article.receipt');
-    await expect(receipt).toContainText('合計');
-    await expect(receipt).toContainText('¥180');
+    await expect(page.locator('article.receipt')).toContainText('¥180');
     await page.getByRole('button', { name: '下一位顾客' }).click();
     await expect(page.getByLabel('商品搜索 / 条码')).toBeVisible();
   } finally {
