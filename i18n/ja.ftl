@@ -533,3 +533,36 @@ refund-tenders = 返金方法
 refund-qr-offline = QR決済の返金はオフラインではできません。サーバーにつながってからもう一度お試しください
 refund-qr-waiting = QR決済の返金をサーバーで確認しています…
 refund-qr-unknown = QR決済の返金の結果がまだ分かりません。しばらくしてからもう一度お試しください
+# issue 12: A
+# Each language names itself in its own script (the switchers show these).
+language-self = 日本語
+# Formatting patterns: $amount comes grouped by 3 with ","; receipts show 24-hour times.
+fmt-yen = ¥{ $amount }
+fmt-yen-negative = -¥{ $amount }
+fmt-month-1 = 1
+fmt-month-2 = 2
+fmt-month-3 = 3
+fmt-month-4 = 4
+fmt-month-5 = 5
+fmt-month-6 = 6
+fmt-month-7 = 7
+fmt-month-8 = 8
+fmt-month-9 = 9
+fmt-month-10 = 10
+fmt-month-11 = 11
+fmt-month-12 = 12
+fmt-date = { $year }年{ $month }月{ $day }日
+fmt-time = { $hour }:{ $minute }
+fmt-date-time = { $date } { $time }
+receipt-date = 日時
+receipt-no = No.
+formal-title = 領収書
+formal-addressee-suffix = 様
+formal-addressee-default = 上様
+formal-purpose = 但し { $purpose } として
+formal-received = 上記正に領収いたしました
+formal-stamp = 収入印紙
+formal-reissue = 再発行
+formal-paid-by = うち{ $method }決済
+formal-credit-card = クレジットカード
+formal-issued = 発行日

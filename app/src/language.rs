@@ -92,8 +92,9 @@ pub fn LanguageSwitch() -> impl IntoView {
     let label = move || lang.get().text("language");
     view! {
         <div class="language-switch" role="group" aria-label=label>
-            {Lang::ALL
-                .into_iter()
+            {Lang::all()
+                .iter()
+                .copied()
                 .map(|choice| {
                     view! {
                         <button

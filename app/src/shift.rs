@@ -305,7 +305,7 @@ mod tests {
     #[wasm_bindgen_test]
     fn every_tender_has_a_name() {
         // Japanese is compiled in; the i18n crate's tests hold every language to its ids.
-        for lang in Lang::ALL.into_iter().filter(|l| l.is_loaded()) {
+        for lang in Lang::all().iter().copied().filter(|l| l.is_loaded()) {
             for (word, method) in PaymentMethod::NAMES {
                 let plain = tender_name(lang, *method, "");
                 assert!(!plain.contains("payment-"), "{lang:?} {word}: {plain}");
@@ -315,7 +315,7 @@ mod tests {
                 }
             }
         }
-        assert_eq!(tender_name(Lang::Ja, PaymentMethod::Card, "visa"), "カード VISA");
-        assert_eq!(tender_name(Lang::Ja, PaymentMethod::QrStatic, "paypay"), "店頭QR PayPay");
+        assert_eq!(tender_name(Lang::JA, PaymentMethod::Card, "visa"), "カード VISA");
+        assert_eq!(tender_name(Lang::JA, PaymentMethod::QrStatic, "paypay"), "店頭QR PayPay");
     }
 }

@@ -1,51 +1,84 @@
-//! Akinai's user-facing text. The translations are the Fluent files beside this crate
-//! (`i18n/ja.ftl`, `i18n/en.ftl`). Each language's cargo feature (`ja`, `en`; both by default, as
-//! the server and its CLI use them) compiles that language in; the app compiles in only Japanese,
-//! the first screen's language, and gives the others to [`Lang::load`] when they are chosen (its
-//! pages ship the files, and their service workers keep them offline).
+//! Akinai's user-facing text. Japanese is the source language (`i18n/ja.ftl`); each translation
+//! is a file `i18n/locales/<tag>.ftl`, and a file is a language. With the `all` feature (the
+//! default: server, CLI, tests) every file is compiled in; without it only Japanese is, as in the
+//! app, whose pages ship the other files and give them to [`Lang::load`] when they are chosen
+//! (their service workers keep them offline).
+//!
+//! Besides messages the crate formats money and dates per language ([`Lang::yen`],
+//! [`Lang::date_time`]), picks a language from `Accept-Language` ([`Lang::negotiate`]) and lays
+//! out receipts ([`receipt`]).
 
+use std::fmt;
 use std::sync::OnceLock;
 
 use akinai_core::Error;
 use akinai_core::api::ErrorCode;
 use fluent_bundle::concurrent::FluentBundle;
 use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
-use unic_langid::{LanguageIdentifier, langid};
+use unic_langid::LanguageIdentifier;
 
-/// Each language's texts, parsed once (index: `Lang as usize`).
-static BUNDLES: [OnceLock<FluentBundle<FluentResource>>; 2] = [OnceLock::new(), OnceLock::new()];
+mod format;
+mod langs;
+mod negotiate;
+pub mod receipt;
 
-/// A language the UI speaks.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum Lang {
-    /// 日本語, the default.
-    #[default]
-    Ja,
-    /// English, for staff and tourists who do not read Japanese.
-    En,
+pub use format::{LEGAL_IDS, Label};
+
+use langs::LANGS;
+
+/// Each language's texts, parsed once (index: the [`Lang`]'s).
+static BUNDLES: [OnceLock<FluentBundle<FluentResource>>; LANGS.len()] =
+    [const { OnceLock::new() }; LANGS.len()];
+
+/// A language Akinai speaks: one of its Fluent files. Japanese is the default.
+#[derive(Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct Lang(u8);
+
+impl fmt::Debug for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.tag())
+    }
 }
 
 impl Lang {
-    /// Every language, in the order a switcher shows them.
-    pub const ALL: [Lang; 2] = [Lang::Ja, Lang::En];
+    /// 日本語, the source language and the default.
+    pub const JA: Lang = Lang(0);
+    /// English, the language of last resort for a visitor whose language we do not speak.
+    pub const EN: Lang = Lang(langs::EN);
 
-    /// The BCP 47 tag (`ja`, `en`), as used in `<html lang>`.
+    /// Every language, in the order a switcher shows them (Japanese first).
+    pub fn all() -> &'static [Lang] {
+        const ALL: [Lang; LANGS.len()] = {
+            let mut all = [Lang(0); LANGS.len()];
+            let mut i = 0;
+            while i < all.len() {
+                // The table is a handful of files, so the index fits.
+                all[i] = Lang(i as u8);
+                i += 1;
+            }
+            all
+        };
+        &ALL
+    }
+
+    fn file_of(self) -> &'static langs::LangFile {
+        &LANGS[usize::from(self.0)]
+    }
+
+    /// The BCP 47 tag (`ja`, `zh-Hant`), as used in `<html lang>` and stored in a sale.
     pub fn tag(self) -> &'static str {
-        match self {
-            Lang::Ja => "ja",
-            Lang::En => "en",
-        }
+        self.file_of().tag
     }
 
-    /// The language of a tag or locale such as `en-US` or `ja_JP.UTF-8`, if we speak it.
-    pub fn from_tag(tag: &str) -> Option<Lang> {
-        let primary = tag.split(['-', '_', '.']).next().unwrap_or_default().to_ascii_lowercase();
-        Lang::ALL.into_iter().find(|lang| lang.tag() == primary)
+    /// The language's name in its own script (`한국어`), the same in every language's UI.
+    pub fn own_name(self) -> &'static str {
+        self.file_of().own_name
     }
 
-    /// The file of this language's texts, as the app's pages ship it (`en.ftl`).
+    /// The file of this language's texts, as the app's pages ship it (`locales/ko.ftl`; Japanese,
+    /// always compiled in, is `ja.ftl`).
     pub fn file(self) -> String {
-        format!("{}.ftl", self.tag())
+        self.file_of().path.to_owned()
     }
 
     /// Whether this language's texts are here: compiled in, or given to [`Lang::load`].
@@ -57,28 +90,18 @@ impl Lang {
     /// compiled in or loaded before stay: a language's texts never change while the app runs.
     pub fn load(self, text: String) {
         if self.bundle().is_none() {
-            let _ = BUNDLES[self as usize].get_or_init(|| self.parse(text));
+            let _ = BUNDLES[usize::from(self.0)].get_or_init(|| self.parse(text));
         }
     }
 
-    /// The texts compiled into this build, if this language's feature is on.
+    /// The texts compiled into this build, if they are.
     fn embedded(self) -> Option<&'static str> {
-        #[cfg(feature = "ja")]
-        if self == Lang::Ja {
-            return Some(include_str!("../ja.ftl"));
-        }
-        #[cfg(feature = "en")]
-        if self == Lang::En {
-            return Some(include_str!("../en.ftl"));
-        }
-        None
+        self.file_of().text
     }
 
     fn id(self) -> LanguageIdentifier {
-        match self {
-            Lang::Ja => langid!("ja"),
-            Lang::En => langid!("en"),
-        }
+        // Tags are checked to parse when the table is made; the default is a fallback only.
+        self.tag().parse().unwrap_or_default()
     }
 
     fn parse(self, text: String) -> FluentBundle<FluentResource> {
@@ -93,12 +116,17 @@ impl Lang {
     }
 
     fn bundle(self) -> Option<&'static FluentBundle<FluentResource>> {
-        let cell = &BUNDLES[self as usize];
+        let cell = &BUNDLES[usize::from(self.0)];
         if let Some(bundle) = cell.get() {
             return Some(bundle);
         }
         let text = self.embedded()?;
         Some(cell.get_or_init(|| self.parse(text.to_owned())))
+    }
+
+    /// Whether this language's texts define the message `id`.
+    fn has(self, id: &str) -> bool {
+        self.bundle().is_some_and(|bundle| bundle.has_message(id))
     }
 
     /// The message `id`, with `args` filled in. A missing id (or language) shows as the id, never
@@ -270,10 +298,10 @@ mod tests {
     #[test]
     fn texts_compiled_in_outlive_a_load() {
         // Both languages are compiled into this crate's tests (default features).
-        assert!(Lang::ALL.iter().all(|lang| lang.is_loaded()));
-        Lang::En.load("app-name = Something else".to_owned());
-        assert_eq!(Lang::En.text("app-name"), "Akinai");
-        assert_eq!(Lang::Ja.file(), "ja.ftl");
+        assert!(Lang::all().iter().all(|lang| lang.is_loaded()));
+        Lang::EN.load("app-name = Something else".to_owned());
+        assert_eq!(Lang::EN.text("app-name"), "Akinai");
+        assert_eq!(Lang::JA.file(), "ja.ftl");
     }
 
     fn ids(lang: Lang) -> Vec<String> {
@@ -295,9 +323,11 @@ mod tests {
 
     #[test]
     fn every_language_has_every_message_and_parses() {
-        let ja = ids(Lang::Ja);
+        let ja = ids(Lang::JA);
         assert!(ja.len() > 10);
-        assert_eq!(ja, ids(Lang::En));
+        for lang in Lang::all().iter().copied() {
+            assert_eq!(ja, ids(lang), "{lang:?} has exactly ja's messages");
+        }
         let mut unique = ja.clone();
         unique.dedup();
         assert_eq!(unique, ja);
@@ -311,14 +341,14 @@ mod tests {
             applies_to: Yen::new(1200),
         };
         assert_eq!(
-            Lang::En.error(&err),
+            Lang::EN.error(&err),
             "lines[0].discount: discount ¥1,500 is more than the ¥1,200 it applies to"
         );
         assert_eq!(
-            Lang::Ja.error(&err),
+            Lang::JA.error(&err),
             "lines[0].discount: 値引 ¥1,500 が対象の金額 ¥1,200 を超えています"
         );
-        assert_eq!(Lang::En.error(&err), err.to_string(), "the English text matches Display");
+        assert_eq!(Lang::EN.error(&err), err.to_string(), "the English text matches Display");
     }
 
     /// One error of each variant, the catalog CSV's with each column a cell can be wrong in.
@@ -377,7 +407,7 @@ mod tests {
     #[test]
     fn every_error_has_a_message_in_every_language() {
         for err in every_error() {
-            for lang in Lang::ALL {
+            for lang in Lang::all().iter().copied() {
                 let text = lang.error(&err);
                 for id in ["error-", "csv-column-", "csv-expected-"] {
                     assert!(!text.contains(id), "{lang:?} lacks a message: {text}");
@@ -389,22 +419,22 @@ mod tests {
     #[test]
     fn every_error_code_has_a_message_in_every_language() {
         for code in ErrorCode::ALL {
-            for lang in Lang::ALL {
+            for lang in Lang::all().iter().copied() {
                 let text = lang.refusal(*code, None);
                 assert!(!text.starts_with("code-"), "{lang:?} lacks a message for {code:?}");
             }
         }
         assert_eq!(
-            Lang::Ja.refusal(ErrorCode::EmailTaken, Some("email")),
+            Lang::JA.refusal(ErrorCode::EmailTaken, Some("email")),
             "メールアドレス: このメールアドレスはすでに登録されています"
         );
         assert_eq!(
-            Lang::Ja.refusal(ErrorCode::Invalid, Some("lines[0].qty")),
+            Lang::JA.refusal(ErrorCode::Invalid, Some("lines[0].qty")),
             "入力が正しくありません",
             "a field with no name in the language is left out, not shown raw"
         );
         assert_eq!(
-            Lang::En.refusal(ErrorCode::LastOwner, None),
+            Lang::EN.refusal(ErrorCode::LastOwner, None),
             "The store's last owner must stay"
         );
     }
@@ -412,23 +442,23 @@ mod tests {
     #[test]
     fn csv_errors_read_naturally_in_both_languages() {
         for err in every_error().into_iter().filter(|err| err.field().as_str().starts_with("csv")) {
-            assert_eq!(Lang::En.error(&err), err.to_string(), "the English text matches Display");
+            assert_eq!(Lang::EN.error(&err), err.to_string(), "the English text matches Display");
         }
         let cell = |column, value: &str| Error::CsvCell { row: 3, column, value: value.into() };
         assert_eq!(
-            Lang::Ja.error(&cell("price", "abc")),
+            Lang::JA.error(&cell("price", "abc")),
             "CSV の 3 行目の価格「abc」が読めません（0 以上の円の整数で、1200、1,200、¥1200 のように書きます）"
         );
         assert_eq!(
-            Lang::Ja.error(&cell("tax_class", "")),
+            Lang::JA.error(&cell("tax_class", "")),
             "CSV の 3 行目の税区分が空欄です（標準・軽減・新聞・酒類・非課税（または standard・food・reduced・alcohol・exempt）のどれかです）"
         );
         assert_eq!(
-            Lang::Ja.error(&Error::CsvMissingColumn { column: "price" }),
+            Lang::JA.error(&Error::CsvMissingColumn { column: "price" }),
             "CSV の 1 行目（見出し）に価格の列がありません"
         );
         assert_eq!(
-            Lang::Ja.error(&Error::CsvDuplicateRow {
+            Lang::JA.error(&Error::CsvDuplicateRow {
                 row: 4,
                 first_row: 2,
                 column: "name",
@@ -440,8 +470,8 @@ mod tests {
 
     #[test]
     fn locales_pick_a_language() {
-        assert_eq!(Lang::from_tag("ja_JP.UTF-8"), Some(Lang::Ja));
-        assert_eq!(Lang::from_tag("en-US"), Some(Lang::En));
+        assert_eq!(Lang::from_tag("ja_JP.UTF-8"), Some(Lang::JA));
+        assert_eq!(Lang::from_tag("en-US"), Some(Lang::EN));
         assert_eq!(Lang::from_tag("fr"), None);
     }
 }

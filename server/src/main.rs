@@ -289,7 +289,7 @@ fn quote(lang: Option<String>) -> ExitCode {
     let lang = lang
         .or_else(|| ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|v| std::env::var(v).ok()))
         .and_then(|tag| Lang::from_tag(&tag))
-        .unwrap_or(Lang::En);
+        .unwrap_or(Lang::EN);
     let mut input = Vec::new();
     if let Err(err) = std::io::stdin().read_to_end(&mut input) {
         eprintln!("input: {err}");

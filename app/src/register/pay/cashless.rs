@@ -173,17 +173,17 @@ mod tests {
             "4111111111111111",
             "",
             LEFT,
-            Lang::Ja,
+            Lang::JA,
         );
         assert_eq!(refused.err().as_deref().map(|p| p.starts_with("下4桁: ")), Some(true));
         let refused =
-            tender(PaymentMethod::Card, Some("visa"), "1000", "", "12-34", LEFT, Lang::Ja);
+            tender(PaymentMethod::Card, Some("visa"), "1000", "", "12-34", LEFT, Lang::JA);
         assert_eq!(refused.err().as_deref().map(|p| p.starts_with("承認番号: ")), Some(true));
     }
 
     #[wasm_bindgen_test]
     fn a_card_tender_keeps_its_figures_and_drops_empty_ones() {
-        let card = tender(PaymentMethod::Card, Some("jcb"), "600", " 1234 ", "", LEFT, Lang::Ja);
+        let card = tender(PaymentMethod::Card, Some("jcb"), "600", " 1234 ", "", LEFT, Lang::JA);
         let card = card.ok();
         assert_eq!(card.as_ref().and_then(|c| c.last4.as_deref()), Some("1234"));
         assert_eq!(card.as_ref().and_then(|c| c.approval.as_deref()), None);
@@ -192,20 +192,20 @@ mod tests {
 
     #[wasm_bindgen_test]
     fn only_vouchers_pay_more_than_is_left_and_a_brand_is_needed() {
-        let over = |method| tender(method, Some("gift"), "1500", "", "", LEFT, Lang::Ja);
+        let over = |method| tender(method, Some("gift"), "1500", "", "", LEFT, Lang::JA);
         assert!(over(PaymentMethod::Voucher).is_ok());
         assert_eq!(
-            tender(PaymentMethod::Card, Some("visa"), "1500", "", "", LEFT, Lang::Ja)
+            tender(PaymentMethod::Card, Some("visa"), "1500", "", "", LEFT, Lang::JA)
                 .err()
                 .map(|p| p.starts_with("金額: ")),
             Some(true)
         );
         assert_eq!(
-            tender(PaymentMethod::EMoney, None, "100", "", "", LEFT, Lang::Ja)
+            tender(PaymentMethod::EMoney, None, "100", "", "", LEFT, Lang::JA)
                 .err()
                 .map(|p| p.starts_with("ブランド: ")),
             Some(true)
         );
-        assert!(tender(PaymentMethod::Card, Some("visa"), "0", "", "", LEFT, Lang::Ja).is_err());
+        assert!(tender(PaymentMethod::Card, Some("visa"), "0", "", "", LEFT, Lang::JA).is_err());
     }
 }

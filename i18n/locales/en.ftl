@@ -543,3 +543,36 @@ refund-tenders = Refund through
 refund-qr-offline = QR payments cannot be refunded offline. Try again once the server answers
 refund-qr-waiting = Checking the QR refund with the server…
 refund-qr-unknown = The QR refund's outcome is not known yet. Try again in a while
+# issue 12: A
+# Each language names itself in its own script (the switchers show these).
+language-self = English
+# Formatting patterns: $amount comes grouped by 3 with ","; receipts show 24-hour times.
+fmt-yen = ¥{ $amount }
+fmt-yen-negative = -¥{ $amount }
+fmt-month-1 = Jan
+fmt-month-2 = Feb
+fmt-month-3 = Mar
+fmt-month-4 = Apr
+fmt-month-5 = May
+fmt-month-6 = Jun
+fmt-month-7 = Jul
+fmt-month-8 = Aug
+fmt-month-9 = Sep
+fmt-month-10 = Oct
+fmt-month-11 = Nov
+fmt-month-12 = Dec
+fmt-date = { $month } { $day }, { $year }
+fmt-time = { $hour }:{ $minute }
+fmt-date-time = { $date } { $time }
+receipt-date = Date
+receipt-no = No.
+formal-title = Receipt
+formal-addressee-suffix = (addressee)
+formal-addressee-default = (no name)
+formal-purpose = For { $purpose }
+formal-received = Received with thanks
+formal-stamp = Revenue stamp
+formal-reissue = Reissued
+formal-paid-by = of which paid by { $method }
+formal-credit-card = credit card
+formal-issued = Issued
