@@ -564,6 +564,10 @@ formal-reissue = 再発行
 formal-paid-by = うち{ $method }決済
 formal-credit-card = クレジットカード
 formal-issued = 発行日
+# issue 12: C
+csv-column-name_translation = 商品名の翻訳（name.<言語>）
+csv-expected-name_translation = name.ko や name.zh-Hant のような列で、名前は 100 文字までです。韓国語・中国語を含むときは「CSV UTF-8」で保存してください
+
 # issue 12: B
 # The catalog editor's name per language, and the owner's e-receipt link of a sale.
 item-name-in = 商品名（{ $language }）
