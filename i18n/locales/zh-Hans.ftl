@@ -572,8 +572,8 @@ csv-expected-name_translation = 列名如 name.ko 或 name.zh-Hant，名称最�
 # issue 12: B
 # The catalog editor's name per language, and the owner's e-receipt link of a sale.
 item-name-in = 商品名称（{ $language }）
-owner-e-receipt = 电子小票
-owner-e-receipt-active = 顾客扫描小票上的二维码，即可通过此链接打开电子小票。
+owner-e-receipt = 电子收据
+owner-e-receipt-active = 顾客扫描小票上的二维码，即可通过此链接打开电子收据。
 owner-e-receipt-revoked = 已于 { $time } 作废。打开链接将不再显示任何内容。
-owner-e-receipt-revoke = 作废电子小票
-owner-e-receipt-revoke-confirm = 要作废此电子小票的链接吗？顾客将无法再打开，且无法恢复。
+owner-e-receipt-revoke = 作废电子收据
+owner-e-receipt-revoke-confirm = 要作废此电子收据的链接吗？顾客将无法再打开，且无法恢复。
