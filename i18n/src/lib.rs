@@ -304,35 +304,6 @@ mod tests {
         assert_eq!(Lang::JA.file(), "ja.ftl");
     }
 
-    fn ids(lang: Lang) -> Vec<String> {
-        let text = lang.embedded().expect("the tests build every language in");
-        let resource = match FluentResource::try_new(text.to_owned()) {
-            Ok(resource) => resource,
-            Err((_, errors)) => panic!("{lang:?}: {errors:?}"),
-        };
-        let mut ids: Vec<String> = resource
-            .entries()
-            .filter_map(|entry| match entry {
-                fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_owned()),
-                _ => None,
-            })
-            .collect();
-        ids.sort();
-        ids
-    }
-
-    #[test]
-    fn every_language_has_every_message_and_parses() {
-        let ja = ids(Lang::JA);
-        assert!(ja.len() > 10);
-        for lang in Lang::all().iter().copied() {
-            assert_eq!(ja, ids(lang), "{lang:?} has exactly ja's messages");
-        }
-        let mut unique = ja.clone();
-        unique.dedup();
-        assert_eq!(unique, ja);
-    }
-
     #[test]
     fn errors_read_naturally_in_both_languages() {
         let err = Error::DiscountTooLarge {
