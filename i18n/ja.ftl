@@ -3,8 +3,6 @@
 app-name = 商い
 app-tagline = お店のレジ
 language = 言語
-language-ja = 日本語
-language-en = English
 
 ## akinai quote のエラー（どの項目かを必ず示す）
 error-malformed = { $field }: JSON として読めません（{ $line } 行 { $column } 列）

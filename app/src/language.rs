@@ -103,8 +103,8 @@ pub fn LanguageSwitch() -> impl IntoView {
                             aria-pressed=move || (lang.get() == choice).to_string()
                             on:click=move |_| choose(choice)
                         >
-                            // Each language's own name, the same in every file: the compiled-in one has it.
-                            {Lang::default().text(&format!("language-{}", choice.tag()))}
+                            // Each language's own name, read from its file at build time.
+                            {choice.own_name()}
                         </button>
                     }
                 })

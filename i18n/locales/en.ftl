@@ -3,8 +3,6 @@
 app-name = Akinai
 app-tagline = The shop register
 language = Language
-language-ja = 日本語
-language-en = English
 
 ## Errors of akinai quote (always name the field)
 error-malformed = { $field }: malformed JSON at line { $line } column { $column }

@@ -3,8 +3,6 @@
 app-name = Akinai
 app-tagline = 가게 계산대
 language = 언어
-language-ja = 日本語
-language-en = English
 
 ## akinai quote 오류 (어느 항목인지 반드시 표시)
 error-malformed = { $field }: JSON으로 읽을 수 없습니다 ({ $line }행 { $column }열)

@@ -3,8 +3,6 @@
 app-name = Akinai
 app-tagline = 店铺收银
 language = 语言
-language-ja = 日本語
-language-en = English
 
 ## akinai quote 的错误（务必指明是哪一项）
 error-malformed = { $field }：无法作为 JSON 读取（第 { $line } 行第 { $column } 列）

@@ -3,8 +3,6 @@
 app-name = Akinai
 app-tagline = 店家收銀
 language = 語言
-language-ja = 日本語
-language-en = English
 
 ## akinai quote 的錯誤（務必指出是哪一個項目）
 error-malformed = { $field }：無法以 JSON 讀取（第 { $line } 行第 { $column } 個字元）
