@@ -123,9 +123,9 @@ pub struct ReceiptDoc {
     pub token: Option<String>,
 }
 
-/// A row whose label is the message `id` (Japanese, translation beside).
-fn row(lang: Lang, id: &str, value: String, class: &'static str) -> DocRow {
-    DocRow { label: Label::both(lang, |l| l.text(id)), value, class }
+/// The message `id` as a label: Japanese, and the translation beside it.
+fn text(lang: Lang, id: &str) -> Label {
+    Label::both(lang, |l| l.text(id))
 }
 
 /// A line's name in `lang`, and the Japanese name when the first is a translation: the shop's
@@ -181,9 +181,13 @@ pub fn document(sale: &Sale, lang: Lang) -> ReceiptDoc {
         SaleKind::Sale => (DocKind::Receipt, lang.legal("receipt-title")),
     };
     let mut meta = vec![
-        row(lang, "receipt-date", lang.date_time(sale.at), "date"),
-        row(lang, "receipt-no", format!("{:06}", sale.receipt_no), "number"),
-        row(lang, "staff", sale.staff.clone(), "staff"),
+        DocRow { label: text(lang, "receipt-date"), value: lang.date_time(sale.at), class: "date" },
+        DocRow {
+            label: text(lang, "receipt-no"),
+            value: format!("{:06}", sale.receipt_no),
+            class: "number",
+        },
+        DocRow { label: text(lang, "staff"), value: sale.staff.clone(), class: "staff" },
     ];
     if let DocKind::Refund { original_no } = kind {
         let of = Label::both(lang, |l| {
@@ -195,7 +199,7 @@ pub fn document(sale: &Sale, lang: Lang) -> ReceiptDoc {
         DiningMode::TakeOut => "take-out",
         DiningMode::EatIn => "eat-in",
     };
-    meta.push(row(lang, dining, String::new(), "dining-mode"));
+    meta.push(DocRow { label: text(lang, dining), value: String::new(), class: "dining-mode" });
     let notes =
         if sale.receipt.has_reduced() { vec![lang.legal("reduced-note")] } else { Vec::new() };
     ReceiptDoc {
@@ -231,12 +235,24 @@ pub fn formal(sale: &Sale, issue: &FormalReceipt, lang: Lang) -> ReceiptDoc {
     doc.kind = DocKind::Formal { reissue };
     doc.title = lang.legal("formal-title");
     doc.meta = vec![
-        row(lang, "formal-issued", lang.date(issue.at.date_naive()), "date"),
-        row(lang, "receipt-no", format!("{:06}", sale.receipt_no), "number"),
-        row(lang, "staff", issue.staff.clone(), "staff"),
+        DocRow {
+            label: text(lang, "formal-issued"),
+            value: lang.date(issue.at.date_naive()),
+            class: "date",
+        },
+        DocRow {
+            label: text(lang, "receipt-no"),
+            value: format!("{:06}", sale.receipt_no),
+            class: "number",
+        },
+        DocRow { label: text(lang, "staff"), value: issue.staff.clone(), class: "staff" },
     ];
     if reissue {
-        doc.meta.push(row(lang, "formal-reissue", String::new(), "reissue"));
+        doc.meta.push(DocRow {
+            label: text(lang, "formal-reissue"),
+            value: String::new(),
+            class: "reissue",
+        });
     }
     let addressee = issue.addressee.trim();
     doc.addressee = Some(if addressee.is_empty() {
@@ -280,7 +296,7 @@ fn lines(sale: &Sale, lang: Lang) -> Vec<DocLine> {
             let (name, name_ja) = line_name(cart_line, lang);
             let discount = (line.discount != Yen::ZERO).then(|| {
                 let off = Yen::new(-line.discount.get().abs());
-                row(lang, "discount", lang.yen(off), "line-off")
+                DocRow { label: text(lang, "discount"), value: lang.yen(off), class: "line-off" }
             });
             DocLine {
                 name,
@@ -299,10 +315,18 @@ fn lines(sale: &Sale, lang: Lang) -> Vec<DocLine> {
 fn totals(sale: &Sale, lang: Lang) -> Vec<DocRow> {
     let r = &sale.receipt;
     let tax_included = r.pricing == PricingMode::TaxIncluded;
-    let mut totals = vec![row(lang, "subtotal", lang.yen(r.subtotal), "subtotal")];
+    let mut totals = vec![DocRow {
+        label: text(lang, "subtotal"),
+        value: lang.yen(r.subtotal),
+        class: "subtotal",
+    }];
     if r.discount != Yen::ZERO {
         let off = Yen::new(-r.discount.get().abs());
-        totals.push(row(lang, "receipt-discount", lang.yen(off), "discount"));
+        totals.push(DocRow {
+            label: text(lang, "receipt-discount"),
+            value: lang.yen(off),
+            class: "discount",
+        });
     }
     for rate in &r.rates {
         let target = Label::both(lang, |l| {
@@ -312,13 +336,25 @@ fn totals(sale: &Sale, lang: Lang) -> Vec<DocRow> {
         let base = if tax_included { rate.gross } else { rate.net };
         totals.push(DocRow { label: target, value: lang.yen(base), class: "rate" });
         let tax = if tax_included { "tax-included-in" } else { "tax" };
-        totals.push(row(lang, tax, lang.yen(rate.tax), "rate-tax"));
+        totals.push(DocRow {
+            label: text(lang, tax),
+            value: lang.yen(rate.tax),
+            class: "rate-tax",
+        });
     }
     if r.lines.iter().any(|l| l.exempt) {
-        totals.push(row(lang, "exempt", lang.yen(r.exempt), "exempt"));
+        totals.push(DocRow {
+            label: text(lang, "exempt"),
+            value: lang.yen(r.exempt),
+            class: "exempt",
+        });
     }
-    totals.push(row(lang, "total", lang.yen(r.total), "total"));
-    totals.push(row(lang, "tax-total", lang.yen(r.tax), "tax-total"));
+    totals.push(DocRow { label: text(lang, "total"), value: lang.yen(r.total), class: "total" });
+    totals.push(DocRow {
+        label: text(lang, "tax-total"),
+        value: lang.yen(r.tax),
+        class: "tax-total",
+    });
     totals
 }
 
@@ -338,12 +374,24 @@ fn tenders(sale: &Sale, lang: Lang) -> Vec<DocRow> {
         }
     }
     if sale.excess > Yen::ZERO {
-        rows.push(row(lang, "pay-excess", lang.yen(sale.excess), "excess"));
+        rows.push(DocRow {
+            label: text(lang, "pay-excess"),
+            value: lang.yen(sale.excess),
+            class: "excess",
+        });
     }
     if !sale.is_refund() {
         let tendered: Yen = sale.tenders.iter().map(|t| t.amount).sum();
-        rows.push(row(lang, "tendered", lang.yen(tendered), "tendered"));
-        rows.push(row(lang, "change", lang.yen(sale.change), "change"));
+        rows.push(DocRow {
+            label: text(lang, "tendered"),
+            value: lang.yen(tendered),
+            class: "tendered",
+        });
+        rows.push(DocRow {
+            label: text(lang, "change"),
+            value: lang.yen(sale.change),
+            class: "change",
+        });
     }
     rows
 }

@@ -161,16 +161,18 @@ impl Column {
 }
 
 /// The language of a translated-name header (`name.ko`, `name_zh-Hant`, `商品名(en)`), its tag
-/// in the usual case (`zh-hant` → `zh-Hant`); `Some(None)` for a header of that form whose tag is
-/// not one (or is `ja`, which is the `name` column); `None` for any other header.
+/// in the usual case (`zh-hant` → `zh-Hant`); `None` for any other header. `Some(None)` for a
+/// `name.<…>` header whose tag is not one, or is `ja` (that is the `name` column): the shop
+/// meant a translation. The other spellings with something else in them (`name_kana`,
+/// `商品名(カナ)`) are other columns, ignored as before.
 fn translation_tag(header: &str) -> Option<Option<String>> {
     let header: String = header.nfkc().collect();
     let header = header.trim();
-    let lower = header.to_lowercase();
-    let raw = if lower.starts_with("name.") || lower.starts_with("name_") {
-        header.get(5..)?
-    } else {
-        header.strip_prefix("商品名(")?.strip_suffix(')')?
+    let prefix = header.get(..5).map(str::to_lowercase);
+    let (raw, explicit) = match prefix.as_deref() {
+        Some("name.") => (header.get(5..)?, true),
+        Some("name_") => (header.get(5..)?, false),
+        _ => (header.strip_prefix("商品名(")?.strip_suffix(')')?, false),
     };
     let tag: Vec<String> = raw
         .trim()
@@ -178,12 +180,16 @@ fn translation_tag(header: &str) -> Option<Option<String>> {
         .enumerate()
         .map(|(at, part)| match (at, part.len()) {
             (0, _) => part.to_lowercase(),
-            (_, 4) => part[..1].to_uppercase() + &part[1..].to_lowercase(),
+            (_, 4) => {
+                let (first, rest) = part.split_at(part.ceil_char_boundary(1));
+                first.to_uppercase() + &rest.to_lowercase()
+            }
             _ => part.to_uppercase(),
         })
         .collect();
     let tag = tag.join("-");
-    Some((is_language_tag(&tag) && tag != "ja").then_some(tag))
+    let valid = is_language_tag(&tag) && tag != "ja";
+    (valid || explicit).then(|| valid.then_some(tag))
 }
 
 /// A header word folded so that `Tax Class`, `tax_class` and `ＴＡＸ＿ＣＬＡＳＳ` are one word.

@@ -560,7 +560,11 @@ fn bad_translation_columns_and_names_are_refused_as_name_translation() {
     };
     assert_eq!(refused("name.korean", "차"), cell(1, NAME_TRANSLATION, "name.korean"));
     assert_eq!(refused("name.ja", "お茶"), cell(1, NAME_TRANSLATION, "name.ja"));
-    assert_eq!(refused("name_zh_Hant", "茶"), cell(1, NAME_TRANSLATION, "name_zh_Hant"));
+    assert_eq!(refused("name.zh_Hant", "茶"), cell(1, NAME_TRANSLATION, "name.zh_Hant"));
+    assert_eq!(refused("name.zh-éab", "茶"), cell(1, NAME_TRANSLATION, "name.zh-éab"));
+    // Other spellings with something else in them are other columns, ignored as before.
+    let ignored = "name,price,tax_class,name_kana,商品名(カナ),name_ja\r\nお茶,120,food,オチャ,オチャ,お茶\r\n";
+    assert_eq!(only(ignored).names, BTreeMap::new());
     assert_eq!(
         refused("name.ko,name_ko", "차,차"),
         Error::CsvDuplicateColumn {
@@ -613,4 +617,18 @@ fn export_writes_the_languages_asked_for_then_those_items_have() {
     let back = import_csv(csv.as_bytes(), &[tea.clone(), rice.clone()], ids()).unwrap();
     assert_eq!((back.unchanged, back.items), (2, vec![tea.clone(), rice]));
     assert!(export_csv(&[tea]).starts_with("\u{FEFF}name,kana,name.en,name.fr,name.zh-Hant,price"));
+}
+
+proptest! {
+    #[test]
+    fn any_translation_header_is_read_or_refused_without_panicking(
+        prefix in prop::sample::select(vec!["name.", "NAME_", "商品名(", "name"]),
+        tag in "\\PC{0,8}",
+    ) {
+        let header = format!("{prefix}{tag})").replace([',', '"', '\r', '\n'], "");
+        let text = format!("name,price,tax_class,{header}\r\nお茶,120,food,茶\r\n");
+        if let Ok(import) = import(&text) {
+            prop_assert_eq!(import.items[0].check(), Ok(()));
+        }
+    }
 }
