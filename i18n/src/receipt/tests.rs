@@ -163,6 +163,8 @@ fn a_refund_names_its_sale_and_a_paired_sale_its_link() {
     let mut sale = Sale::ring_up(paired, cart, vec![cash(2_000)]).expect("a sale");
     sale.receipt_no = 41;
     assert_eq!(document(&sale, Lang::JA).token.as_deref(), Some(token.as_str()));
+    assert_eq!(language(&sale), lang("ko"));
+    assert_eq!(language(&snack_sale()), Lang::JA);
     let refund = sale.refund(ctx(2), &[(1, 1)], &[], None).expect("a refund");
     let doc = document(&refund, Lang::EN);
     assert_eq!(doc.kind, DocKind::Refund { original_no: 41 });
