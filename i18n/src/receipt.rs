@@ -186,7 +186,17 @@ pub fn tender_details(lang: Lang, tender: &Tender) -> Vec<String> {
 /// The language `sale`'s receipt was asked for at the register (`Sale.receipt_lang`):
 /// Japanese when none was, or when it is not one of this build's.
 pub fn language(sale: &Sale) -> Lang {
-    sale.receipt_lang.as_deref().and_then(Lang::from_tag).unwrap_or(Lang::JA)
+    stored(sale.receipt_lang.as_deref())
+}
+
+/// The language a 領収書 was issued in (`FormalReceipt.lang`), as [`language`] for a sale.
+pub fn formal_language(issue: &FormalReceipt) -> Lang {
+    stored(issue.lang.as_deref())
+}
+
+/// A language tag as records store it: `None` is Japanese.
+fn stored(tag: Option<&str>) -> Lang {
+    tag.and_then(Lang::from_tag).unwrap_or(Lang::JA)
 }
 
 /// The register's receipt of `sale` (or refund) in `lang`: the 適格簡易請求書 (issuer and
