@@ -564,3 +564,7 @@ formal-reissue = 再発行
 formal-paid-by = うち{ $method }決済
 formal-credit-card = クレジットカード
 formal-issued = 発行日
+
+# issue 12: C
+csv-column-name_translation = 商品名の翻訳（name.<言語>）
+csv-expected-name_translation = name.ko や name.zh-Hant のような列で、名前は 100 文字までです。韓国語・中国語を含むときは「CSV UTF-8」で保存してください

@@ -574,3 +574,7 @@ formal-reissue = Reissued
 formal-paid-by = of which paid by { $method }
 formal-credit-card = credit card
 formal-issued = Issued
+
+# issue 12: C
+csv-column-name_translation = translated name (name.<language>)
+csv-expected-name_translation = a column like name.ko or name.zh-Hant, with names of at most 100 characters; save a file with Korean or Chinese as "CSV UTF-8"

@@ -564,3 +564,7 @@ formal-reissue = 재발행
 formal-paid-by = 그중 { $method } 결제
 formal-credit-card = 신용카드
 formal-issued = 발행일
+
+# issue 12: C
+csv-column-name_translation = 번역된 상품명 (name.<언어>)
+csv-expected-name_translation = name.ko, name.zh-Hant 같은 열이며 이름은 100자까지입니다. 한국어·중국어가 있으면 "CSV UTF-8"로 저장해 주세요

@@ -564,3 +564,7 @@ formal-reissue = 补发
 formal-paid-by = 其中{ $method }支付
 formal-credit-card = 信用卡
 formal-issued = 开具日期
+
+# issue 12: C
+csv-column-name_translation = 商品名翻译（name.<语言>）
+csv-expected-name_translation = 列名如 name.ko 或 name.zh-Hant，名称最多 100 个字符；含韩语或中文时请另存为“CSV UTF-8”

@@ -564,3 +564,7 @@ formal-reissue = 補發
 formal-paid-by = 其中{ $method }付款
 formal-credit-card = 信用卡
 formal-issued = 開立日期
+
+# issue 12: C
+csv-column-name_translation = 商品名稱翻譯（name.<語言>）
+csv-expected-name_translation = 欄名如 name.ko 或 name.zh-Hant，名稱最多 100 個字元；含韓文或中文時請另存為「CSV UTF-8」
