@@ -3,8 +3,6 @@
 app-name = 商い
 app-tagline = お店のレジ
 language = 言語
-language-ja = 日本語
-language-en = English
 
 ## akinai quote のエラー（どの項目かを必ず示す）
 error-malformed = { $field }: JSON として読めません（{ $line } 行 { $column } 列）
@@ -566,6 +564,10 @@ formal-reissue = 再発行
 formal-paid-by = うち{ $method }決済
 formal-credit-card = クレジットカード
 formal-issued = 発行日
+
+# issue 12: C
+csv-column-name_translation = 商品名の翻訳（name.<言語>）
+csv-expected-name_translation = name.ko や name.zh-Hant のような列で、名前は 100 文字までです。韓国語・中国語を含むときは「CSV UTF-8」で保存してください
 
 # issue 12: D
 ereceipt-title = 電子レシート

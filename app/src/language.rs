@@ -94,8 +94,7 @@ pub fn LanguageSwitch() -> impl IntoView {
         <div class="language-switch" role="group" aria-label=label>
             {Lang::all()
                 .iter()
-                .copied()
-                .map(|choice| {
+                .map(|&choice| {
                     view! {
                         <button
                             type="button"
@@ -103,8 +102,7 @@ pub fn LanguageSwitch() -> impl IntoView {
                             aria-pressed=move || (lang.get() == choice).to_string()
                             on:click=move |_| choose(choice)
                         >
-                            // Each language's own name, the same in every file: the compiled-in one has it.
-                            {Lang::default().text(&format!("language-{}", choice.tag()))}
+                            {choice.own_name()}
                         </button>
                     }
                 })

@@ -177,3 +177,34 @@ impl Cart {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tax::TaxClass;
+
+    #[test]
+    fn a_line_of_an_item_keeps_its_names_and_reading() {
+        let item = Item {
+            id: Uuid::from_u128(5),
+            name: "抹茶".into(),
+            kana: "まっちゃ".into(),
+            price: Yen::new(500),
+            tax_class: TaxClass::Food,
+            category: "飲料".into(),
+            barcode: None,
+            color: String::new(),
+            open_price: true,
+            names: [("en".to_owned(), "Matcha".to_owned())].into(),
+        };
+        let line = CartLine::of_item(&item, Yen::new(450));
+        assert_eq!((line.item_id, line.category.as_str()), (Some(item.id), "飲料"));
+        assert_eq!((line.name.as_str(), line.kana.as_str()), ("抹茶", "まっちゃ"));
+        assert_eq!(line.names, item.names);
+        assert_eq!((line.unit_price, line.qty), (Yen::new(450), 1));
+        assert_eq!((line.tax_class, line.discount), (TaxClass::Food, Discount::NONE));
+        let json = serde_json::to_string(&line).unwrap();
+        assert!(json.ends_with(r#""names":{"en":"Matcha"},"kana":"まっちゃ"}"#), "{json}");
+        assert_eq!(serde_json::from_str::<CartLine>(&json).unwrap(), line);
+    }
+}

@@ -20,7 +20,8 @@ use crate::tax::TaxClass;
 mod csv_file;
 
 pub use csv_file::{
-    CsvImport, MAX_IMPORT_ROWS, export_csv, guard_csv_cell, import_csv, import_csv_text,
+    CSV_COLUMNS, CsvImport, MAX_IMPORT_ROWS, NAME_TRANSLATION, export_csv, export_csv_with,
+    guard_csv_cell, import_csv, import_csv_text,
 };
 
 /// One item the shop sells.
@@ -325,5 +326,46 @@ mod tests {
         assert_eq!(by_barcode(&items, "a-12"), None);
         assert_eq!(by_barcode(&items, "490123456789"), None);
         assert_eq!(by_barcode(&items, " "), None);
+    }
+
+    #[test]
+    fn translated_names_are_checked_naming_the_language() {
+        let mut item = item("おにぎり 鮭", "おにぎり さけ", None);
+        let names = |pairs: &[(&str, &str)]| -> BTreeMap<String, String> {
+            pairs.iter().map(|(tag, name)| ((*tag).to_owned(), (*name).to_owned())).collect()
+        };
+        item.names =
+            names(&[("en", "Salmon rice ball"), ("ko", "연어 주먹밥"), ("zh-Hant", "鮭魚飯糰")]);
+        assert_eq!(item.check(), Ok(()));
+        item.names = names(&[("en", &"a".repeat(MAX_NAME_CHARS))]);
+        assert_eq!(item.check(), Ok(()));
+        for (tag, name) in [
+            ("ja", "おにぎり"),
+            ("english", "Rice ball"),
+            ("zh-hant", "飯糰"),
+            ("en", ""),
+            ("en", "  "),
+            ("en", " Rice ball"),
+            ("ko", &"가".repeat(MAX_NAME_CHARS + 1)),
+        ] {
+            item.names = names(&[("en", "Rice ball"), (tag, name)]);
+            let err = item.check().unwrap_err();
+            assert_eq!(err.field().to_string(), format!("names.{tag}"), "{tag} {name:?}");
+        }
+        item.names = (0..=MAX_NAMES).map(|n| (format!("x{n:02}"), "x".to_owned())).collect();
+        let err = item.check().unwrap_err();
+        assert_eq!(err, Error::TooMany { field: Field::top("names"), limit: MAX_NAMES });
+    }
+
+    #[test]
+    fn an_item_without_translations_encodes_as_before() {
+        let item = item("おにぎり", "おにぎり", None);
+        let json = serde_json::to_string(&item).unwrap();
+        assert!(!json.contains("names"), "{json}");
+        let mut translated = item;
+        translated.names.insert("en".into(), "Rice ball".into());
+        let json = serde_json::to_string(&translated).unwrap();
+        assert!(json.ends_with(r#""names":{"en":"Rice ball"}}"#), "{json}");
+        assert_eq!(serde_json::from_str::<Item>(&json).unwrap(), translated);
     }
 }

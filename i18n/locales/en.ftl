@@ -3,8 +3,6 @@
 app-name = Akinai
 app-tagline = The shop register
 language = Language
-language-ja = 日本語
-language-en = English
 
 ## Errors of akinai quote (always name the field)
 error-malformed = { $field }: malformed JSON at line { $line } column { $column }
@@ -576,6 +574,10 @@ formal-reissue = Reissued
 formal-paid-by = of which paid by { $method }
 formal-credit-card = credit card
 formal-issued = Issued
+
+# issue 12: C
+csv-column-name_translation = translated name (name.<language>)
+csv-expected-name_translation = a column like name.ko or name.zh-Hant, with names of at most 100 characters; save a file with Korean or Chinese as "CSV UTF-8"
 
 # issue 12: D
 ereceipt-title = E-receipt

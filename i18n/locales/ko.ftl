@@ -3,8 +3,6 @@
 app-name = Akinai
 app-tagline = 가게 계산대
 language = 언어
-language-ja = 日本語
-language-en = English
 
 ## akinai quote 오류 (어느 항목인지 반드시 표시)
 error-malformed = { $field }: JSON으로 읽을 수 없습니다 ({ $line }행 { $column }열)
@@ -566,6 +564,10 @@ formal-reissue = 재발행
 formal-paid-by = 그중 { $method } 결제
 formal-credit-card = 신용카드
 formal-issued = 발행일
+
+# issue 12: C
+csv-column-name_translation = 번역된 상품명 (name.<언어>)
+csv-expected-name_translation = name.ko, name.zh-Hant 같은 열이며 이름은 100자까지입니다. 한국어·중국어가 있으면 "CSV UTF-8"로 저장해 주세요
 
 # issue 12: D
 ereceipt-title = 전자 영수증

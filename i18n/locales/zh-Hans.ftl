@@ -3,8 +3,6 @@
 app-name = Akinai
 app-tagline = 店铺收银
 language = 语言
-language-ja = 日本語
-language-en = English
 
 ## akinai quote 的错误（务必指明是哪一项）
 error-malformed = { $field }：无法作为 JSON 读取（第 { $line } 行第 { $column } 列）
@@ -566,6 +564,10 @@ formal-reissue = 补发
 formal-paid-by = 其中{ $method }支付
 formal-credit-card = 信用卡
 formal-issued = 开具日期
+
+# issue 12: C
+csv-column-name_translation = 商品名翻译（name.<语言>）
+csv-expected-name_translation = 列名如 name.ko 或 name.zh-Hant，名称最多 100 个字符；含韩语或中文时请另存为“CSV UTF-8”
 
 # issue 12: D
 ereceipt-title = 电子收据

@@ -3,8 +3,6 @@
 app-name = Akinai
 app-tagline = 店家收銀
 language = 語言
-language-ja = 日本語
-language-en = English
 
 ## akinai quote 的錯誤（務必指出是哪一個項目）
 error-malformed = { $field }：無法以 JSON 讀取（第 { $line } 行第 { $column } 個字元）
@@ -566,6 +564,10 @@ formal-reissue = 補發
 formal-paid-by = 其中{ $method }付款
 formal-credit-card = 信用卡
 formal-issued = 開立日期
+
+# issue 12: C
+csv-column-name_translation = 商品名稱翻譯（name.<語言>）
+csv-expected-name_translation = 欄名如 name.ko 或 name.zh-Hant，名稱最多 100 個字元；含韓文或中文時請另存為「CSV UTF-8」
 
 # issue 12: D
 ereceipt-title = 電子收據

@@ -189,3 +189,110 @@ fn an_unknown_method_in_a_batch_names_the_tender_s_method() {
     assert_eq!(error.code(), ErrorCode::UnknownValue);
     assert_eq!(error.field().as_str(), "entries[0].record.data.tenders[0].method");
 }
+
+/// A cash sale of an item, a card-and-cash sale, a card refund of part of it and an item, as
+/// main encoded them before receipts had languages and tokens (verbatim).
+const BEFORE_ISSUE_12: &str = include_str!("entries_before_issue_12.jsonl");
+
+#[test]
+fn entries_made_before_receipt_languages_keep_their_bytes_and_hash() {
+    let entries: Vec<OutboxEntry> =
+        BEFORE_ISSUE_12.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(entries.len(), 4);
+    for (line, entry) in BEFORE_ISSUE_12.lines().zip(&entries) {
+        assert_eq!(serde_json::to_string(entry).unwrap(), line);
+        assert_eq!(entry.compute_hash(), entry.hash);
+    }
+    assert!(verify_chain(&links(&entries)).is_empty());
+    let [Record::Sale(cash), Record::Sale(mixed), Record::Sale(refund), Record::Item(item)] =
+        [&entries[0].record, &entries[1].record, &entries[2].record, &entries[3].record]
+    else {
+        panic!("three sales and an item");
+    };
+    assert_eq!(check_sale(cash, None, &[]), Ok(()));
+    assert_eq!(check_sale(mixed, None, &[]), Ok(()));
+    assert_eq!(check_sale(refund, Some(mixed), &[]), Ok(()));
+    assert_eq!(item.check(), Ok(()));
+    // Read with today's fields at their defaults: no link, Japanese, no translations.
+    for sale in [cash, mixed, refund] {
+        assert_eq!((&sale.receipt_token, &sale.receipt_lang), (&None, &None));
+        assert!(sale.cart.lines.iter().all(|l| l.names.is_empty() && l.kana.is_empty()));
+    }
+    assert!(item.names.is_empty());
+}
+
+/// The mixed sale rung up with `receipt`.
+fn sale_with(receipt: ReceiptChoice) -> Sale {
+    let sale = mixed_sale();
+    let ctx = SaleContext { receipt, ..ctx(1) };
+    Sale::ring_up(ctx, sale.cart, sale.tenders).unwrap()
+}
+
+fn token_of(device: Uuid) -> String {
+    use crate::ereceipt::{ReceiptToken, device_receipt_key};
+    ReceiptToken::mint(device, &device_receipt_key("device-token"), [9; 16])
+}
+
+fn refused(field: &str) -> Result<(), Rejection> {
+    Err(Rejection::Invalid { code: ErrorCode::Invalid, field: field.to_owned() })
+}
+
+#[test]
+fn a_sale_keeps_its_receipt_token_and_language_and_check_sale_reads_them() {
+    let token = token_of(ctx(1).device_id);
+    let sale = sale_with(ReceiptChoice { token: Some(token.clone()), lang: Some("ko".into()) });
+    assert_eq!(sale.receipt_token.as_deref(), Some(token.as_str()));
+    assert_eq!(sale.receipt_lang.as_deref(), Some("ko"));
+    assert_eq!(check_sale(&sale, None, &[]), Ok(()));
+    let json = serde_json::to_string(&sale).unwrap();
+    assert!(json.ends_with(&format!(r#""receipt_token":"{token}","receipt_lang":"ko"}}"#)));
+    assert_eq!(serde_json::from_str::<Sale>(&json).unwrap(), sale);
+
+    // A refund has its own language (and no link of its own here), checked the same way.
+    let refund_ctx = SaleContext {
+        receipt: ReceiptChoice { token: None, lang: Some("zh-Hant".into()) },
+        ..ctx(2)
+    };
+    let refund = sale.refund(refund_ctx, &[(0, 1)], &[], None).unwrap();
+    assert_eq!(refund.receipt_lang.as_deref(), Some("zh-Hant"));
+    assert_eq!(check_sale(&refund, Some(&sale), &[]), Ok(()));
+}
+
+#[test]
+fn check_sale_refuses_a_bad_token_or_language_naming_the_field() {
+    let mut sale = mixed_sale();
+    for bad in [
+        String::new(),
+        "A".repeat(55),
+        token_of(Uuid::from_u128(5)),
+        token_of(ctx(1).device_id) + "A",
+    ] {
+        sale.receipt_token = Some(bad.clone());
+        assert_eq!(check_sale(&sale, None, &[]), refused("receipt_token"), "{bad}");
+    }
+    sale.receipt_token = None;
+    for bad in ["", "Korean", "zh_Hant", "zh-hant"] {
+        sale.receipt_lang = Some(bad.to_owned());
+        assert_eq!(check_sale(&sale, None, &[]), refused("receipt_lang"), "{bad}");
+    }
+    // The register refuses them as it rings up, too.
+    let lang = ReceiptChoice { token: None, lang: Some("Korean".into()) };
+    let err = Sale::ring_up(SaleContext { receipt: lang, ..ctx(1) }, mixed_sale().cart, vec![])
+        .unwrap_err();
+    assert_eq!(err.field().as_str(), "receipt_lang");
+}
+
+#[test]
+fn a_formal_receipt_is_a_record_of_its_own_kind_in_the_chain() {
+    let sale = mixed_sale();
+    let issue =
+        crate::formal::FormalReceipt::issue(&ctx(2), &sale, "株式会社テスト", "", 1, None).unwrap();
+    let record = Record::FormalReceipt(Box::new(issue));
+    assert_eq!(record.kind(), "formal_receipt");
+    let entries = chain(vec![Record::Sale(Box::new(sale)), record]);
+    let json = serde_json::to_string(&entries[1]).unwrap();
+    assert!(json.contains(r#""record":{"type":"formal_receipt","data":{"#), "{json}");
+    let back: OutboxEntry = serde_json::from_str(&json).unwrap();
+    assert_eq!((back.compute_hash(), &back), (entries[1].hash.clone(), &entries[1]));
+    assert!(verify_chain(&links(&entries)).is_empty());
+}
