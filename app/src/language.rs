@@ -94,8 +94,7 @@ pub fn LanguageSwitch() -> impl IntoView {
         <div class="language-switch" role="group" aria-label=label>
             {Lang::all()
                 .iter()
-                .copied()
-                .map(|choice| {
+                .map(|&choice| {
                     view! {
                         <button
                             type="button"
@@ -103,7 +102,6 @@ pub fn LanguageSwitch() -> impl IntoView {
                             aria-pressed=move || (lang.get() == choice).to_string()
                             on:click=move |_| choose(choice)
                         >
-                            // Each language's own name, read from its file at build time.
                             {choice.own_name()}
                         </button>
                     }
