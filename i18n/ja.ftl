@@ -564,9 +564,18 @@ formal-reissue = 再発行
 formal-paid-by = うち{ $method }決済
 formal-credit-card = クレジットカード
 formal-issued = 発行日
+
 # issue 12: C
 csv-column-name_translation = 商品名の翻訳（name.<言語>）
 csv-expected-name_translation = name.ko や name.zh-Hant のような列で、名前は 100 文字までです。韓国語・中国語を含むときは「CSV UTF-8」で保存してください
+
+# issue 12: D
+ereceipt-title = 電子レシート
+ereceipt-about = このページは、お店のレジが発行したレシートの電子版です。
+ereceipt-pending-title = レシートを準備しています
+ereceipt-pending = このレシートはまもなくここに表示されます。お店のレジからデータが届きしだい表示されます。このページは30秒ごとに自動で更新されます。
+ereceipt-not-found = ページが見つかりません。
+ereceipt-too-many = アクセスが多すぎます。しばらくしてからもう一度お試しください。
 
 # issue 12: B
 # The catalog editor's name per language, and the owner's e-receipt link of a sale.

@@ -111,7 +111,6 @@ pub fn LanguageSwitch() -> impl IntoView {
                             aria-pressed=move || (lang.get() == choice).to_string()
                             on:click=move |_| choose(choice)
                         >
-                            // Each language's own name, read from its file at build time.
                             {choice.own_name()}
                         </button>
                     }

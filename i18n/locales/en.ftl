@@ -574,9 +574,18 @@ formal-reissue = Reissued
 formal-paid-by = of which paid by { $method }
 formal-credit-card = credit card
 formal-issued = Issued
+
 # issue 12: C
 csv-column-name_translation = translated name (name.<language>)
 csv-expected-name_translation = a column like name.ko or name.zh-Hant, with names of at most 100 characters; save a file with Korean or Chinese as "CSV UTF-8"
+
+# issue 12: D
+ereceipt-title = E-receipt
+ereceipt-about = This page is the electronic copy of the receipt the shop's register issued.
+ereceipt-pending-title = Your receipt is on its way
+ereceipt-pending = This receipt will appear here shortly, as soon as the shop's register has sent it. This page reloads itself every 30 seconds.
+ereceipt-not-found = Page not found.
+ereceipt-too-many = Too many requests. Please try again in a while.
 
 # issue 12: B
 # The catalog editor's name per language, and the owner's e-receipt link of a sale.

@@ -565,9 +565,18 @@ formal-reissue = 재발행
 formal-paid-by = 그중 { $method } 결제
 formal-credit-card = 신용카드
 formal-issued = 발행일
+
 # issue 12: C
 csv-column-name_translation = 번역된 상품명 (name.<언어>)
 csv-expected-name_translation = name.ko, name.zh-Hant 같은 열이며 이름은 100자까지입니다. 한국어·중국어가 있으면 "CSV UTF-8"로 저장해 주세요
+
+# issue 12: D
+ereceipt-title = 전자 영수증
+ereceipt-about = 이 페이지는 매장 계산대에서 발행한 영수증의 전자판입니다.
+ereceipt-pending-title = 영수증을 준비하고 있습니다
+ereceipt-pending = 이 영수증은 곧 여기에 표시됩니다. 매장 계산대에서 데이터가 도착하는 대로 표시됩니다. 이 페이지는 30초마다 자동으로 새로 고쳐집니다.
+ereceipt-not-found = 페이지를 찾을 수 없습니다.
+ereceipt-too-many = 요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.
 
 # issue 12: B
 # The catalog editor's name per language, and the owner's e-receipt link of a sale.

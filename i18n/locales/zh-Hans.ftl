@@ -565,9 +565,18 @@ formal-reissue = 补发
 formal-paid-by = 其中{ $method }支付
 formal-credit-card = 信用卡
 formal-issued = 开具日期
+
 # issue 12: C
 csv-column-name_translation = 商品名称翻译（name.<语言>）
 csv-expected-name_translation = 列名如 name.ko 或 name.zh-Hant，名称最多 100 个字符；含韩语或中文时请另存为“CSV UTF-8”
+
+# issue 12: D
+ereceipt-title = 电子收据
+ereceipt-about = 本页面是店铺收银机开具的收据的电子版。
+ereceipt-pending-title = 正在准备您的收据
+ereceipt-pending = 此收据很快就会显示在这里，店铺收银机的数据一到即可显示。本页面每 30 秒自动刷新一次。
+ereceipt-not-found = 未找到页面。
+ereceipt-too-many = 请求过多，请稍后再试。
 
 # issue 12: B
 # The catalog editor's name per language, and the owner's e-receipt link of a sale.

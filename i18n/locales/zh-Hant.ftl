@@ -565,9 +565,18 @@ formal-reissue = 補發
 formal-paid-by = 其中{ $method }付款
 formal-credit-card = 信用卡
 formal-issued = 開立日期
+
 # issue 12: C
 csv-column-name_translation = 商品名稱翻譯（name.<語言>）
 csv-expected-name_translation = 欄名如 name.ko 或 name.zh-Hant，名稱最多 100 個字元；含韓文或中文時請另存為「CSV UTF-8」
+
+# issue 12: D
+ereceipt-title = 電子收據
+ereceipt-about = 本頁面是店家收銀機開立的收據的電子版。
+ereceipt-pending-title = 正在準備您的收據
+ereceipt-pending = 此收據很快就會顯示在這裡，店家收銀機的資料一到即可顯示。本頁面每 30 秒自動重新整理一次。
+ereceipt-not-found = 找不到頁面。
+ereceipt-too-many = 請求過多，請稍後再試。
 
 # issue 12: B
 # The catalog editor's name per language, and the owner's e-receipt link of a sale.

@@ -297,7 +297,7 @@ mod tests {
 
     #[test]
     fn texts_compiled_in_outlive_a_load() {
-        // Both languages are compiled into this crate's tests (default features).
+        // Every language is compiled into this crate's tests (default features).
         assert!(Lang::all().iter().all(|lang| lang.is_loaded()));
         Lang::EN.load("app-name = Something else".to_owned());
         assert_eq!(Lang::EN.text("app-name"), "Akinai");

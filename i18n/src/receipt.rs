@@ -2,20 +2,33 @@
 //! the 領収書 says, made once here and drawn by two renderers (the app with Leptos, the server
 //! as HTML).
 //!
-//! For renderers:
+//! For renderers (the app's `ReceiptView`/`FormalReceiptView`, the server's `/r/` page):
 //! - Every [`Label`] keeps the Japanese (`ja`, to be marked `lang="ja"`) and, on a document in
 //!   another language, its translation (`local`, marked `lang={doc.lang.tag()}`) beside it:
 //!   the law reads the Japanese, the customer the translation. Show both when `local` is some.
 //! - Values (amounts, dates, names) are already formatted in the document's language; draw them
-//!   as they are. Rows carry a CSS class (`total`, `rate`, `tender`, …) to style by.
+//!   as they are, after their label (`お釣り` `¥3,130`; `No.` `000001`).
+//! - Each [`DocRow`] names its kind in `class`, which is also its CSS class:
+//!   meta `date`, `number`, `staff`, `refund-of`, `reissue`, `dining-mode` (label only);
+//!   totals `subtotal`, `discount`, `rate` (`10%対象`, with ` ※` when reduced), `rate-tax`
+//!   (always right after its `rate` row), `exempt`, `total`, `tax-total`; tenders `tender`,
+//!   `tender-details` (label only), `excess`, `tendered`, `change`; a line's discount
+//!   `line-off`. To keep today's Japanese receipt (register.spec asserts
+//!   `10%対象¥1,718 (内消費税 ¥156)`), draw a `rate-tax` row inside its `rate` row's value:
+//!   `{value} ({label} {value})`.
 //! - Draw in this order: title, issuer (name, address, `TEL` phone, registration label and
 //!   number), then for a 領収書 the addressee, amount and purpose, then `meta`, `lines` (name
-//!   with ` ※` when `reduced`, the exempt mark when `exempt`, `name_ja` under the name when
-//!   some), `totals`, `tenders`, `notes`, the stamp box when `stamp` is some (label
-//!   `lang.legal("formal-stamp")`, the duty inside), `footer`, and the e-receipt QR when
-//!   `token` is some (`<origin>/r/<token>`).
-//! - The app holds only Japanese compiled in: load the document's language first, or its
-//!   labels show message ids.
+//!   with ` ※` when `reduced`, `exempt-short` when `exempt`, `name_ja` under the name when
+//!   some, then its `discount` row), `totals`, `tenders`, `notes`, the stamp box when `stamp`
+//!   is some (`.stamp-box` with label `lang.legal("formal-stamp")` and the duty inside),
+//!   `footer`, and the e-receipt QR when `token` is some (`<origin>/r/<token>`; a 領収書 has
+//!   none).
+//! - [`DocKind`] tells a refund (`original_no`) and a 領収書 (`reissue`) apart; both are also
+//!   in the rows, so a renderer need not look at it.
+//! - The app holds only Japanese compiled in: load the document's language first (B's
+//!   `ensure_loaded`), or its labels show message ids. A sale's language is
+//!   `Sale.receipt_lang` (`Lang::from_tag`, `None` = Japanese); a 領収書's is
+//!   `FormalReceipt.lang`.
 
 use akinai_core::Yen;
 use akinai_core::cart::CartLine;
@@ -168,6 +181,22 @@ pub fn tender_details(lang: Lang, tender: &Tender) -> Vec<String> {
         details.push(lang.text("pay-to-reconcile"));
     }
     details
+}
+
+/// The language `sale`'s receipt was asked for at the register (`Sale.receipt_lang`):
+/// Japanese when none was, or when it is not one of this build's.
+pub fn language(sale: &Sale) -> Lang {
+    stored(sale.receipt_lang.as_deref())
+}
+
+/// The language a 領収書 was issued in (`FormalReceipt.lang`), as [`language`] for a sale.
+pub fn formal_language(issue: &FormalReceipt) -> Lang {
+    stored(issue.lang.as_deref())
+}
+
+/// A language tag as records store it: `None` is Japanese.
+fn stored(tag: Option<&str>) -> Lang {
+    tag.and_then(Lang::from_tag).unwrap_or(Lang::JA)
 }
 
 /// The register's receipt of `sale` (or refund) in `lang`: the 適格簡易請求書 (issuer and

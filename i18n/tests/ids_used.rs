@@ -21,8 +21,9 @@ use regex::Regex;
 const SCANNED: [&str; 3] = ["app/src", "i18n/src", "server/src/ereceipt"];
 
 /// What comes right before a literal that is an attribute's or class's value, not an id:
-/// `class="…"`, `aria-label="…"`, `class: "…"`, `row.class == "…"`, `id=format!("revoke-{id}")`.
-const ATTRIBUTE: &str = r"(?:\b(?:class|id|for|role|autocomplete|inputmode|type|name|rel|key)|\baria-[a-z-]+|\bdata-[a-z-]+)\s*(?:[=:]|==)\s*(?:format!\(\s*)?$";
+/// `class="…"`, `aria-label="…"`, `class: "…"`, `row.class == "…"`, `id=format!("revoke-{id}")`;
+/// and an attribute's name in the DOM API: `get_attribute("data-url")`.
+const ATTRIBUTE: &str = r"(?:(?:\b(?:class|id|for|role|autocomplete|inputmode|type|name|rel|key)|\baria-[a-z-]+|\bdata-[a-z-]+)\s*(?:[=:]|==)\s*(?:format!\(\s*)?|\b(?:get|set|remove|has)_attribute\(\s*)$";
 
 fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("the workspace").to_path_buf()

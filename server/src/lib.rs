@@ -8,11 +8,13 @@
 //! - [`device`]: what a paired device calls: its outbox arriving.
 //! - [`payments`]: QR payments through a provider (PayPay), refunds, the provider's secrets.
 //! - [`reports`]: the owner's figures and sales, live events and export.
+//! - [`ereceipt`]: the e-receipt pages a receipt's QR code links to (`/r/{token}`).
 //! - [`db`]: SQLite or PostgreSQL, one set of queries, and multi-row inserts.
 //! - [`tools`]: the command line's verify and quote, and the demo shop.
 
 pub mod db;
 pub mod device;
+pub mod ereceipt;
 pub mod error;
 pub mod http;
 pub mod owner;
@@ -58,6 +60,8 @@ pub struct AppState {
     pub max_sale: akinai_core::Yen,
     /// QR payments through the stores' providers.
     pub payments: Arc<payments::Engine>,
+    /// True when this process serves HTTPS itself (pages then ask browsers to keep to it).
+    pub https: bool,
 }
 
 /// The ceiling on one sale's total unless `akinai serve --max-sale` says otherwise: ¥100,000,000.
@@ -90,6 +94,7 @@ impl AppState {
             hashing: Arc::new(Semaphore::new(limits.hashing)),
             streams: Arc::default(),
             max_sale: DEFAULT_MAX_SALE,
+            https: false,
         }
     }
 
@@ -117,8 +122,8 @@ fn api() -> OpenApiRouter<AppState> {
         .merge(tools::router())
 }
 
-/// The whole HTTP surface: the versioned API under /api/v1, its document, and the app
-/// everywhere else.
+/// The whole HTTP surface: the versioned API under /api/v1, its document, the e-receipt pages
+/// under /r, and the app everywhere else.
 pub fn router(state: AppState, app_dir: &Path) -> Router {
     let (api, mut doc) = api().split_for_parts();
     openapi::add_common_refusals(&mut doc);
@@ -138,6 +143,8 @@ pub fn router(state: AppState, app_dir: &Path) -> Router {
     let router = Router::new()
         .route("/api/openapi.json", get(document))
         .merge(api)
+        // Before the app, whose fallback would answer any path with its page.
+        .merge(ereceipt::router(state.clone()))
         .merge(app_shell::router(app_dir))
         .layer(middleware::from_fn_with_state(state, edge::capacity));
     headers::with_security_headers(router, app_dir)

@@ -343,7 +343,8 @@ async fn serve(
     let database = open(&db).await?;
     let engine = engine::Engine::new(database.clone(), sealer, http, Timeouts::default())
         .stand_ins(payments.paypay_stand_in.is_some());
-    let state = AppState { max_sale, ..AppState::new(database) }.with_payments(engine);
+    let https = tls.is_some();
+    let state = AppState { max_sale, https, ..AppState::new(database) }.with_payments(engine);
     if demo {
         let password = std::env::var("AKINAI_DEMO_PASSWORD").ok().filter(|p| !p.is_empty());
         let start = demo::load_demo(&state, password.as_deref()).await?;

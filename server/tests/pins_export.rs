@@ -7,7 +7,6 @@
 
 mod support;
 
-use std::io::Read;
 use std::time::{Duration, Instant};
 
 use akinai_core::staff::{Pin, Role, Staff};
@@ -38,21 +37,6 @@ async fn sync(server: &TestServer, device: &str, token: &str, records: Vec<Recor
         server.request(Method::POST, "/api/v1/sync", token).json(&batch).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     response.json().await.unwrap()
-}
-
-/// Every file of the owner's export zip, by name.
-async fn export(server: &TestServer, token: &str) -> Vec<(String, String)> {
-    let response = server.request(Method::GET, "/api/v1/export?format=zip", token);
-    let bytes = response.send().await.unwrap().bytes().await.unwrap();
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    (0..zip.len())
-        .map(|at| {
-            let mut file = zip.by_index(at).unwrap();
-            let mut text = String::new();
-            file.read_to_string(&mut text).unwrap();
-            (file.name().to_owned(), text)
-        })
-        .collect()
 }
 
 #[tokio::test]
@@ -108,8 +92,8 @@ async fn the_export_holds_no_pin_salt_or_hash_and_marks_what_it_took_out() {
         )
         .await;
 
-        let files = export(&server, &owner.token).await;
-        assert!(files.len() > 20, "{:?}", files.iter().map(|f| &f.0).collect::<Vec<_>>());
+        let files = support::export_files(&server, &owner.token).await;
+        assert!(files.len() > 20, "{:?}", files.keys().collect::<Vec<_>>());
         for (name, text) in &files {
             // The older record is refused by sync (its hash is not today's shape), and the
             // refusal names the field: a field's name is no secret.
@@ -121,7 +105,7 @@ async fn the_export_holds_no_pin_salt_or_hash_and_marks_what_it_took_out() {
                 assert!(!text.contains(secret), "{backend:?}: {name} holds {secret}");
             }
         }
-        let file = |name: &str| files.iter().find(|f| f.0 == name).unwrap().1.clone();
+        let file = |name: &str| files[name].clone();
         let records: Vec<Value> = serde_json::from_str(&file("records.json")).unwrap();
         let staff_records: Vec<&Value> = records.iter().filter(|r| r["kind"] == "staff").collect();
         assert_eq!(staff_records.len(), 2, "{records:?}");

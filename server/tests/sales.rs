@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use akinai_core::Yen;
 use akinai_core::api::Figures;
-use akinai_core::cart::{Cart, CartLine, Discount};
+use akinai_core::cart::{Cart, CartLine};
 use akinai_core::ledger::TaxBucket;
 use akinai_core::payment::{PaymentMethod, Tender};
 use akinai_core::sale::{Sale, SaleContext};
@@ -27,7 +27,7 @@ use akinai_server::tools::verify;
 use chrono::{DateTime, Duration as Span, NaiveDate, TimeZone, Utc};
 use reqwest::StatusCode;
 use serde_json::Value;
-use support::{Backend, TestServer, backends, start};
+use support::{Backend, TestServer, backends, line, start};
 use uuid::Uuid;
 
 /// An owner signed in, with one store and one paired register.
@@ -171,20 +171,6 @@ impl Register {
         let refund = self.numbered(refund);
         let entry = self.entry(id, Record::Sale(Box::new(refund.clone())));
         (refund, entry)
-    }
-}
-
-fn line(name: &str, price: i64, qty: u32, class: TaxClass) -> CartLine {
-    CartLine {
-        item_id: None,
-        category: "食品".into(),
-        name: name.into(),
-        unit_price: Yen::new(price),
-        qty,
-        tax_class: class,
-        discount: Discount::NONE,
-        names: Default::default(),
-        kana: String::new(),
     }
 }
 

@@ -9,7 +9,6 @@
 mod support;
 
 use std::borrow::Cow;
-use std::io::Read;
 
 use akinai_core::Yen;
 use akinai_core::cart::{Cart, CartLine, Discount};
@@ -351,19 +350,8 @@ async fn the_export_names_each_tender_brand() {
     let mut counter = Till::open(&server, "export@example.jp").await;
     let sale = counter.sell(20, 10_000, split());
     counter.land(&server, &[sale]).await;
-    let response = server
-        .request(Method::GET, "/api/v1/export?format=zip", &counter.owner)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::OK);
-    let bytes = response.bytes().await.unwrap();
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
-    let mut read = |name: &str| {
-        let mut text = String::new();
-        zip.by_name(name).unwrap().read_to_string(&mut text).unwrap();
-        text
-    };
+    let files = support::export_files(&server, &counter.owner).await;
+    let read = |name: &str| files[name].clone();
     let csv = read("sale_tenders.csv");
     let mut lines = csv.lines();
     assert_eq!(lines.next(), Some("sale_id,store_id,business_date,method,brand,amount"));

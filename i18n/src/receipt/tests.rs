@@ -163,6 +163,8 @@ fn a_refund_names_its_sale_and_a_paired_sale_its_link() {
     let mut sale = Sale::ring_up(paired, cart, vec![cash(2_000)]).expect("a sale");
     sale.receipt_no = 41;
     assert_eq!(document(&sale, Lang::JA).token.as_deref(), Some(token.as_str()));
+    assert_eq!(language(&sale), lang("ko"));
+    assert_eq!(language(&snack_sale()), Lang::JA);
     let refund = sale.refund(ctx(2), &[(1, 1)], &[], None).expect("a refund");
     let doc = document(&refund, Lang::EN);
     assert_eq!(doc.kind, DocKind::Refund { original_no: 41 });
@@ -182,7 +184,8 @@ fn a_traditional_chinese_formal_receipt_with_its_stamp() {
     let sale =
         sale_of(vec![line("着物", "きもの", 62_000, 1, TaxClass::Standard)], vec![cash(62_000)]);
     let issue = formal_of(&sale, "株式会社テスト", 1, Some("zh-Hant"));
-    let doc = formal(&sale, &issue, lang("zh-Hant"));
+    assert_eq!(formal_language(&issue), lang("zh-Hant"));
+    let doc = formal(&sale, &issue, formal_language(&issue));
     assert_eq!(doc.kind, DocKind::Formal { reissue: false });
     assert_eq!(doc.title, Label { ja: "領収書".into(), local: Some("收據".into()) });
     assert_eq!(doc.addressee.as_deref(), Some("株式会社テスト 様"));
@@ -203,7 +206,9 @@ fn a_card_formal_receipt_says_so_and_has_no_stamp() {
     let mut card = Tender::new(PaymentMethod::Card, Yen::new(62_000));
     card.brand = Some("visa".into());
     let sale = sale_of(vec![line("着物", "きもの", 62_000, 1, TaxClass::Standard)], vec![card]);
-    let doc = formal(&sale, &formal_of(&sale, "", 1, None), Lang::JA);
+    let issue = formal_of(&sale, "", 1, None);
+    assert_eq!(formal_language(&issue), Lang::JA);
+    let doc = formal(&sale, &issue, Lang::JA);
     assert_eq!(doc.addressee.as_deref(), Some("上様"));
     assert_eq!(doc.stamp, None);
     assert!(

@@ -10,12 +10,13 @@ use std::path::Path;
 
 use axum::Router;
 use axum::http::header::{
-    CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, STRICT_TRANSPORT_SECURITY, VARY,
+    X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderName, HeaderValue};
-use base64::Engine;
-use sha2::{Digest, Sha256};
 use tower_http::set_header::SetResponseHeaderLayer;
+
+use super::html::hash_source;
 
 /// The built pages whose inline scripts the policy allows (the register's and the owner's).
 const PAGES: [&str; 2] = ["index.html", "owner-app/index.html"];
@@ -36,6 +37,51 @@ pub fn security_headers(dir: &Path) -> Vec<(HeaderName, HeaderValue)> {
         // Hashes are base64 and the rest is constant: this cannot happen, but a page without
         // its policy must not go unnoticed.
         Err(err) => tracing::error!(%err, "the Content-Security-Policy is not a header value"),
+    }
+    headers
+}
+
+/// The headers of a page that runs nothing and fetches nothing, its one inline style sheet
+/// allowed by `style` (its CSP source), and whose URL is a secret (the e-receipt pages): no
+/// referrer, never cached or indexed, isolated from other sites; HSTS when `https` (the server
+/// itself serves HTTPS).
+pub fn sealed_page_headers(style: &str, https: bool) -> Vec<(HeaderName, HeaderValue)> {
+    let policy = format!(
+        "default-src 'none'; style-src {style}; base-uri 'none'; form-action 'none'; \
+         frame-ancestors 'none'"
+    );
+    let mut headers = vec![
+        // A hash is base64 and the rest constant: the fallback is only ever stricter.
+        (
+            CONTENT_SECURITY_POLICY,
+            HeaderValue::from_str(&policy)
+                .unwrap_or(HeaderValue::from_static("default-src 'none'")),
+        ),
+        // The token is in the URL: nothing the page leads to may learn it.
+        (REFERRER_POLICY, HeaderValue::from_static("no-referrer")),
+        (CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        (
+            HeaderName::from_static("x-robots-tag"),
+            HeaderValue::from_static("noindex, nofollow, noarchive"),
+        ),
+        (X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")),
+        (X_FRAME_OPTIONS, HeaderValue::from_static("DENY")),
+        (
+            HeaderName::from_static("cross-origin-opener-policy"),
+            HeaderValue::from_static("same-origin"),
+        ),
+        (
+            HeaderName::from_static("cross-origin-resource-policy"),
+            HeaderValue::from_static("same-origin"),
+        ),
+        (
+            HeaderName::from_static("permissions-policy"),
+            HeaderValue::from_static("camera=(), microphone=(), geolocation=()"),
+        ),
+        (VARY, HeaderValue::from_static("Accept-Language")),
+    ];
+    if https {
+        headers.push((STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=31536000")));
     }
     headers
 }
@@ -79,10 +125,7 @@ fn inline_script_hashes(page: &str) -> Vec<String> {
         let Some(close) = rest.find("</script>") else { break };
         let tag = &rest[..open_end];
         if open_end < close && !tag.contains(" src=") {
-            let body = &rest[open_end + 1..close];
-            let digest = Sha256::digest(body.as_bytes());
-            let encoded = base64::engine::general_purpose::STANDARD.encode(digest);
-            hashes.push(format!("'sha256-{encoded}'"));
+            hashes.push(hash_source(&rest[open_end + 1..close]));
         }
         rest = &rest[close + "</script>".len()..];
     }
@@ -107,5 +150,24 @@ mod tests {
             ]
         );
         assert!(policy(&hashes).contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-bhH"));
+    }
+
+    #[test]
+    fn sealed_pages_ask_for_https_only_when_served_over_it() {
+        let hsts = |https| {
+            sealed_page_headers("'sha256-x'", https)
+                .into_iter()
+                .find(|(name, _)| *name == STRICT_TRANSPORT_SECURITY)
+                .map(|(_, value)| value)
+        };
+        assert_eq!(hsts(true), Some(HeaderValue::from_static("max-age=31536000")));
+        assert_eq!(hsts(false), None);
+        let headers = sealed_page_headers("'sha256-x'", false);
+        let policy = headers.iter().find(|(name, _)| *name == CONTENT_SECURITY_POLICY).unwrap();
+        assert_eq!(
+            policy.1,
+            "default-src 'none'; style-src 'sha256-x'; base-uri 'none'; form-action 'none'; \
+             frame-ancestors 'none'"
+        );
     }
 }

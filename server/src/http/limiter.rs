@@ -1,6 +1,6 @@
-//! Guessing is slowed down: sign-ins, sign-ups and pairing attempts are counted in memory per
-//! key (an e-mail address from one client network, a client network, every pairing attempt)
-//! over a sliding window, and a key that has used up its attempts is refused with 429 until
+//! Guessing is slowed down: sign-ins, sign-ups, pairing attempts and e-receipt pages are counted
+//! in memory per key (an e-mail address from one client network, a client network, every
+//! pairing attempt) over a sliding window, and a key that has used up its attempts is refused with 429 until
 //! its oldest attempt leaves the window.
 //!
 //! An attempt is reserved before it is judged ([`Limiter::reserve`]), under one lock for all of
@@ -40,6 +40,12 @@ pub const PAIRING_BUDGET: usize = 100;
 pub const SIGN_UPS: usize = 10;
 /// How long a sign-up counts.
 pub const SIGN_UP_WINDOW: Duration = Duration::from_secs(60 * 60);
+/// E-receipt pages a client network may open within [`RECEIPT_VIEW_WINDOW`], found or not.
+pub const RECEIPT_VIEWS: usize = 120;
+/// How long an e-receipt page counts.
+pub const RECEIPT_VIEW_WINDOW: Duration = Duration::from_secs(10 * 60);
+/// E-receipt links that lead nowhere (404) a client network may open within [`WINDOW`].
+pub const RECEIPT_MISSES: usize = 20;
 /// How long a network that signed in to an account is known to it.
 const KNOWN_FOR: Duration = Duration::from_secs(30 * 24 * 60 * 60);
 /// Above this many keys, keys whose attempts have all left the window are dropped.
@@ -75,6 +81,10 @@ pub enum Key {
     Pairing,
     /// Sign-ups from one network.
     SignUp(Net),
+    /// E-receipt pages opened from one network (never given back: generous, for a shop's Wi-Fi).
+    ReceiptView(Net),
+    /// E-receipt links from one network that led nowhere (a found one gives its place back).
+    ReceiptMiss(Net),
 }
 
 impl Key {
@@ -86,6 +96,8 @@ impl Key {
             Key::Client(_) => PER_IP,
             Key::Pairing => PAIRING_BUDGET,
             Key::SignUp(_) => SIGN_UPS,
+            Key::ReceiptView(_) => RECEIPT_VIEWS,
+            Key::ReceiptMiss(_) => RECEIPT_MISSES,
         }
     }
 
@@ -93,6 +105,7 @@ impl Key {
     fn window(&self) -> Duration {
         match self {
             Key::SignUp(_) => SIGN_UP_WINDOW,
+            Key::ReceiptView(_) => RECEIPT_VIEW_WINDOW,
             _ => WINDOW,
         }
     }
@@ -285,6 +298,26 @@ mod tests {
         }
         assert!(matches!(limiter.reserve(&[Key::Client(net(1))]), Err(Error::TooMany(_))));
         limiter.reserve(&[Key::Client(net(2))]).unwrap().release();
+    }
+
+    #[test]
+    fn receipt_views_are_counted_over_ten_minutes_and_misses_over_fifteen() {
+        let limiter = Limiter::default();
+        for _ in 0..RECEIPT_MISSES {
+            drop(limiter.reserve(&[Key::ReceiptMiss(net(1))]).unwrap());
+        }
+        match limiter.reserve(&[Key::ReceiptMiss(net(1))]) {
+            Err(Error::TooMany(seconds)) => assert!((899..=900).contains(&seconds)),
+            other => panic!("expected TooMany, got {other:?}"),
+        }
+        for _ in 0..RECEIPT_VIEWS {
+            drop(limiter.reserve(&[Key::ReceiptView(net(1))]).unwrap());
+        }
+        match limiter.reserve(&[Key::ReceiptView(net(1))]) {
+            Err(Error::TooMany(seconds)) => assert!((599..=600).contains(&seconds)),
+            other => panic!("expected TooMany, got {other:?}"),
+        }
+        limiter.reserve(&[Key::ReceiptView(net(2)), Key::ReceiptMiss(net(2))]).unwrap().release();
     }
 
     #[test]

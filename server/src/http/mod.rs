@@ -6,6 +6,7 @@ pub mod app_shell;
 pub mod auth;
 pub mod edge;
 pub mod headers;
+pub mod html;
 pub mod input;
 pub mod limiter;
 pub mod openapi;

@@ -63,7 +63,7 @@ pub fn lookup_hash(code: &str) -> String {
 
 /// The origin the app is reached at, as the owner's request shows it. The server speaks plain
 /// HTTP; a TLS proxy in front says so with `X-Forwarded-Proto`.
-fn origin(headers: &HeaderMap) -> Result<String> {
+pub(crate) fn origin(headers: &HeaderMap) -> Result<String> {
     let host = headers
         .get(HOST)
         .and_then(|host| host.to_str().ok())

@@ -133,7 +133,7 @@ const TABLES: &[Table] = &[
                 "body",
                 Kind::Json(&[]),
                 "The item as JSON: name, kana, price (yen), tax_class, category, barcode, color, \
-                 open_price.",
+                 open_price, names (the name per language tag, if translated).",
             ),
             ("removed", Kind::Int, "1 if removed, else 0."),
             ("version", Kind::Int, "Store version of the last change."),
@@ -180,7 +180,8 @@ const TABLES: &[Table] = &[
                 "body",
                 Kind::Json(&[]),
                 "The whole sale as JSON: cart, receipt (lines and per-rate totals), tenders, \
-                 change and the issuer as printed.",
+                 change and the issuer as printed; receipt_token (the e-receipt link's token, \
+                 if it has one) and receipt_lang (the receipt's language, if not Japanese).",
             ),
         ],
     },
@@ -254,6 +255,40 @@ const TABLES: &[Table] = &[
         ],
     },
     Table {
+        name: "e_receipts",
+        about: "The e-receipt link of each sale that has one (the token is in the sale's body; \
+                the server looks links up by its hash, which is not exported).",
+        sql: "SELECT sale_id, store_id, revoked_at FROM e_receipt
+              WHERE store_id IN (SELECT id FROM store WHERE owner_id = $1)
+              ORDER BY store_id, sale_id",
+        columns: &[
+            ("sale_id", Kind::Text, "The sale."),
+            ("store_id", Kind::Text, "The store."),
+            ("revoked_at", Kind::Text, "When you revoked the link, if you did (RFC 3339, UTC)."),
+        ],
+    },
+    Table {
+        name: "formal_receipts",
+        about: "Every formal receipt (領収書) the registers issued, reissues included.",
+        sql: "SELECT id, store_id, device_id, sale_id, copy, at, body FROM formal_receipt
+              WHERE store_id IN (SELECT id FROM store WHERE owner_id = $1)
+              ORDER BY store_id, at, id",
+        columns: &[
+            ("id", Kind::Text, "Formal receipt id (UUID), made on the register."),
+            ("store_id", Kind::Text, "The store."),
+            ("device_id", Kind::Text, "The register that issued it."),
+            ("sale_id", Kind::Text, "The sale it is for."),
+            ("copy", Kind::Int, "1 for the first, 2 and up for reissues (printed 再発行)."),
+            ("at", Kind::Text, "When it was issued (RFC 3339, UTC)."),
+            (
+                "body",
+                Kind::Json(&[]),
+                "The formal receipt as JSON: addressee (宛名), purpose (但し書き), copy, \
+                 stamp_duty (the revenue stamp due, yen), lang, staff.",
+            ),
+        ],
+    },
+    Table {
         name: "shifts",
         about: "Cashiers' shifts, as last saved.",
         sql: "SELECT id, store_id, device_id, seq, opened_at, closed_at, body FROM shift
@@ -288,7 +323,8 @@ const TABLES: &[Table] = &[
             (
                 "kind",
                 Kind::Text,
-                "sale, refund, shift, item, item_removed, staff, staff_removed or shop.",
+                "sale, refund, shift, item, item_removed, staff, staff_removed, shop or \
+                 formal_receipt.",
             ),
             ("prev_hash", Kind::Text, "Hash of the register's previous record."),
             ("hash", Kind::Text, "SHA-256 of this record (hex)."),

@@ -1,12 +1,14 @@
-//! The owner's sales: `GET /api/v1/sales` (a page of a range, newest first) and
-//! `GET /api/v1/sales/{id}` (one whole sale as the register recorded it).
+//! The owner's sales: `GET /api/v1/sales` (a page of a range, newest first),
+//! `GET /api/v1/sales/{id}` (one whole sale as the register recorded it) and its e-receipt link
+//! (`GET`, and `DELETE` to revoke it for good).
 
 use akinai_core::Yen;
-use akinai_core::api::{ErrorBody, SaleKindName, SaleSummary};
+use akinai_core::api::{EReceiptInfo, ErrorBody, SaleKindName, SaleSummary};
 use akinai_core::sale::Sale;
 use axum::Json;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
 use axum::http::header::CONTENT_TYPE;
 use axum::response::IntoResponse;
 use sqlx::AssertSqlSafe;
@@ -15,9 +17,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use crate::AppState;
-use crate::db::database::{parse_id, parse_time};
+use crate::db::database::{now_text, parse_id, parse_time};
 use crate::error::{Error, Result};
 use crate::http::auth::OwnerSession;
+use crate::owner::pairing::origin;
 use crate::reports::range::{Range, scope};
 
 /// How many sales a page lists unless asked otherwise, and at most.
@@ -99,7 +102,76 @@ pub async fn sale(
     Ok(([(CONTENT_TYPE, "application/json")], body.ok_or(Error::NotFound)?))
 }
 
+/// `GET /api/v1/sales/{id}/e-receipt`: the link the sale's QR code carries, and whether it
+/// was revoked.
+#[utoipa::path(get, path = "/api/v1/sales/{id}/e-receipt", operation_id = "get_e_receipt", tag = "figures",
+    security(("owner" = []), ("owner_cookie" = [])),
+    params(("id" = String, Path, description = "The sale's id")),
+    responses((status = 200, body = EReceiptInfo, description = "The link (from this request's origin) and when it was revoked, if it was"),
+        (status = 404, body = ErrorBody, description = "No such sale in the owner's stores, or it has no e-receipt")))]
+pub async fn e_receipt(
+    State(state): State<AppState>,
+    owner: OwnerSession,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<EReceiptInfo>> {
+    e_receipt_info(&state, &owner, &id, &headers).await
+}
+
+/// `DELETE /api/v1/sales/{id}/e-receipt`: revokes the link for good (again: no change).
+#[utoipa::path(delete, path = "/api/v1/sales/{id}/e-receipt", operation_id = "revoke_e_receipt", tag = "figures",
+    security(("owner" = []), ("owner_cookie" = [])),
+    params(("id" = String, Path, description = "The sale's id")),
+    responses((status = 200, body = EReceiptInfo, description = "The link, revoked: it answers 404 from now on"),
+        (status = 404, body = ErrorBody, description = "No such sale in the owner's stores, or it has no e-receipt")))]
+pub async fn revoke_e_receipt(
+    State(state): State<AppState>,
+    owner: OwnerSession,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Result<Json<EReceiptInfo>> {
+    sqlx::query(
+        "UPDATE e_receipt SET revoked_at = $1 WHERE sale_id = $2 AND revoked_at IS NULL
+         AND store_id IN (SELECT id FROM store WHERE owner_id = $3)",
+    )
+    .bind(now_text())
+    .bind(&id)
+    .bind(&owner.owner_id)
+    .execute(&state.db.pool)
+    .await?;
+    e_receipt_info(&state, &owner, &id, &headers).await
+}
+
+/// The e-receipt link of the owner's sale `id`, from the request's origin.
+async fn e_receipt_info(
+    state: &AppState,
+    owner: &OwnerSession,
+    id: &str,
+    headers: &HeaderMap,
+) -> Result<Json<EReceiptInfo>> {
+    let row: Option<(String, Option<String>)> = sqlx::query_as(
+        "SELECT sale.body, e_receipt.revoked_at FROM e_receipt
+         JOIN sale ON sale.id = e_receipt.sale_id JOIN store ON store.id = e_receipt.store_id
+         WHERE e_receipt.sale_id = $1 AND store.owner_id = $2",
+    )
+    .bind(id)
+    .bind(&owner.owner_id)
+    .fetch_optional(&state.db.pool)
+    .await?;
+    let (body, revoked_at) = row.ok_or(Error::NotFound)?;
+    // The table keeps only the token's hash; the sale carries the token itself.
+    let sale: Sale = serde_json::from_str(&body)?;
+    let token = sale.receipt_token.ok_or(Error::NotFound)?;
+    Ok(Json(EReceiptInfo {
+        url: format!("{}{}/{token}", origin(headers)?, crate::ereceipt::PREFIX),
+        revoked_at: revoked_at.as_deref().map(parse_time).transpose()?,
+    }))
+}
+
 /// The owner's sales.
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(sales)).routes(routes!(sale))
+    OpenApiRouter::new()
+        .routes(routes!(sales))
+        .routes(routes!(sale))
+        .routes(routes!(e_receipt, revoke_e_receipt))
 }

@@ -212,6 +212,47 @@ pub async fn pair_device(server: &TestServer, token: &str, store: &str, name: &s
     }
 }
 
+/// Every file of the owner's export zip (`GET /api/v1/export?format=zip`), by name.
+pub async fn export_files(
+    server: &TestServer,
+    token: &str,
+) -> std::collections::BTreeMap<String, String> {
+    use std::io::Read;
+    let response = server.request(Method::GET, "/api/v1/export?format=zip", token);
+    let response = response.send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let bytes = response.bytes().await.unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    (0..zip.len())
+        .map(|at| {
+            let mut file = zip.by_index(at).unwrap();
+            let mut text = String::new();
+            file.read_to_string(&mut text).unwrap();
+            (file.name().to_owned(), text)
+        })
+        .collect()
+}
+
+/// A line of `qty` × ¥`price` in the category 食品, not from the catalog.
+pub fn line(
+    name: &str,
+    price: i64,
+    qty: u32,
+    tax_class: akinai_core::tax::TaxClass,
+) -> akinai_core::cart::CartLine {
+    akinai_core::cart::CartLine {
+        item_id: None,
+        category: "食品".into(),
+        name: name.into(),
+        unit_price: akinai_core::Yen::new(price),
+        qty,
+        tax_class,
+        discount: akinai_core::cart::Discount::NONE,
+        names: Default::default(),
+        kana: String::new(),
+    }
+}
+
 /// A new, empty PostgreSQL database in the test cluster.
 async fn fresh_postgres() -> String {
     let admin = std::env::var("AKINAI_TEST_PG").expect("AKINAI_TEST_PG");

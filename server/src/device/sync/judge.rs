@@ -5,6 +5,8 @@
 use std::collections::{HashMap, HashSet};
 
 use akinai_core::api::ErrorCode;
+use akinai_core::ereceipt::ReceiptToken;
+use akinai_core::formal::FormalReceipt;
 use akinai_core::sale::{Sale, SaleKind};
 use akinai_core::shop::ShopSettings;
 use akinai_core::staff::{Staff, check_owner_stays};
@@ -20,6 +22,7 @@ use crate::db::database::{now_text, parse_time};
 use crate::db::rows::push_placeholders;
 use crate::db::store_data::current_staff;
 use crate::error::{Error, Result};
+use crate::http::auth::token_hash;
 use crate::payments::store::{Known, check_tenders, known_for};
 
 /// Who sends a batch, and the limits it is judged by.
@@ -45,6 +48,8 @@ pub(super) struct Basis {
     store_version: i64,
     /// The provider payments and refunds the batch's QR tenders name.
     payments: Vec<Known>,
+    /// Stored e-receipt links with the batch's sales' tokens: token hash, sale.
+    receipts: Vec<(String, String)>,
 }
 
 /// The database as a batch's verdicts see it.
@@ -60,6 +65,8 @@ pub(super) struct Snapshot {
     settings: ShopSettings,
     /// When the settings were last set.
     settings_since: DateTime<Utc>,
+    /// The key the sender signs its e-receipt tokens with (read when the batch has a token).
+    receipt_key: Option<[u8; 32]>,
 }
 
 impl Snapshot {
@@ -78,12 +85,18 @@ impl Snapshot {
         .bind(&sender.store_id)
         .fetch_one(&mut **tx)
         .await?;
+        let tokens = entries.iter().any(|e| match &e.record {
+            Record::Sale(sale) => sale.receipt_token.is_some(),
+            _ => false,
+        });
+        let receipt_key = if tokens { receipt_key(tx, sender).await? } else { None };
         Ok(Snapshot {
             basis,
             sales,
             staff: current_staff(tx, &sender.store_id).await?,
             settings: serde_json::from_str(&settings)?,
             settings_since: parse_time(&since)?,
+            receipt_key,
         })
     }
 }
@@ -130,6 +143,8 @@ pub(super) async fn basis(
     });
     basis.payments = known_for(tx, &sender.store_id, sales).await?;
 
+    basis.receipts = receipts_for(tx, entries).await?;
+    // Sales the batch's entries are about: refunds' originals, and those a 領収書 is issued for.
     let originals: Vec<String> = entries
         .iter()
         .filter_map(|e| match &e.record {
@@ -137,6 +152,7 @@ pub(super) async fn basis(
                 SaleKind::Refund { original, .. } => Some(original.to_string()),
                 SaleKind::Sale => None,
             },
+            Record::FormalReceipt(formal) => Some(formal.sale_id.to_string()),
             _ => None,
         })
         .collect::<HashSet<_>>()
@@ -166,6 +182,42 @@ pub(super) async fn basis(
         }
     }
     Ok((basis, body_list))
+}
+
+/// The stored e-receipt links that the batch's sales' tokens would take: token hash, sale.
+async fn receipts_for(
+    tx: &mut Transaction<'_, Any>,
+    entries: &[OutboxEntry],
+) -> Result<Vec<(String, String)>> {
+    let hashes: Vec<String> = entries
+        .iter()
+        .filter_map(|e| match &e.record {
+            Record::Sale(sale) => sale.receipt_token.as_deref().map(token_hash),
+            _ => None,
+        })
+        .collect();
+    if hashes.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = String::from("SELECT token_hash, sale_id FROM e_receipt WHERE token_hash IN (");
+    push_placeholders(&mut sql, 1, hashes.len());
+    sql.push_str(") ORDER BY token_hash");
+    // The statement is made of constants and placeholders only; every value is bound.
+    let mut query = sqlx::query_as(AssertSqlSafe(sql));
+    for hash in hashes {
+        query = query.bind(hash);
+    }
+    Ok(query.fetch_all(&mut **tx).await?)
+}
+
+/// The key the sender signs e-receipt tokens with: the raw SHA-256 of its bearer token, which
+/// the server keeps as hex.
+async fn receipt_key(tx: &mut Transaction<'_, Any>, sender: &Sender) -> Result<Option<[u8; 32]>> {
+    let hash: Option<String> = sqlx::query_scalar("SELECT token_hash FROM device WHERE id = $1")
+        .bind(sender.device_id.to_string())
+        .fetch_optional(&mut **tx)
+        .await?;
+    Ok(hash.and_then(|hash| hex::decode(hash).ok()).and_then(|key| key.try_into().ok()))
 }
 
 /// A refusal with an error code and the field it is about.
@@ -287,6 +339,7 @@ fn judge_record(
             return Some(Rejection::WrongDevice);
         }
         Record::Shop(shop) => return judge_settings(&snapshot.settings, shop),
+        Record::FormalReceipt(formal) => return judge_formal(snapshot, entry, formal, pending),
         Record::Staff(staff) => {
             // The rules the owner API keeps too: a name, and a PIN hash in today's format.
             if let Err(error) = staff.check() {
@@ -375,7 +428,48 @@ fn judge_sale(
         SaleKind::Refund { original, .. } => judge_refund(snapshot, sale, *original, pending),
     };
     // A QR tender counts only once its provider's payment (or refund) is confirmed.
-    verdict.or_else(|| check_tenders(&snapshot.basis.payments, sale, &pending.sales_so_far))
+    verdict
+        .or_else(|| check_tenders(&snapshot.basis.payments, sale, &pending.sales_so_far))
+        .or_else(|| judge_receipt_token(snapshot, sale, pending))
+}
+
+/// Why a sale's e-receipt token cannot be taken, if it cannot: the sale's register did not sign
+/// it (the domain checked its shape and device), or another sale (stored, or earlier in the
+/// batch) already has it: one link shows one receipt.
+fn judge_receipt_token(snapshot: &Snapshot, sale: &Sale, pending: &Pending) -> Option<Rejection> {
+    let text = sale.receipt_token.as_deref()?;
+    let minted_here =
+        snapshot.receipt_key.is_some_and(|key| ReceiptToken::verify(text, &key).is_some());
+    let hash = token_hash(text);
+    let taken = snapshot
+        .basis
+        .receipts
+        .iter()
+        .any(|(stored, id)| *stored == hash && *id != sale.id.to_string())
+        || pending
+            .sales_so_far
+            .iter()
+            .any(|s| s.id != sale.id && s.receipt_token.as_deref() == Some(text));
+    (!minted_here || taken)
+        .then(|| Rejection::Invalid { code: ErrorCode::Invalid, field: "receipt_token".to_owned() })
+}
+
+/// Why a 領収書 cannot be accepted, if it cannot: another register's, for a sale the server
+/// does not have (in this store, stored or earlier in the batch), or what the domain says of
+/// it against its sale (a refund's, another register's sale, lengths, the stamp duty).
+fn judge_formal(
+    snapshot: &Snapshot,
+    entry: &OutboxEntry,
+    formal: &FormalReceipt,
+    pending: &Pending,
+) -> Option<Rejection> {
+    if formal.device_id != entry.device_id {
+        return Some(Rejection::WrongDevice);
+    }
+    let sale =
+        snapshot.sales.iter().chain(&pending.sales_so_far).find(|sale| sale.id == formal.sale_id);
+    let Some(sale) = sale else { return Some(Rejection::UnknownOriginal) };
+    formal.check(sale).err().and_then(|error| refuse(error.code(), error.field().as_str()))
 }
 
 /// Why a refund cannot be accepted, if it cannot: what the domain computes from its original

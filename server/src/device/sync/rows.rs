@@ -18,6 +18,7 @@ use crate::db::database::time_text;
 use crate::db::rows::Rows;
 use crate::db::store_data::{self, Removable};
 use crate::error::{Error, Result};
+use crate::http::auth::token_hash;
 
 /// A change to the store that an accepted entry makes, applied in the batch's order.
 #[derive(Debug)]
@@ -37,6 +38,10 @@ pub(super) struct Pending {
     rates: Rows,
     tenders: Rows,
     lines: Rows,
+    /// The e-receipt links of sales that carry a token.
+    receipts: Rows,
+    /// 領収書 issued.
+    formals: Rows,
     days: Days,
     /// The changes to the store, in the batch's order.
     pub(super) changes: Vec<Change>,
@@ -72,6 +77,11 @@ impl Pending {
                  category, qty, amount)",
                 9,
             ),
+            receipts: Rows::new("INSERT INTO e_receipt (token_hash, store_id, sale_id)", 3),
+            formals: Rows::new(
+                "INSERT INTO formal_receipt (id, store_id, device_id, sale_id, copy, at, body)",
+                7,
+            ),
             days: Days::default(),
             changes: Vec::new(),
             sales_so_far: Vec::new(),
@@ -89,7 +99,26 @@ impl Pending {
                     [&mut self.sales, &mut self.rates, &mut self.tenders, &mut self.lines],
                     &mut self.days,
                 )?;
+                // Only the token's hash: the table alone never gives a working link away.
+                if let Some(token) = &sale.receipt_token {
+                    let row = [token_hash(token), store_id.to_owned(), sale.id.to_string()];
+                    self.receipts.push(row.map(Into::into));
+                }
                 self.sales_so_far.push(Sale::clone(sale));
+                return Ok(());
+            }
+            // A 領収書 changes nothing in the store: it is kept as its record and its row.
+            Record::FormalReceipt(formal) => {
+                let body = serde_json::to_string(formal)?;
+                self.formals.push([
+                    formal.id.to_string().into(),
+                    store_id.into(),
+                    formal.device_id.to_string().into(),
+                    formal.sale_id.to_string().into(),
+                    i64::from(formal.copy).into(),
+                    time_text(formal.at.with_timezone(&Utc)).into(),
+                    body.into(),
+                ]);
                 return Ok(());
             }
             Record::Shift(shift) => Change::Shift(shift.clone(), seq),
@@ -98,8 +127,6 @@ impl Pending {
             Record::Staff(staff) => Change::Staff(staff.clone()),
             Record::StaffRemoved(id) => Change::StaffRemoved(*id),
             Record::Shop(shop) => Change::Shop(shop.clone()),
-            // A 領収書 changes nothing in the store: it is kept as its record.
-            Record::FormalReceipt(_) => return Ok(()),
         };
         self.changes.push(change);
         Ok(())
@@ -112,7 +139,16 @@ impl Pending {
         store_id: &str,
         device_id: &str,
     ) -> Result<()> {
-        for rows in [self.records, self.sales, self.rates, self.tenders, self.lines] {
+        let tables = [
+            self.records,
+            self.sales,
+            self.rates,
+            self.tenders,
+            self.lines,
+            self.receipts,
+            self.formals,
+        ];
+        for rows in tables {
             rows.insert(tx).await?;
         }
         for rows in self.days.rows(store_id) {

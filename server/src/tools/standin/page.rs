@@ -16,6 +16,7 @@ use akinai_core::Yen;
 
 use super::book::{CodeView, Tap};
 use super::{Control, Fail, Op, Switches, now_ms};
+use crate::http::html::escape;
 use crate::payments::paypay::wire::PayStatus;
 
 /// The pages' routes.
@@ -28,22 +29,6 @@ pub(super) fn router(control: Arc<Control>) -> Router {
         .route("/control", get(control_page).post(set_switches))
         .route("/control/codes", get(codes))
         .with_state(control)
-}
-
-/// `text` made safe inside HTML.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// A whole page around `body`; `refresh` reloads it every few seconds (the list of codes).
@@ -258,14 +243,4 @@ async fn set_switches(
     }
     control.set(switches);
     Redirect::to("/control").into_response()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::escape;
-
-    #[test]
-    fn escapes_markup() {
-        assert_eq!(escape(r#"<a href="x">&'"#), "&lt;a href=&quot;x&quot;&gt;&amp;&#39;");
-    }
 }
