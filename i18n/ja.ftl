@@ -564,21 +564,10 @@ formal-reissue = 再発行
 formal-paid-by = うち{ $method }決済
 formal-credit-card = クレジットカード
 formal-issued = 発行日
-# issue 12: B
-# The catalog editor's name per language, and the owner's e-receipt link of a sale.
-item-name-in = 商品名（{ $language }）
-owner-e-receipt = 電子レシート
-owner-e-receipt-active = お客様はレシートの QR コードから、このリンクで電子レシートを開けます。
-owner-e-receipt-revoked = { $time } に無効にしました。リンクを開いても何も表示されません。
-owner-e-receipt-revoke = 電子レシートを無効にする
-owner-e-receipt-revoke-confirm = この電子レシートのリンクを無効にしますか？ お客様は開けなくなり、元に戻せません。
-# issue 12: E
-receipt-language = レシートの言語
-receipt-qr-caption = スマートフォンで読み取ると、このレシートを表示できます
-formal-issue = 領収書を発行
-formal-addressee-field = 宛名
-formal-purpose-field = 但し書き
-formal-submit = 発行する
+
+# issue 12: C
+csv-column-name_translation = 商品名の翻訳（name.<言語>）
+csv-expected-name_translation = name.ko や name.zh-Hant のような列で、名前は 100 文字までです。韓国語・中国語を含むときは「CSV UTF-8」で保存してください
 
 # issue 12: D
 ereceipt-title = 電子レシート
@@ -587,3 +576,21 @@ ereceipt-pending-title = レシートを準備しています
 ereceipt-pending = このレシートはまもなくここに表示されます。お店のレジからデータが届きしだい表示されます。このページは30秒ごとに自動で更新されます。
 ereceipt-not-found = ページが見つかりません。
 ereceipt-too-many = アクセスが多すぎます。しばらくしてからもう一度お試しください。
+
+# issue 12: B
+# The catalog editor's name per language, and the owner's e-receipt link of a sale.
+item-name-in = 商品名（{ $language }）
+owner-e-receipt = 電子レシート
+owner-e-receipt-active = お客様はレシートの QR コードから、このリンクで電子レシートを開けます。
+owner-e-receipt-revoked = { $time } に無効にしました。リンクを開いても何も表示されません。
+owner-e-receipt-revoke = 電子レシートを無効にする
+owner-e-receipt-revoke-confirm = この電子レシートのリンクを無効にしますか？ お客様は開けなくなり、元に戻せません。
+
+# issue 12: E
+receipt-language = レシートの言語
+receipt-qr-caption = スマートフォンで読み取ると、このレシートを表示できます
+formal-issue = 領収書を発行
+formal-addressee-field = 宛名
+formal-purpose-field = 但し書き
+formal-submit = 発行する
+

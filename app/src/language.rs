@@ -51,7 +51,8 @@ pub async fn prepare(page: Page) {
 
 /// Reads `lang`'s texts unless they are here already, for a receipt in a language the UI has not
 /// shown yet. The page is taken from the context when this is called (not when awaited): call it
-/// in a component, or in a resource's or an effect's closure.
+/// in a component, an effect or an event handler (Leptos runs these with their owner), not
+/// inside a spawned future.
 pub fn ensure_loaded(lang: Lang) -> impl Future<Output = Result<(), String>> + 'static {
     fetch_texts(use_context::<Page>(), lang)
 }

@@ -20,7 +20,8 @@ use crate::tax::TaxClass;
 mod csv_file;
 
 pub use csv_file::{
-    CsvImport, MAX_IMPORT_ROWS, export_csv, guard_csv_cell, import_csv, import_csv_text,
+    CSV_COLUMNS, CsvImport, MAX_IMPORT_ROWS, NAME_TRANSLATION, export_csv, export_csv_with,
+    guard_csv_cell, import_csv, import_csv_text,
 };
 
 /// One item the shop sells.

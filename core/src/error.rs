@@ -291,6 +291,10 @@ fn csv_expected(column: &str) -> &'static str {
         "open_price" => "true or false, or empty for false",
         "color" => "a colour like #2a9d8f, or empty",
         "barcode" => "the code's digits; format the column as text so Excel keeps them all",
+        "name_translation" => {
+            "a column name.<language> such as name.ko or name.zh-Hant, with names of at most 100 \
+             characters; save the file as CSV UTF-8 for Korean or Chinese"
+        }
         _ => "another value",
     }
 }

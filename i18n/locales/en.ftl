@@ -574,21 +574,10 @@ formal-reissue = Reissued
 formal-paid-by = of which paid by { $method }
 formal-credit-card = credit card
 formal-issued = Issued
-# issue 12: B
-# The catalog editor's name per language, and the owner's e-receipt link of a sale.
-item-name-in = Item name ({ $language })
-owner-e-receipt = E-receipt
-owner-e-receipt-active = The customer opens the e-receipt at this link, from the QR code on the receipt.
-owner-e-receipt-revoked = Revoked at { $time }: the link shows nothing any more.
-owner-e-receipt-revoke = Revoke the e-receipt
-owner-e-receipt-revoke-confirm = Revoke this e-receipt's link? The customer can no longer open it, and this cannot be undone.
-# issue 12: E
-receipt-language = Receipt language
-receipt-qr-caption = Scan with your phone to view this receipt
-formal-issue = Issue a formal receipt
-formal-addressee-field = Addressed to
-formal-purpose-field = For (purpose)
-formal-submit = Issue
+
+# issue 12: C
+csv-column-name_translation = translated name (name.<language>)
+csv-expected-name_translation = a column like name.ko or name.zh-Hant, with names of at most 100 characters; save a file with Korean or Chinese as "CSV UTF-8"
 
 # issue 12: D
 ereceipt-title = E-receipt
@@ -597,3 +586,21 @@ ereceipt-pending-title = Your receipt is on its way
 ereceipt-pending = This receipt will appear here shortly, as soon as the shop's register has sent it. This page reloads itself every 30 seconds.
 ereceipt-not-found = Page not found.
 ereceipt-too-many = Too many requests. Please try again in a while.
+
+# issue 12: B
+# The catalog editor's name per language, and the owner's e-receipt link of a sale.
+item-name-in = Item name ({ $language })
+owner-e-receipt = E-receipt
+owner-e-receipt-active = The customer opens the e-receipt at this link, from the QR code on the receipt.
+owner-e-receipt-revoked = Revoked at { $time }: the link shows nothing any more.
+owner-e-receipt-revoke = Revoke the e-receipt
+owner-e-receipt-revoke-confirm = Revoke this e-receipt's link? The customer can no longer open it, and this cannot be undone.
+
+# issue 12: E
+receipt-language = Receipt language
+receipt-qr-caption = Scan with your phone to view this receipt
+formal-issue = Issue a formal receipt
+formal-addressee-field = Addressed to
+formal-purpose-field = For (purpose)
+formal-submit = Issue
+

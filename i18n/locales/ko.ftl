@@ -565,21 +565,10 @@ formal-reissue = 재발행
 formal-paid-by = 그중 { $method } 결제
 formal-credit-card = 신용카드
 formal-issued = 발행일
-# issue 12: B
-# The catalog editor's name per language, and the owner's e-receipt link of a sale.
-item-name-in = 상품명 ({ $language })
-owner-e-receipt = 전자 영수증
-owner-e-receipt-active = 고객은 영수증의 QR 코드로 이 링크에서 전자 영수증을 열 수 있습니다.
-owner-e-receipt-revoked = { $time }에 무효화했습니다. 링크를 열어도 아무것도 표시되지 않습니다.
-owner-e-receipt-revoke = 전자 영수증 무효화
-owner-e-receipt-revoke-confirm = 이 전자 영수증의 링크를 무효화할까요? 고객은 더 이상 열 수 없으며, 되돌릴 수 없습니다.
-# issue 12: E
-receipt-language = 영수증 언어
-receipt-qr-caption = 휴대폰으로 스캔하면 이 영수증을 볼 수 있습니다
-formal-issue = 정식 영수증 발행
-formal-addressee-field = 받는 분
-formal-purpose-field = 용도
-formal-submit = 발행
+
+# issue 12: C
+csv-column-name_translation = 번역된 상품명 (name.<언어>)
+csv-expected-name_translation = name.ko, name.zh-Hant 같은 열이며 이름은 100자까지입니다. 한국어·중국어가 있으면 "CSV UTF-8"로 저장해 주세요
 
 # issue 12: D
 ereceipt-title = 전자 영수증
@@ -588,3 +577,21 @@ ereceipt-pending-title = 영수증을 준비하고 있습니다
 ereceipt-pending = 이 영수증은 곧 여기에 표시됩니다. 매장 계산대에서 데이터가 도착하는 대로 표시됩니다. 이 페이지는 30초마다 자동으로 새로 고쳐집니다.
 ereceipt-not-found = 페이지를 찾을 수 없습니다.
 ereceipt-too-many = 요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.
+
+# issue 12: B
+# The catalog editor's name per language, and the owner's e-receipt link of a sale.
+item-name-in = 상품명 ({ $language })
+owner-e-receipt = 전자 영수증
+owner-e-receipt-active = 고객은 영수증의 QR 코드로 이 링크에서 전자 영수증을 열 수 있습니다.
+owner-e-receipt-revoked = { $time }에 무효화했습니다. 링크를 열어도 아무것도 표시되지 않습니다.
+owner-e-receipt-revoke = 전자 영수증 무효화
+owner-e-receipt-revoke-confirm = 이 전자 영수증의 링크를 무효화할까요? 고객은 더 이상 열 수 없으며, 되돌릴 수 없습니다.
+
+# issue 12: E
+receipt-language = 영수증 언어
+receipt-qr-caption = 휴대폰으로 스캔하면 이 영수증을 볼 수 있습니다
+formal-issue = 정식 영수증 발행
+formal-addressee-field = 받는 분
+formal-purpose-field = 용도
+formal-submit = 발행
+

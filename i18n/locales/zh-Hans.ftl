@@ -565,21 +565,10 @@ formal-reissue = 补发
 formal-paid-by = 其中{ $method }支付
 formal-credit-card = 信用卡
 formal-issued = 开具日期
-# issue 12: B
-# The catalog editor's name per language, and the owner's e-receipt link of a sale.
-item-name-in = 商品名称（{ $language }）
-owner-e-receipt = 电子小票
-owner-e-receipt-active = 顾客扫描小票上的二维码，即可通过此链接打开电子小票。
-owner-e-receipt-revoked = 已于 { $time } 作废。打开链接将不再显示任何内容。
-owner-e-receipt-revoke = 作废电子小票
-owner-e-receipt-revoke-confirm = 要作废此电子小票的链接吗？顾客将无法再打开，且无法恢复。
-# issue 12: E
-receipt-language = 收据语言
-receipt-qr-caption = 用手机扫描即可查看此收据
-formal-issue = 开具正式收据
-formal-addressee-field = 抬头
-formal-purpose-field = 用途
-formal-submit = 开具
+
+# issue 12: C
+csv-column-name_translation = 商品名称翻译（name.<语言>）
+csv-expected-name_translation = 列名如 name.ko 或 name.zh-Hant，名称最多 100 个字符；含韩语或中文时请另存为“CSV UTF-8”
 
 # issue 12: D
 ereceipt-title = 电子收据
@@ -588,3 +577,21 @@ ereceipt-pending-title = 正在准备您的收据
 ereceipt-pending = 此收据很快就会显示在这里，店铺收银机的数据一到即可显示。本页面每 30 秒自动刷新一次。
 ereceipt-not-found = 未找到页面。
 ereceipt-too-many = 请求过多，请稍后再试。
+
+# issue 12: B
+# The catalog editor's name per language, and the owner's e-receipt link of a sale.
+item-name-in = 商品名称（{ $language }）
+owner-e-receipt = 电子收据
+owner-e-receipt-active = 顾客扫描小票上的二维码，即可通过此链接打开电子收据。
+owner-e-receipt-revoked = 已于 { $time } 作废。打开链接将不再显示任何内容。
+owner-e-receipt-revoke = 作废电子收据
+owner-e-receipt-revoke-confirm = 要作废此电子收据的链接吗？顾客将无法再打开，且无法恢复。
+
+# issue 12: E
+receipt-language = 收据语言
+receipt-qr-caption = 用手机扫描即可查看此收据
+formal-issue = 开具正式收据
+formal-addressee-field = 抬头
+formal-purpose-field = 用途
+formal-submit = 开具
+

@@ -565,21 +565,10 @@ formal-reissue = 補發
 formal-paid-by = 其中{ $method }付款
 formal-credit-card = 信用卡
 formal-issued = 開立日期
-# issue 12: B
-# The catalog editor's name per language, and the owner's e-receipt link of a sale.
-item-name-in = 商品名稱（{ $language }）
-owner-e-receipt = 電子收據
-owner-e-receipt-active = 客人掃描收據上的 QR Code，即可透過此連結開啟電子收據。
-owner-e-receipt-revoked = 已於 { $time } 停用。開啟連結將不再顯示任何內容。
-owner-e-receipt-revoke = 停用電子收據
-owner-e-receipt-revoke-confirm = 要停用此電子收據的連結嗎？客人將無法再開啟，且無法復原。
-# issue 12: E
-receipt-language = 收據語言
-receipt-qr-caption = 用手機掃描即可查看這張收據
-formal-issue = 開立正式收據
-formal-addressee-field = 抬頭
-formal-purpose-field = 用途
-formal-submit = 開立
+
+# issue 12: C
+csv-column-name_translation = 商品名稱翻譯（name.<語言>）
+csv-expected-name_translation = 欄名如 name.ko 或 name.zh-Hant，名稱最多 100 個字元；含韓文或中文時請另存為「CSV UTF-8」
 
 # issue 12: D
 ereceipt-title = 電子收據
@@ -588,3 +577,21 @@ ereceipt-pending-title = 正在準備您的收據
 ereceipt-pending = 此收據很快就會顯示在這裡，店家收銀機的資料一到即可顯示。本頁面每 30 秒自動重新整理一次。
 ereceipt-not-found = 找不到頁面。
 ereceipt-too-many = 請求過多，請稍後再試。
+
+# issue 12: B
+# The catalog editor's name per language, and the owner's e-receipt link of a sale.
+item-name-in = 商品名稱（{ $language }）
+owner-e-receipt = 電子收據
+owner-e-receipt-active = 客人掃描收據上的 QR Code，即可透過此連結開啟電子收據。
+owner-e-receipt-revoked = 已於 { $time } 停用。開啟連結將不再顯示任何內容。
+owner-e-receipt-revoke = 停用電子收據
+owner-e-receipt-revoke-confirm = 要停用此電子收據的連結嗎？客人將無法再開啟，且無法復原。
+
+# issue 12: E
+receipt-language = 收據語言
+receipt-qr-caption = 用手機掃描即可查看這張收據
+formal-issue = 開立正式收據
+formal-addressee-field = 抬頭
+formal-purpose-field = 用途
+formal-submit = 開立
+

@@ -2,20 +2,33 @@
 //! the 領収書 says, made once here and drawn by two renderers (the app with Leptos, the server
 //! as HTML).
 //!
-//! For renderers:
+//! For renderers (the app's `ReceiptView`/`FormalReceiptView`, the server's `/r/` page):
 //! - Every [`Label`] keeps the Japanese (`ja`, to be marked `lang="ja"`) and, on a document in
 //!   another language, its translation (`local`, marked `lang={doc.lang.tag()}`) beside it:
 //!   the law reads the Japanese, the customer the translation. Show both when `local` is some.
 //! - Values (amounts, dates, names) are already formatted in the document's language; draw them
-//!   as they are. Rows carry a CSS class (`total`, `rate`, `tender`, …) to style by.
+//!   as they are, after their label (`お釣り` `¥3,130`; `No.` `000001`).
+//! - Each [`DocRow`] names its kind in `class`, which is also its CSS class:
+//!   meta `date`, `number`, `staff`, `refund-of`, `reissue`, `dining-mode` (label only);
+//!   totals `subtotal`, `discount`, `rate` (`10%対象`, with ` ※` when reduced), `rate-tax`
+//!   (always right after its `rate` row), `exempt`, `total`, `tax-total`; tenders `tender`,
+//!   `tender-details` (label only), `excess`, `tendered`, `change`; a line's discount
+//!   `line-off`. To keep today's Japanese receipt (register.spec asserts
+//!   `10%対象¥1,718 (内消費税 ¥156)`), draw a `rate-tax` row inside its `rate` row's value:
+//!   `{value} ({label} {value})`.
 //! - Draw in this order: title, issuer (name, address, `TEL` phone, registration label and
 //!   number), then for a 領収書 the addressee, amount and purpose, then `meta`, `lines` (name
-//!   with ` ※` when `reduced`, the exempt mark when `exempt`, `name_ja` under the name when
-//!   some), `totals`, `tenders`, `notes`, the stamp box when `stamp` is some (label
-//!   `lang.legal("formal-stamp")`, the duty inside), `footer`, and the e-receipt QR when
-//!   `token` is some (`<origin>/r/<token>`).
-//! - The app holds only Japanese compiled in: load the document's language first, or its
-//!   labels show message ids.
+//!   with ` ※` when `reduced`, `exempt-short` when `exempt`, `name_ja` under the name when
+//!   some, then its `discount` row), `totals`, `tenders`, `notes`, the stamp box when `stamp`
+//!   is some (`.stamp-box` with label `lang.legal("formal-stamp")` and the duty inside),
+//!   `footer`, and the e-receipt QR when `token` is some (`<origin>/r/<token>`; a 領収書 has
+//!   none).
+//! - [`DocKind`] tells a refund (`original_no`) and a 領収書 (`reissue`) apart; both are also
+//!   in the rows, so a renderer need not look at it.
+//! - The app holds only Japanese compiled in: load the document's language first (B's
+//!   `ensure_loaded`), or its labels show message ids. A sale's language is
+//!   `Sale.receipt_lang` (`Lang::from_tag`, `None` = Japanese); a 領収書's is
+//!   `FormalReceipt.lang`.
 
 use akinai_core::Yen;
 use akinai_core::cart::CartLine;
@@ -123,9 +136,9 @@ pub struct ReceiptDoc {
     pub token: Option<String>,
 }
 
-/// A row whose label is the message `id` (Japanese, translation beside).
-fn row(lang: Lang, id: &str, value: String, class: &'static str) -> DocRow {
-    DocRow { label: Label::both(lang, |l| l.text(id)), value, class }
+/// The message `id` as a label: Japanese, and the translation beside it.
+fn text(lang: Lang, id: &str) -> Label {
+    Label::both(lang, |l| l.text(id))
 }
 
 /// A line's name in `lang`, and the Japanese name when the first is a translation: the shop's
@@ -170,6 +183,22 @@ pub fn tender_details(lang: Lang, tender: &Tender) -> Vec<String> {
     details
 }
 
+/// The language `sale`'s receipt was asked for at the register (`Sale.receipt_lang`):
+/// Japanese when none was, or when it is not one of this build's.
+pub fn language(sale: &Sale) -> Lang {
+    stored(sale.receipt_lang.as_deref())
+}
+
+/// The language a 領収書 was issued in (`FormalReceipt.lang`), as [`language`] for a sale.
+pub fn formal_language(issue: &FormalReceipt) -> Lang {
+    stored(issue.lang.as_deref())
+}
+
+/// A language tag as records store it: `None` is Japanese.
+fn stored(tag: Option<&str>) -> Lang {
+    tag.and_then(Lang::from_tag).unwrap_or(Lang::JA)
+}
+
 /// The register's receipt of `sale` (or refund) in `lang`: the 適格簡易請求書 (issuer and
 /// registration number, date, lines with ※, totals and tax per rate) and how it was paid.
 pub fn document(sale: &Sale, lang: Lang) -> ReceiptDoc {
@@ -181,9 +210,13 @@ pub fn document(sale: &Sale, lang: Lang) -> ReceiptDoc {
         SaleKind::Sale => (DocKind::Receipt, lang.legal("receipt-title")),
     };
     let mut meta = vec![
-        row(lang, "receipt-date", lang.date_time(sale.at), "date"),
-        row(lang, "receipt-no", format!("{:06}", sale.receipt_no), "number"),
-        row(lang, "staff", sale.staff.clone(), "staff"),
+        DocRow { label: text(lang, "receipt-date"), value: lang.date_time(sale.at), class: "date" },
+        DocRow {
+            label: text(lang, "receipt-no"),
+            value: format!("{:06}", sale.receipt_no),
+            class: "number",
+        },
+        DocRow { label: text(lang, "staff"), value: sale.staff.clone(), class: "staff" },
     ];
     if let DocKind::Refund { original_no } = kind {
         let of = Label::both(lang, |l| {
@@ -195,7 +228,7 @@ pub fn document(sale: &Sale, lang: Lang) -> ReceiptDoc {
         DiningMode::TakeOut => "take-out",
         DiningMode::EatIn => "eat-in",
     };
-    meta.push(row(lang, dining, String::new(), "dining-mode"));
+    meta.push(DocRow { label: text(lang, dining), value: String::new(), class: "dining-mode" });
     let notes =
         if sale.receipt.has_reduced() { vec![lang.legal("reduced-note")] } else { Vec::new() };
     ReceiptDoc {
@@ -231,12 +264,24 @@ pub fn formal(sale: &Sale, issue: &FormalReceipt, lang: Lang) -> ReceiptDoc {
     doc.kind = DocKind::Formal { reissue };
     doc.title = lang.legal("formal-title");
     doc.meta = vec![
-        row(lang, "formal-issued", lang.date(issue.at.date_naive()), "date"),
-        row(lang, "receipt-no", format!("{:06}", sale.receipt_no), "number"),
-        row(lang, "staff", issue.staff.clone(), "staff"),
+        DocRow {
+            label: text(lang, "formal-issued"),
+            value: lang.date(issue.at.date_naive()),
+            class: "date",
+        },
+        DocRow {
+            label: text(lang, "receipt-no"),
+            value: format!("{:06}", sale.receipt_no),
+            class: "number",
+        },
+        DocRow { label: text(lang, "staff"), value: issue.staff.clone(), class: "staff" },
     ];
     if reissue {
-        doc.meta.push(row(lang, "formal-reissue", String::new(), "reissue"));
+        doc.meta.push(DocRow {
+            label: text(lang, "formal-reissue"),
+            value: String::new(),
+            class: "reissue",
+        });
     }
     let addressee = issue.addressee.trim();
     doc.addressee = Some(if addressee.is_empty() {
@@ -280,7 +325,7 @@ fn lines(sale: &Sale, lang: Lang) -> Vec<DocLine> {
             let (name, name_ja) = line_name(cart_line, lang);
             let discount = (line.discount != Yen::ZERO).then(|| {
                 let off = Yen::new(-line.discount.get().abs());
-                row(lang, "discount", lang.yen(off), "line-off")
+                DocRow { label: text(lang, "discount"), value: lang.yen(off), class: "line-off" }
             });
             DocLine {
                 name,
@@ -299,10 +344,18 @@ fn lines(sale: &Sale, lang: Lang) -> Vec<DocLine> {
 fn totals(sale: &Sale, lang: Lang) -> Vec<DocRow> {
     let r = &sale.receipt;
     let tax_included = r.pricing == PricingMode::TaxIncluded;
-    let mut totals = vec![row(lang, "subtotal", lang.yen(r.subtotal), "subtotal")];
+    let mut totals = vec![DocRow {
+        label: text(lang, "subtotal"),
+        value: lang.yen(r.subtotal),
+        class: "subtotal",
+    }];
     if r.discount != Yen::ZERO {
         let off = Yen::new(-r.discount.get().abs());
-        totals.push(row(lang, "receipt-discount", lang.yen(off), "discount"));
+        totals.push(DocRow {
+            label: text(lang, "receipt-discount"),
+            value: lang.yen(off),
+            class: "discount",
+        });
     }
     for rate in &r.rates {
         let target = Label::both(lang, |l| {
@@ -312,13 +365,25 @@ fn totals(sale: &Sale, lang: Lang) -> Vec<DocRow> {
         let base = if tax_included { rate.gross } else { rate.net };
         totals.push(DocRow { label: target, value: lang.yen(base), class: "rate" });
         let tax = if tax_included { "tax-included-in" } else { "tax" };
-        totals.push(row(lang, tax, lang.yen(rate.tax), "rate-tax"));
+        totals.push(DocRow {
+            label: text(lang, tax),
+            value: lang.yen(rate.tax),
+            class: "rate-tax",
+        });
     }
     if r.lines.iter().any(|l| l.exempt) {
-        totals.push(row(lang, "exempt", lang.yen(r.exempt), "exempt"));
+        totals.push(DocRow {
+            label: text(lang, "exempt"),
+            value: lang.yen(r.exempt),
+            class: "exempt",
+        });
     }
-    totals.push(row(lang, "total", lang.yen(r.total), "total"));
-    totals.push(row(lang, "tax-total", lang.yen(r.tax), "tax-total"));
+    totals.push(DocRow { label: text(lang, "total"), value: lang.yen(r.total), class: "total" });
+    totals.push(DocRow {
+        label: text(lang, "tax-total"),
+        value: lang.yen(r.tax),
+        class: "tax-total",
+    });
     totals
 }
 
@@ -338,12 +403,24 @@ fn tenders(sale: &Sale, lang: Lang) -> Vec<DocRow> {
         }
     }
     if sale.excess > Yen::ZERO {
-        rows.push(row(lang, "pay-excess", lang.yen(sale.excess), "excess"));
+        rows.push(DocRow {
+            label: text(lang, "pay-excess"),
+            value: lang.yen(sale.excess),
+            class: "excess",
+        });
     }
     if !sale.is_refund() {
         let tendered: Yen = sale.tenders.iter().map(|t| t.amount).sum();
-        rows.push(row(lang, "tendered", lang.yen(tendered), "tendered"));
-        rows.push(row(lang, "change", lang.yen(sale.change), "change"));
+        rows.push(DocRow {
+            label: text(lang, "tendered"),
+            value: lang.yen(tendered),
+            class: "tendered",
+        });
+        rows.push(DocRow {
+            label: text(lang, "change"),
+            value: lang.yen(sale.change),
+            class: "change",
+        });
     }
     rows
 }

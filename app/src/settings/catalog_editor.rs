@@ -297,3 +297,37 @@ fn CsvImportExport() -> impl IntoView {
         </div>
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use akinai_i18n::Lang;
+    use leptos::prelude::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    use super::ItemFields;
+
+    #[wasm_bindgen_test]
+    fn names_per_language_are_trimmed_and_an_emptied_one_is_dropped() {
+        let fields = ItemFields::new();
+        fields.name.set("おにぎり 鮭".into());
+        fields.price.set("180".into());
+        fields.names.set(BTreeMap::from([
+            ("en".to_owned(), "  Salmon rice ball ".to_owned()),
+            ("ko".to_owned(), "   ".to_owned()),
+            // A language the app has no file for (from a CSV) is kept as it came.
+            ("fr".to_owned(), "Onigiri au saumon".to_owned()),
+        ]));
+        let item = fields.item(Lang::JA).map(|item| item.names).unwrap_or_default();
+        assert_eq!(
+            item,
+            BTreeMap::from([
+                ("en".to_owned(), "Salmon rice ball".to_owned()),
+                ("fr".to_owned(), "Onigiri au saumon".to_owned()),
+            ])
+        );
+        fields.clear();
+        assert!(fields.names.get_untracked().is_empty(), "a new item starts with no translations");
+    }
+}

@@ -5,19 +5,25 @@
 //! [`Error`], naming its row as a spreadsheet numbers it (the header is row 1, blank rows count)
 //! and its column by the English header word (`price`, `tax_class`, ...) whatever the file
 //! called it, so that the message can be translated; and no item is changed.
+//!
+//! Item names in other languages ([`Item::names`]) are one column per language, `name.<tag>`
+//! (`name.ko`, `name.zh-Hant`; also `name_<tag>` and `商品名(<tag>)`). Their errors name the
+//! column [`NAME_TRANSLATION`]. Korean and Chinese are not in Shift_JIS: such a file must be
+//! saved as UTF-8.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use csv::StringRecord;
 use encoding_rs::{DecoderResult, SHIFT_JIS};
 use unicode_normalization::UnicodeNormalization;
 use uuid::Uuid;
 
-use super::{Item, fold_width, normalize};
+use super::{Item, MAX_NAME_CHARS, MAX_NAMES, fold_width, normalize};
 use crate::Error;
 use crate::error::{Field, Result};
 use crate::money::Yen;
+use crate::name::is_language_tag;
 use crate::tax::{Named, TaxClass};
 
 /// Rows one import may hold: a shop's catalog fits many times over, and a bigger file is refused
@@ -76,6 +82,22 @@ impl CsvImport {
         merged
     }
 }
+
+/// The column word of the `name.<tag>` columns in errors (`csv-column-name_translation`).
+pub const NAME_TRANSLATION: &str = "name_translation";
+
+/// Every column word an error can name, for the messages that translate them.
+pub const CSV_COLUMNS: [&str; 9] = [
+    "name",
+    "kana",
+    "price",
+    "tax_class",
+    "category",
+    "barcode",
+    "color",
+    "open_price",
+    NAME_TRANSLATION,
+];
 
 /// The columns Akinai knows, in the order [`export_csv`] writes them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -138,6 +160,38 @@ impl Column {
     }
 }
 
+/// The language of a translated-name header (`name.ko`, `name_zh-Hant`, `商品名(en)`), its tag
+/// in the usual case (`zh-hant` → `zh-Hant`); `None` for any other header. `Some(None)` for a
+/// `name.<…>` header whose tag is not one, or is `ja` (that is the `name` column): the shop
+/// meant a translation. The other spellings with something else in them (`name_kana`,
+/// `商品名(カナ)`) are other columns, ignored as before.
+fn translation_tag(header: &str) -> Option<Option<String>> {
+    let header: String = header.nfkc().collect();
+    let header = header.trim();
+    let prefix = header.get(..5).map(str::to_lowercase);
+    let (raw, explicit) = match prefix.as_deref() {
+        Some("name.") => (header.get(5..)?, true),
+        Some("name_") => (header.get(5..)?, false),
+        _ => (header.strip_prefix("商品名(")?.strip_suffix(')')?, false),
+    };
+    let tag: Vec<String> = raw
+        .trim()
+        .split('-')
+        .enumerate()
+        .map(|(at, part)| match (at, part.len()) {
+            (0, _) => part.to_lowercase(),
+            (_, 4) => {
+                let (first, rest) = part.split_at(part.ceil_char_boundary(1));
+                first.to_uppercase() + &rest.to_lowercase()
+            }
+            _ => part.to_uppercase(),
+        })
+        .collect();
+    let tag = tag.join("-");
+    let valid = is_language_tag(&tag) && tag != "ja";
+    (valid || explicit).then(|| valid.then_some(tag))
+}
+
 /// A header word folded so that `Tax Class`, `tax_class` and `ＴＡＸ＿ＣＬＡＳＳ` are one word.
 fn header_key(header: &str) -> String {
     normalize(header).chars().filter(|c| !c.is_whitespace() && !matches!(c, '_' | '-')).collect()
@@ -146,13 +200,36 @@ fn header_key(header: &str) -> String {
 /// Where each known column is in the file.
 struct Layout {
     positions: [Option<usize>; 8],
+    /// The translated-name columns: (language tag, position), in the file's order.
+    translations: Vec<(String, usize)>,
     width: usize,
 }
 
 impl Layout {
     fn from_header(header: &StringRecord) -> Result<Layout> {
         let mut positions = [None; 8];
+        let mut translations: Vec<(String, usize)> = Vec::new();
         for (at, cell) in header.iter().enumerate() {
+            if let Some(tag) = translation_tag(cell) {
+                let bad = || Error::CsvCell {
+                    row: 1,
+                    column: NAME_TRANSLATION,
+                    value: cell.trim().to_owned(),
+                };
+                let tag = tag.ok_or_else(bad)?;
+                if let Some((_, first)) = translations.iter().find(|(seen, _)| *seen == tag) {
+                    return Err(Error::CsvDuplicateColumn {
+                        column: NAME_TRANSLATION,
+                        first: header.get(*first).unwrap_or_default().trim().to_owned(),
+                        second: cell.trim().to_owned(),
+                    });
+                }
+                if translations.len() == MAX_NAMES {
+                    return Err(bad());
+                }
+                translations.push((tag, at));
+                continue;
+            }
             let Some(column) = Column::of_header(cell) else { continue };
             match positions[column as usize] {
                 Some(first) => {
@@ -170,7 +247,7 @@ impl Layout {
                 return Err(Error::CsvMissingColumn { column: required.key() });
             }
         }
-        Ok(Layout { positions, width: header.len() })
+        Ok(Layout { positions, translations, width: header.len() })
     }
 }
 
@@ -201,6 +278,27 @@ impl Row<'_> {
         }
     }
 
+    /// The translated names of the row: (tag, name), an empty name where the cell is empty.
+    fn names(&self) -> Result<Vec<(String, String)>> {
+        let mut names = Vec::with_capacity(self.layout.translations.len());
+        for (tag, at) in &self.layout.translations {
+            let cell = unguard(self.record.get(*at).unwrap_or_default().trim()).trim();
+            // Only question marks is what Excel writes for Korean (or Chinese) text it saved
+            // as Shift_JIS, which cannot hold it: the file must be saved as UTF-8.
+            let lost =
+                !cell.is_empty() && cell.chars().all(|c| matches!(c, '?' | '？' | ' ' | '　'));
+            if lost || cell.chars().count() > MAX_NAME_CHARS {
+                return Err(Error::CsvCell {
+                    row: self.number,
+                    column: NAME_TRANSLATION,
+                    value: cell.to_owned(),
+                });
+            }
+            names.push((tag.clone(), cell.to_owned()));
+        }
+        Ok(names)
+    }
+
     fn fields(&self) -> Result<Fields> {
         // The layout has checked that the required columns are there.
         let required = |column| self.cell(column).unwrap_or_default();
@@ -227,6 +325,7 @@ impl Row<'_> {
             barcode: self.read(Column::Barcode, parse_barcode)?,
             color: self.read(Column::Color, parse_color)?,
             open_price: self.read(Column::OpenPrice, parse_bool)?,
+            names: self.names()?,
         })
     }
 }
@@ -243,6 +342,8 @@ struct Fields {
     barcode: Option<Option<String>>,
     color: Option<String>,
     open_price: Option<bool>,
+    /// The file's translated names, (tag, name); an empty name removes that translation.
+    names: Vec<(String, String)>,
 }
 
 /// The contract's words and the Japanese ones a shop writes.
@@ -546,6 +647,15 @@ pub fn import_csv_text(
         let keep = |field: Option<String>, old: fn(&Item) -> &String| {
             field.or_else(|| base.map(|item| old(item).clone())).unwrap_or_default()
         };
+        // Languages the file has no column for keep their names.
+        let mut names = base.map(|item| item.names.clone()).unwrap_or_default();
+        for (tag, name) in fields.names {
+            if name.is_empty() {
+                names.remove(&tag);
+            } else {
+                names.insert(tag, name);
+            }
+        }
         let item = Item {
             id: base.map_or_else(&mut new_id, |item| item.id),
             kana: keep(fields.kana, |item| &item.kana),
@@ -556,7 +666,7 @@ pub fn import_csv_text(
             price,
             tax_class: fields.tax_class,
             open_price,
-            names: Default::default(),
+            names,
         };
         match base {
             None => import.added += 1,
@@ -575,31 +685,57 @@ fn duplicate(row: usize, first_row: usize, column: &'static str, value: String) 
 /// The catalog as CSV that [`import_csv`] reads back to the same items: the English header,
 /// one row per item, CRLF line ends, prices as plain digits, text cells guarded against
 /// formulas ([`guard_csv_cell`]). It starts with a UTF-8 BOM, without which Japanese Excel
-/// reads UTF-8 as Shift_JIS and garbles every name.
+/// reads UTF-8 as Shift_JIS and garbles every name. The items' translated names come as
+/// [`export_csv_with`] writes them.
 pub fn export_csv(items: &[Item]) -> String {
+    export_csv_with(items, &[])
+}
+
+/// [`export_csv`] with a `name.<tag>` column after `kana` for each of `langs`, in their order
+/// (empty where an item has no such name, for the shop to fill in), then for each other
+/// language some item has a name in, by tag.
+pub fn export_csv_with(items: &[Item], langs: &[&str]) -> String {
+    let present: BTreeSet<&str> =
+        items.iter().flat_map(|item| item.names.keys().map(String::as_str)).collect();
+    let mut tags: Vec<&str> = Vec::new();
+    for tag in langs.iter().copied().chain(present) {
+        if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
     let mut out = String::from("\u{FEFF}");
-    push_row(&mut out, Column::ALL.map(Column::key));
+    let headers: Vec<String> = tags.iter().map(|tag| format!("name.{tag}")).collect();
+    let [name, kana, rest @ ..] = Column::ALL.map(Column::key);
+    let header = [name, kana].into_iter().chain(headers.iter().map(String::as_str)).chain(rest);
+    push_row(&mut out, header);
     for item in items {
         let price = item.price.get().to_string();
-        push_row(
-            &mut out,
-            [
-                &guard_csv_cell(&item.name),
-                &guard_csv_cell(&item.kana),
-                &price,
-                item.tax_class.word(),
-                &guard_csv_cell(&item.category),
-                &guard_csv_cell(item.barcode.as_deref().unwrap_or_default()),
-                &guard_csv_cell(&item.color),
-                if item.open_price { "true" } else { "false" },
-            ],
-        );
+        let names = tags.iter().map(|tag| translated(&item.names, tag));
+        let rest = [
+            price.as_str(),
+            item.tax_class.word(),
+            &guard_csv_cell(&item.category),
+            &guard_csv_cell(item.barcode.as_deref().unwrap_or_default()),
+            &guard_csv_cell(&item.color),
+            if item.open_price { "true" } else { "false" },
+        ];
+        let cells = [guard_csv_cell(&item.name), guard_csv_cell(&item.kana)]
+            .into_iter()
+            .chain(names)
+            .chain(rest.into_iter().map(Cow::Borrowed));
+        push_row(&mut out, cells);
     }
     out
 }
 
-fn push_row(out: &mut String, cells: [&str; 8]) {
+/// The item's name in `tag`, guarded against formulas; empty when it has none.
+fn translated<'a>(names: &'a BTreeMap<String, String>, tag: &str) -> Cow<'a, str> {
+    names.get(tag).map_or(Cow::Borrowed(""), |name| guard_csv_cell(name))
+}
+
+fn push_row<S: AsRef<str>>(out: &mut String, cells: impl IntoIterator<Item = S>) {
     for (at, cell) in cells.into_iter().enumerate() {
+        let cell = cell.as_ref();
         if at > 0 {
             out.push(',');
         }

@@ -81,3 +81,38 @@ fn a_formal_receipt_reads_back_from_json_and_leaves_out_japanese() {
     assert!(!json.contains("lang"), "{json}");
     assert_eq!(serde_json::from_str::<FormalReceipt>(&json).unwrap(), receipt);
 }
+
+proptest::proptest! {
+    #[test]
+    fn any_issue_of_a_sale_passes_its_check_and_keeps_the_rule_s_duty(
+        price in 1i64..3_000_000,
+        class in crate::testing::any_class(),
+        card_per_mille in 0i64..=1000,
+        copy in 1u32..5,
+        addressee in "[ a-zA-Z株式会社テスト]{0,40}",
+        purpose in "[ a-z品代飲食]{0,30}",
+        wrong in 1i64..1_000,
+    ) {
+        use crate::cart::Cart;
+        let mut cart = Cart::new(chrono::NaiveDate::from_ymd_opt(2026, 12, 3).unwrap());
+        cart.lines.push(crate::testing::line("品", price, 1, class));
+        let total = Sale::ring_up(ctx(1), cart.clone(), cash(price * 2)).unwrap().receipt.total.get();
+        let card = total * card_per_mille / 1000;
+        let mut tenders = vec![tender(PaymentMethod::Card, "visa", card)];
+        tenders.push(crate::payment::Tender::new(PaymentMethod::Cash, Yen::new(total - card)));
+        let sale = Sale::ring_up(ctx(1), cart, tenders).unwrap();
+
+        let issued = FormalReceipt::issue(&ctx(9), &sale, &addressee, &purpose, copy, None).unwrap();
+        proptest::prop_assert_eq!(issued.check(&sale), Ok(()));
+        proptest::prop_assert_eq!(issued.stamp_duty, crate::stamp::judge(&sale).duty);
+        proptest::prop_assert_eq!(issued.is_reissue(), copy >= 2);
+        proptest::prop_assert_eq!(issued.addressee.as_str(), addressee.trim());
+        let json = serde_json::to_string(&issued).unwrap();
+        proptest::prop_assert_eq!(serde_json::from_str::<FormalReceipt>(&json).unwrap(), issued.clone());
+
+        let mut other = issued;
+        other.stamp_duty += Yen::new(wrong);
+        let refused = other.check(&sale).unwrap_err().field();
+        proptest::prop_assert_eq!(refused.as_str(), "stamp_duty");
+    }
+}

@@ -281,3 +281,18 @@ fn check_sale_refuses_a_bad_token_or_language_naming_the_field() {
         .unwrap_err();
     assert_eq!(err.field().as_str(), "receipt_lang");
 }
+
+#[test]
+fn a_formal_receipt_is_a_record_of_its_own_kind_in_the_chain() {
+    let sale = mixed_sale();
+    let issue =
+        crate::formal::FormalReceipt::issue(&ctx(2), &sale, "株式会社テスト", "", 1, None).unwrap();
+    let record = Record::FormalReceipt(Box::new(issue));
+    assert_eq!(record.kind(), "formal_receipt");
+    let entries = chain(vec![Record::Sale(Box::new(sale)), record]);
+    let json = serde_json::to_string(&entries[1]).unwrap();
+    assert!(json.contains(r#""record":{"type":"formal_receipt","data":{"#), "{json}");
+    let back: OutboxEntry = serde_json::from_str(&json).unwrap();
+    assert_eq!((back.compute_hash(), &back), (entries[1].hash.clone(), &entries[1]));
+    assert!(verify_chain(&links(&entries)).is_empty());
+}

@@ -18,7 +18,8 @@ use sqlx::{Any, Transaction};
 use uuid::Uuid;
 
 use akinai_core::api::{ErrorBody, Imported};
-use akinai_core::catalog::{Item, export_csv, import_csv};
+use akinai_core::catalog::{Item, export_csv_with, import_csv};
+use akinai_i18n::Lang;
 
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
@@ -201,7 +202,11 @@ pub async fn export(
     Path(store): Path<String>,
 ) -> Result<([(axum::http::HeaderName, &'static str); 2], String)> {
     owned_store(&state, &owner, &store).await?;
-    let csv = export_csv(&catalog(&state, &store).await?);
+    // A column per language the server speaks, empty where no name is given yet: the owner
+    // fills them in a spreadsheet.
+    let langs: Vec<&str> =
+        Lang::all().iter().filter(|lang| **lang != Lang::JA).map(|lang| lang.tag()).collect();
+    let csv = export_csv_with(&catalog(&state, &store).await?, &langs);
     Ok((
         [
             (CONTENT_TYPE, "text/csv; charset=utf-8"),

@@ -1,5 +1,7 @@
 use proptest::prelude::*;
 
+use std::collections::BTreeMap;
+
 use super::*;
 
 /// Ids 1, 2, 3, ... in the order they are asked for.
@@ -452,10 +454,11 @@ fn arb_item() -> impl Strategy<Value = Item> {
         prop::option::of("[0-9A-Z-]{1,14}"),
         prop::sample::select(vec!["", "#2a9d8f", "#FFFFFF"]),
         any::<bool>(),
+        arb_names(),
     )
         .prop_filter_map(
             "names are trimmed and not blank",
-            |(id, name, kana, price, tax_class, category, barcode, color, open_price)| {
+            |(id, name, kana, price, tax_class, category, barcode, color, open_price, names)| {
                 let name = name.trim();
                 (!name.is_empty()).then(|| Item {
                     id: Uuid::from_u128(id),
@@ -467,10 +470,20 @@ fn arb_item() -> impl Strategy<Value = Item> {
                     barcode,
                     color: color.to_owned(),
                     open_price,
-                    names: Default::default(),
+                    names,
                 })
             },
         )
+}
+
+/// Translated names in a few languages, some starting like a formula.
+fn arb_names() -> impl Strategy<Value = BTreeMap<String, String>> {
+    let tag = prop::sample::select(vec!["en", "ko", "zh-Hans", "zh-Hant", "pt-BR"]);
+    let name = "[=+@'a-zA-Z가-힣漢字 ,\"-]{1,10}".prop_filter_map("trimmed, not blank", |name| {
+        let name = name.trim();
+        (!name.is_empty()).then(|| name.to_owned())
+    });
+    prop::collection::btree_map(tag.prop_map(str::to_owned), name, 0..3)
 }
 
 /// A catalog in which each item has its own barcode, or without one its own name.
@@ -498,5 +511,124 @@ proptest! {
         prop_assert_eq!(&again.items, &items);
         prop_assert_eq!(again.unchanged, items.len());
         prop_assert_eq!(again.merged_into(&items), items);
+    }
+}
+
+/// Items named in other languages, `(tag, name)` pairs for item 1 and 2.
+fn translated(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    pairs.iter().map(|(tag, name)| ((*tag).to_owned(), (*name).to_owned())).collect()
+}
+
+#[test]
+fn translated_names_are_read_from_name_tag_columns_in_any_spelling() {
+    let text = "商品名,価格,税区分,name.ko,name_ZH-hant,商品名（en）,Name.zh-Hans\r\n\
+                おにぎり 鮭,150,軽減,연어 주먹밥,鮭魚飯糰,Salmon rice ball,\r\n";
+    let item = only(text);
+    assert_eq!(
+        item.names,
+        translated(&[("ko", "연어 주먹밥"), ("zh-Hant", "鮭魚飯糰"), ("en", "Salmon rice ball")])
+    );
+    assert_eq!(item.check(), Ok(()));
+}
+
+#[test]
+fn an_update_sets_and_clears_the_languages_the_file_has_and_keeps_the_others() {
+    let mut rice = item(1, "おにぎり", 150, None);
+    rice.names = translated(&[("en", "Rice ball"), ("ko", "주먹밥"), ("zh-Hans", "饭团")]);
+    let text = "name,price,tax_class,name.en,name.ko,name.zh-Hant\r\n\
+                おにぎり,150,food,Onigiri,,飯糰\r\n";
+    let import = import_csv(text.as_bytes(), std::slice::from_ref(&rice), ids()).unwrap();
+    assert_eq!((import.updated, import.added), (1, 0));
+    assert_eq!(
+        import.items[0].names,
+        translated(&[("en", "Onigiri"), ("zh-Hans", "饭团"), ("zh-Hant", "飯糰")])
+    );
+    // A file without translation columns leaves them all as they were.
+    let plain = import_csv(
+        b"name,price,tax_class\r\n\xe3\x81\x8a\xe3\x81\xab\xe3\x81\x8e\xe3\x82\x8a,150,food\r\n",
+        std::slice::from_ref(&rice),
+        ids(),
+    )
+    .unwrap();
+    assert_eq!((plain.unchanged, &plain.items[0].names), (1, &rice.names));
+}
+
+#[test]
+fn bad_translation_columns_and_names_are_refused_as_name_translation() {
+    let refused = |header: &str, row: &str| {
+        import(&format!("name,price,tax_class,{header}\r\nお茶,120,food,{row}\r\n")).unwrap_err()
+    };
+    assert_eq!(refused("name.korean", "차"), cell(1, NAME_TRANSLATION, "name.korean"));
+    assert_eq!(refused("name.ja", "お茶"), cell(1, NAME_TRANSLATION, "name.ja"));
+    assert_eq!(refused("name.zh_Hant", "茶"), cell(1, NAME_TRANSLATION, "name.zh_Hant"));
+    assert_eq!(refused("name.zh-éab", "茶"), cell(1, NAME_TRANSLATION, "name.zh-éab"));
+    // Other spellings with something else in them are other columns, ignored as before.
+    let ignored = "name,price,tax_class,name_kana,商品名(カナ),name_ja\r\nお茶,120,food,オチャ,オチャ,お茶\r\n";
+    assert_eq!(only(ignored).names, BTreeMap::new());
+    assert_eq!(
+        refused("name.ko,name_ko", "차,차"),
+        Error::CsvDuplicateColumn {
+            column: NAME_TRANSLATION,
+            first: "name.ko".into(),
+            second: "name_ko".into()
+        }
+    );
+    let long = "가".repeat(MAX_NAME_CHARS + 1);
+    assert_eq!(refused("name.ko", &long), cell(2, NAME_TRANSLATION, &long));
+    assert!(
+        import(&format!("name,price,tax_class,name.ko\r\nお茶,120,food,{}\r\n", &long[3..]))
+            .is_ok()
+    );
+    let many: Vec<String> = ('a'..='z').take(MAX_NAMES + 1).map(|c| format!("name.x{c}")).collect();
+    let err = refused(&many.join(","), "");
+    assert_eq!(err, cell(1, NAME_TRANSLATION, &many[MAX_NAMES]));
+    assert_eq!(err.field().as_str(), "csv.rows[1].name_translation");
+}
+
+#[test]
+fn korean_in_a_shift_jis_file_is_refused_for_the_file_must_be_utf8() {
+    // Hangul is not in Shift_JIS: Excel writes it as question marks ...
+    let (bytes, _, unmappable) =
+        SHIFT_JIS.encode("商品名,価格,税区分,name.ko\r\nおにぎり,150,軽減,?? ???\r\n");
+    assert!(!unmappable);
+    assert_eq!(import_csv(&bytes, &[], ids()), Err(cell(2, NAME_TRANSLATION, "?? ???")));
+    // ... and UTF-8 Korean pasted into a Shift_JIS file is neither encoding: its line is named.
+    let (head, _, _) =
+        SHIFT_JIS.encode("商品名,価格,税区分,name.ko\r\nお茶,120,軽減,차\r\nおにぎり,150,軽減,");
+    let bytes = [head.as_ref(), "연어 주먹밥\r\n".as_bytes()].concat();
+    assert_eq!(import_csv(&bytes, &[], ids()), Err(Error::CsvEncoding { line: 3 }));
+    // Saved as UTF-8, the same catalog reads.
+    let text = "商品名,価格,税区分,name.ko\r\nおにぎり,150,軽減,연어 주먹밥\r\n";
+    assert_eq!(only(text).names, translated(&[("ko", "연어 주먹밥")]));
+}
+
+#[test]
+fn export_writes_the_languages_asked_for_then_those_items_have() {
+    let mut tea = item(1, "緑茶", 120, None);
+    tea.names = translated(&[("zh-Hant", "綠茶"), ("en", "Green tea"), ("fr", "=Thé vert")]);
+    let rice = item(2, "おにぎり", 150, None);
+    let csv = export_csv_with(&[tea.clone(), rice.clone()], &["ko", "zh-Hant", "en"]);
+    assert_eq!(
+        csv,
+        "\u{FEFF}name,kana,name.ko,name.zh-Hant,name.en,name.fr,price,tax_class,category,barcode,color,open_price\r\n\
+         緑茶,,,綠茶,Green tea,'=Thé vert,120,food,,,,false\r\n\
+         おにぎり,,,,,,150,food,,,,false\r\n"
+    );
+    let back = import_csv(csv.as_bytes(), &[tea.clone(), rice.clone()], ids()).unwrap();
+    assert_eq!((back.unchanged, back.items), (2, vec![tea.clone(), rice]));
+    assert!(export_csv(&[tea]).starts_with("\u{FEFF}name,kana,name.en,name.fr,name.zh-Hant,price"));
+}
+
+proptest! {
+    #[test]
+    fn any_translation_header_is_read_or_refused_without_panicking(
+        prefix in prop::sample::select(vec!["name.", "NAME_", "商品名(", "name"]),
+        tag in "\\PC{0,8}",
+    ) {
+        let header = format!("{prefix}{tag})").replace([',', '"', '\r', '\n'], "");
+        let text = format!("name,price,tax_class,{header}\r\nお茶,120,food,茶\r\n");
+        if let Ok(import) = import(&text) {
+            prop_assert_eq!(import.items[0].check(), Ok(()));
+        }
     }
 }
