@@ -6,18 +6,13 @@
 
 use akinai_core::formal::FormalReceipt;
 use akinai_core::sale::Sale;
-use akinai_i18n::receipt::{DocRow, ReceiptDoc, document, formal};
+use akinai_i18n::receipt::{DocRow, ReceiptDoc, document, formal, formal_language, language};
 use akinai_i18n::{Label, Lang};
 use leptos::logging::warn;
 use leptos::prelude::*;
 
 use crate::qr::QrCodeSvg;
 use crate::state::{Screen, use_app};
-
-/// The language a document of `tag` is written in (none is Japanese).
-fn doc_lang(tag: Option<&str>) -> Lang {
-    tag.and_then(Lang::from_tag).unwrap_or(Lang::JA)
-}
 
 /// A label: the Japanese, which the law reads, and the translation beside it.
 fn label_view(label: Label, lang: Lang) -> impl IntoView {
@@ -173,7 +168,7 @@ pub fn ReceiptView(
     paper_mm: u8,
 ) -> impl IntoView {
     let ui = crate::use_language();
-    let lang = doc_lang(sale.receipt_lang.as_deref());
+    let lang = language(&sale);
     when_loaded(lang, move || {
         view! { <Document doc=document(&sale, lang) paper_mm name=ui.get().text("receipt") /> }
     })
@@ -190,7 +185,7 @@ pub fn FormalReceiptView(
     paper_mm: u8,
 ) -> impl IntoView {
     let ui = crate::use_language();
-    let lang = doc_lang(issue.lang.as_deref());
+    let lang = formal_language(&issue);
     when_loaded(lang, move || {
         let doc = formal(&sale, &issue, lang);
         view! { <Document doc paper_mm name=ui.get().text("formal-title") /> }
