@@ -5,10 +5,9 @@
 //! counts only cash.
 
 use akinai_core::Yen;
-use akinai_core::payment::{PaymentMethod, PaymentSettings};
+use akinai_core::payment::PaymentSettings;
 use akinai_core::shift::{CashMoveKind, Denomination, DrawerCount, ReportKind, Shift, ShiftReport};
-use akinai_core::tax::Named;
-use akinai_i18n::Lang;
+use akinai_i18n::receipt::method_name;
 use chrono::Utc;
 use leptos::prelude::*;
 use uuid::Uuid;
@@ -198,16 +197,6 @@ fn OpenShift(shift: Shift, payments: Signal<PaymentSettings>) -> impl IntoView {
     }
 }
 
-/// A tender's name as reports show it: the method, and its brand when it has one
-/// (`カード VISA`, `現金`).
-pub fn tender_name(lang: Lang, method: PaymentMethod, brand: &str) -> String {
-    let method = lang.text(&format!("payment-{}", method.word()));
-    match brand {
-        "" => method,
-        brand => format!("{method} {}", lang.text(&format!("brand-{brand}"))),
-    }
-}
-
 /// An X or Z report.
 #[component]
 fn Report(#[prop(into)] report: Signal<ShiftReport>) -> impl IntoView {
@@ -263,7 +252,7 @@ fn Report(#[prop(into)] report: Signal<ShiftReport>) -> impl IntoView {
                             {r.tenders.iter().map(|line| view! {
                                 <tr>
                                     <th scope="row">
-                                        {tender_name(lang, line.method, &line.brand)}
+                                        {method_name(lang, line.method, &line.brand)}
                                         {line.to_reconcile.then(|| view! { <span class="reconcile">{t("to-reconcile")}</span> })}
                                     </th>
                                     <td>{line.amount.to_string()}</td><td>{line.fee.to_string()}</td><td>{line.deposit.to_string()}</td>
@@ -290,32 +279,5 @@ fn Report(#[prop(into)] report: Signal<ShiftReport>) -> impl IntoView {
                 </article>
             }
         }}
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use akinai_core::payment::{PaymentMethod, brands};
-    use akinai_core::tax::Named;
-    use akinai_i18n::Lang;
-    use wasm_bindgen_test::wasm_bindgen_test;
-
-    use super::tender_name;
-
-    #[wasm_bindgen_test]
-    fn every_tender_has_a_name() {
-        // Japanese is compiled in; the i18n crate's tests hold every language to its ids.
-        for lang in Lang::all().iter().copied().filter(|l| l.is_loaded()) {
-            for (word, method) in PaymentMethod::NAMES {
-                let plain = tender_name(lang, *method, "");
-                assert!(!plain.contains("payment-"), "{lang:?} {word}: {plain}");
-                for brand in brands(*method) {
-                    let name = tender_name(lang, *method, brand);
-                    assert!(!name.contains("brand-"), "{lang:?} {word} {brand}: {name}");
-                }
-            }
-        }
-        assert_eq!(tender_name(Lang::JA, PaymentMethod::Card, "visa"), "カード VISA");
-        assert_eq!(tender_name(Lang::JA, PaymentMethod::QrStatic, "paypay"), "店頭QR PayPay");
     }
 }

@@ -160,10 +160,16 @@ pub fn line_name(line: &CartLine, lang: Lang) -> (String, Option<String>) {
 
 /// A tender as receipts name it: its method and brand (現金, カード VISA).
 pub fn tender_name(lang: Lang, tender: &Tender) -> String {
-    let method = lang.text(&format!("payment-{}", tender.method.word()));
-    match &tender.brand {
-        Some(brand) => format!("{method} {}", lang.text(&format!("brand-{brand}"))),
-        None => method,
+    method_name(lang, tender.method, tender.brand.as_deref().unwrap_or_default())
+}
+
+/// A way of paying as receipts and reports name it: the method, and its brand when it has one
+/// (`カード VISA`, `現金`; `brand` empty for none).
+pub fn method_name(lang: Lang, method: PaymentMethod, brand: &str) -> String {
+    let method = lang.text(&format!("payment-{}", method.word()));
+    match brand {
+        "" => method,
+        brand => format!("{method} {}", lang.text(&format!("brand-{brand}"))),
     }
 }
 

@@ -283,7 +283,10 @@ async fn owners_keep_stores_staff_and_items() {
         assert_eq!(response.status(), StatusCode::OK);
         assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
         let exported = response.text().await.unwrap();
-        assert!(exported.contains("おにぎり,,180,food"), "{exported}");
+        // A name column per language, empty until the owner fills it in.
+        let header = "\u{feff}name,kana,name.en,name.ko,name.zh-Hans,name.zh-Hant,price,";
+        assert!(exported.starts_with(header), "{exported}");
+        assert!(exported.contains("おにぎり,,,,,,180,food"), "{exported}");
 
         let onigiri_path = format!("{items_path}/{onigiri_id}");
         assert_eq!(

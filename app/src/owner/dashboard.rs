@@ -20,7 +20,7 @@ use uuid::Uuid;
 use super::{Owner, Page, use_owner};
 use crate::error::{Error, Result};
 use crate::http::{self, Auth};
-use crate::shift::tender_name;
+use akinai_i18n::receipt::method_name;
 
 /// Figures as kept for offline use: what the server said, and when.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -371,7 +371,7 @@ fn PaymentMix(payments: Vec<PaymentFigure>, to_reconcile: Yen) -> impl IntoView 
             <tbody>
                 {payments.into_iter().map(|p| {
                     let share = percent(p.amount, paid);
-                    let name = move || tender_name(owner.lang.get(), p.method, &p.brand);
+                    let name = move || method_name(owner.lang.get(), p.method, &p.brand);
                     let mark = to_reconcile_mark(p.method).then(|| view! { <span class="reconcile">{owner.tr("to-reconcile")}</span> });
                     view! {
                         <tr>

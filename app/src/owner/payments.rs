@@ -14,7 +14,7 @@ use super::{Page, use_owner};
 use crate::error::Error;
 use crate::fields::{input_field, text_field};
 use crate::http::{self, Auth};
-use crate::shift::tender_name;
+use akinai_i18n::receipt::method_name;
 
 /// A fee rate typed as a percentage with at most two decimals (`3.24`), in basis points; `None`
 /// when it is not one or is above 100%. Read digit by digit: money rates are never floats.
@@ -112,7 +112,7 @@ fn FeeForm(store: Uuid, settings: PaymentSettings) -> impl IntoView {
                     continue;
                 }
                 let Some(basis_points) = basis_points(&typed) else {
-                    let tender = tender_name(owner.lang.get_untracked(), rate.method, rate.brand);
+                    let tender = method_name(owner.lang.get_untracked(), rate.method, rate.brand);
                     return owner.fail(Error::Domain(akinai_core::Error::Invalid {
                         field: akinai_core::Field::top(&tender),
                         detail: owner.t("fee-not-a-rate"),
@@ -156,7 +156,7 @@ fn FeeForm(store: Uuid, settings: PaymentSettings) -> impl IntoView {
                         <label class="check">
                             <input type="checkbox" prop:checked=move || enabled.with(|l| l.contains(&method))
                                 on:change=move |ev| toggle(method, event_target_checked(&ev)) />
-                            <span>{move || tender_name(owner.lang.get(), method, "")}</span>
+                            <span>{move || method_name(owner.lang.get(), method, "")}</span>
                         </label>
                     }
                 }).collect_view()}
@@ -167,7 +167,7 @@ fn FeeForm(store: Uuid, settings: PaymentSettings) -> impl IntoView {
                 {rates.into_iter().map(|rate| {
                     let name = move || match rate.brand {
                         "" => format!("{} ({})", owner.t(&format!("payment-{}", rate.method.word())), owner.t("fee-any-brand")),
-                        brand => tender_name(owner.lang.get(), rate.method, brand),
+                        brand => method_name(owner.lang.get(), rate.method, brand),
                     };
                     let label = move || owner.text("fee-rate-label", &[("tender", name())]);
                     // Under its method's row a brand needs only its own name on screen.
@@ -323,7 +323,7 @@ fn Unbound(store: Uuid) -> impl IntoView {
                         <ul class="mix">
                             {list.into_iter().map(|p| view! {
                                 <li>
-                                    <span>{move || tender_name(owner.lang.get(), PaymentMethod::Qr, &p.brand)}</span>
+                                    <span>{move || method_name(owner.lang.get(), PaymentMethod::Qr, &p.brand)}</span>
                                     <span>{p.amount.to_string()}</span>
                                     <code>{p.id.to_string()}</code>
                                 </li>

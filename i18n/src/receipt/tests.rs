@@ -2,9 +2,10 @@ use std::collections::BTreeMap;
 
 use akinai_core::cart::{Cart, CartLine, Discount};
 use akinai_core::ereceipt::{ReceiptToken, device_receipt_key};
+use akinai_core::payment::brands;
 use akinai_core::sale::{ReceiptChoice, SaleContext};
 use akinai_core::shop::{RegistrationNumber, ShopSettings};
-use akinai_core::tax::{Rounding, TaxClass};
+use akinai_core::tax::{Named, Rounding, TaxClass};
 use chrono::{TimeZone, Utc};
 use uuid::Uuid;
 
@@ -231,4 +232,20 @@ fn a_reprinted_formal_receipt_is_marked_reissued() {
     assert_eq!(again.kind, DocKind::Formal { reissue: true });
     assert_eq!(row(&again.meta, |r| r.class == "reissue").label.ja, "再発行");
     assert_eq!(row(&again.meta, |r| r.class == "date").value, "2026年12月3日");
+}
+
+#[test]
+fn every_method_and_brand_has_a_name_in_every_language() {
+    for &lang in Lang::all() {
+        for (word, method) in PaymentMethod::NAMES {
+            let plain = method_name(lang, *method, "");
+            assert!(!plain.contains("payment-"), "{lang:?} {word}: {plain}");
+            for brand in brands(*method) {
+                let name = method_name(lang, *method, brand);
+                assert!(!name.contains("brand-"), "{lang:?} {word} {brand}: {name}");
+            }
+        }
+    }
+    assert_eq!(method_name(Lang::JA, PaymentMethod::Card, "visa"), "カード VISA");
+    assert_eq!(method_name(Lang::JA, PaymentMethod::QrStatic, "paypay"), "店頭QR PayPay");
 }
