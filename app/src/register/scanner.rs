@@ -12,8 +12,9 @@ use web_sys::{HtmlVideoElement, MediaStream, MediaStreamConstraints};
 
 use crate::state::use_app;
 
-/// Keys closer together than this (ms) come from a barcode scanner, not a person.
-const SCANNER_KEY_GAP_MS: f64 = 50.0;
+/// Keys closer together than this (ms) come from a barcode scanner, not a person (scanners
+/// send a key every few ms; people type 100 ms or more apart).
+const SCANNER_KEY_GAP_MS: f64 = 80.0;
 
 /// Gives `on_code` each code a scanner types while no text field has focus (after a tap on a
 /// key): keys that come faster than a person types, at least four, ending in Enter. The
@@ -28,7 +29,9 @@ pub fn use_scanner_keys(on_code: impl Fn(String) + 'static) {
         if in_field {
             return;
         }
-        let now = js_sys::Date::now();
+        // When the key was pressed, not when the page got round to it: a busy page handles
+        // queued keys late and unevenly.
+        let now = ev.time_stamp();
         let (mut code, last) = scanned.get_value();
         let quick = now - last < SCANNER_KEY_GAP_MS;
         let key = ev.key();
