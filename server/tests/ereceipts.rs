@@ -216,8 +216,8 @@ async fn a_receipt_reads_in_the_readers_language_and_shows_nothing_else() {
     // `?lang` wins over the browser's languages.
     let (_, headers, en) = open(&server, &format!("{path}?lang=en"), "zh-TW").await;
     assert!(en.contains("<html lang=\"en\">") && en.contains("Total"), "{en}");
-    // Its English name, the Japanese under it.
-    let name = "Salmon rice ball<span class=\"ja-name\" lang=\"ja\">おにぎり 鮭</span> ※";
+    // Its English name and the reduced-rate mark, the Japanese under them.
+    let name = "Salmon rice ball ※<span class=\"ja-name\" lang=\"ja\">おにぎり 鮭</span>";
     assert!(en.contains(name), "{en}");
     assert_eq!(header(&headers, "content-language"), "en");
     // An unknown `?lang` falls back to the browser's.

@@ -87,16 +87,17 @@ fn line(line: &DocLine, lang: Lang) -> String {
     } else {
         String::new()
     };
+    // The marks follow the name the reader reads, before the Japanese one below it.
     let name = match &line.name_ja {
         Some(ja) => format!(
-            "{}<span class=\"ja-name\" lang=\"ja\">{}</span>",
+            "{}{mark}{exempt}<span class=\"ja-name\" lang=\"ja\">{}</span>",
             escape(&line.name),
             escape(ja)
         ),
-        None => format!("<span lang=\"ja\">{}</span>", escape(&line.name)),
+        None => format!("<span lang=\"ja\">{}</span>{mark}{exempt}", escape(&line.name)),
     };
     let mut html = format!(
-        "<tr><td>{name}{mark}{exempt}<span class=\"qty\">{}</span></td><td>{}</td></tr>",
+        "<tr><td>{name}<span class=\"qty\">{}</span></td><td>{}</td></tr>",
         escape(&line.qty),
         escape(&line.amount),
     );
