@@ -20,7 +20,7 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 
-use self::page::Page;
+use self::page::ReceiptPage;
 use self::token::Found;
 use crate::AppState;
 use crate::error::Error;
@@ -91,7 +91,7 @@ fn reader_lang(query: Option<&str>, headers: &HeaderMap) -> Lang {
 }
 
 /// `page` as an answer with `status` and the pages' headers.
-fn answer(status: StatusCode, page: Page, https: bool) -> Response {
+fn answer(status: StatusCode, page: ReceiptPage, https: bool) -> Response {
     with_page_headers((status, Html(page.html)).into_response(), page.lang, https)
 }
 

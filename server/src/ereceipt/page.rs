@@ -18,9 +18,9 @@ pub fn style_source() -> String {
     hash_source(STYLE)
 }
 
-/// A page written in `lang` (`None`: in every language, the 404).
+/// An e-receipt page written in `lang` (`None`: in every language, the 404).
 #[derive(Debug)]
-pub struct Page {
+pub struct ReceiptPage {
     /// Its language.
     pub lang: Option<Lang>,
     /// The whole document.
@@ -108,7 +108,7 @@ fn line(line: &DocLine, lang: Lang) -> String {
 }
 
 /// The receipt of `sale` in `lang`, as the register prints it.
-pub fn receipt(sale: &Sale, lang: Lang) -> Page {
+pub fn receipt(sale: &Sale, lang: Lang) -> ReceiptPage {
     let doc = document(sale, lang);
     let mut body = switcher(lang);
     body.push_str("<main>\n<div class=\"issuer\">");
@@ -140,11 +140,11 @@ pub fn receipt(sale: &Sale, lang: Lang) -> Page {
     body.push_str("</main>\n");
     let _ = writeln!(body, "<p class=\"about\">{}</p>", escape(&lang.text("ereceipt-about")));
     let title = format!("{} · {}", lang.text("ereceipt-title"), doc.issuer.name);
-    Page { lang: Some(lang), html: document_html(lang.tag(), &title, "", &body) }
+    ReceiptPage { lang: Some(lang), html: document_html(lang.tag(), &title, "", &body) }
 }
 
 /// "This receipt will appear shortly", in `lang`, reloading itself every 30 seconds.
-pub fn pending(lang: Lang) -> Page {
+pub fn pending(lang: Lang) -> ReceiptPage {
     let title = lang.text("ereceipt-pending-title");
     let body = format!(
         "{}<main>\n<h2>{}</h2>\n<p>{}</p>\n</main>\n",
@@ -153,17 +153,17 @@ pub fn pending(lang: Lang) -> Page {
         escape(&lang.text("ereceipt-pending")),
     );
     let refresh = "\n<meta http-equiv=\"refresh\" content=\"30\">";
-    Page { lang: Some(lang), html: document_html(lang.tag(), &title, refresh, &body) }
+    ReceiptPage { lang: Some(lang), html: document_html(lang.tag(), &title, refresh, &body) }
 }
 
 /// The bare 404: "not found" in every language and nothing else, the same for every miss.
-pub fn not_found() -> Page {
-    Page { lang: None, html: every_language("ereceipt-not-found") }
+pub fn not_found() -> ReceiptPage {
+    ReceiptPage { lang: None, html: every_language("ereceipt-not-found") }
 }
 
 /// The 429: "too many requests" in every language (the wait is in `Retry-After`).
-pub fn too_many() -> Page {
-    Page { lang: None, html: every_language("ereceipt-too-many") }
+pub fn too_many() -> ReceiptPage {
+    ReceiptPage { lang: None, html: every_language("ereceipt-too-many") }
 }
 
 /// A page saying message `id` in every language, Japanese first.
